@@ -1,0 +1,46 @@
+import type { Db } from "./db/client";
+import { truncateForAudit } from "./codes";
+
+/** What the audit pages know about where a request came from. */
+export interface RequestMeta {
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface AttemptRecord {
+  userId: string | null;
+  couponId: string | null;
+  codeTyped: string;
+  outcome: "REDEEMED" | "REFUSED";
+  reason: string | null;
+  replayed: boolean;
+  idempotencyKey: string | null;
+  redemptionId: string | null;
+  meta: RequestMeta;
+}
+
+/**
+ * Appends one row to the attempts log. It runs after the redemption's own transaction has settled and
+ * in a statement of its own, so it can neither undo nor fake a redemption; if it fails, the outcome
+ * the caller gets is unchanged and the failure is logged.
+ */
+export async function recordAttempt(db: Db, attempt: AttemptRecord): Promise<void> {
+  try {
+    await db.redemptionAttempt.create({
+      data: {
+        userId: attempt.userId,
+        couponId: attempt.couponId,
+        codeTyped: truncateForAudit(attempt.codeTyped),
+        outcome: attempt.outcome,
+        reason: attempt.reason,
+        replayed: attempt.replayed,
+        idempotencyKey: attempt.idempotencyKey ? truncateForAudit(attempt.idempotencyKey) : null,
+        redemptionId: attempt.redemptionId,
+        ip: attempt.meta.ip ? truncateForAudit(attempt.meta.ip, 64) : null,
+        userAgent: attempt.meta.userAgent ? truncateForAudit(attempt.meta.userAgent, 256) : null,
+      },
+    });
+  } catch (error) {
+    console.error("[once] could not record a redemption attempt:", error);
+  }
+}

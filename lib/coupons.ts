@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
+import { couponCodeSchema } from "./codes";
+import type { Db } from "./db/client";
+import { isUniqueViolation } from "./db/errors";
+import type { Tx } from "./db/transaction";
+
+/** Why a coupon cannot be redeemed right now, judged from its own row. */
+export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expired" | "exhausted";
+
+/**
+ * Every coupon-level limit as one where-clause, so the write that consumes a use is the same
+ * statement that checks status, window and remaining uses (field reference, no read beforehand).
+ */
+export function redeemableCouponWhere(tx: Tx, code: string, now: Date): Prisma.CouponWhereInput {
+  return {
+    code,
+    status: "ACTIVE",
+    AND: [
+      { OR: [{ startsAt: null }, { startsAt: { lte: now } }] },
+      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      { OR: [{ maxRedemptions: null }, { redeemedCount: { lt: tx.coupon.fields.maxRedemptions } }] },
+    ],
+  };
+}
+
+/** The reason a guarded redemption update matched no row; only used to explain, never to decide. */
+export function couponRefusalOf(coupon: Coupon | null, now: Date): CouponRefusal {
+  if (!coupon) return "unknown_code";
+  if (coupon.status === "DISABLED") return "disabled";
+  if (coupon.startsAt && coupon.startsAt > now) return "not_started";
+  if (coupon.expiresAt && coupon.expiresAt <= now) return "expired";
+  return "exhausted";
+}
+
+const cents = z.number().int("Amounts are whole cents.").positive().max(100_000_000, "That is more than 1,000,000.00.");
+
+export const newCouponSchema = z
+  .object({
+    code: couponCodeSchema,
+    description: z.string().trim().max(500).default(""),
+    valueCents: cents,
+    maxRedemptions: z.number().int().positive().max(1_000_000_000).nullable().default(null),
+    perUserLimit: z.number().int().min(1).max(1_000).default(1),
+    startsAt: z.date().nullable().default(null),
+    expiresAt: z.date().nullable().default(null),
+    status: z.enum(["ACTIVE", "DISABLED"]).default("ACTIVE"),
+  })
+  .refine((c) => !c.startsAt || !c.expiresAt || c.startsAt < c.expiresAt, {
+    message: "The coupon must start before it expires.",
+    path: ["expiresAt"],
+  });
+
+export type NewCoupon = z.input<typeof newCouponSchema>;
+
+export type CreateCouponResult =
+  | { ok: true; coupon: Coupon }
+  | { ok: false; reason: "invalid"; issues: { path: string; message: string }[] }
+  | { ok: false; reason: "duplicate_code"; code: string };
+
+export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<CreateCouponResult> {
+  const parsed = newCouponSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      reason: "invalid",
+      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    };
+  }
+  try {
+    return { ok: true, coupon: await db.coupon.create({ data: parsed.data }) };
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "duplicate_code", code: parsed.data.code };
+    throw error;
+  }
+}

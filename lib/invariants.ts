@@ -1,0 +1,96 @@
+import type { Db } from "./db/client";
+
+/**
+ * The promises Once makes about its data, each checked by one SQL query over the whole database.
+ * A healthy database returns no violations; the race tests run this after every scenario, and the
+ * admin overview and `npm run db:verify` show it.
+ */
+
+export interface Violation {
+  invariant: string;
+  detail: string;
+}
+
+const CHECKS: { invariant: string; sql: string }[] = [
+  {
+    invariant: "coupon redeemed_count equals its active redemptions",
+    sql: `SELECT c.code || ': redeemed_count ' || c.redeemed_count || ', active redemptions ' || count(r.id) AS detail
+          FROM coupons c LEFT JOIN redemptions r ON r.coupon_id = c.id AND r.status = 'ACTIVE'
+          GROUP BY c.id HAVING c.redeemed_count <> count(r.id)`,
+  },
+  {
+    invariant: "coupon active redemptions within max_redemptions",
+    sql: `SELECT c.code || ': ' || count(r.id) || ' active redemptions, max ' || c.max_redemptions AS detail
+          FROM coupons c JOIN redemptions r ON r.coupon_id = c.id AND r.status = 'ACTIVE'
+          WHERE c.max_redemptions IS NOT NULL
+          GROUP BY c.id HAVING count(r.id) > c.max_redemptions`,
+  },
+  {
+    invariant: "per-user usage counter equals the user's active redemptions",
+    sql: `SELECT coalesce(c.code, u.coupon_id::text) || ' / ' || coalesce(u.user_id, r.user_id) || ': counter ' || coalesce(u.used, 0) || ', active ' || count(r.id) AS detail
+          FROM coupon_usages u
+          FULL JOIN (SELECT * FROM redemptions WHERE status = 'ACTIVE') r ON r.coupon_id = u.coupon_id AND r.user_id = u.user_id
+          LEFT JOIN coupons c ON c.id = coalesce(u.coupon_id, r.coupon_id)
+          GROUP BY c.code, u.coupon_id, u.user_id, r.user_id, u.used
+          HAVING coalesce(u.used, 0) <> count(r.id)`,
+  },
+  {
+    invariant: "per-user active redemptions within the per-user limit",
+    sql: `SELECT c.code || ' / ' || u.user_id || ': ' || u.used || ' uses, limit ' || u.per_user_limit AS detail
+          FROM coupon_usages u JOIN coupons c ON c.id = u.coupon_id
+          WHERE u.used > u.per_user_limit OR u.used < 0`,
+  },
+  {
+    invariant: "balance equals the sum of the user's ledger and is not negative",
+    sql: `SELECT u.email || ': balance ' || u.balance_cents || ', ledger sum ' || coalesce(sum(l.amount_cents), 0) AS detail
+          FROM users u LEFT JOIN ledger_entries l ON l.user_id = u.id
+          GROUP BY u.id HAVING u.balance_cents <> coalesce(sum(l.amount_cents), 0) OR u.balance_cents < 0`,
+  },
+  {
+    invariant: "each ledger entry's running balance follows from the previous one",
+    sql: `SELECT 'ledger entry ' || id || ': balance_after ' || balance_after_cents || ', expected ' || expected AS detail
+          FROM (SELECT id, balance_after_cents,
+                       sum(amount_cents) OVER (PARTITION BY user_id ORDER BY id) AS expected
+                FROM ledger_entries) l
+          WHERE balance_after_cents <> expected`,
+  },
+  {
+    invariant: "every redemption has exactly its credit, and a reversal exactly when revoked",
+    sql: `SELECT 'redemption ' || r.id || ' (' || r.status || '): ' || count(l.id) FILTER (WHERE l.kind = 'COUPON_CREDIT') || ' credits, '
+                 || count(l.id) FILTER (WHERE l.kind = 'COUPON_REVOCATION') || ' reversals' AS detail
+          FROM redemptions r LEFT JOIN ledger_entries l ON l.redemption_id = r.id
+          GROUP BY r.id
+          HAVING count(l.id) FILTER (WHERE l.kind = 'COUPON_CREDIT' AND l.amount_cents = r.amount_cents) <> 1
+              OR count(l.id) FILTER (WHERE l.kind = 'COUPON_CREDIT') <> 1
+              OR count(l.id) FILTER (WHERE l.kind = 'COUPON_REVOCATION' AND l.amount_cents = -r.amount_cents)
+                 <> CASE WHEN r.status = 'REVOKED' THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'COUPON_REVOCATION') <> CASE WHEN r.status = 'REVOKED' THEN 1 ELSE 0 END`,
+  },
+  {
+    invariant: "no credit without a redemption",
+    sql: `SELECT 'ledger entry ' || id || ' (' || kind || ') has no redemption' AS detail
+          FROM ledger_entries WHERE kind IN ('COUPON_CREDIT', 'COUPON_REVOCATION') AND redemption_id IS NULL`,
+  },
+  {
+    invariant: "at most one redemption per idempotency key, matching its request record",
+    sql: `SELECT 'user ' || r.user_id || ', key ' || r.idempotency_key || ': ' || count(*) || ' redemptions, request outcome ' || coalesce(min(q.outcome::text), 'missing') AS detail
+          FROM redemptions r LEFT JOIN redemption_requests q ON q.user_id = r.user_id AND q.idempotency_key = r.idempotency_key
+          GROUP BY r.user_id, r.idempotency_key
+          HAVING count(*) > 1 OR min(q.outcome::text) IS DISTINCT FROM 'REDEEMED'`,
+  },
+  {
+    invariant: "every request recorded as redeemed has its redemption",
+    sql: `SELECT 'user ' || q.user_id || ', key ' || q.idempotency_key || ' is recorded as redeemed without a redemption' AS detail
+          FROM redemption_requests q LEFT JOIN redemptions r ON r.user_id = q.user_id AND r.idempotency_key = q.idempotency_key
+          WHERE q.outcome = 'REDEEMED' AND r.id IS NULL`,
+  },
+];
+
+export async function findViolations(db: Db): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  for (const check of CHECKS) {
+    const rows = await db.$queryRawUnsafe<{ detail: string }[]>(`${check.sql} LIMIT 100`);
+    for (const row of rows) violations.push({ invariant: check.invariant, detail: row.detail });
+  }
+  return violations;
+}

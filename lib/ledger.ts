@@ -1,0 +1,39 @@
+import type { LedgerKind } from "@/lib/generated/prisma/client";
+import type { Tx } from "./db/transaction";
+
+/**
+ * Store credit. A balance only moves together with a ledger entry that records the new running
+ * balance, inside the caller's transaction; debits are one guarded decrement, never read-then-write.
+ */
+
+interface LedgerLink {
+  kind: LedgerKind;
+  redemptionId?: string;
+}
+
+export async function credit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<number> {
+  const user = await tx.user.update({
+    where: { id: userId },
+    data: { balanceCents: { increment: amountCents } },
+    select: { balanceCents: true },
+  });
+  await tx.ledgerEntry.create({
+    data: { userId, amountCents, kind: link.kind, balanceAfterCents: user.balanceCents, redemptionId: link.redemptionId },
+  });
+  return user.balanceCents;
+}
+
+export type DebitResult = { ok: true; balanceCents: number } | { ok: false; reason: "insufficient_credit" };
+
+export async function debit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<DebitResult> {
+  const [user] = await tx.user.updateManyAndReturn({
+    where: { id: userId, balanceCents: { gte: amountCents } },
+    data: { balanceCents: { decrement: amountCents } },
+    select: { balanceCents: true },
+  });
+  if (!user) return { ok: false, reason: "insufficient_credit" };
+  await tx.ledgerEntry.create({
+    data: { userId, amountCents: -amountCents, kind: link.kind, balanceAfterCents: user.balanceCents, redemptionId: link.redemptionId },
+  });
+  return { ok: true, balanceCents: user.balanceCents };
+}

@@ -1,0 +1,56 @@
+import type { Db } from "./db/client";
+import type { NewCoupon } from "./coupons";
+import { createCoupon } from "./coupons";
+import { hashPassword } from "./passwords";
+
+/** Demo accounts printed at start-up. Only ever created by the demo seed, never in production. */
+export const DEMO_USERS = [
+  { email: "admin@once.test", name: "Ada Admin", password: "once-admin-demo", role: "ADMIN" },
+  { email: "alice@once.test", name: "Alice Customer", password: "once-alice-demo", role: "CUSTOMER" },
+  { email: "bob@once.test", name: "Bob Customer", password: "once-bob-demo", role: "CUSTOMER" },
+] as const;
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export function demoCoupons(now = new Date()): NewCoupon[] {
+  return [
+    { code: "WELCOME10", description: "Single use: the first customer to redeem it gets 10.00", valueCents: 1_000, maxRedemptions: 1 },
+    { code: "SPRING25", description: "Limited to 100 redemptions, 25.00 each", valueCents: 2_500, maxRedemptions: 100 },
+    { code: "THANKS5", description: "Unlimited: every customer may redeem it once", valueCents: 500 },
+    { code: "LOYAL3X", description: "Each customer may redeem it three times", valueCents: 300, perUserLimit: 3 },
+    {
+      code: "SUMMER2025",
+      description: "Expired at the end of last summer",
+      valueCents: 1_500,
+      startsAt: new Date(now.getTime() - 200 * DAY),
+      expiresAt: new Date(now.getTime() - 100 * DAY),
+    },
+    {
+      code: "NEWYEAR",
+      description: "Not valid yet: starts in 30 days",
+      valueCents: 2_000,
+      startsAt: new Date(now.getTime() + 30 * DAY),
+      expiresAt: new Date(now.getTime() + 60 * DAY),
+    },
+  ];
+}
+
+/** Idempotent: creates what is missing and leaves everything that exists (and its history) alone. */
+export async function seedDemoData(db: Db): Promise<{ usersCreated: number; couponsCreated: number }> {
+  const existing = await db.user.findMany({ where: { email: { in: DEMO_USERS.map((u) => u.email) } }, select: { email: true } });
+  const missing = DEMO_USERS.filter((user) => !existing.some((e) => e.email === user.email));
+  // Hashing is deliberately slow, so only missing users are hashed; skipDuplicates covers a concurrent seed.
+  const { count: usersCreated } = await db.user.createMany({
+    data: await Promise.all(
+      missing.map(async (u) => ({ email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password) })),
+    ),
+    skipDuplicates: true,
+  });
+  let couponsCreated = 0;
+  for (const coupon of demoCoupons()) {
+    const result = await createCoupon(db, coupon);
+    if (result.ok) couponsCreated++;
+    else if (result.reason !== "duplicate_code") throw new Error(`Demo coupon ${coupon.code} is invalid: ${JSON.stringify(result)}`);
+  }
+  return { usersCreated, couponsCreated };
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { inject } from "vitest";
+import { type NewCoupon, createCoupon } from "@/lib/coupons";
+import { createDb, type Db } from "@/lib/db/client";
+import { withDatabase } from "./setup/global-database";
+
+/** The race suites need real parallelism on the database side: at least 20 connections. */
+export const RACE_POOL_SIZE = 24;
+
+export interface TestDatabase {
+  db: Db;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A private, freshly migrated database cloned from the suite template. */
+export async function freshDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
+  const server = new URL(inject("testServerUrl"));
+  const name = `once_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${inject("testTemplateDatabase")}`);
+  const url = withDatabase(server, name);
+  const db = createDb(url, { max: poolSize });
+  return {
+    db,
+    url,
+    async drop() {
+      await db.$disconnect();
+      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(server: URL, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: withDatabase(server, "postgres") });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function makeUsers(db: Db, count: number, prefix = "user"): Promise<string[]> {
+  const tag = randomUUID().slice(0, 8);
+  const emails = Array.from({ length: count }, (_, i) => `${prefix}-${tag}-${i}@test.once`);
+  await db.user.createMany({ data: emails.map((email) => ({ email, name: email })) });
+  const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true } });
+  return users.map((u) => u.id);
+}
+
+export async function makeCoupon(db: Db, overrides: Partial<NewCoupon> = {}) {
+  const result = await createCoupon(db, {
+    code: `T${randomUUID().replaceAll("-", "").slice(0, 12)}`,
+    valueCents: 1_000,
+    ...overrides,
+  });
+  if (!result.ok) throw new Error(`test coupon rejected: ${JSON.stringify(result)}`);
+  return result.coupon;
+}
+
+export const newKey = () => randomUUID();
+
+/** Starts `count` calls in the same tick and waits for all of them, failures included. */
+export async function race<T>(count: number, call: (index: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const calls = Array.from({ length: count }, (_, i) => gate.then(() => call(i)));
+  release();
+  return Promise.allSettled(calls);
+}
+
+export function fulfilled<T>(results: PromiseSettledResult<T>[]): T[] {
+  const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected.length > 0) throw new Error(`${rejected.length} calls threw; first: ${String(rejected[0]!.reason)}`);
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}

@@ -1,0 +1,80 @@
+import type { Db } from "@/lib/db/client";
+
+/**
+ * THE CONTROL. A deliberately naive check-then-act implementation, written the way most coupon engines
+ * are: read the coupon and the user's history, decide in application code, then write. It even runs in
+ * a transaction (READ COMMITTED, like Medusa, Saleor or Vendure without their row locks), which does not
+ * help. The race suites run every scenario against it and assert that the harness catches its oversell:
+ * a harness that cannot catch this proves nothing about the real engine.
+ *
+ * It never leaves test/; the hook that flags read-then-write code skips files named "naive".
+ */
+
+export type NaiveRedeemResult = { ok: true; redemptionId: string; balanceCents: number } | { ok: false; reason: string };
+
+export async function naiveRedeem(
+  db: Db,
+  input: { userId: string; code: string; idempotencyKey: string; now?: Date },
+): Promise<NaiveRedeemResult> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const previous = await tx.redemption.findFirst({ where: { userId: input.userId, idempotencyKey: input.idempotencyKey } });
+        if (previous) return { ok: true as const, redemptionId: previous.id, balanceCents: -1 };
+        const now = input.now ?? new Date();
+        const coupon = await tx.coupon.findUnique({ where: { code: input.code } });
+        if (!coupon) return { ok: false as const, reason: "unknown_code" };
+        if (coupon.status !== "ACTIVE") return { ok: false as const, reason: "disabled" };
+        if (coupon.startsAt && coupon.startsAt > now) return { ok: false as const, reason: "not_started" };
+        if (coupon.expiresAt && coupon.expiresAt <= now) return { ok: false as const, reason: "expired" };
+        if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) {
+          return { ok: false as const, reason: "exhausted" };
+        }
+        const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" } });
+        if (mine >= coupon.perUserLimit) return { ok: false as const, reason: "per_user_limit" };
+
+        const redemption = await tx.redemption.create({
+          data: { couponId: coupon.id, userId: input.userId, amountCents: coupon.valueCents, idempotencyKey: input.idempotencyKey, createdAt: new Date() },
+        });
+        await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: coupon.redeemedCount + 1 } });
+        const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
+        const balanceCents = user.balanceCents + coupon.valueCents;
+        await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
+        await tx.ledgerEntry.create({
+          data: { userId: input.userId, amountCents: coupon.valueCents, kind: "COUPON_CREDIT", balanceAfterCents: balanceCents, redemptionId: redemption.id },
+        });
+        return { ok: true as const, redemptionId: redemption.id, balanceCents };
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
+  }
+}
+
+export type NaiveRevokeResult = { ok: true } | { ok: false; reason: string };
+
+export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRevokeResult> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const redemption = await tx.redemption.findUnique({ where: { id: redemptionId } });
+        if (!redemption) return { ok: false as const, reason: "not_found" };
+        if (redemption.status !== "ACTIVE") return { ok: true as const };
+        const coupon = await tx.coupon.findUniqueOrThrow({ where: { id: redemption.couponId } });
+        const user = await tx.user.findUniqueOrThrow({ where: { id: redemption.userId } });
+        await tx.redemption.update({ where: { id: redemptionId }, data: { status: "REVOKED", revokedAt: new Date() } });
+        await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: coupon.redeemedCount - 1 } });
+        const balanceCents = user.balanceCents - redemption.amountCents;
+        await tx.user.update({ where: { id: user.id }, data: { balanceCents } });
+        await tx.ledgerEntry.create({
+          data: { userId: user.id, amountCents: -redemption.amountCents, kind: "COUPON_REVOCATION", balanceAfterCents: balanceCents, redemptionId },
+        });
+        return { ok: true as const };
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
+  }
+}
