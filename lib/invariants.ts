@@ -84,6 +84,21 @@ const CHECKS: { invariant: string; sql: string }[] = [
           FROM redemption_requests q LEFT JOIN redemptions r ON r.user_id = q.user_id AND r.idempotency_key = q.idempotency_key
           WHERE q.outcome = 'REDEEMED' AND r.id IS NULL`,
   },
+  {
+    invariant: "every order has exactly one PURCHASE entry of minus its price, for its buyer",
+    sql: `SELECT 'order ' || o.id || ': ' || count(l.id) || ' ledger entries, '
+                 || count(l.id) FILTER (WHERE l.kind = 'PURCHASE' AND l.amount_cents = -o.price_cents AND l.user_id = o.user_id)
+                 || ' matching purchases of ' || o.price_cents AS detail
+          FROM orders o LEFT JOIN ledger_entries l ON l.order_id = o.id
+          GROUP BY o.id
+          HAVING count(l.id) <> 1
+              OR count(l.id) FILTER (WHERE l.kind = 'PURCHASE' AND l.amount_cents = -o.price_cents AND l.user_id = o.user_id) <> 1`,
+  },
+  {
+    invariant: "no purchase entry without an order",
+    sql: `SELECT 'ledger entry ' || id || ' (PURCHASE) has no order' AS detail
+          FROM ledger_entries WHERE kind = 'PURCHASE' AND order_id IS NULL`,
+  },
 ];
 
 export async function findViolations(db: Db): Promise<Violation[]> {

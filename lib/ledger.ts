@@ -9,6 +9,8 @@ import type { Tx } from "./db/transaction";
 interface LedgerLink {
   kind: LedgerKind;
   redemptionId?: string;
+  /** PURCHASE entries name their order (CHECK ledger_entries_order_matches_kind). */
+  orderId?: string;
 }
 
 export async function credit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<number> {
@@ -18,7 +20,7 @@ export async function credit(tx: Tx, userId: string, amountCents: number, link: 
     select: { balanceCents: true },
   });
   await tx.ledgerEntry.create({
-    data: { userId, amountCents, kind: link.kind, balanceAfterCents: user.balanceCents, redemptionId: link.redemptionId },
+    data: { userId, amountCents, kind: link.kind, balanceAfterCents: user.balanceCents, redemptionId: link.redemptionId, orderId: link.orderId },
   });
   return user.balanceCents;
 }
@@ -33,7 +35,14 @@ export async function debit(tx: Tx, userId: string, amountCents: number, link: L
   });
   if (!user) return { ok: false, reason: "insufficient_credit" };
   await tx.ledgerEntry.create({
-    data: { userId, amountCents: -amountCents, kind: link.kind, balanceAfterCents: user.balanceCents, redemptionId: link.redemptionId },
+    data: {
+      userId,
+      amountCents: -amountCents,
+      kind: link.kind,
+      balanceAfterCents: user.balanceCents,
+      redemptionId: link.redemptionId,
+      orderId: link.orderId,
+    },
   });
   return { ok: true, balanceCents: user.balanceCents };
 }

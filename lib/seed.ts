@@ -35,8 +35,24 @@ export function demoCoupons(now = new Date()): NewCoupon[] {
   ];
 }
 
+/** The store-credit catalogue; prices are chosen so the demo coupons buy a few of them. */
+export const CATALOGUE = [
+  { sku: "STICKERS", name: "Sticker sheet", description: "Twelve matte vinyl stickers, dishwasher-proof.", priceCents: 300 },
+  { sku: "GIFTWRAP", name: "Gift wrapping", description: "Recycled paper, cotton ribbon and a handwritten card.", priceCents: 450 },
+  { sku: "NOTEBOOK", name: "Dot-grid notebook", description: "A5, 120 pages of 100 gsm paper that takes fountain pens.", priceCents: 800 },
+  { sku: "COFFEE", name: "Coffee beans, 250 g", description: "Single-origin, roasted this week. Whole beans.", priceCents: 1_250 },
+  { sku: "TOTE", name: "Canvas tote bag", description: "Heavy organic cotton with an inside pocket.", priceCents: 1_800 },
+  { sku: "MUG", name: "Stoneware mug", description: "Hand-glazed, 350 ml, each one slightly different.", priceCents: 2_200 },
+] as const;
+
+/** Idempotent by sku: existing products (and their prices) are left alone. */
+export async function seedCatalogue(db: Db): Promise<number> {
+  const { count } = await db.product.createMany({ data: [...CATALOGUE], skipDuplicates: true });
+  return count;
+}
+
 /** Idempotent: creates what is missing and leaves everything that exists (and its history) alone. */
-export async function seedDemoData(db: Db): Promise<{ usersCreated: number; couponsCreated: number }> {
+export async function seedDemoData(db: Db): Promise<{ usersCreated: number; couponsCreated: number; productsCreated: number }> {
   const existing = await db.user.findMany({ where: { email: { in: DEMO_USERS.map((u) => u.email) } }, select: { email: true } });
   const missing = DEMO_USERS.filter((user) => !existing.some((e) => e.email === user.email));
   // Hashing is deliberately slow, so only missing users are hashed; skipDuplicates covers a concurrent seed.
@@ -52,5 +68,6 @@ export async function seedDemoData(db: Db): Promise<{ usersCreated: number; coup
     if (result.ok) couponsCreated++;
     else if (result.reason !== "duplicate_code") throw new Error(`Demo coupon ${coupon.code} is invalid: ${JSON.stringify(result)}`);
   }
-  return { usersCreated, couponsCreated };
+  const productsCreated = await seedCatalogue(db);
+  return { usersCreated, couponsCreated, productsCreated };
 }

@@ -1,0 +1,236 @@
+import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { LedgerKind, RedemptionStatus } from "@/lib/generated/prisma/client";
+import { idempotencyKeySchema } from "./codes";
+import type { Db } from "./db/client";
+import { isForeignKeyViolation } from "./db/errors";
+import { Rollback, runTransaction, type Tx } from "./db/transaction";
+import { debit } from "./ledger";
+
+/**
+ * Spending store credit, and what a customer's wallet shows.
+ *
+ * A purchase is one transaction: the order row claims the (user, idempotency key) pair, the balance is
+ * taken by one guarded decrement (lib/ledger.ts `debit`), and the PURCHASE ledger entry records it.
+ * A refusal rolls all of it back, so nothing about a refused purchase is stored and a retry with the
+ * same key is judged afresh; a committed order is the key's answer forever.
+ */
+
+export type PurchaseRefusal =
+  | "invalid_product"
+  | "invalid_idempotency_key"
+  | "unknown_product"
+  | "unavailable"
+  | "insufficient_credit"
+  | "idempotency_key_reused"
+  | "unknown_user"
+  /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
+  | "busy";
+
+export interface OrderSummary {
+  id: string;
+  productId: string;
+  productName: string;
+  priceCents: number;
+  createdAt: Date;
+}
+
+export type PurchaseResult =
+  | { ok: true; order: OrderSummary; balanceCents: number; replayed: boolean }
+  | {
+      ok: false;
+      reason: PurchaseRefusal;
+      /** Validation message for invalid_product / invalid_idempotency_key. */
+      message?: string;
+      /** For insufficient_credit: what it costs and what the customer had when it was refused. */
+      priceCents?: number;
+      balanceCents?: number;
+    };
+
+export interface PurchaseInput {
+  userId: string;
+  productId: string;
+  idempotencyKey: string;
+}
+
+const productIdSchema = z.uuid("That product does not exist.");
+
+type Purchased = { kind: "bought"; order: OrderSummary; balanceCents: number } | { kind: "key_taken" };
+
+export async function purchase(db: Db, input: PurchaseInput): Promise<PurchaseResult> {
+  const productId = productIdSchema.safeParse(input.productId);
+  if (!productId.success) return { ok: false, reason: "invalid_product", message: productId.error.issues[0]?.message };
+  const key = idempotencyKeySchema.safeParse(input.idempotencyKey);
+  if (!key.success) return { ok: false, reason: "invalid_idempotency_key", message: key.error.issues[0]?.message };
+  const request = { userId: input.userId, productId: productId.data, idempotencyKey: key.data };
+
+  let outcome;
+  try {
+    outcome = await runTransaction<Purchased, PurchaseRefusal>(db, (tx) => purchaseInTransaction(tx, request));
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return { ok: false, reason: "unknown_user" };
+    throw error;
+  }
+  switch (outcome.kind) {
+    case "busy":
+      return { ok: false, reason: "busy" };
+    case "rolled_back":
+      return outcome.reason === "insufficient_credit" ? explainInsufficientCredit(db, request) : { ok: false, reason: outcome.reason };
+    case "committed":
+      if (outcome.value.kind === "bought") return { ok: true, order: outcome.value.order, balanceCents: outcome.value.balanceCents, replayed: false };
+      return answerFromOrder(db, request);
+  }
+}
+
+interface ProductRow {
+  id: string;
+  name: string;
+  priceCents: number;
+  active: boolean;
+}
+
+async function purchaseInTransaction(tx: Tx, { userId, productId, idempotencyKey }: PurchaseInput): Promise<Purchased> {
+  // FOR SHARE: a concurrent price change or withdrawal waits for this purchase to commit, so the price
+  // charged is the price at commit time and nothing is sold after it was withdrawn.
+  const [product] = await tx.$queryRaw<ProductRow[]>`
+    SELECT id::text AS id, name, price_cents AS "priceCents", active FROM products WHERE id = ${productId}::uuid FOR SHARE`;
+  if (!product) throw new Rollback<PurchaseRefusal>("unknown_product");
+
+  // Claim the key. A concurrent duplicate blocks on the unique index until this commits or rolls back.
+  const [order] = await tx.order.createManyAndReturn({
+    data: [{ userId, productId, priceCents: product.priceCents, idempotencyKey }],
+    skipDuplicates: true,
+    select: { id: true, productId: true, priceCents: true, createdAt: true },
+  });
+  if (!order) return { kind: "key_taken" };
+  if (!product.active) throw new Rollback<PurchaseRefusal>("unavailable");
+
+  const paid = await debit(tx, userId, product.priceCents, { kind: "PURCHASE", orderId: order.id });
+  if (!paid.ok) throw new Rollback<PurchaseRefusal>("insufficient_credit");
+  return { kind: "bought", order: { ...order, productName: product.name }, balanceCents: paid.balanceCents };
+}
+
+/** The stored order of an already-used key is the answer to every later request with that key. */
+async function answerFromOrder(db: Db, request: PurchaseInput): Promise<PurchaseResult> {
+  const order = await db.order.findUniqueOrThrow({
+    where: { userId_idempotencyKey: { userId: request.userId, idempotencyKey: request.idempotencyKey } },
+    select: {
+      id: true,
+      productId: true,
+      priceCents: true,
+      createdAt: true,
+      product: { select: { name: true } },
+      ledgerEntry: { select: { balanceAfterCents: true } },
+    },
+  });
+  if (order.productId !== request.productId) return { ok: false, reason: "idempotency_key_reused" };
+  const { product, ledgerEntry, ...summary } = order;
+  return {
+    ok: true,
+    order: { ...summary, productName: product.name },
+    // The balance right after this order, so every replay shows the same answer.
+    balanceCents: ledgerEntry?.balanceAfterCents ?? 0,
+    replayed: true,
+  };
+}
+
+/** Only explains a refusal the guarded debit already decided; never used to decide. */
+async function explainInsufficientCredit(db: Db, request: PurchaseInput): Promise<PurchaseResult> {
+  const [user, product] = await Promise.all([
+    db.user.findUnique({ where: { id: request.userId }, select: { balanceCents: true } }),
+    db.product.findUnique({ where: { id: request.productId }, select: { priceCents: true } }),
+  ]);
+  return { ok: false, reason: "insufficient_credit", priceCents: product?.priceCents, balanceCents: user?.balanceCents };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface CatalogueProduct {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  priceCents: number;
+}
+
+export function listProducts(db: Db): Promise<CatalogueProduct[]> {
+  return db.product.findMany({
+    where: { active: true },
+    orderBy: [{ priceCents: "asc" }, { name: "asc" }],
+    select: { id: true, sku: true, name: true, description: true, priceCents: true },
+  });
+}
+
+export interface WalletEntry {
+  id: string;
+  kind: LedgerKind;
+  amountCents: number;
+  balanceAfterCents: number;
+  createdAt: Date;
+  /** What the entry was for: the coupon code or the product name. */
+  subject: string | null;
+}
+
+export interface WalletRedemption {
+  id: string;
+  code: string;
+  amountCents: number;
+  status: RedemptionStatus;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface Wallet {
+  balanceCents: number;
+  entries: WalletEntry[];
+  /** True when older entries exist beyond `entries`. */
+  moreEntries: boolean;
+  redemptions: WalletRedemption[];
+  moreRedemptions: boolean;
+}
+
+/**
+ * The balance, the newest ledger entries and redemptions, read from one snapshot so the balance
+ * always equals the newest entry's running balance even while purchases commit.
+ */
+export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wallet | null> {
+  const [user, entries, redemptions] = await db.$transaction(
+    [
+      db.user.findUnique({ where: { id: userId }, select: { balanceCents: true } }),
+      db.ledgerEntry.findMany({
+        where: { userId },
+        orderBy: { id: "desc" },
+        take: limit + 1,
+        select: {
+          id: true,
+          kind: true,
+          amountCents: true,
+          balanceAfterCents: true,
+          createdAt: true,
+          redemption: { select: { coupon: { select: { code: true } } } },
+          order: { select: { product: { select: { name: true } } } },
+        },
+      }),
+      db.redemption.findMany({
+        where: { userId },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: limit + 1,
+        select: { id: true, amountCents: true, status: true, createdAt: true, revokedAt: true, coupon: { select: { code: true } } },
+      }),
+    ],
+    { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },
+  );
+  if (!user) return null;
+  return {
+    balanceCents: user.balanceCents,
+    entries: entries.slice(0, limit).map(({ redemption, order, id, ...entry }) => ({
+      ...entry,
+      id: id.toString(),
+      subject: redemption?.coupon.code ?? order?.product.name ?? null,
+    })),
+    moreEntries: entries.length > limit,
+    redemptions: redemptions.slice(0, limit).map(({ coupon, ...redemption }) => ({ ...redemption, code: coupon.code })),
+    moreRedemptions: redemptions.length > limit,
+  };
+}
