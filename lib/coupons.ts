@@ -12,9 +12,16 @@ export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expir
  * Every coupon-level limit as one where-clause, so the write that consumes a use is the same
  * statement that checks status, window and remaining uses (field reference, no read beforehand).
  */
-export function redeemableCouponWhere(tx: Tx, code: string, now: Date): Prisma.CouponWhereInput {
+export function redeemableCouponWhere(
+  tx: Tx,
+  terms: Pick<Coupon, "id" | "valueCents" | "perUserLimit">,
+  now: Date,
+): Prisma.CouponWhereInput {
   return {
-    code,
+    // The terms the caller already acted on (credit amount, per-user limit) must still be the coupon's.
+    id: terms.id,
+    valueCents: terms.valueCents,
+    perUserLimit: terms.perUserLimit,
     status: "ACTIVE",
     AND: [
       { OR: [{ startsAt: null }, { startsAt: { lte: now } }] },
@@ -24,13 +31,17 @@ export function redeemableCouponWhere(tx: Tx, code: string, now: Date): Prisma.C
   };
 }
 
-/** The reason a guarded redemption update matched no row; only used to explain, never to decide. */
-export function couponRefusalOf(coupon: Coupon | null, now: Date): CouponRefusal {
+/**
+ * Why this snapshot of a coupon cannot be redeemed at `now`, or null if it can. A refusal may be
+ * decided from a snapshot (nothing is consumed); a success never is: it needs the guarded update.
+ */
+export function couponRefusal(coupon: Coupon | null, now: Date): CouponRefusal | null {
   if (!coupon) return "unknown_code";
   if (coupon.status === "DISABLED") return "disabled";
   if (coupon.startsAt && coupon.startsAt > now) return "not_started";
   if (coupon.expiresAt && coupon.expiresAt <= now) return "expired";
-  return "exhausted";
+  if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) return "exhausted";
+  return null;
 }
 
 const cents = z.number().int("Amounts are whole cents.").positive().max(100_000_000, "That is more than 1,000,000.00.");
@@ -73,4 +84,15 @@ export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<Creat
     if (isUniqueViolation(error)) return { ok: false, reason: "duplicate_code", code: parsed.data.code };
     throw error;
   }
+}
+
+export type SetStatusResult = { ok: true; coupon: Coupon } | { ok: false; reason: "not_found" };
+
+/**
+ * Disabling is one UPDATE of the row every redemption must update too, so it orders itself against
+ * in-flight redemptions: none can commit after the disable commits.
+ */
+export async function setCouponStatus(db: Db | Tx, couponId: string, status: Coupon["status"]): Promise<SetStatusResult> {
+  const [coupon] = await db.coupon.updateManyAndReturn({ where: { id: couponId }, data: { status } });
+  return coupon ? { ok: true, coupon } : { ok: false, reason: "not_found" };
 }

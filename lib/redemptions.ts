@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { type RequestMeta, recordAttempt } from "./attempts";
 import { couponCodeSchema, idempotencyKeySchema } from "./codes";
-import { type CouponRefusal, couponRefusalOf, redeemableCouponWhere } from "./coupons";
+import { type CouponRefusal, couponRefusal, redeemableCouponWhere } from "./coupons";
 import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
-import { Rollback, runTransaction, type Tx } from "./db/transaction";
+import { Rollback, RetryTransaction, runTransaction, type Tx } from "./db/transaction";
 import { credit, debit } from "./ledger";
 
 /**
@@ -90,7 +90,7 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
       couponId: null,
     };
   }
-  const request = { userId: input.userId, code: code.data, idempotencyKey: key.data, now: input.now ?? new Date() };
+  const request = { userId: input.userId, code: code.data, idempotencyKey: key.data, now: input.now };
 
   let outcome;
   try {
@@ -117,10 +117,10 @@ interface Request {
   userId: string;
   code: string;
   idempotencyKey: string;
-  now: Date;
+  now?: Date;
 }
 
-async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now }: Request): Promise<Redeemed> {
+async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now: pinnedNow }: Request): Promise<Redeemed> {
   // Claim the key first. A concurrent duplicate blocks on this insert until we commit or roll back,
   // so duplicates never do the work twice; a committed claim means the key was already decided.
   const claim = await tx.redemptionRequest.createMany({
@@ -129,31 +129,42 @@ async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now }
   });
   if (claim.count === 0) return { kind: "key_taken" };
 
-  const [coupon] = await tx.coupon.updateManyAndReturn({
-    where: redeemableCouponWhere(tx, code, now),
-    data: { redeemedCount: { increment: 1 } },
-    select: { id: true, code: true, valueCents: true, perUserLimit: true },
-  });
-  if (!coupon) {
-    throw new Rollback(couponRefusalOf(await tx.coupon.findUnique({ where: { code } }), now));
-  }
+  // A snapshot may refuse early (nothing is consumed by refusing); it never grants anything.
+  const terms = await tx.coupon.findUnique({ where: { code } });
+  const early = couponRefusal(terms, pinnedNow ?? new Date());
+  if (early || !terms) throw new Rollback(early ?? "unknown_code");
 
   await tx.couponUsage.createMany({
-    data: [{ couponId: coupon.id, userId, used: 0, perUserLimit: coupon.perUserLimit }],
+    data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
     skipDuplicates: true,
   });
   const usage = await tx.couponUsage.updateMany({
-    where: { couponId: coupon.id, userId, used: { lt: coupon.perUserLimit } },
-    data: { used: { increment: 1 }, perUserLimit: coupon.perUserLimit },
+    where: { couponId: terms.id, userId, used: { lt: terms.perUserLimit } },
+    data: { used: { increment: 1 }, perUserLimit: terms.perUserLimit },
   });
   if (usage.count !== 1) throw new Rollback("per_user_limit");
 
+  // Judged as late as possible: the window is checked at the instant the consuming UPDATE is sent.
+  const now = pinnedNow ?? new Date();
   const redemption = await tx.redemption.create({
-    data: { couponId: coupon.id, userId, amountCents: coupon.valueCents, idempotencyKey, createdAt: now },
+    data: { couponId: terms.id, userId, amountCents: terms.valueCents, idempotencyKey, createdAt: now },
     select: { id: true, couponId: true, amountCents: true, createdAt: true },
   });
-  const balanceCents = await credit(tx, userId, coupon.valueCents, { kind: "COUPON_CREDIT", redemptionId: redemption.id });
-  return { kind: "redeemed", redemption: { ...redemption, code: coupon.code }, balanceCents };
+  const balanceCents = await credit(tx, userId, terms.valueCents, { kind: "COUPON_CREDIT", redemptionId: redemption.id });
+
+  // The coupon's use is taken last, so the coupon row (the one every redeemer of this code contends
+  // for) stays locked only from this statement to COMMIT. Its where-clause carries every limit.
+  const consumed = await tx.coupon.updateMany({
+    where: redeemableCouponWhere(tx, terms, now),
+    data: { redeemedCount: { increment: 1 } },
+  });
+  if (consumed.count !== 1) {
+    const refusal = couponRefusal(await tx.coupon.findUnique({ where: { code } }), now);
+    // Still redeemable means its terms changed since we read them (an admin edit): start over.
+    if (!refusal) throw new RetryTransaction();
+    throw new Rollback(refusal);
+  }
+  return { kind: "redeemed", redemption: { ...redemption, code: terms.code }, balanceCents };
 }
 
 /**
@@ -249,20 +260,21 @@ async function revokeInTransaction(
   });
   if (!redemption) return previousRevocation(tx, redemptionId);
 
-  const coupon = await tx.coupon.updateMany({
-    where: { id: redemption.couponId, redeemedCount: { gt: 0 } },
-    data: { redeemedCount: { decrement: 1 } },
-  });
+  // Same lock order as redeeming (usage row, user row, coupon row), so the two never deadlock.
   const usage = await tx.couponUsage.updateMany({
     where: { couponId: redemption.couponId, userId: redemption.userId, used: { gt: 0 } },
     data: { used: { decrement: 1 } },
+  });
+  const debited = await debit(tx, redemption.userId, redemption.amountCents, { kind: "COUPON_REVOCATION", redemptionId });
+  if (!debited.ok) throw new Rollback("credit_already_spent");
+  const coupon = await tx.coupon.updateMany({
+    where: { id: redemption.couponId, redeemedCount: { gt: 0 } },
+    data: { redeemedCount: { decrement: 1 } },
   });
   if (coupon.count !== 1 || usage.count !== 1) {
     // An active redemption always holds one use of each; anything else is corruption, not a user error.
     throw new Error(`Redemption ${redemptionId} is active but its coupon or usage counter holds no use.`);
   }
-  const debited = await debit(tx, redemption.userId, redemption.amountCents, { kind: "COUPON_REVOCATION", redemptionId });
-  if (!debited.ok) throw new Rollback("credit_already_spent");
   return { redemptionId, balanceCents: debited.balanceCents, alreadyRevoked: false };
 }
 

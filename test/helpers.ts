@@ -15,10 +15,19 @@ export interface TestDatabase {
 }
 
 /** A private, freshly migrated database cloned from the suite template. */
-export async function freshDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
+export function freshDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
+  return createTestDatabase(`TEMPLATE ${inject("testTemplateDatabase")}`, poolSize);
+}
+
+/** A private database with no schema at all, for the migration runner's tests. */
+export function emptyDatabase(): Promise<TestDatabase> {
+  return createTestDatabase("", 2);
+}
+
+async function createTestDatabase(options: string, poolSize: number): Promise<TestDatabase> {
   const server = new URL(inject("testServerUrl"));
   const name = `once_test_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
-  await adminQuery(server, `CREATE DATABASE ${name} TEMPLATE ${inject("testTemplateDatabase")}`);
+  await adminQuery(server, `CREATE DATABASE ${name} ${options}`);
   const url = withDatabase(server, name);
   const db = createDb(url, { max: poolSize });
   return {

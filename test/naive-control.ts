@@ -7,8 +7,16 @@ import type { Db } from "@/lib/db/client";
  * help. The race suites run every scenario against it and assert that the harness catches its oversell:
  * a harness that cannot catch this proves nothing about the real engine.
  *
+ * Between its check and its write it spends a few milliseconds, standing in for what real engines do
+ * there (pricing rules, a fraud check, a call to another service); without it a two-core machine
+ * sometimes runs the whole naive transaction before the next one reads, and the control would only
+ * oversell most of the time instead of every time.
+ *
  * It never leaves test/; the hook that flags read-then-write code skips files named "naive".
  */
+
+const CHECK_TO_ACT_GAP_MS = 5;
+const gap = () => new Promise((resolve) => setTimeout(resolve, CHECK_TO_ACT_GAP_MS));
 
 export type NaiveRedeemResult = { ok: true; redemptionId: string; balanceCents: number } | { ok: false; reason: string };
 
@@ -32,6 +40,7 @@ export async function naiveRedeem(
         }
         const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" } });
         if (mine >= coupon.perUserLimit) return { ok: false as const, reason: "per_user_limit" };
+        await gap();
 
         const redemption = await tx.redemption.create({
           data: { couponId: coupon.id, userId: input.userId, amountCents: coupon.valueCents, idempotencyKey: input.idempotencyKey, createdAt: new Date() },
@@ -61,6 +70,7 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
         const redemption = await tx.redemption.findUnique({ where: { id: redemptionId } });
         if (!redemption) return { ok: false as const, reason: "not_found" };
         if (redemption.status !== "ACTIVE") return { ok: true as const };
+        await gap();
         const coupon = await tx.coupon.findUniqueOrThrow({ where: { id: redemption.couponId } });
         const user = await tx.user.findUniqueOrThrow({ where: { id: redemption.userId } });
         await tx.redemption.update({ where: { id: redemptionId }, data: { status: "REVOKED", revokedAt: new Date() } });

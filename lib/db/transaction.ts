@@ -14,6 +14,9 @@ export class Rollback<Reason extends string> extends Error {
   }
 }
 
+/** Thrown inside a transaction when what it read changed under it: run the whole transaction again. */
+export class RetryTransaction extends Error {}
+
 export const TRANSACTION_OPTIONS = {
   // Waiting for a pool connection: long enough for a burst to drain, short enough to answer "busy".
   maxWait: Number(process.env.DATABASE_TX_MAX_WAIT_MS ?? 10_000),
@@ -41,7 +44,7 @@ export async function runTransaction<T, Reason extends string>(
       return { kind: "committed", value: await db.$transaction(work, TRANSACTION_OPTIONS) };
     } catch (error) {
       if (error instanceof Rollback) return { kind: "rolled_back", reason: error.reason as Reason };
-      const retryable = isRetryableConflict(error);
+      const retryable = error instanceof RetryTransaction || isRetryableConflict(error);
       if (retryable && attempt < MAX_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
         continue;
