@@ -34,6 +34,7 @@ const SCALARS: Record<string, string> = {
   BigInt: "bigint",
   Boolean: "boolean",
   DateTime: "timestamp with time zone",
+  Json: "jsonb",
 };
 
 function parseSchema(source: string) {
