@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata } from "next";
+import { BalanceCard } from "@/components/balance-card";
+import { PageHeading } from "@/components/page-heading";
+import { RedeemForm } from "@/components/redeem-form";
+import { requireUser } from "@/lib/auth";
+import { redeem } from "./actions";
+
+export const metadata: Metadata = { title: "Redeem a code" };
+
+export default async function RedeemPage() {
+  const user = await requireUser("/redeem");
+  return (
+    <>
+      <PageHeading title="Redeem a code" description="Enter a coupon or promo code and its value is added to your store credit straight away." />
+      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+        <section aria-label="Redeem a code" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+          {/* A fresh idempotency key for every rendering of the form. */}
+          <RedeemForm action={redeem} initialState={{ key: randomUUID(), code: "", outcome: null }} />
+        </section>
+        <BalanceCard
+          balanceCents={user.balanceCents}
+          links={[
+            { href: "/shop", label: "Spend credit" },
+            { href: "/wallet", label: "See history" },
+          ]}
+        />
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import type { LedgerKind } from "@/lib/generated/prisma/enums";
+import { formatCents, formatDayAndTime } from "@/lib/format";
+import type { WalletEntry } from "@/lib/wallet";
+
+const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
+  COUPON_CREDIT: (code) => `Redeemed ${code}`,
+  COUPON_REVOCATION: (code) => `Reversed ${code}`,
+  PURCHASE: (product) => `Bought ${product}`,
+};
+
+/** Every movement of store credit, newest first, with the balance after each. */
+export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
+  return (
+    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+      <table className="w-full min-w-[34rem] text-left text-sm">
+        <caption className="sr-only">Store credit history, newest first</caption>
+        <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-600">
+          <tr>
+            <th scope="col" className="px-4 py-3">Date</th>
+            <th scope="col" className="px-4 py-3">Description</th>
+            <th scope="col" className="px-4 py-3 text-right">Amount</th>
+            <th scope="col" className="px-4 py-3 text-right">Balance</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {entries.map((entry) => (
+            <tr key={entry.id} data-testid="ledger-row" data-kind={entry.kind}>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+                <time dateTime={entry.createdAt.toISOString()}>{formatDayAndTime(entry.createdAt)}</time>
+              </td>
+              <td className="px-4 py-3 font-medium text-slate-900">{DESCRIBE[entry.kind](entry.subject ?? "(deleted)")}</td>
+              <td className={`whitespace-nowrap px-4 py-3 text-right font-medium tabular-nums ${entry.amountCents > 0 ? "text-emerald-700" : "text-slate-900"}`}>
+                {entry.amountCents > 0 ? "+" : "−"}
+                {formatCents(Math.abs(entry.amountCents))}
+              </td>
+              <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-700">{formatCents(entry.balanceAfterCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

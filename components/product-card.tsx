@@ -1,0 +1,71 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import type { BuyFormState } from "@/app/(customer)/shop/actions";
+import { formatCents } from "@/lib/format";
+import type { CatalogueProduct } from "@/lib/wallet";
+import { Callout } from "./callout";
+import { SubmitButton } from "./submit-button";
+
+const TILES = ["bg-amber-100 text-amber-800", "bg-sky-100 text-sky-800", "bg-rose-100 text-rose-800", "bg-emerald-100 text-emerald-800", "bg-violet-100 text-violet-800", "bg-orange-100 text-orange-800"];
+
+interface ProductCardProps {
+  product: CatalogueProduct;
+  tile: number;
+  balanceCents: number;
+  action: (state: BuyFormState, formData: FormData) => Promise<BuyFormState>;
+  initialState: BuyFormState;
+}
+
+/** A product with its own buy form: one press, one order, whatever the network does. */
+export function ProductCard({ product, tile, balanceCents, action, initialState }: ProductCardProps) {
+  const [state, formAction, pending] = useActionState(action, initialState);
+  const shortBy = product.priceCents - balanceCents;
+  const headingId = `product-${product.id}`;
+
+  return (
+    <li className="flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-labelledby={headingId} data-testid="product-card" data-sku={product.sku}>
+      <div aria-hidden="true" className={`mb-4 grid h-24 place-items-center rounded-lg text-3xl font-semibold ${TILES[tile % TILES.length]}`}>
+        {product.name.slice(0, 1)}
+      </div>
+      <div className="flex items-start justify-between gap-3">
+        <h2 id={headingId} className="font-semibold text-slate-900">
+          {product.name}
+        </h2>
+        <p className="font-semibold tabular-nums text-slate-900">{formatCents(product.priceCents)}</p>
+      </div>
+      <p className="mt-1 flex-1 text-sm text-slate-600">{product.description}</p>
+
+      <form action={formAction} className="mt-4 space-y-3">
+        <input type="hidden" name="productId" value={product.id} />
+        <input type="hidden" name="idempotencyKey" value={state.key} />
+        <SubmitButton pending={pending} pendingLabel="Buying…" className="w-full">
+          Buy for {formatCents(product.priceCents)}
+          <span className="sr-only"> ({product.name})</span>
+        </SubmitButton>
+        {shortBy > 0 && !state.outcome && (
+          <p className="text-sm text-slate-600">
+            You need {formatCents(shortBy)} more credit.{" "}
+            <Link href="/redeem" className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline">
+              Redeem a code
+            </Link>
+          </p>
+        )}
+        <div aria-live="polite" aria-atomic="true">
+          {state.outcome && (
+            <Callout tone={state.outcome.ok ? "success" : "error"} testId="buy-result">
+              <p data-reason={state.outcome.ok ? undefined : state.outcome.reason}>{state.outcome.message}</p>
+              {state.outcome.ok && <p className="mt-1">Your balance is now {formatCents(state.outcome.balanceCents)}.</p>}
+              {!state.outcome.ok && state.outcome.reason === "insufficient_credit" && (
+                <Link href="/redeem" className="mt-1 inline-block font-medium underline underline-offset-2">
+                  Redeem a code to top up
+                </Link>
+              )}
+            </Callout>
+          )}
+        </div>
+      </form>
+    </li>
+  );
+}

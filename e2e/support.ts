@@ -1,0 +1,117 @@
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { type APIRequestContext, type Browser, type Page, expect, request as playwrightRequest } from "@playwright/test";
+import { type NewCoupon, createCoupon } from "@/lib/coupons";
+import { createDb, type Db } from "@/lib/db/client";
+import { findViolations } from "@/lib/invariants";
+import { hashPassword } from "@/lib/passwords";
+import { redeemCoupon } from "@/lib/redemptions";
+
+/**
+ * Test data for the e2e suites, written straight into the database of the server under test (the one
+ * playwright.config.ts starts with --data-dir .data/e2e --reset), so every test makes its own users
+ * and coupons and no test depends on another.
+ */
+
+export const PASSWORD = "e2e-password-123";
+const DATA_DIR = path.resolve(import.meta.dirname, "..", process.env.E2E_DATA_DIR ?? ".data/e2e");
+
+let db: Db | undefined;
+let passwordHash: Promise<string> | undefined;
+
+/** The embedded PostgreSQL picks a free port when 54329 is taken; its pid file says which. */
+export function e2eDb(): Db {
+  if (!db) {
+    const url = process.env.E2E_DATABASE_URL ?? `postgresql://once:once@127.0.0.1:${postgresPort()}/once`;
+    db = createDb(url, { max: 8 });
+  }
+  return db;
+}
+
+function postgresPort(): number {
+  const pidFile = readFileSync(path.join(DATA_DIR, "pg", "postmaster.pid"), "utf8").split("\n");
+  const port = Number(pidFile[3]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in ${DATA_DIR}/pg/postmaster.pid`);
+  return port;
+}
+
+export const uniqueTag = () => randomUUID().replaceAll("-", "").slice(0, 10);
+
+export interface Customer {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** A customer who can sign in with PASSWORD, optionally holding store credit (given by a real redemption). */
+export async function createCustomer(options: { creditCents?: number; name?: string } = {}): Promise<Customer> {
+  passwordHash ??= hashPassword(PASSWORD);
+  const tag = uniqueTag();
+  const user = await e2eDb().user.create({
+    data: { email: `e2e-${tag}@once.test`, name: options.name ?? `Casey ${tag.slice(0, 4)}`, passwordHash: await passwordHash },
+    select: { id: true, email: true, name: true },
+  });
+  if (options.creditCents) {
+    const coupon = await createTestCoupon({ valueCents: options.creditCents });
+    const result = await redeemCoupon(e2eDb(), { userId: user.id, code: coupon.code, idempotencyKey: randomUUID() });
+    expect(result.ok, "funding the test customer").toBe(true);
+  }
+  return user;
+}
+
+export async function createTestCoupon(overrides: Partial<NewCoupon> = {}) {
+  const result = await createCoupon(e2eDb(), { code: `E2E${uniqueTag().toUpperCase()}`, valueCents: 1_000, ...overrides });
+  if (!result.ok) throw new Error(`test coupon rejected: ${JSON.stringify(result)}`);
+  return result.coupon;
+}
+
+export async function balanceOf(userId: string): Promise<number> {
+  return (await e2eDb().user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } })).balanceCents;
+}
+
+export async function expectInvariantsHold(): Promise<void> {
+  expect(await findViolations(e2eDb())).toEqual([]);
+}
+
+/** Signs in through the real sign-in page and waits for the page it leads to. */
+export async function signInWithUi(page: Page, email: string, password = PASSWORD, goTo = "/redeem"): Promise<void> {
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(goTo)}`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === goTo);
+}
+
+/** A page in its own browser context (own cookies), signed in as `email`. */
+export async function signedInPage(browser: Browser, email: string, goTo = "/redeem"): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signInWithUi(page, email, PASSWORD, goTo);
+  return page;
+}
+
+/** Signs an API client in through next-auth's credentials endpoint, as a browser's sign-in form does. */
+export async function signInApi(api: APIRequestContext, email: string, password = PASSWORD): Promise<void> {
+  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await api.post("/api/auth/callback/credentials", { form: { csrfToken, email, password, json: "true" } });
+  expect(response.ok()).toBe(true);
+  const session = (await (await api.get("/api/auth/session")).json()) as { user?: { email?: string } };
+  expect(session.user?.email).toBe(email);
+}
+
+/** The Cookie header of a signed-in API client, for plain fetch() bursts that bypass Playwright's queue. */
+export async function sessionCookieOf(baseURL: string, email: string): Promise<string> {
+  const api = await playwrightRequest.newContext({ baseURL });
+  try {
+    await signInApi(api, email);
+    const { cookies } = await api.storageState();
+    return cookies.map((c) => `${c.name}=${c.value}`).join("; ");
+  } finally {
+    await api.dispose();
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,30 @@
+/**
+ * Display formats shared by pages, server actions and the JSON API. Dates are shown in UTC, named as
+ * such, so the server-rendered text is the same for every visitor and never mismatches on hydration.
+ */
+
+const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+export function formatCents(cents: number): string {
+  return money.format(cents / 100);
+}
+
+const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const dayAndTime = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+});
+
+/** "24 August 2025" */
+export function formatDay(date: Date): string {
+  return day.format(date);
+}
+
+/** "27 Nov 2026, 23:48 UTC" */
+export function formatDayAndTime(date: Date): string {
+  return `${dayAndTime.format(date)} UTC`;
+}

@@ -1,0 +1,63 @@
+import type { RedeemResult } from "./redemptions";
+import type { PurchaseResult } from "./wallet";
+import { formatCents, formatDay } from "./format";
+
+/**
+ * What a customer is told about each outcome, in one place for the redeem page, the shop and the
+ * JSON API. Every engine reason has its own sentence; none of them blames the customer for a race.
+ */
+
+export function redeemMessage(result: RedeemResult): string {
+  if (result.ok) {
+    return `${formatCents(result.redemption.amountCents)} from ${result.redemption.code} was added to your store credit.`;
+  }
+  switch (result.reason) {
+    case "invalid_code":
+      return result.message ?? "That doesn't look like a coupon code.";
+    case "unknown_code":
+      return "We don't recognise that code. Check it for typos and try again.";
+    case "disabled":
+      return "This code has been switched off and can no longer be redeemed.";
+    case "not_started":
+      return result.window?.startsAt
+        ? `This code isn't valid yet. You can redeem it from ${formatDay(result.window.startsAt)}.`
+        : "This code isn't valid yet.";
+    case "expired":
+      return result.window?.expiresAt ? `This code expired on ${formatDay(result.window.expiresAt)}.` : "This code has expired.";
+    case "exhausted":
+      return "This code has already been used up.";
+    case "per_user_limit":
+      return "You already redeemed this code as many times as it allows.";
+    case "idempotency_key_reused":
+      return "This form was already used for a different code. Press Redeem again to submit this one.";
+    case "invalid_idempotency_key":
+      return "This form has expired. Press Redeem again.";
+    case "unknown_user":
+      return "We couldn't find your account. Please sign in again.";
+    case "busy":
+      return "We're very busy right now and nothing was applied. Please try again in a moment.";
+  }
+}
+
+export function purchaseMessage(result: PurchaseResult): string {
+  if (result.ok) return `You bought ${result.order.productName} for ${formatCents(result.order.priceCents)}.`;
+  switch (result.reason) {
+    case "insufficient_credit":
+      return result.priceCents !== undefined && result.balanceCents !== undefined
+        ? `Not enough credit: this costs ${formatCents(result.priceCents)} and your balance is ${formatCents(result.balanceCents)}.`
+        : "Not enough credit for this purchase.";
+    case "unknown_product":
+    case "invalid_product":
+      return "That product doesn't exist (any more).";
+    case "unavailable":
+      return "This product is no longer on sale.";
+    case "idempotency_key_reused":
+      return "This button was already used for another product. Please try again.";
+    case "invalid_idempotency_key":
+      return "This page has expired. Please try again.";
+    case "unknown_user":
+      return "We couldn't find your account. Please sign in again.";
+    case "busy":
+      return "We're very busy right now and nothing was charged. Please try again in a moment.";
+  }
+}

@@ -1,0 +1,7 @@
+import type { RequestMeta } from "./attempts";
+
+/** Where a request came from, for the attempts log. Only as trustworthy as the proxy in front of us. */
+export function requestMeta(headers: Headers): RequestMeta {
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return { ip: forwarded || headers.get("x-real-ip"), userAgent: headers.get("user-agent") };
+}

@@ -1,0 +1,17 @@
+import type { Role } from "@/lib/generated/prisma/client";
+
+// The session carries the user's id and role; server code still re-reads both from the database.
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; role: Role; name?: string | null; email?: string | null };
+  }
+  interface User {
+    role: Role;
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    role?: Role;
+  }
+}
