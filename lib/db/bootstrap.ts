@@ -13,7 +13,8 @@ export interface Database {
  * in `dataDir`. Either way, apply pending migrations before anything else touches the schema.
  */
 export async function prepareDatabase(options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<Database> {
-  const external = process.env.DATABASE_URL;
+  // An empty DATABASE_URL (e.g. cleared by the e2e config) means "unset".
+  const external = process.env.DATABASE_URL || undefined;
   const embedded = external
     ? null
     : await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.port, log: options.log });
