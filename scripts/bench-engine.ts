@@ -81,7 +81,8 @@ function percentile(values: number[], p: number): number {
 }
 
 function report(r: Run): string {
-  return `${r.name.padEnd(38)} ${String(r.successes).padStart(6)} ok  ${(r.successes / r.seconds).toFixed(0).padStart(6)} redemptions/s  p50 ${percentile(r.latencies, 50).toFixed(1)} ms  p99 ${percentile(r.latencies, 99).toFixed(1)} ms  refusals ${JSON.stringify(r.refusals)}`;
+  const requests = r.latencies.length;
+  return `${r.name.padEnd(38)} ${String(r.successes).padStart(6)} ok  ${(requests / r.seconds).toFixed(0).padStart(6)} requests/s  ${(r.successes / r.seconds).toFixed(0).padStart(6)} redemptions/s  p50 ${percentile(r.latencies, 50).toFixed(1)} ms  p99 ${percentile(r.latencies, 99).toFixed(1)} ms  refusals ${JSON.stringify(r.refusals)}`;
 }
 
 async function check(db: Db, run: Run, expected: number) {
