@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { normalizeCode } from "@/lib/codes";
+
+/**
+ * What the coupon forms send, as strings, turned into the domain's types with a message per field.
+ * Shared by the browser (instant feedback) and the server action (the check that counts); the domain
+ * (lib/coupons.ts newCouponSchema, the table's CHECKs) validates again behind both.
+ *
+ * Money is typed in currency units and converted to integer cents by string arithmetic, never through a
+ * float, so 19.99 is 1999 cents exactly. Times are entered and shown in UTC.
+ */
+
+export const MAX_VALUE_CENTS = 100_000_000;
+
+const money = z.string().transform((raw, ctx) => {
+  const text = raw.trim().replace(/,/g, "");
+  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!match) {
+    ctx.addIssue({ code: "custom", message: "Enter an amount like 10 or 12.50." });
+    return z.NEVER;
+  }
+  const cents = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  if (cents <= 0) ctx.addIssue({ code: "custom", message: "The value must be more than 0.00." });
+  if (cents > MAX_VALUE_CENTS) ctx.addIssue({ code: "custom", message: "The value can be at most 1,000,000.00." });
+  return cents;
+});
+
+function checkWholeNumber(text: string, label: string, min: number, max: number, ctx: z.RefinementCtx, hint: string): number {
+  if (!/^\d{1,10}$/.test(text)) {
+    ctx.addIssue({ code: "custom", message: `${label} is a whole number${hint}.` });
+    return 0;
+  }
+  const value = Number(text);
+  if (value < min || value > max) {
+    ctx.addIssue({ code: "custom", message: `${label} must be between ${min.toLocaleString("en-US")} and ${max.toLocaleString("en-US")}.` });
+  }
+  return value;
+}
+
+const wholeNumber = (label: string, min: number, max: number) =>
+  z.string().transform((raw, ctx) => checkWholeNumber(raw.trim(), label, min, max, ctx, ""));
+
+/** Empty means "no limit". */
+const optionalWholeNumber = (label: string, min: number, max: number) =>
+  z.string().transform((raw, ctx) => (raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or empty for no limit")));
+
+const utcDateTime = z.string().transform((raw, ctx): Date | null => {
+  const text = raw.trim();
+  if (text === "") return null;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) || Number.isNaN(new Date(`${text}Z`).getTime())) {
+    ctx.addIssue({ code: "custom", message: "Enter a date and time, or leave it empty." });
+    return z.NEVER;
+  }
+  return new Date(`${text}Z`);
+});
+
+const code = z.string().transform((raw, ctx): string | null => {
+  if (raw.trim() === "") return null;
+  const check = normalizeCode(raw);
+  if (!check.ok) {
+    ctx.addIssue({ code: "custom", message: check.message });
+    return z.NEVER;
+  }
+  return check.code;
+});
+
+const termsShape = {
+  description: z.string().trim().max(500, "The description can be at most 500 characters."),
+  value: money,
+  maxRedemptions: optionalWholeNumber("Max redemptions", 1, 1_000_000_000),
+  perUserLimit: wholeNumber("The per-customer limit", 1, 1_000),
+  startsAt: utcDateTime,
+  expiresAt: utcDateTime,
+};
+
+function windowOrdered(terms: { startsAt: Date | null; expiresAt: Date | null }, ctx: z.RefinementCtx) {
+  if (terms.startsAt && terms.expiresAt && terms.startsAt >= terms.expiresAt) {
+    ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The coupon must start before it expires." });
+  }
+}
+
+/** Create: the code may be left empty, and one is generated. */
+export const couponFormSchema = z.object({ code, ...termsShape }).superRefine(windowOrdered);
+/** Edit: everything but the code, which redemptions and printed material refer to. */
+export const couponTermsFormSchema = z.object(termsShape).superRefine(windowOrdered);
+
+export type CouponFormValues = Record<keyof z.input<typeof couponFormSchema>, string>;
+export type CouponFormField = keyof CouponFormValues;
+export type FieldErrors = Partial<Record<CouponFormField, string>>;
+
+export const COUPON_FORM_FIELDS: CouponFormField[] = ["code", "description", "value", "maxRedemptions", "perUserLimit", "startsAt", "expiresAt"];
+
+export function formValues(formData: FormData): CouponFormValues {
+  const values = {} as CouponFormValues;
+  for (const field of COUPON_FORM_FIELDS) {
+    const value = formData.get(field);
+    values[field] = typeof value === "string" ? value.slice(0, 1_000) : "";
+  }
+  return values;
+}
+
+/** The first message for each field, keyed the way the form names its inputs. */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const raw = String(issue.path[0] ?? "");
+    const field = (raw === "valueCents" ? "value" : raw) as CouponFormField;
+    if (COUPON_FORM_FIELDS.includes(field) && !errors[field]) errors[field] = issue.message;
+  }
+  return errors;
+}
+
+/** `2026-11-28T09:30` for a datetime-local input showing UTC. */
+export function toUtcInput(date: Date | null): string {
+  return date ? date.toISOString().slice(0, 16) : "";
+}
+
+export function centsToInput(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
+}
+
+/** The bulk generation form; the batch's codes are single-use by definition, so only these four. */
+export const batchFormSchema = z
+  .object({
+    prefix: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9][A-Z0-9_-]{0,23}$/, "The prefix is 1 to 24 letters, digits, dashes or underscores, starting with a letter or digit."),
+    quantity: wholeNumber("The number of codes", 1, 100_000),
+    value: money,
+    expiresAt: utcDateTime,
+  })
+  .transform(({ value, ...batch }) => ({ ...batch, valueCents: value }));
+
+export type BatchFormValues = Record<keyof z.input<typeof batchFormSchema>, string>;

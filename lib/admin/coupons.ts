@@ -1,0 +1,244 @@
+import { z } from "zod";
+import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
+import { type NewCoupon, createCoupon, newCouponSchema, setCouponStatus } from "@/lib/coupons";
+import type { Db } from "@/lib/db/client";
+import { isCheckViolation } from "@/lib/db/errors";
+import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
+import { recordAdminChange } from "./audit-log";
+import { randomCode } from "./code-generator";
+
+/** Coupon administration: the list, and create / edit / disable / enable, each audited in its own transaction. */
+
+// ---------------------------------------------------------------------------------------------
+// List
+
+export const couponListQuerySchema = z.object({
+  q: z.string().trim().max(64).catch(""),
+  status: z.enum(["all", "ACTIVE", "DISABLED"]).catch("all"),
+  window: z.enum(["all", "active", "upcoming", "expired"]).catch("all"),
+  exhausted: z.enum(["all", "yes", "no"]).catch("all"),
+  batch: z.uuid().optional().catch(undefined),
+  sort: z.enum(["created", "code", "value", "redeemed", "expires"]).catch("created"),
+  dir: z.enum(["asc", "desc"]).catch("desc"),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+
+export type CouponListQuery = z.infer<typeof couponListQuerySchema>;
+
+export const COUPONS_PER_PAGE = 25;
+
+export interface CouponListPage {
+  coupons: Coupon[];
+  total: number;
+  page: number;
+  pageCount: number;
+}
+
+const SORT_COLUMNS = {
+  created: "createdAt",
+  code: "code",
+  value: "valueCents",
+  redeemed: "redeemedCount",
+  expires: "expiresAt",
+} as const;
+
+export async function listCoupons(db: Db, query: CouponListQuery, now = new Date()): Promise<CouponListPage> {
+  const where: Prisma.CouponWhereInput[] = [];
+  if (query.q) where.push({ OR: [{ code: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }] });
+  if (query.status !== "all") where.push({ status: query.status });
+  if (query.batch) where.push({ batchId: query.batch });
+  if (query.window === "upcoming") where.push({ startsAt: { gt: now } });
+  if (query.window === "expired") where.push({ expiresAt: { lte: now } });
+  if (query.window === "active") {
+    where.push({ OR: [{ startsAt: null }, { startsAt: { lte: now } }] }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+  }
+  const used = { redeemedCount: { gte: db.coupon.fields.maxRedemptions } };
+  if (query.exhausted === "yes") where.push(used);
+  if (query.exhausted === "no") where.push({ OR: [{ maxRedemptions: null }, { NOT: used }] });
+
+  const filter = { AND: where };
+  const total = await db.coupon.count({ where: filter });
+  const pageCount = Math.max(1, Math.ceil(total / COUPONS_PER_PAGE));
+  const page = Math.min(query.page, pageCount);
+  const coupons = await db.coupon.findMany({
+    where: filter,
+    // The id breaks ties, so a page boundary never shows a row twice or skips one.
+    orderBy: [{ [SORT_COLUMNS[query.sort]]: { sort: query.dir, nulls: "last" } }, { id: query.dir }],
+    skip: (page - 1) * COUPONS_PER_PAGE,
+    take: COUPONS_PER_PAGE,
+  });
+  return { coupons, total, page, pageCount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create
+
+export type IssueList = { path: string; message: string }[];
+
+export type AdminCreateResult =
+  | { ok: true; coupon: Coupon }
+  | { ok: false; reason: "invalid"; issues: IssueList }
+  | { ok: false; reason: "duplicate_code"; code: string }
+  | { ok: false; reason: "busy" };
+
+/** `input.code` null means "generate one". */
+export async function adminCreateCoupon(db: Db, actorId: string, input: Omit<NewCoupon, "code"> & { code: string | null }): Promise<AdminCreateResult> {
+  const parsed = newCouponSchema.safeParse({ ...input, code: input.code ?? randomCode("PROMO") });
+  if (!parsed.success) {
+    return { ok: false, reason: "invalid", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
+  }
+  const outcome = await runTransaction<Coupon, "duplicate_code">(db, async (tx) => {
+    const created = await createCoupon(tx, parsed.data);
+    if (!created.ok) throw new Rollback("duplicate_code");
+    await recordAdminChange(tx, actorId, {
+      action: "COUPON_CREATED",
+      targetType: "coupon",
+      targetId: created.coupon.id,
+      summary: `Created ${created.coupon.code}`,
+      after: couponTerms(created.coupon),
+    });
+    return created.coupon;
+  });
+  switch (outcome.kind) {
+    case "committed":
+      return { ok: true, coupon: outcome.value };
+    case "rolled_back":
+      return { ok: false, reason: "duplicate_code", code: parsed.data.code };
+    case "busy":
+      return { ok: false, reason: "busy" };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edit
+
+export interface CouponTerms {
+  description: string;
+  valueCents: number;
+  maxRedemptions: number | null;
+  perUserLimit: number;
+  startsAt: Date | null;
+  expiresAt: Date | null;
+}
+
+// The domain's own field rules minus code and status (zod refuses .omit on a refined schema, so the
+// window rule is restated on the rebuilt object).
+const termsSchema = z
+  .object(newCouponSchema.shape)
+  .omit({ code: true, status: true })
+  .refine((c) => !c.startsAt || !c.expiresAt || c.startsAt < c.expiresAt, {
+    message: "The coupon must start before it expires.",
+    path: ["expiresAt"],
+  });
+
+export type AdminUpdateResult =
+  | { ok: true; coupon: Coupon; changed: boolean }
+  | { ok: false; reason: "invalid"; issues: IssueList }
+  | { ok: false; reason: "not_found" }
+  /** The new maximum is below what has already been redeemed (possibly by redemptions that raced in). */
+  | { ok: false; reason: "below_redeemed"; redeemedCount: number }
+  | { ok: false; reason: "busy" };
+
+type UpdateRefusal = "not_found" | "below_redeemed";
+
+/**
+ * Changes a coupon's terms. The maximum is guarded by the UPDATE itself (`redeemed_count <= new max`
+ * in its WHERE), so a redemption committing at the same moment can never leave the coupon over its
+ * limit; CHECK coupons_redeemed_within_max is the second line. Value and per-user limit may change
+ * freely: a redemption that read the old ones finds its own guarded UPDATE no longer matches and retries.
+ */
+export async function adminUpdateCoupon(db: Db, actorId: string, couponId: string, terms: CouponTerms): Promise<AdminUpdateResult> {
+  const parsed = termsSchema.safeParse(terms);
+  if (!parsed.success) {
+    return { ok: false, reason: "invalid", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
+  }
+  if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
+  const next = parsed.data;
+  const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, UpdateRefusal>(db, async (tx) => {
+    const before = await lockCoupon(tx, couponId);
+    if (!before) throw new Rollback("not_found");
+    const [after] = await tx.coupon.updateManyAndReturn({
+      where: {
+        id: couponId,
+        ...(next.maxRedemptions === null ? {} : { redeemedCount: { lte: next.maxRedemptions } }),
+      },
+      data: next,
+    });
+    if (!after) throw new Rollback("below_redeemed");
+    const changed = JSON.stringify(couponTerms(before)) !== JSON.stringify(couponTerms(after));
+    if (changed) {
+      await recordAdminChange(tx, actorId, {
+        action: "COUPON_UPDATED",
+        targetType: "coupon",
+        targetId: couponId,
+        summary: `Edited ${after.code}`,
+        before: couponTerms(before),
+        after: couponTerms(after),
+      });
+    }
+    return { coupon: after, changed };
+  }).catch((error: unknown) => {
+    // Only reachable if the guard above were wrong: the CHECK still refuses, and it is still the admin's race to lose.
+    if (isCheckViolation(error)) return { kind: "rolled_back" as const, reason: "below_redeemed" as const };
+    throw error;
+  });
+  switch (outcome.kind) {
+    case "committed":
+      return { ok: true, ...outcome.value };
+    case "busy":
+      return { ok: false, reason: "busy" };
+    case "rolled_back":
+      if (outcome.reason === "not_found") return { ok: false, reason: "not_found" };
+      return { ok: false, reason: "below_redeemed", redeemedCount: (await db.coupon.findUnique({ where: { id: couponId } }))?.redeemedCount ?? 0 };
+  }
+}
+
+/**
+ * Locks the coupon row for the rest of the transaction and reads it, so the audit entry's "before" is
+ * exactly what this change replaced. The limit itself is never decided from this read.
+ */
+async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | null> {
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM coupons WHERE id = ${couponId}::uuid FOR UPDATE`;
+  return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
+}
+
+function couponTerms(coupon: Coupon): CouponTerms & { code: string; status: Coupon["status"] } {
+  const { code, status, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } = coupon;
+  return { code, status, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disable / enable
+
+export type AdminStatusResult = { ok: true; coupon: Coupon; changed: boolean } | { ok: false; reason: "not_found" | "busy" };
+
+/** One UPDATE of the row every redemption must also update, so no redemption commits after a disable commits. */
+export async function adminSetCouponStatus(db: Db, actorId: string, couponId: string, status: Coupon["status"]): Promise<AdminStatusResult> {
+  if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
+  const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, "not_found">(db, async (tx) => {
+    const before = await lockCoupon(tx, couponId);
+    if (!before) throw new Rollback("not_found");
+    const result = await setCouponStatus(tx, couponId, status);
+    if (!result.ok) throw new Rollback("not_found");
+    const changed = before.status !== status;
+    if (changed) {
+      await recordAdminChange(tx, actorId, {
+        action: status === "DISABLED" ? "COUPON_DISABLED" : "COUPON_ENABLED",
+        targetType: "coupon",
+        targetId: couponId,
+        summary: `${status === "DISABLED" ? "Disabled" : "Enabled"} ${before.code}`,
+        before: { status: before.status },
+        after: { status },
+      });
+    }
+    return { coupon: result.coupon, changed };
+  });
+  switch (outcome.kind) {
+    case "committed":
+      return { ok: true, ...outcome.value };
+    case "rolled_back":
+      return { ok: false, reason: "not_found" };
+    case "busy":
+      return { ok: false, reason: "busy" };
+  }
+}

@@ -1,0 +1,165 @@
+import { z } from "zod";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { Db } from "@/lib/db/client";
+
+/** Read-only figures for the overview, the coupon detail page and the attempts view. */
+
+const DAY = 86_400_000;
+
+export interface Totals {
+  redemptions: number;
+  revoked: number;
+  creditCents: number;
+}
+
+export interface Overview {
+  today: Totals;
+  week: Totals;
+  month: Totals;
+  topCoupons: { id: string; code: string; redemptions: number; creditCents: number }[];
+  refusals: { reason: string; count: number }[];
+  outstandingCreditCents: number;
+}
+
+/** Today = since 00:00 UTC; 7 and 30 days are rolling windows ending now. */
+export async function overview(db: Db, now = new Date()): Promise<Overview> {
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const week = new Date(now.getTime() - 7 * DAY);
+  const month = new Date(now.getTime() - 30 * DAY);
+  const [totals] = await db.$queryRaw<Record<string, number>[]>`
+    SELECT count(*) FILTER (WHERE created_at >= ${today})::int AS today_n,
+           count(*) FILTER (WHERE created_at >= ${today} AND status = 'REVOKED')::int AS today_revoked,
+           coalesce(sum(amount_cents) FILTER (WHERE created_at >= ${today} AND status = 'ACTIVE'), 0)::bigint::float8 AS today_credit,
+           count(*) FILTER (WHERE created_at >= ${week})::int AS week_n,
+           count(*) FILTER (WHERE created_at >= ${week} AND status = 'REVOKED')::int AS week_revoked,
+           coalesce(sum(amount_cents) FILTER (WHERE created_at >= ${week} AND status = 'ACTIVE'), 0)::bigint::float8 AS week_credit,
+           count(*)::int AS month_n,
+           count(*) FILTER (WHERE status = 'REVOKED')::int AS month_revoked,
+           coalesce(sum(amount_cents) FILTER (WHERE status = 'ACTIVE'), 0)::bigint::float8 AS month_credit
+    FROM redemptions WHERE created_at >= ${month}`;
+  const t = totals!;
+  const topCoupons = await db.$queryRaw<Overview["topCoupons"]>`
+    SELECT c.id, c.code, top.n AS redemptions, top.credit AS "creditCents"
+    FROM (SELECT coupon_id, count(*)::int AS n, sum(amount_cents)::bigint::float8 AS credit
+          FROM redemptions WHERE created_at >= ${month} AND status = 'ACTIVE'
+          GROUP BY coupon_id ORDER BY n DESC LIMIT 5) top
+    JOIN coupons c ON c.id = top.coupon_id ORDER BY top.n DESC, c.code`;
+  const refusals = await db.$queryRaw<Overview["refusals"]>`
+    SELECT reason, count(*)::int AS count FROM redemption_attempts
+    WHERE created_at >= ${month} AND outcome = 'REFUSED' GROUP BY reason ORDER BY count DESC`;
+  const [outstanding] = await db.$queryRaw<{ cents: number }[]>`SELECT coalesce(sum(balance_cents), 0)::bigint::float8 AS cents FROM users`;
+  return {
+    today: { redemptions: t.today_n!, revoked: t.today_revoked!, creditCents: t.today_credit! },
+    week: { redemptions: t.week_n!, revoked: t.week_revoked!, creditCents: t.week_credit! },
+    month: { redemptions: t.month_n!, revoked: t.month_revoked!, creditCents: t.month_credit! },
+    topCoupons,
+    refusals,
+    outstandingCreditCents: outstanding!.cents,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coupon detail
+
+export interface CouponActivity {
+  refusals: { reason: string; count: number }[];
+  /** Redemptions per UTC day over the last `days` days, oldest first, zero-filled. */
+  daily: { day: string; count: number }[];
+}
+
+export async function couponActivity(db: Db, couponId: string, days = 30, now = new Date()): Promise<CouponActivity> {
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY);
+  const refusals = await db.$queryRaw<CouponActivity["refusals"]>`
+    SELECT reason, count(*)::int AS count FROM redemption_attempts
+    WHERE coupon_id = ${couponId}::uuid AND outcome = 'REFUSED' GROUP BY reason ORDER BY count DESC`;
+  const counts = await db.$queryRaw<{ day: string; count: number }[]>`
+    SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS count
+    FROM redemptions WHERE coupon_id = ${couponId}::uuid AND created_at >= ${since} GROUP BY 1`;
+  const byDay = new Map(counts.map((c) => [c.day, c.count]));
+  const daily = Array.from({ length: days }, (_, i) => {
+    const day = new Date(since.getTime() + i * DAY).toISOString().slice(0, 10);
+    return { day, count: byDay.get(day) ?? 0 };
+  });
+  return { refusals, daily };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attempts
+
+export const attemptFiltersSchema = z.object({
+  reason: z.string().trim().max(64).regex(/^[a-z_]*$/).catch(""),
+  ip: z.string().trim().max(64).catch(""),
+  email: z.string().trim().toLowerCase().max(320).catch(""),
+  outcome: z.enum(["REFUSED", "ALL"]).catch("REFUSED"),
+  before: z.string().regex(/^\d{1,19}$/).optional().catch(undefined),
+});
+
+export type AttemptFilters = z.infer<typeof attemptFiltersSchema>;
+
+export interface AttemptRow {
+  id: string;
+  createdAt: Date;
+  outcome: "REDEEMED" | "REFUSED";
+  reason: string | null;
+  codeTyped: string;
+  replayed: boolean;
+  userId: string | null;
+  email: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** Newest first, by id (the sequence follows insertion), so paging is a primary-key range scan. */
+export async function listAttempts(db: Db, filters: AttemptFilters, limit = 50): Promise<{ rows: AttemptRow[]; nextBefore: string | null }> {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.outcome === "REFUSED") conditions.push(Prisma.sql`a.outcome = 'REFUSED'`);
+  if (filters.reason) conditions.push(Prisma.sql`a.reason = ${filters.reason}`);
+  if (filters.ip) conditions.push(Prisma.sql`a.ip = ${filters.ip}`);
+  if (filters.email) conditions.push(Prisma.sql`a.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
+  if (filters.before) conditions.push(Prisma.sql`a.id < ${BigInt(filters.before)}`);
+  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const rows = await db.$queryRaw<(Omit<AttemptRow, "id"> & { id: bigint })[]>`
+    SELECT a.id, a.created_at AS "createdAt", a.outcome, a.reason, a.code_typed AS "codeTyped", a.replayed,
+           a.user_id AS "userId", u.email, a.ip, a.user_agent AS "userAgent"
+    FROM redemption_attempts a LEFT JOIN users u ON u.id = a.user_id
+    ${where} ORDER BY a.id DESC LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit).map((r) => ({ ...r, id: r.id.toString() }));
+  return { rows: page, nextBefore: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+export const SUSPICION = {
+  windowMinutes: 60,
+  /** Refusals by one user or one IP within the window. */
+  failures: 10,
+  /** Codes that do not exist, tried by one user or one IP within the window: guessing. */
+  unknownCodes: 5,
+} as const;
+
+export interface Suspect {
+  kind: "user" | "ip";
+  key: string;
+  label: string;
+  failures: number;
+  unknownCodes: number;
+  lastAt: Date;
+  guessing: boolean;
+}
+
+/** Users and IPs whose recent refusals look like abuse: many failures, or many codes that do not exist. */
+export async function suspiciousActivity(db: Db, now = new Date()): Promise<Suspect[]> {
+  const since = new Date(now.getTime() - SUSPICION.windowMinutes * 60_000);
+  const rows = await db.$queryRaw<Omit<Suspect, "guessing">[]>`
+    WITH recent AS (
+      SELECT user_id, ip, reason, created_at FROM redemption_attempts WHERE created_at >= ${since} AND outcome = 'REFUSED'
+    )
+    SELECT 'user' AS kind, r.user_id::text AS key, coalesce(u.email, r.user_id::text) AS label, count(*)::int AS failures,
+           count(*) FILTER (WHERE r.reason IN ('unknown_code', 'invalid_code'))::int AS "unknownCodes", max(r.created_at) AS "lastAt"
+    FROM recent r LEFT JOIN users u ON u.id = r.user_id WHERE r.user_id IS NOT NULL GROUP BY r.user_id, u.email
+    HAVING count(*) >= ${SUSPICION.failures} OR count(*) FILTER (WHERE r.reason IN ('unknown_code', 'invalid_code')) >= ${SUSPICION.unknownCodes}
+    UNION ALL
+    SELECT 'ip', ip, ip, count(*)::int, count(*) FILTER (WHERE reason IN ('unknown_code', 'invalid_code'))::int, max(created_at)
+    FROM recent WHERE ip IS NOT NULL GROUP BY ip
+    HAVING count(*) >= ${SUSPICION.failures} OR count(*) FILTER (WHERE reason IN ('unknown_code', 'invalid_code')) >= ${SUSPICION.unknownCodes}
+    ORDER BY failures DESC LIMIT 50`;
+  return rows.map((r) => ({ ...r, guessing: r.unknownCodes >= SUSPICION.unknownCodes }));
+}

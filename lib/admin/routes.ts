@@ -1,0 +1,79 @@
+import { readJsonBody, problem } from "@/lib/http";
+import type { Db } from "@/lib/db/client";
+import { batchCodesCsv, batchInputSchema, generateBatch } from "./bulk";
+import { batchFormSchema, fieldErrors } from "./coupon-form";
+import { csvResponse, csvStream } from "./csv";
+import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "./guard";
+import { filtersFromSearchParams, redemptionsCsv } from "./redemptions";
+
+/**
+ * The admin route handlers, as data, like the actions in actions.ts: `runAdminRoute` answers 401 to
+ * anonymous and 403 to non-admin sessions before the handler runs. app/api/admin/* only wires them up.
+ */
+
+export interface RouteContext {
+  db: Db;
+  userId: string | null | undefined;
+  params: Record<string, string>;
+}
+
+export type AdminRouteHandler = (request: Request, ctx: { db: Db; admin: AdminIdentity; params: Record<string, string> }) => Promise<Response>;
+
+export async function runAdminRoute(handler: AdminRouteHandler, request: Request, ctx: RouteContext): Promise<Response> {
+  const guard = await checkAdmin(ctx.db, ctx.userId);
+  if (!guard.ok) return problem(REFUSAL_STATUS[guard.reason], guard.reason, REFUSAL_MESSAGE[guard.reason]);
+  return handler(request, { db: ctx.db, admin: guard.admin, params: ctx.params });
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const ADMIN_ROUTES = {
+  /** GET: the redemptions audit table as CSV, same filters as the page, streamed. */
+  exportRedemptions: (async (request, { db }) => {
+    const filters = filtersFromSearchParams(new URL(request.url).searchParams);
+    return csvResponse(csvStream(redemptionsCsv(db, filters)), `redemptions-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: one batch's codes as CSV. */
+  batchCodes: (async (_request, { db, params }) => {
+    const batch = await db.couponBatch.findFirst({ where: { id: params.id }, select: { id: true, prefix: true } }).catch(() => null);
+    if (!batch) return problem(404, "not_found", "That batch does not exist.");
+    return csvResponse(csvStream(batchCodesCsv(db, batch.id)), `codes-${batch.prefix}-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /**
+   * POST {prefix, quantity, value, expiresAt}: generates a batch, answering with NDJSON lines
+   * ({type:"progress"} per chunk, then {type:"done"} or {type:"error"}) so the page can show progress.
+   */
+  generateBatch: (async (request, { db, admin }) => {
+    const body = await readJsonBody(request, 4_096);
+    if (!body.ok) return problem(body.status, body.reason, body.message);
+    const form = batchFormSchema.safeParse(body.value);
+    if (!form.success) {
+      return Response.json({ status: "error", reason: "invalid", message: "Check the highlighted fields.", fieldErrors: fieldErrors(form.error.issues) }, { status: 400 });
+    }
+    const input = batchInputSchema.safeParse(form.data);
+    if (!input.success) {
+      return Response.json({ status: "error", reason: "invalid", message: input.error.issues[0]?.message ?? "Invalid batch.", fieldErrors: fieldErrors(input.error.issues) }, { status: 400 });
+    }
+    const encoder = new TextEncoder();
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+        try {
+          const result = await generateBatch(db, admin.id, input.data, (inserted, total) => send({ type: "progress", inserted, total }));
+          send(
+            result.ok
+              ? { type: "done", batchId: result.batch.id, generated: result.generated }
+              : { type: "error", message: "The database is busy and no codes were created. Try again in a moment." },
+          );
+        } catch (error) {
+          console.error("[once] batch generation failed:", error);
+          send({ type: "error", message: "Generating the batch failed and no codes were created." });
+        }
+        controller.close();
+      },
+    });
+    return new Response(stream, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" } });
+  }) satisfies AdminRouteHandler,
+};

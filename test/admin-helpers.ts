@@ -1,0 +1,21 @@
+import type { Db } from "@/lib/db/client";
+import { makeUsers } from "./helpers";
+
+/** An admin and a customer of a test database, by id. */
+export async function makeAdminAndCustomer(db: Db): Promise<{ adminId: string; customerId: string }> {
+  const [adminId, customerId] = await makeUsers(db, 2, "admin-test");
+  await db.user.update({ where: { id: adminId! }, data: { role: "ADMIN" } });
+  return { adminId: adminId!, customerId: customerId! };
+}
+
+/** Row counts of everything an admin action could change, to prove a refused action changed nothing. */
+export async function snapshot(db: Db): Promise<string> {
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT (SELECT count(*) FROM admin_audit_log)::int AS audit,
+           (SELECT count(*) FROM coupons)::int AS coupons,
+           (SELECT count(*) FROM coupon_batches)::int AS batches,
+           (SELECT string_agg(code || ':' || status || ':' || value_cents || ':' || coalesce(max_redemptions, -1) || ':' || redeemed_count, ',' ORDER BY code) FROM coupons) AS terms,
+           (SELECT string_agg(id::text || ':' || status, ',' ORDER BY id) FROM redemptions) AS redemptions,
+           (SELECT count(*) FROM ledger_entries)::int AS ledger`;
+  return JSON.stringify(row);
+}
