@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+// The server's data folder; the suites' helpers (e2e/support.ts) read it to reach the same database.
+const DATA_DIR = (process.env.E2E_DATA_DIR ??= `.data/e2e-${PORT}`);
 
 /**
  * Chromium: PLAYWRIGHT_CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser
@@ -38,7 +40,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     // A fresh embedded database per run, with the demo data, served by the production build.
-    command: `npx tsx scripts/start.ts --port ${PORT} --data-dir .data/e2e-${PORT} --reset`,
+    command: `npx tsx scripts/start.ts --port ${PORT} --data-dir ${DATA_DIR} --reset`,
     url: `http://localhost:${PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,
