@@ -5,7 +5,7 @@ import { cache } from "react";
 import type { Role } from "@/lib/generated/prisma/client";
 import { verifyCredentials } from "./accounts";
 import { authSecret } from "./auth-secret";
-import { safeCallbackUrl, signInPath } from "./callback-url";
+import { sameOriginPath, signInPath } from "./callback-url";
 import { getDb } from "./db/client";
 
 export const authOptions: NextAuthOptions = {
@@ -34,7 +34,7 @@ export const authOptions: NextAuthOptions = {
     },
     redirect({ url, baseUrl }) {
       const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
-      return `${baseUrl}${safeCallbackUrl(path, "/")}`;
+      return `${baseUrl}${sameOriginPath(path) ?? "/"}`;
     },
   },
 };

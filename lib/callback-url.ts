@@ -1,28 +1,33 @@
 /**
- * Where to send a user after signing in. Only same-origin relative paths are accepted: anything with a
- * scheme, a host ("//evil.example"), backslashes (which browsers read as slashes) or control characters
- * falls back to the default, so the sign-in page can never become an open redirect.
+ * Where to send a user after signing in (or out). Only same-origin relative paths are accepted: anything
+ * with a scheme, a host ("//evil.example"), backslashes (which browsers read as slashes) or control
+ * characters is refused, so no redirect of ours can be pointed at another site.
  */
 
 export const DEFAULT_AFTER_SIGN_IN = "/redeem";
 
 const AUTH_PAGES = new Set(["/sign-in", "/sign-up"]);
+const BASE = "http://once.invalid";
 
-export function safeCallbackUrl(raw: unknown, fallback = DEFAULT_AFTER_SIGN_IN): string {
-  if (typeof raw !== "string" || raw.length === 0 || raw.length > 2_000) return fallback;
+/** The path, query and fragment of `raw` when it is a same-origin relative URL; otherwise null. */
+export function sameOriginPath(raw: unknown): string | null {
+  if (typeof raw !== "string" || raw.length === 0 || raw.length > 2_000) return null;
   // eslint-disable-next-line no-control-regex
-  if (!raw.startsWith("/") || raw.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(raw)) return fallback;
-  const base = "http://once.invalid";
+  if (!raw.startsWith("/") || raw.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(raw)) return null;
   let url: URL;
   try {
-    url = new URL(raw, base);
+    url = new URL(raw, BASE);
   } catch {
-    return fallback;
+    return null;
   }
-  if (url.origin !== base) return fallback;
-  // Coming back to the sign-in page after signing in would only loop.
-  if (AUTH_PAGES.has(url.pathname)) return fallback;
-  return `${url.pathname}${url.search}${url.hash}`;
+  return url.origin === BASE ? `${url.pathname}${url.search}${url.hash}` : null;
+}
+
+/** The callbackUrl of the sign-in and sign-up pages; coming back to those after signing in would only loop. */
+export function safeCallbackUrl(raw: unknown): string {
+  const path = sameOriginPath(raw);
+  if (!path || AUTH_PAGES.has(new URL(path, BASE).pathname)) return DEFAULT_AFTER_SIGN_IN;
+  return path;
 }
 
 export function signInPath(callbackUrl: string): string {

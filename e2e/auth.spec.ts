@@ -1,0 +1,116 @@
+import { expect, test } from "@playwright/test";
+import { PASSWORD, createCustomer, e2eDb, screenshot, signInWithUi, uniqueTag } from "./support";
+
+test("sign up validates each field, then signs the new customer in and lands where they were going", async ({ page }) => {
+  await page.goto("/wallet");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fwallet$/);
+  await page.getByRole("link", { name: "Create an account" }).click();
+  await expect(page).toHaveURL(/\/sign-up\?callbackUrl=%2Fwallet$/);
+
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter your name.")).toBeVisible();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await screenshot(page, "sign-up");
+
+  const email = `New.Customer-${uniqueTag()}@Once.Test`;
+  await page.getByLabel("Name").fill("Nova Customer");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+
+  await page.getByLabel("Password").fill("a-long-enough-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL((url) => url.pathname === "/wallet");
+  await expect(page.getByText("No activity yet")).toBeVisible();
+  const user = await e2eDb().user.findUniqueOrThrow({ where: { email: email.toLowerCase() } });
+  expect(user.role).toBe("CUSTOMER");
+  expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+
+  // The same email again (any case) is refused on its field.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL((url) => url.pathname === "/sign-in");
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Someone Else");
+  await page.getByLabel("Email").fill(email.toUpperCase());
+  await page.getByLabel("Password").fill("another-long-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("An account with this email already exists.")).toBeVisible();
+});
+
+test("sign in: one generic message for a wrong password and for an unknown email", async ({ page }) => {
+  const customer = await createCustomer();
+  await page.goto("/sign-in");
+  await screenshot(page, "sign-in");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByText("Enter your email address.")).toBeVisible();
+  await expect(page.getByText("Enter your password.")).toBeVisible();
+
+  const messages: string[] = [];
+  for (const [email, password] of [
+    [customer.email, "not-the-password"],
+    [`nobody-${uniqueTag()}@once.test`, PASSWORD],
+  ]) {
+    await page.getByLabel("Email").fill(email!);
+    await page.getByLabel("Password").fill(password!);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const error = page.getByTestId("sign-in-error");
+    await expect(error).toBeVisible();
+    messages.push(await error.innerText());
+    await expect(page).toHaveURL(/\/sign-in/);
+  }
+  expect(messages[0]).toBe(messages[1]);
+  expect(messages[0]).toContain("That email and password don't match an account.");
+  await screenshot(page, "sign-in-error");
+
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Email").fill(customer.email.toUpperCase());
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/redeem");
+  await expect(page.getByTestId("header-balance")).toHaveText("$0.00");
+});
+
+test("protected pages send signed-out visitors to sign-in and bring them back afterwards", async ({ page }) => {
+  const customer = await createCustomer();
+  for (const path of ["/redeem", "/shop", "/wallet"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(new RegExp(`/sign-in\\?callbackUrl=${encodeURIComponent(path)}$`));
+  }
+  await page.getByLabel("Email").fill(customer.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/wallet");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL((url) => url.pathname === "/sign-in");
+  await page.goto("/shop");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fshop$/);
+});
+
+test("callbackUrl only ever leads to a page of this site", async ({ page }) => {
+  const customer = await createCustomer();
+  for (const hostile of ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example", "javascript:alert(1)"]) {
+    await page.context().clearCookies();
+    await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(hostile)}`);
+    await page.getByLabel("Email").fill(customer.email);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((url) => url.pathname === "/redeem");
+    expect(new URL(page.url()).host).toBe(new URL(test.info().project.use.baseURL!).host);
+  }
+  // A signed-in visitor opening sign-in is sent straight on, to a safe place only.
+  await page.goto(`/sign-in?callbackUrl=${encodeURIComponent("/wallet?tab=1")}`);
+  await expect(page).toHaveURL(/\/wallet\?tab=1$/);
+});
+
+test("the session's role is not trusted: a user deleted from the database is signed out", async ({ page }) => {
+  const customer = await createCustomer();
+  await signInWithUi(page, customer.email);
+  await e2eDb().redemptionAttempt.deleteMany({ where: { userId: customer.id } });
+  await e2eDb().user.delete({ where: { id: customer.id } });
+  await page.goto("/wallet");
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fwallet$/);
+});
