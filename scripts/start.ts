@@ -156,6 +156,8 @@ async function hashSources(): Promise<string> {
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) await visit(path.join(relative, entry.name));
   };
   for (const entry of SOURCE_ENTRIES) await visit(entry);
+  // A build with the test-only control route must never be reused as an ordinary one.
+  hash.update(`naive-control=${process.env.ONCE_NAIVE_CONTROL === "1"}`);
   return hash.digest("hex");
 }
 

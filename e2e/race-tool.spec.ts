@@ -1,0 +1,87 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { expect, test } from "@playwright/test";
+import { createTestCoupon, e2eDb, expectInvariantsHold, uniqueTag } from "./support";
+
+/**
+ * The race tool (scripts/race.ts) against the production build: 500 synchronized requests, released
+ * by last-byte sync, against the JSON API and the real redeem server action. Pointed at the naive
+ * control route (in test builds only), the same tool must report the oversell.
+ */
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, "..");
+const USERS = "100";
+
+interface RaceSummary {
+  successes: number;
+  statuses: Record<string, number>;
+  outcomes: Record<string, number>;
+  releaseSpreadMs: number;
+  problems: string[];
+}
+
+async function race(baseURL: string, args: string[]): Promise<{ exitCode: number; summary: RaceSummary }> {
+  const argv = ["tsx", "scripts/race.ts", "--url", baseURL.replace("localhost", "127.0.0.1"), "--users", USERS, "--json", ...args];
+  try {
+    const { stdout } = await run("npx", argv, { cwd: root, timeout: 240_000 });
+    return { exitCode: 0, summary: JSON.parse(stdout.trim().split("\n").at(-1)!) };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    if (!failed.stdout?.trim()) throw new Error(`race tool crashed: ${failed.stderr}`);
+    return { exitCode: failed.code ?? -1, summary: JSON.parse(failed.stdout.trim().split("\n").at(-1)!) };
+  }
+}
+
+test.describe.configure({ mode: "serial", timeout: 300_000 });
+
+for (const [limit, target] of [
+  [1, "api"],
+  [25, "api"],
+  [1, "action"],
+  [25, "action"],
+] as const) {
+  test(`500 synchronized ${target} requests for a code limited to ${limit}: exactly ${limit} successes, no 5xx`, async ({ baseURL }) => {
+    const coupon = await createTestCoupon({ code: `RACE${limit}${target.toUpperCase()}${uniqueTag().toUpperCase()}`, maxRedemptions: limit });
+    const { exitCode, summary } = await race(baseURL!, ["--code", coupon.code, "--requests", "500", "--target", target, "--limit", String(limit), "--expect", String(limit)]);
+    console.log(`race ${target} limit ${limit}: ${JSON.stringify(summary)}`);
+    expect(summary.problems).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(summary.successes).toBe(limit);
+    expect(Object.keys(summary.statuses).filter((status) => Number(status) >= 500)).toEqual([]);
+    await expectInvariantsHold();
+  });
+}
+
+test("the same tool catches the naive check-then-act control oversell a limit of 25", async ({ baseURL }) => {
+  const coupon = await createTestCoupon({ code: `RACENAIVE${uniqueTag().toUpperCase()}`, maxRedemptions: 25 });
+  const prefix = `race-naive-${uniqueTag()}`;
+  try {
+    const { exitCode, summary } = await race(baseURL!, [
+      "--code", coupon.code, "--requests", "500", "--limit", "25", "--user-prefix", prefix, "--path", "/api/control/naive-redemptions",
+    ]);
+    console.log(`race naive control limit 25: ${JSON.stringify(summary)}`);
+    expect(exitCode).toBe(1);
+    expect(summary.successes).toBeGreaterThan(25);
+    expect(summary.problems.join(" ")).toContain("OVERSOLD");
+  } finally {
+    await undoNaiveDamage(coupon.id, prefix);
+  }
+  await expectInvariantsHold();
+});
+
+/** The control corrupts what it touches on purpose; remove it so later suites find a sound database. */
+async function undoNaiveDamage(couponId: string, userPrefix: string) {
+  const db = e2eDb();
+  const users = (await db.user.findMany({ where: { email: { startsWith: `${userPrefix}-` } }, select: { id: true } })).map((u) => u.id);
+  await db.$transaction([
+    db.ledgerEntry.deleteMany({ where: { OR: [{ userId: { in: users } }, { redemption: { couponId } }] } }),
+    db.redemptionAttempt.deleteMany({ where: { OR: [{ userId: { in: users } }, { couponId }] } }),
+    db.redemption.deleteMany({ where: { couponId } }),
+    db.couponUsage.deleteMany({ where: { couponId } }),
+    db.redemptionRequest.deleteMany({ where: { userId: { in: users } } }),
+    db.user.updateMany({ where: { id: { in: users } }, data: { balanceCents: 0 } }),
+    db.coupon.update({ where: { id: couponId }, data: { redeemedCount: 0 } }),
+  ]);
+}
