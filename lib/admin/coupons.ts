@@ -196,9 +196,13 @@ export async function adminUpdateCoupon(db: Db, actorId: string, couponId: strin
 /**
  * Locks the coupon row for the rest of the transaction and reads it, so the audit entry's "before" is
  * exactly what this change replaced. The limit itself is never decided from this read.
+ *
+ * FOR NO KEY UPDATE is the lock the UPDATE itself would take. FOR UPDATE would also wait for the KEY
+ * SHARE locks that every in-flight redemption's foreign keys hold on this row, and under a steady
+ * stream of redemptions it could wait for as long as the stream lasts.
  */
 async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | null> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM coupons WHERE id = ${couponId}::uuid FOR UPDATE`;
+  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM coupons WHERE id = ${couponId}::uuid FOR NO KEY UPDATE`;
   return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
 }
 
