@@ -131,3 +131,20 @@ test("two browsers of the same customer redeeming one single-use code at once: o
   await expectInvariantsHold();
   await Promise.all([a.context().close(), b.context().close()]);
 });
+
+test("on a phone-sized screen, with the keyboard only: focus the code, type, press Enter", async ({ browser }) => {
+  const customer = await createCustomer();
+  const coupon = await createTestCoupon({ valueCents: 450 });
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await signInWithUi(page, customer.email);
+  await page.getByLabel("Coupon code").focus();
+  await page.keyboard.type(coupon.code.toLowerCase());
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("redeem-result")).toContainText(`${coupon.code} redeemed`);
+  await expect(page.getByTestId("header-balance")).toHaveText("$4.50");
+  // Nothing overflows sideways on a narrow screen.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await screenshot(page, "redeem-mobile");
+  await context.close();
+});
