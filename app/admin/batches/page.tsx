@@ -1,0 +1,82 @@
+import Link from "next/link";
+import { PageHeading } from "@/components/page-heading";
+import { ActionButton } from "@/components/admin/action-button";
+import { BatchGenerator } from "@/components/admin/batch-generator";
+import { DataTable, td, th } from "@/components/admin/data-table";
+import { AdminForbidden } from "@/components/admin/forbidden";
+import { setBatchStatusAction } from "@/app/admin/actions";
+import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
+import { requireAdminPage } from "@/lib/admin/page-guard";
+import { getDb } from "@/lib/db/client";
+import { formatCents, formatDayAndTime } from "@/lib/format";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Batches" };
+
+export default async function BatchesPage() {
+  if (!(await requireAdminPage("/admin/batches"))) return <AdminForbidden />;
+  const batches = await listBatches(getDb());
+  return (
+    <>
+      <PageHeading title="Bulk codes" description="Generate up to 100,000 single-use codes at once, download them as CSV, and switch a whole batch off or on." />
+      <div className="grid gap-8 lg:grid-cols-[1fr_1.4fr]">
+        <section aria-labelledby="generate" className="space-y-3">
+          <h2 id="generate" className="text-lg font-semibold">Generate a batch</h2>
+          <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+            <BatchGenerator codeBits={BATCH_CODE_BITS} />
+          </div>
+        </section>
+        <section aria-labelledby="batches" className="space-y-3">
+          <h2 id="batches" className="text-lg font-semibold">Batches</h2>
+          <DataTable
+            testId="batches-table"
+            empty={batches.length === 0 && "No batches yet."}
+            head={
+              <>
+                <th className={th}>Prefix</th>
+                <th className={th}>Codes</th>
+                <th className={th}>Value</th>
+                <th className={th}>Redeemed</th>
+                <th className={th}>Created</th>
+                <th className={th}>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </>
+            }
+          >
+            {batches.map((b) => (
+              <tr key={b.id}>
+                <td className={td}>
+                  <Link href={`/admin/coupons?batch=${b.id}`} className="font-mono text-indigo-700 hover:underline">
+                    {b.prefix}
+                  </Link>
+                  {b.disabled > 0 && <span className="ml-2 text-xs text-slate-500">{b.disabled.toLocaleString("en-US")} disabled</span>}
+                </td>
+                <td className={`${td} tabular-nums`}>{b.quantity.toLocaleString("en-US")}</td>
+                <td className={`${td} tabular-nums`}>{formatCents(b.valueCents)}</td>
+                <td className={`${td} tabular-nums`}>{b.redeemed.toLocaleString("en-US")}</td>
+                <td className={`${td} text-xs text-slate-600`}>
+                  {formatDayAndTime(b.createdAt)}
+                  <br />
+                  {b.createdByEmail}
+                </td>
+                <td className={`${td} space-x-2`}>
+                  <a href={`/api/admin/batches/${b.id}/codes`} className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-semibold text-slate-800 hover:bg-slate-50" download>
+                    CSV
+                  </a>
+                  <ActionButton
+                    action={setBatchStatusAction}
+                    fields={{ batchId: b.id, status: b.disabled < b.quantity ? "DISABLED" : "ACTIVE" }}
+                    label={b.disabled < b.quantity ? "Disable all" : "Enable all"}
+                    pendingLabel="Saving…"
+                    tone={b.disabled < b.quantity ? "danger" : "neutral"}
+                  />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        </section>
+      </div>
+    </>
+  );
+}

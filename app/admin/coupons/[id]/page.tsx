@@ -1,0 +1,157 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { Callout } from "@/components/callout";
+import { ActionButton } from "@/components/admin/action-button";
+import { AuditLogList } from "@/components/admin/audit-log-list";
+import { CouponStateBadges } from "@/components/admin/badges";
+import { BarChart } from "@/components/admin/bar-chart";
+import { CouponForm } from "@/components/admin/coupon-form";
+import { DataTable, td, th } from "@/components/admin/data-table";
+import { AdminForbidden } from "@/components/admin/forbidden";
+import { RedemptionsTable } from "@/components/admin/redemptions-table";
+import { StatCard } from "@/components/admin/stat-card";
+import { setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
+import { listAuditLog } from "@/lib/admin/audit-log";
+import { centsToInput, toUtcInput } from "@/lib/admin/coupon-form";
+import { refusalLabel } from "@/lib/admin/messages";
+import { requireAdminPage } from "@/lib/admin/page-guard";
+import { listRedemptions, redemptionFiltersSchema } from "@/lib/admin/redemptions";
+import { couponActivity } from "@/lib/admin/reports";
+import { getDb } from "@/lib/db/client";
+import { formatCents, formatDayAndTime } from "@/lib/format";
+
+export const dynamic = "force-dynamic";
+
+export default async function CouponDetailPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { id } = await params;
+  if (!(await requireAdminPage(`/admin/coupons/${id}`))) return <AdminForbidden />;
+  if (!z.uuid().safeParse(id).success) notFound();
+  const db = getDb();
+  const coupon = await db.coupon.findUnique({ where: { id }, include: { batch: { select: { id: true, prefix: true } } } });
+  if (!coupon) notFound();
+  const [activity, recent, history] = await Promise.all([
+    couponActivity(db, coupon.id),
+    listRedemptions(db, redemptionFiltersSchema.parse({ code: coupon.code }), null, 20),
+    listAuditLog(db, { target: { type: "coupon", id: coupon.id }, limit: 20 }),
+  ]);
+  const created = (await searchParams).created;
+  const now = new Date();
+  const remaining = coupon.maxRedemptions === null ? "unlimited" : (coupon.maxRedemptions - coupon.redeemedCount).toLocaleString("en-US");
+
+  return (
+    <div className="space-y-8">
+      {created && <Callout tone="success" testId="coupon-created">Created {coupon.code}. Customers can redeem it as soon as its window opens.</Callout>}
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-sm text-slate-500">
+            <Link href="/admin/coupons" className="hover:underline">Coupons</Link> /
+          </p>
+          <h1 className="font-mono text-3xl font-semibold tracking-tight" data-testid="coupon-code">{coupon.code}</h1>
+          <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
+            <CouponStateBadges coupon={coupon} now={now} />
+            {coupon.description && <span>{coupon.description}</span>}
+            {coupon.batch && (
+              <Link href={`/admin/coupons?batch=${coupon.batch.id}`} className="text-indigo-700 hover:underline">
+                batch {coupon.batch.prefix}
+              </Link>
+            )}
+          </div>
+        </div>
+        <ActionButton
+          action={setCouponStatusAction}
+          fields={{ couponId: coupon.id, status: coupon.status === "ACTIVE" ? "DISABLED" : "ACTIVE" }}
+          label={coupon.status === "ACTIVE" ? "Disable coupon" : "Enable coupon"}
+          pendingLabel="Saving…"
+          tone={coupon.status === "ACTIVE" ? "danger" : "neutral"}
+          testId="coupon-status-toggle"
+        />
+      </div>
+
+      <section aria-label="Limits" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <StatCard label="Value" value={formatCents(coupon.valueCents)} />
+        <StatCard
+          label="Redeemed / max"
+          value={`${coupon.redeemedCount.toLocaleString("en-US")} / ${coupon.maxRedemptions?.toLocaleString("en-US") ?? "∞"}`}
+          detail={`${remaining} remaining`}
+          testId="coupon-redeemed"
+        />
+        <StatCard label="Per customer" value={String(coupon.perUserLimit)} />
+        <StatCard
+          label="Window (UTC)"
+          value={coupon.expiresAt ? `until ${formatDayAndTime(coupon.expiresAt)}` : "no expiry"}
+          detail={coupon.startsAt ? `from ${formatDayAndTime(coupon.startsAt)}` : "valid since creation"}
+        />
+      </section>
+
+      <div className="grid gap-8 lg:grid-cols-[2fr_1fr]">
+        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" />
+        <section aria-labelledby="refusals" className="space-y-3">
+          <h2 id="refusals" className="text-lg font-semibold">Refusals by reason</h2>
+          <DataTable
+            empty={activity.refusals.length === 0 && "No refused attempts for this code."}
+            head={
+              <>
+                <th className={th}>Reason</th>
+                <th className={th}>Attempts</th>
+              </>
+            }
+          >
+            {activity.refusals.map((r) => (
+              <tr key={r.reason}>
+                <td className={td}>{refusalLabel(r.reason)}</td>
+                <td className={`${td} tabular-nums`}>{r.count.toLocaleString("en-US")}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </section>
+      </div>
+
+      <section aria-labelledby="recent" className="space-y-3">
+        <div className="flex items-baseline justify-between">
+          <h2 id="recent" className="text-lg font-semibold">Latest redemptions</h2>
+          <Link href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`} className="text-sm text-indigo-700 hover:underline">
+            All redemptions of {coupon.code} →
+          </Link>
+        </div>
+        <RedemptionsTable rows={recent.rows} showCoupon={false} />
+      </section>
+
+      <div className="grid gap-8 lg:grid-cols-2">
+        <section aria-labelledby="edit" className="space-y-3">
+          <h2 id="edit" className="text-lg font-semibold">Edit terms</h2>
+          <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+            <CouponForm
+              mode="edit"
+              action={updateCouponAction}
+              couponId={coupon.id}
+              redeemedCount={coupon.redeemedCount}
+              initialState={{
+                values: {
+                  code: coupon.code,
+                  description: coupon.description,
+                  value: centsToInput(coupon.valueCents),
+                  maxRedemptions: coupon.maxRedemptions === null ? "" : String(coupon.maxRedemptions),
+                  perUserLimit: String(coupon.perUserLimit),
+                  startsAt: toUtcInput(coupon.startsAt),
+                  expiresAt: toUtcInput(coupon.expiresAt),
+                },
+                result: null,
+              }}
+            />
+          </div>
+        </section>
+        <section aria-labelledby="history" className="space-y-3">
+          <h2 id="history" className="text-lg font-semibold">Changes</h2>
+          <AuditLogList entries={history.entries} />
+        </section>
+      </div>
+    </div>
+  );
+}

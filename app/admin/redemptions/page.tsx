@@ -1,0 +1,58 @@
+import Link from "next/link";
+import { PageHeading } from "@/components/page-heading";
+import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
+import { AdminForbidden } from "@/components/admin/forbidden";
+import { RedemptionsTable } from "@/components/admin/redemptions-table";
+import { requireAdminPage } from "@/lib/admin/page-guard";
+import { decodeCursor, encodeCursor, filtersFromSearchParams, listRedemptions } from "@/lib/admin/redemptions";
+import { getDb } from "@/lib/db/client";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Redemptions" };
+
+const PAGE_SIZE = 50;
+
+export default async function RedemptionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  if (!(await requireAdminPage("/admin/redemptions"))) return <AdminForbidden />;
+  const params = await searchParams;
+  const filters = filtersFromSearchParams(params);
+  const after = decodeCursor(params.after);
+  const page = await listRedemptions(getDb(), filters, after, PAGE_SIZE);
+
+  const filterParams = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) if (value) filterParams.set(key, value);
+  const withFilters = (extra: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(filterParams), ...extra })}`;
+
+  return (
+    <>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <PageHeading title="Redemptions" description="Every redemption across all coupons, newest first. Times are UTC." />
+        <a href={`/api/admin/redemptions/export${withFilters({})}`} className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50" data-testid="export-csv" download>
+          Export CSV
+        </a>
+      </div>
+      <div className="space-y-4">
+        <FilterForm action="/admin/redemptions" resetHref="/admin/redemptions">
+          <FilterInput name="code" label="Coupon code" defaultValue={filters.code} />
+          <FilterInput name="email" label="Customer email" type="email" defaultValue={filters.email} />
+          <FilterSelect name="status" label="Status" defaultValue={filters.status} options={[["", "Any"], ["ACTIVE", "Active"], ["REVOKED", "Revoked"]]} />
+          <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={filters.from} />
+          <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={filters.to} />
+        </FilterForm>
+        <RedemptionsTable rows={page.rows} />
+        <nav aria-label="Pages" className="flex justify-end gap-2 text-sm">
+          {after && (
+            <Link href={withFilters({})} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+              ← Newest
+            </Link>
+          )}
+          {page.next && (
+            <Link href={withFilters({ after: encodeCursor(page.next) })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" data-testid="older">
+              Older →
+            </Link>
+          )}
+        </nav>
+      </div>
+    </>
+  );
+}

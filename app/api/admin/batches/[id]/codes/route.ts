@@ -1,0 +1,9 @@
+import { ADMIN_ROUTES, runAdminRoute } from "@/lib/admin/routes";
+import { sessionUserId } from "@/lib/admin/session";
+import { getDb } from "@/lib/db/client";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  return runAdminRoute(ADMIN_ROUTES.batchCodes, request, { db: getDb(), userId: await sessionUserId(), params: await params });
+}

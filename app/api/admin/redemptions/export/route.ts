@@ -1,0 +1,9 @@
+import { ADMIN_ROUTES, runAdminRoute } from "@/lib/admin/routes";
+import { sessionUserId } from "@/lib/admin/session";
+import { getDb } from "@/lib/db/client";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(request: Request) {
+  return runAdminRoute(ADMIN_ROUTES.exportRedemptions, request, { db: getDb(), userId: await sessionUserId(), params: {} });
+}

@@ -1,0 +1,102 @@
+"use client";
+
+import { type FormEvent, useActionState, useState } from "react";
+import { Callout } from "@/components/callout";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import type { CouponFormState } from "@/app/admin/actions";
+import { randomCode } from "@/lib/admin/code-generator";
+import { type FieldErrors, couponFormSchema, couponTermsFormSchema, fieldErrors, formValues } from "@/lib/admin/coupon-form";
+
+interface CouponFormProps {
+  mode: "create" | "edit";
+  action: (state: CouponFormState, formData: FormData) => Promise<CouponFormState>;
+  initialState: CouponFormState;
+  couponId?: string;
+  /** Edit: shown as the floor for max redemptions. */
+  redeemedCount?: number;
+}
+
+/**
+ * Creates a coupon or edits its terms. The same schema as the server action checks the fields in the
+ * browser first, so most mistakes are explained before anything is sent; the server's answer (a taken
+ * code, a maximum that redemptions overtook meanwhile) is shown the same way.
+ */
+export function CouponForm({ mode, action, initialState, couponId, redeemedCount }: CouponFormProps) {
+  const [state, formAction, pending] = useActionState(action, initialState);
+  const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
+  const [code, setCode] = useState(state.values.code);
+  const errors = clientErrors ?? (state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {});
+
+  function validate(event: FormEvent<HTMLFormElement>) {
+    const values = formValues(new FormData(event.currentTarget));
+    const parsed = (mode === "create" ? couponFormSchema : couponTermsFormSchema).safeParse(values);
+    if (parsed.success) {
+      setClientErrors(null);
+    } else {
+      event.preventDefault();
+      setClientErrors(fieldErrors(parsed.error.issues));
+    }
+  }
+
+  const v = state.values;
+  return (
+    <form action={formAction} onSubmit={validate} noValidate className="space-y-5" data-testid={`coupon-${mode}-form`}>
+      {couponId && <input type="hidden" name="couponId" value={couponId} />}
+      <div aria-live="polite">
+        {clientErrors && Object.keys(clientErrors).length > 0 && <Callout tone="error">Check the highlighted fields.</Callout>}
+        {!clientErrors && state.result && (
+          <Callout tone={state.result.ok ? "success" : "error"} testId="coupon-form-result">
+            {state.result.message}
+          </Callout>
+        )}
+      </div>
+      {mode === "create" && (
+        <div className="flex items-end gap-2">
+          <div className="flex-1">
+            <TextField
+              id="code"
+              name="code"
+              label="Code"
+              value={code}
+              onChange={(e) => setCode(e.target.value.toUpperCase())}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono uppercase"
+              error={errors.code}
+              hint="Letters, digits, - and _. Leave empty to generate one."
+            />
+          </div>
+          <button
+            type="button"
+            onClick={() => setCode(randomCode("PROMO"))}
+            className="mb-[1.9rem] rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
+          >
+            Generate
+          </button>
+        </div>
+      )}
+      <TextField id="description" name="description" label="Description (optional)" defaultValue={v.description} error={errors.description} />
+      <div className="grid gap-5 sm:grid-cols-3">
+        <TextField id="value" name="value" label="Value (USD)" inputMode="decimal" placeholder="10.00" defaultValue={v.value} error={errors.value} hint="Store credit per redemption." />
+        <TextField
+          id="maxRedemptions"
+          name="maxRedemptions"
+          label="Max redemptions"
+          inputMode="numeric"
+          defaultValue={v.maxRedemptions}
+          error={errors.maxRedemptions}
+          hint={redeemedCount !== undefined ? `Empty = unlimited. ${redeemedCount} already redeemed.` : "Empty = unlimited."}
+        />
+        <TextField id="perUserLimit" name="perUserLimit" label="Per-customer limit" inputMode="numeric" defaultValue={v.perUserLimit} error={errors.perUserLimit} />
+      </div>
+      <div className="grid gap-5 sm:grid-cols-2">
+        <TextField id="startsAt" name="startsAt" type="datetime-local" label="Starts at (UTC)" defaultValue={v.startsAt} error={errors.startsAt} hint="Empty = valid now." />
+        <TextField id="expiresAt" name="expiresAt" type="datetime-local" label="Expires at (UTC)" defaultValue={v.expiresAt} error={errors.expiresAt} hint="Empty = never expires." />
+      </div>
+      <SubmitButton pending={pending} pendingLabel={mode === "create" ? "Creating…" : "Saving…"}>
+        {mode === "create" ? "Create coupon" : "Save changes"}
+      </SubmitButton>
+    </form>
+  );
+}

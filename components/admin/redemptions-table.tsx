@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { revokeRedemptionAction } from "@/app/admin/actions";
+import type { RedemptionRow } from "@/lib/admin/redemptions";
+import { formatCents, formatDayAndTime } from "@/lib/format";
+import { ActionButton } from "./action-button";
+import { Badge } from "./badges";
+import { DataTable, td, th } from "./data-table";
+
+/** Redemptions with a revoke button on each active one (through the engine, after a confirmation). */
+export function RedemptionsTable({ rows, showCoupon = true }: { rows: RedemptionRow[]; showCoupon?: boolean }) {
+  return (
+    <DataTable
+      testId="redemptions-table"
+      empty={rows.length === 0 && "No redemptions match."}
+      head={
+        <>
+          <th className={th}>Redeemed at</th>
+          {showCoupon && <th className={th}>Coupon</th>}
+          <th className={th}>Customer</th>
+          <th className={th}>Amount</th>
+          <th className={th}>Status</th>
+          <th className={th}>
+            <span className="sr-only">Actions</span>
+          </th>
+        </>
+      }
+    >
+      {rows.map((r) => (
+        <tr key={r.id} data-redemption-id={r.id}>
+          <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(r.createdAt)}</td>
+          {showCoupon && (
+            <td className={td}>
+              <Link href={`/admin/coupons/${r.couponId}`} className="font-mono text-indigo-700 hover:underline">
+                {r.code}
+              </Link>
+            </td>
+          )}
+          <td className={td}>{r.email}</td>
+          <td className={`${td} tabular-nums`}>{formatCents(r.amountCents)}</td>
+          <td className={td}>{r.status === "ACTIVE" ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Revoked {r.revokedAt ? formatDayAndTime(r.revokedAt) : ""}</Badge>}</td>
+          <td className={td}>
+            {r.status === "ACTIVE" && (
+              <ActionButton
+                action={revokeRedemptionAction}
+                fields={{ redemptionId: r.id }}
+                label="Revoke"
+                pendingLabel="Revoking…"
+                tone="danger"
+                testId={`revoke-${r.id}`}
+                confirm={{
+                  title: `Revoke ${formatCents(r.amountCents)} from ${r.email}?`,
+                  body: `The use of ${r.code} is given back and ${formatCents(r.amountCents)} is debited from the customer's store credit. If they already spent it, nothing changes and you are told why.`,
+                  confirmLabel: "Revoke redemption",
+                }}
+              />
+            )}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
