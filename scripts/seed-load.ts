@@ -1,0 +1,38 @@
+/**
+ * `npm run seed:load -- --redemptions 1000000 [--data-dir .data] [--no-verify]`
+ *
+ * Adds N redemptions of load data (lib/admin/load-seed.ts: generated in SQL, every invariant kept) to
+ * DATABASE_URL, or to the embedded PostgreSQL in --data-dir (the one `npm start` uses by default; stop
+ * the app first, two servers cannot share a data folder). Then runs the invariant checker over it all.
+ */
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { seedLoad } from "../lib/admin/load-seed";
+import { prepareDatabase } from "../lib/db/bootstrap";
+import { createDb } from "../lib/db/client";
+import { findViolations } from "../lib/invariants";
+
+const { values } = parseArgs({
+  options: {
+    redemptions: { type: "string", default: "100000" },
+    "data-dir": { type: "string", default: process.env.ONCE_DATA_DIR ?? ".data" },
+    "no-verify": { type: "boolean", default: false },
+  },
+});
+
+const database = await prepareDatabase({ dataDir: path.resolve(import.meta.dirname, "..", values["data-dir"]!), port: 54329 });
+const db = createDb(database.url, { max: 2 });
+try {
+  const result = await seedLoad(db, { redemptions: Number(values.redemptions), log: (line) => console.log(`[seed:load] ${line}`) });
+  console.log(`[seed:load] added ${result.redemptions.toLocaleString("en-US")} redemptions for ${result.users.toLocaleString("en-US")} customers over ${result.coupons} coupons (LOAD-${result.tag}-…)`);
+  if (!values["no-verify"]) {
+    const started = performance.now();
+    const violations = await findViolations(db);
+    console.log(`[seed:load] invariant checker: ${violations.length === 0 ? "all hold" : `${violations.length} violations`} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    for (const v of violations.slice(0, 20)) console.log(`  ${v.invariant}: ${v.detail}`);
+    if (violations.length > 0) process.exitCode = 1;
+  }
+} finally {
+  await db.$disconnect();
+  await database.embedded?.stop();
+}
