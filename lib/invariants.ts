@@ -99,6 +99,15 @@ const CHECKS: { invariant: string; sql: string }[] = [
     sql: `SELECT 'ledger entry ' || id || ' (PURCHASE) has no order' AS detail
           FROM ledger_entries WHERE kind = 'PURCHASE' AND order_id IS NULL`,
   },
+  {
+    // Written by a trigger inside the revoking transaction (migration 20261128100000_admin).
+    invariant: "every revoked redemption has its entry in the admin audit log",
+    sql: `SELECT 'redemption ' || r.id || ' is revoked but the admin audit log has no entry for it' AS detail
+          FROM redemptions r
+          WHERE r.status = 'REVOKED' AND NOT EXISTS (
+            SELECT 1 FROM admin_audit_log a
+            WHERE a.target_type = 'redemption' AND a.target_id = r.id::text AND a.action = 'REDEMPTION_REVOKED')`,
+  },
 ];
 
 export async function findViolations(db: Db): Promise<Violation[]> {

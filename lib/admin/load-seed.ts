@@ -5,8 +5,8 @@ import type { Db } from "@/lib/db/client";
  * Load data for the audit pages and their benchmark: N redemptions over the last 90 days, generated in
  * SQL (INSERT … SELECT generate_series), with everything the invariant checker demands kept true:
  * coupon counts, per-user usages, one credit per redemption and one reversal per revoked one with exact
- * running balances, balances equal to ledger sums, a request record per redemption. Every 50th
- * redemption is revoked; one refused attempt is added per ten redemptions.
+ * running balances, balances equal to ledger sums, a request record per redemption, an audit entry per
+ * revocation. Every 50th redemption is revoked; one refused attempt is added per ten redemptions.
  */
 
 export interface LoadOptions {
@@ -71,6 +71,11 @@ export async function seedLoad(db: Db, options: LoadOptions): Promise<LoadResult
                CASE WHEN revoked THEN created_at + interval '30 seconds' END,
                CASE WHEN revoked THEN (SELECT id FROM users WHERE email = 'load-admin-${tag.toLowerCase()}@load.once.test') END
         FROM load_r`);
+      // Revocations made by the engine are audited by a trigger on UPDATE; these rows are inserted revoked.
+      await tx.$executeRawUnsafe(`
+        INSERT INTO admin_audit_log (actor_id, action, target_type, target_id, summary, created_at)
+        SELECT revoked_by_id, 'REDEMPTION_REVOKED', 'redemption', id::text, 'Revoked a load-test redemption', revoked_at
+        FROM redemptions WHERE idempotency_key LIKE 'load-${tag}-%' AND status = 'REVOKED'`);
       log("redemptions inserted");
       await tx.$executeRawUnsafe(`
         INSERT INTO redemption_requests (user_id, idempotency_key, code, outcome, created_at)
