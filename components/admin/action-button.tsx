@@ -12,10 +12,15 @@ interface ActionButtonProps {
   confirm?: { title: string; body: string; confirmLabel: string };
   tone?: "danger" | "neutral";
   testId?: string;
+  /**
+   * Nothing left to do (e.g. the redemption is revoked): the button goes, its last message stays. Kept
+   * mounted rather than removed, so the answer survives the refresh that the change itself triggers.
+   */
+  settled?: boolean;
 }
 
 /** One admin change behind one button (disable, enable, revoke…), optionally confirmed, with its outcome inline. */
-export function ActionButton({ action, fields, label, pendingLabel, confirm, tone = "neutral", testId }: ActionButtonProps) {
+export function ActionButton({ action, fields, label, pendingLabel, confirm, tone = "neutral", testId, settled = false }: ActionButtonProps) {
   const [result, formAction, pending] = useActionState(action, null);
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -30,6 +35,7 @@ export function ActionButton({ action, fields, label, pendingLabel, confirm, ton
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <button
+        hidden={settled}
         type={confirm ? "button" : "submit"}
         onClick={confirm ? () => dialog.current?.showModal() : undefined}
         disabled={pending}

@@ -39,21 +39,20 @@ export function RedemptionsTable({ rows, showCoupon = true }: { rows: Redemption
           <td className={`${td} tabular-nums`}>{formatCents(r.amountCents)}</td>
           <td className={td}>{r.status === "ACTIVE" ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Revoked {r.revokedAt ? formatDayAndTime(r.revokedAt) : ""}</Badge>}</td>
           <td className={td}>
-            {r.status === "ACTIVE" && (
-              <ActionButton
-                action={revokeRedemptionAction}
-                fields={{ redemptionId: r.id }}
-                label="Revoke"
-                pendingLabel="Revoking…"
-                tone="danger"
-                testId={`revoke-${r.id}`}
-                confirm={{
-                  title: `Revoke ${formatCents(r.amountCents)} from ${r.email}?`,
-                  body: `The use of ${r.code} is given back and ${formatCents(r.amountCents)} is debited from the customer's store credit. If they already spent it, nothing changes and you are told why.`,
-                  confirmLabel: "Revoke redemption",
-                }}
-              />
-            )}
+            <ActionButton
+              settled={r.status !== "ACTIVE"}
+              action={revokeRedemptionAction}
+              fields={{ redemptionId: r.id }}
+              label="Revoke"
+              pendingLabel="Revoking…"
+              tone="danger"
+              testId={`revoke-${r.id}`}
+              confirm={{
+                title: `Revoke ${formatCents(r.amountCents)} from ${r.email}?`,
+                body: `The use of ${r.code} is given back and ${formatCents(r.amountCents)} is debited from the customer's store credit. If they already spent it, nothing changes and you are told why.`,
+                confirmLabel: "Revoke redemption",
+              }}
+            />
           </td>
         </tr>
       ))}
