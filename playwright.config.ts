@@ -4,6 +4,9 @@ import { defineConfig, devices } from "@playwright/test";
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // The server's data folder; the suites' helpers (e2e/support.ts) read it to reach the same database.
 const DATA_DIR = (process.env.E2E_DATA_DIR ??= `.data/e2e-${PORT}`);
+// Its own build folder: this build contains the test-only naive control route (next.config.js).
+// The multi-instance suite starts more servers from the same build.
+const DIST_DIR = (process.env.E2E_DIST_DIR ??= process.env.ONCE_DIST_DIR ?? ".next-e2e");
 
 /**
  * Chromium: PLAYWRIGHT_CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser
@@ -45,7 +48,6 @@ export default defineConfig({
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    // Its own build folder: this build contains the test-only naive control route (next.config.js).
-    env: { DATABASE_URL: "", ONCE_DIST_DIR: process.env.ONCE_DIST_DIR ?? ".next-e2e", ONCE_NAIVE_CONTROL: "1" },
+    env: { DATABASE_URL: "", ONCE_DIST_DIR: DIST_DIR, ONCE_NAIVE_CONTROL: "1" },
   },
 });

@@ -108,13 +108,14 @@ export interface BurstResult {
  * Opens every connection, sends every request except its final byte, waits for the server to have
  * read all of that, then writes all final bytes in one synchronous loop.
  */
-export async function burst(url: URL, requests: Buffer[], settleMs = 250): Promise<BurstResult> {
+export async function burst(url: URL, requests: Buffer[], settleMs = 250, onRelease?: () => void): Promise<BurstResult> {
   const connections = await Promise.all(requests.map(() => connect(url)));
   connections.forEach((c, i) => c.socket.write(requests[i]!.subarray(0, -1)));
   await new Promise((resolve) => setTimeout(resolve, settleMs));
   const releaseStart = performance.now();
   connections.forEach((c, i) => c.socket.write(requests[i]!.subarray(-1)));
   const releaseSpreadMs = performance.now() - releaseStart;
+  onRelease?.();
   const responses = await Promise.allSettled(connections.map((c) => c.response));
   const firstBytes = connections.map((c) => c.firstByteAt()).filter((t): t is number => t !== undefined);
   return {

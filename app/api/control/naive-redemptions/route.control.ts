@@ -22,5 +22,7 @@ export async function POST(request: Request): Promise<Response> {
     code: body.data.code.trim().toUpperCase(),
     idempotencyKey: request.headers.get("idempotency-key") ?? crypto.randomUUID(),
   });
-  return result.ok ? Response.json({ status: "redeemed" }, { status: 201 }) : Response.json({ reason: result.reason }, { status: 409 });
+  return result.ok
+    ? Response.json({ status: "redeemed", redemption: { id: result.redemptionId } }, { status: 201 })
+    : Response.json({ reason: result.reason }, { status: 409 });
 }

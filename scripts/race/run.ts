@@ -1,0 +1,204 @@
+/**
+ * The race tool's engine, for the CLI (scripts/race.ts) and for suites that inject faults mid-burst.
+ * Requests are spread round-robin over one or more app instances; every request carries its own
+ * idempotency key, so one that failed (5xx, reset connection) can be sent again, byte for byte, to
+ * learn its true outcome.
+ */
+import { randomUUID } from "node:crypto";
+import { type RawResponse, burst, connect, cookieHeader, serialise } from "./http";
+import { ensureSignedIn, formRequest, type Jar, readForm } from "./session";
+
+export interface RaceOptions {
+  urls: URL[];
+  code: string;
+  requests: number;
+  users: number;
+  target: "api" | "action";
+  userPrefix?: string;
+  password?: string;
+  /** The JSON endpoint (the naive control lives elsewhere). */
+  path?: string;
+  settleMs?: number;
+  /** Rounds of re-sending requests whose answer was lost (5xx or a failed connection), same key each time. */
+  retryRounds?: number;
+  /** Called right after the final bytes are released (fault injection). */
+  onRelease?: () => void;
+}
+
+export interface RaceSummary {
+  target: "api" | "action";
+  requests: number;
+  users: number;
+  instances: number;
+  successes: number;
+  /** Distinct redemptions among the successes (api target): replays of one key count once. */
+  distinctRedemptions: number | null;
+  statuses: Record<string, number>;
+  outcomes: Record<string, number>;
+  /** Statuses of the burst itself, before any retry. */
+  burstStatuses: Record<string, number>;
+  /** 503 answers that did not say when to retry (a clean 503 carries Retry-After). */
+  busyWithoutRetryAfter: number;
+  retried: number;
+  releaseSpreadMs: number;
+  responseSpreadMs: number;
+  prepareSeconds: number;
+}
+
+interface Prepared {
+  bytes: Buffer;
+  instance: number;
+}
+
+async function pooled<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]!);
+      }
+    }),
+  );
+  return results;
+}
+
+function statusKey(response: PromiseSettledResult<RawResponse>): string {
+  return response.status === "fulfilled" ? String(response.value.status) : "connection_failed";
+}
+
+function answered(response: PromiseSettledResult<RawResponse> | undefined): boolean {
+  return response?.status === "fulfilled" && response.value.status < 500;
+}
+
+export async function runRace(options: RaceOptions): Promise<RaceSummary> {
+  const { urls, code, requests, users, target } = options;
+  for (const url of urls) {
+    if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new Error(`${url.origin}: the race tool only targets this machine`);
+  }
+  const started = performance.now();
+  const emails = Array.from({ length: users }, (_, i) => `${options.userPrefix ?? "race"}-${i}@race.once`);
+  // Sessions are signed JWTs, valid on every instance: signing in once, anywhere, is enough.
+  const jars = await pooled(emails, 8, (email) => ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"));
+  const prepared = await pooled(Array.from({ length: requests }, (_, i) => i), 16, async (i): Promise<Prepared> => {
+    const instance = i % urls.length;
+    const url = urls[instance]!;
+    const jar: Jar = jars[i % users]!;
+    if (target === "api") {
+      const request = {
+        method: "POST" as const,
+        path: options.path ?? "/api/redemptions",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
+        body: Buffer.from(JSON.stringify({ code })),
+      };
+      return { bytes: serialise(url, request), instance };
+    }
+    // Each rendering of the form carries its own idempotency key, as each browser tab would.
+    const form = await readForm(url, "/redeem", jar, "code");
+    return { bytes: serialise(url, formRequest(form, jar, { code })), instance };
+  });
+  const preparedAt = performance.now();
+
+  const groups = urls.map((url, instance) => ({ url, indexes: prepared.flatMap((p, i) => (p.instance === instance ? [i] : [])) }));
+  const responses: PromiseSettledResult<RawResponse>[] = [];
+  let releaseSpreadMs = 0;
+  let responseSpreadMs = 0;
+  // One burst per instance, all released in the same tick.
+  let released = 0;
+  await Promise.all(
+    groups.map(async ({ url, indexes }) => {
+      const result = await burst(url, indexes.map((i) => prepared[i]!.bytes), options.settleMs ?? 300, () => {
+        if (++released === groups.length) options.onRelease?.();
+      });
+      result.responses.forEach((response, j) => (responses[indexes[j]!] = response));
+      releaseSpreadMs = Math.max(releaseSpreadMs, result.releaseSpreadMs);
+      responseSpreadMs = Math.max(responseSpreadMs, result.responseSpreadMs);
+    }),
+  );
+  const burstStatuses = histogram(responses.map(statusKey));
+
+  let retried = 0;
+  for (let round = 0; round < (options.retryRounds ?? 0) && responses.some((r) => !answered(r)); round++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await Promise.all(
+      responses.map(async (response, i) => {
+        if (answered(response)) return;
+        retried++;
+        // Same bytes, same key; another instance if the first one is gone.
+        const url = urls[(prepared[i]!.instance + round + 1) % urls.length]!;
+        const bytes = Buffer.from(prepared[i]!.bytes.toString("latin1").replace(/^Host: .*$/m, `Host: ${url.host}`), "latin1");
+        responses[i] = await Promise.allSettled([resend(url, bytes)]).then(([r]) => r!);
+      }),
+    );
+  }
+
+  const outcomes: string[] = [];
+  const redemptionIds = new Set<string>();
+  let busyWithoutRetryAfter = 0;
+  for (const response of responses) {
+    if (response.status === "rejected") {
+      outcomes.push("connection_failed");
+      continue;
+    }
+    const { status, body, headers } = response.value;
+    if (status === 503 && !headers["retry-after"]) busyWithoutRetryAfter++;
+    if (target === "api") {
+      const parsed = safeJson(body) as { reason?: string; redemption?: { id?: string } };
+      if (status === 201 && parsed.redemption?.id) redemptionIds.add(parsed.redemption.id);
+      outcomes.push(status === 201 ? "redeemed" : (parsed.reason ?? `http_${status}`));
+    } else {
+      outcomes.push(body.includes('data-testid="redeem-balance"') ? "redeemed" : (/data-reason="(\w+)"/.exec(body)?.[1] ?? `http_${status}`));
+    }
+  }
+  const outcomeCounts = histogram(outcomes);
+  return {
+    target,
+    requests,
+    users,
+    instances: urls.length,
+    successes: outcomeCounts.redeemed ?? 0,
+    distinctRedemptions: target === "api" ? redemptionIds.size : null,
+    statuses: histogram(responses.map(statusKey)),
+    outcomes: outcomeCounts,
+    burstStatuses,
+    busyWithoutRetryAfter,
+    retried,
+    releaseSpreadMs: Number(releaseSpreadMs.toFixed(3)),
+    responseSpreadMs: Number(responseSpreadMs.toFixed(1)),
+    prepareSeconds: Number(((preparedAt - started) / 1000).toFixed(1)),
+  };
+}
+
+/** Problems that make the run a failure: 5xx or lost answers, and more successes than the limit. */
+export function problemsOf(summary: RaceSummary, limit?: number, expected?: number): string[] {
+  const serverErrors = Object.entries(summary.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
+  const lost = summary.statuses.connection_failed ?? 0;
+  const successes = summary.distinctRedemptions ?? summary.successes;
+  return [
+    ...(serverErrors > 0 ? [`${serverErrors} responses were 5xx`] : []),
+    ...(lost > 0 ? [`${lost} connections failed`] : []),
+    ...(limit !== undefined && successes > limit ? [`OVERSOLD: ${successes} successes for a limit of ${limit}`] : []),
+    ...(expected !== undefined && successes !== expected ? [`${successes} successes, expected exactly ${expected}`] : []),
+  ];
+}
+
+async function resend(url: URL, bytes: Buffer): Promise<RawResponse> {
+  const connection = await connect(url);
+  connection.socket.write(bytes);
+  return connection.response;
+}
+
+function histogram(keys: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+  return counts;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text || "{}");
+  } catch {
+    return {};
+  }
+}
