@@ -52,9 +52,9 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
             </Link>
           </p>
         )}
-        <div aria-live="polite" aria-atomic="true">
+        <div aria-live="polite" aria-atomic="true" data-answer={state.answer}>
           {state.outcome && (
-            <Callout tone={state.outcome.ok ? "success" : "error"} testId="buy-result">
+            <Callout key={state.answer} tone={state.outcome.ok ? "success" : "error"} testId="buy-result">
               <p data-reason={state.outcome.ok ? undefined : state.outcome.reason}>{state.outcome.message}</p>
               {state.outcome.ok && <p className="mt-1">Your balance is now {formatCents(state.outcome.balanceCents)}.</p>}
               {!state.outcome.ok && state.outcome.reason === "insufficient_credit" && (

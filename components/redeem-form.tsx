@@ -19,7 +19,8 @@ interface RedeemFormProps {
  */
 export function RedeemForm({ action, initialState }: RedeemFormProps) {
   const [state, formAction, pending] = useActionState(action, initialState);
-  const [tooLong, setTooLong] = useState<string | null>(null);
+  // The local refusal counts as an answer too, so it is keyed apart from the server's.
+  const [tooLong, setTooLong] = useState<{ message: string; answer: number } | null>(null);
 
   // Megabytes of pasted text are refused here, before they are sent: the server would refuse them anyway.
   function refuseAbsurdInput(event: FormEvent<HTMLFormElement>) {
@@ -27,13 +28,14 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
     if (typeof code === "string" && code.length > RAW_CODE_MAX_LENGTH) {
       event.preventDefault();
       const check = normalizeCode(code);
-      setTooLong(check.ok ? null : check.message);
+      setTooLong(check.ok ? null : { message: check.message, answer: (tooLong?.answer ?? 0) + 1 });
     } else {
       setTooLong(null);
     }
   }
 
-  const outcome = tooLong ? ({ ok: false, reason: "invalid_code", message: tooLong } as const) : state.outcome;
+  const outcome = tooLong ? ({ ok: false, reason: "invalid_code", message: tooLong.message } as const) : state.outcome;
+  const answer = tooLong ? `local-${tooLong.answer}` : String(state.answer);
   const invalid = outcome !== null && !outcome.ok;
 
   return (
@@ -67,9 +69,9 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
         </p>
       </div>
 
-      <div id="redeem-feedback" aria-live="polite" aria-atomic="true">
+      <div id="redeem-feedback" aria-live="polite" aria-atomic="true" data-answer={answer} data-testid="redeem-feedback">
         {outcome?.ok === true && (
-          <Callout tone="success" title={`${outcome.code} redeemed`} testId="redeem-result">
+          <Callout key={answer} tone="success" title={`${outcome.code} redeemed`} testId="redeem-result">
             <p>{outcome.message}</p>
             <p className="mt-1">
               Your balance is now <strong data-testid="redeem-balance">{formatCents(outcome.balanceCents)}</strong>.{" "}
@@ -80,7 +82,7 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
           </Callout>
         )}
         {outcome?.ok === false && (
-          <Callout tone="error" testId="redeem-result">
+          <Callout key={answer} tone="error" testId="redeem-result">
             <p data-reason={outcome.reason}>{outcome.message}</p>
             {outcome.reason === "signed_out" && (
               <Link href="/sign-in?callbackUrl=%2Fredeem" className="mt-1 inline-block font-medium underline underline-offset-2">

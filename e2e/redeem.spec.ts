@@ -1,9 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { balanceOf, createCustomer, createTestCoupon, e2eDb, expectInvariantsHold, screenshot, signInWithUi, signedInPage } from "./support";
 
+/** Submits a code and waits for that submission's own answer (not the previous one still on screen). */
 async function redeem(page: import("@playwright/test").Page, code: string) {
+  const feedback = page.getByTestId("redeem-feedback");
+  const before = await feedback.getAttribute("data-answer");
   await page.getByLabel("Coupon code").fill(code);
   await page.getByRole("button", { name: "Redeem" }).click();
+  await expect(feedback).not.toHaveAttribute("data-answer", before ?? "");
   return page.getByTestId("redeem-result");
 }
 

@@ -21,6 +21,8 @@ export interface RedeemFormState {
   /** What was typed, so a refusal keeps it in the input (React resets a form after its action). */
   code: string;
   outcome: RedeemOutcome | null;
+  /** Counts answers, so the same message twice in a row is still announced as a new one. */
+  answer: number;
 }
 
 const formSchema = z.object({ code: z.string(), idempotencyKey: z.string() });
@@ -29,12 +31,13 @@ export async function redeem(previous: RedeemFormState, formData: FormData): Pro
   const input = formSchema.safeParse({ code: formData.get("code"), idempotencyKey: formData.get("idempotencyKey") });
   const typed = input.success && input.data.code.length <= RAW_CODE_MAX_LENGTH ? input.data.code : "";
 
+  const answer = previous.answer + 1;
   const user = await getCurrentUser();
   if (!user) {
-    return { key: previous.key, code: typed, outcome: { ok: false, reason: "signed_out", message: "Your session has ended. Sign in again to redeem this code." } };
+    return { answer, key: previous.key, code: typed, outcome: { ok: false, reason: "signed_out", message: "Your session has ended. Sign in again to redeem this code." } };
   }
   if (!input.success) {
-    return { key: previous.key, code: typed, outcome: { ok: false, reason: "invalid_code", message: "Enter a coupon code." } };
+    return { answer, key: previous.key, code: typed, outcome: { ok: false, reason: "invalid_code", message: "Enter a coupon code." } };
   }
 
   const result = await redeemCoupon(getDb(), {
@@ -48,10 +51,11 @@ export async function redeem(previous: RedeemFormState, formData: FormData): Pro
 
   if (result.ok) {
     const { code, amountCents } = result.redemption;
-    return { key: randomUUID(), code: "", outcome: { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents } };
+    return { answer, key: randomUUID(), code: "", outcome: { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents } };
   }
   // `busy` decided nothing, so a retry reuses the key; any other answer is final for its key.
   return {
+    answer,
     key: result.reason === "busy" ? input.data.idempotencyKey : randomUUID(),
     code: typed,
     outcome: { ok: false, reason: result.reason, message: redeemMessage(result) },

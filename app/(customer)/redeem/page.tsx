@@ -16,7 +16,7 @@ export default async function RedeemPage() {
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <section aria-label="Redeem a code" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           {/* A fresh idempotency key for every rendering of the form. */}
-          <RedeemForm action={redeem} initialState={{ key: randomUUID(), code: "", outcome: null }} />
+          <RedeemForm action={redeem} initialState={{ key: randomUUID(), code: "", outcome: null, answer: 0 }} />
         </section>
         <BalanceCard
           balanceCents={user.balanceCents}

@@ -35,7 +35,7 @@ export default async function ShopPage() {
               balanceCents={user.balanceCents}
               action={buy}
               // A fresh idempotency key for every rendering of each buy button.
-              initialState={{ key: randomUUID(), outcome: null }}
+              initialState={{ key: randomUUID(), outcome: null, answer: 0 }}
             />
           ))}
         </ul>
