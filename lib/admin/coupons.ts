@@ -39,7 +39,6 @@ const SORT_COLUMNS = {
   code: "code",
   value: "valueCents",
   redeemed: "redeemedCount",
-  expires: "expiresAt",
 } as const;
 
 export async function listCoupons(db: Db, query: CouponListQuery, now = new Date()): Promise<CouponListPage> {
@@ -63,7 +62,11 @@ export async function listCoupons(db: Db, query: CouponListQuery, now = new Date
   const coupons = await db.coupon.findMany({
     where: filter,
     // The id breaks ties, so a page boundary never shows a row twice or skips one.
-    orderBy: [{ [SORT_COLUMNS[query.sort]]: { sort: query.dir, nulls: "last" } }, { id: query.dir }],
+    orderBy: [
+      // Only the expiry can be empty; "never expires" sorts after every date either way.
+      query.sort === "expires" ? { expiresAt: { sort: query.dir, nulls: "last" } } : { [SORT_COLUMNS[query.sort]]: query.dir },
+      { id: query.dir },
+    ],
     skip: (page - 1) * COUPONS_PER_PAGE,
     take: COUPONS_PER_PAGE,
   });
