@@ -25,6 +25,11 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
               >
                 {formatCents(user.balanceCents)}
               </Link>
+              {user.role === "ADMIN" && (
+                <Link href="/admin" className="rounded-md px-3 py-1 text-sm font-semibold text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-100">
+                  Admin
+                </Link>
+              )}
               <span className="hidden max-w-40 truncate text-sm text-slate-600 md:inline" title={user.email}>
                 {user.name}
               </span>
