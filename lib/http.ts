@@ -1,3 +1,5 @@
+import { isDatabaseUnavailable } from "./db/errors";
+
 /** Small helpers for JSON route handlers: bounded body reading and problem responses. */
 
 export type BodyRead = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; reason: string; message: string };
@@ -43,4 +45,21 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 export function problem(status: number, reason: string, message: string, headers: Record<string, string> = {}): Response {
   return jsonResponse(status, { status: "error", reason, message }, headers);
+}
+
+/**
+ * Wraps a route handler so that a database that is down or saturated (a pool with no free connection
+ * in time, a restart, a killed backend) answers 503 with Retry-After, which a client may retry with the
+ * same Idempotency-Key, instead of a 500. The engine reports its own "busy"; this covers the reads
+ * around it (the session's user, for one).
+ */
+export function answerBusyWhenDatabaseUnavailable(handler: (request: Request) => Promise<Response>) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return problem(503, "busy", "The service is busy. Retry in a moment with the same Idempotency-Key.", { "Retry-After": "1" });
+    }
+  };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth";
 import { idempotencyKeySchema } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
-import { jsonResponse, problem, readJsonBody } from "@/lib/http";
+import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "@/lib/http";
 import { redeemMessage } from "@/lib/messages";
 import { type RedeemRefusal, type RedeemResult, redeemCoupon } from "@/lib/redemptions";
 import { requestMeta } from "@/lib/request-meta";
@@ -35,7 +35,7 @@ const STATUS: Record<RedeemRefusal, number> = {
   busy: 503,
 };
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): Promise<Response> => {
   const user = await getCurrentUser();
   if (!user) return problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
 
@@ -56,7 +56,7 @@ export async function POST(request: Request): Promise<Response> {
     meta: requestMeta(request.headers),
   });
   return toResponse(result);
-}
+});
 
 function toResponse(result: RedeemResult): Response {
   const replayed: Record<string, string> = result.replayed ? { "Idempotent-Replayed": "true" } : {};
