@@ -1,6 +1,15 @@
 import { authSecret } from "@/lib/auth-secret";
 
-/** Runs once when the server starts: a production server without its session secret refuses to start. */
+/**
+ * Runs once when the server starts. A production server without its session secret would start and
+ * then fail every signed-in request, so it stops here with the reason instead.
+ */
 export function register() {
-  if (process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build") authSecret();
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  try {
+    authSecret();
+  } catch (error) {
+    console.error(`[once] ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
