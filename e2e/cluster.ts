@@ -99,8 +99,8 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
       postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: postgres.port });
     },
     async stop() {
-      for (const server of servers) if (server.process.exitCode === null) server.process.kill("SIGTERM");
-      await Promise.all(servers.map((s) => (s.process.exitCode === null ? new Promise((r) => s.process.once("exit", r)) : null)));
+      const running = servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null);
+      await Promise.all(running.map((s) => new Promise((resolve) => (s.process.once("exit", resolve), s.process.kill("SIGTERM")))));
       bouncer?.process.kill("SIGTERM");
       await db.$disconnect();
       await postgres.stop();

@@ -87,7 +87,12 @@ export function connect(url: URL): Promise<Connection> {
         firstByte ??= performance.now();
         chunks.push(chunk);
       });
-      socket.on("end", () => done(parseResponse(Buffer.concat(chunks))));
+      socket.on("end", () => {
+        const response = parseResponse(Buffer.concat(chunks));
+        // A server that died mid-request closes the connection without a (complete) status line.
+        if (response.status >= 100) done(response);
+        else fail(new Error("the connection closed without a response"));
+      });
       socket.on("error", fail);
     });
     response.catch(() => undefined);
