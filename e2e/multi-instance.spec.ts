@@ -41,8 +41,11 @@ test.describe("three instances, one database", () => {
 
   test(`${REQUESTS} synchronized requests spread over three instances: exactly ${LIMIT}`, async () => {
     const coupon = await couponFor(cluster);
-    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: REQUESTS, users: 60, target: "api" });
+    // Two cores run all three instances: a request that waits too long for a connection is told 503
+    // (busy), and re-sending it with its key is what a client does.
+    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: REQUESTS, users: 60, target: "api", retryRounds: 5 });
     console.log(`three instances: ${JSON.stringify(summary)}`);
+    expect(only5xxAre503(summary)).toEqual([]);
     await expectExactlyOnce(cluster, summary, coupon.id);
   });
 
@@ -121,8 +124,9 @@ test.describe("three instances behind PgBouncer (transaction pooling)", () => {
 
   test(`${REQUESTS} synchronized requests: exactly ${LIMIT}`, async () => {
     const coupon = await couponFor(cluster);
-    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: REQUESTS, users: 60, target: "api" });
+    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: REQUESTS, users: 60, target: "api", retryRounds: 5 });
     console.log(`pgbouncer: ${JSON.stringify(summary)}`);
+    expect(only5xxAre503(summary)).toEqual([]);
     await expectExactlyOnce(cluster, summary, coupon.id);
   });
 });

@@ -16,13 +16,18 @@ import type { Db } from "@/lib/db/client";
  */
 
 const CHECK_TO_ACT_GAP_MS = 5;
-const gap = () => new Promise((resolve) => setTimeout(resolve, CHECK_TO_ACT_GAP_MS));
+
+export interface NaiveOptions {
+  /** The benchmark sets 0 to compare raw speed; the race tests keep the default. */
+  gapMs?: number;
+}
 
 export type NaiveRedeemResult = { ok: true; redemptionId: string; balanceCents: number } | { ok: false; reason: string };
 
 export async function naiveRedeem(
   db: Db,
   input: { userId: string; code: string; idempotencyKey: string; now?: Date },
+  { gapMs = CHECK_TO_ACT_GAP_MS }: NaiveOptions = {},
 ): Promise<NaiveRedeemResult> {
   try {
     return await db.$transaction(
@@ -40,7 +45,7 @@ export async function naiveRedeem(
         }
         const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" } });
         if (mine >= coupon.perUserLimit) return { ok: false as const, reason: "per_user_limit" };
-        await gap();
+        if (gapMs > 0) await sleep(gapMs);
 
         const redemption = await tx.redemption.create({
           data: { couponId: coupon.id, userId: input.userId, amountCents: coupon.valueCents, idempotencyKey: input.idempotencyKey, createdAt: new Date() },
@@ -70,7 +75,7 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
         const redemption = await tx.redemption.findUnique({ where: { id: redemptionId } });
         if (!redemption) return { ok: false as const, reason: "not_found" };
         if (redemption.status !== "ACTIVE") return { ok: true as const };
-        await gap();
+        await sleep(CHECK_TO_ACT_GAP_MS);
         const coupon = await tx.coupon.findUniqueOrThrow({ where: { id: redemption.couponId } });
         const user = await tx.user.findUniqueOrThrow({ where: { id: redemption.userId } });
         await tx.redemption.update({ where: { id: redemptionId }, data: { status: "REVOKED", revokedAt: new Date() } });
@@ -87,4 +92,8 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
   } catch (error) {
     return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
