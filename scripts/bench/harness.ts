@@ -1,0 +1,66 @@
+/** What the benchmarks share: a fresh database, bench users and coupons, a closed-loop load driver. */
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { type Database, prepareDatabase } from "@/lib/db/bootstrap";
+import type { Db } from "@/lib/db/client";
+
+/** The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. */
+export async function benchDatabase(name: string): Promise<Database> {
+  const dataDir = path.resolve(import.meta.dirname, "..", "..", ".data", name);
+  if (!process.env.DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
+  return prepareDatabase({ dataDir });
+}
+
+export async function benchUsers(db: Db, count: number): Promise<string[]> {
+  const tag = randomUUID().slice(0, 8);
+  await db.user.createMany({ data: Array.from({ length: count }, (_, i) => ({ email: `bench-${tag}-${i}@bench.once`, name: `bench ${i}` })) });
+  return (await db.user.findMany({ where: { email: { startsWith: `bench-${tag}-` } }, select: { id: true } })).map((u) => u.id);
+}
+
+export async function benchCoupons(db: Db, count: number, maxRedemptions: number | null): Promise<string[]> {
+  const tag = randomUUID().replaceAll("-", "").slice(0, 8).toUpperCase();
+  const codes = Array.from({ length: count }, (_, i) => `B${tag}${i}`);
+  await db.coupon.createMany({ data: codes.map((code) => ({ code, valueCents: 100, maxRedemptions })) });
+  return codes;
+}
+
+export interface Load {
+  seconds: number;
+  requests: number;
+  successes: number;
+  errors: Record<string, number>;
+  retries: number;
+  latencies: number[];
+}
+
+/** `total` calls with `concurrency` in flight at any time (a closed loop, like a pool of clients). */
+export async function runLoad(
+  total: number,
+  concurrency: number,
+  call: (i: number) => Promise<{ ok: boolean; retries?: number; error?: string }>,
+): Promise<Load> {
+  const load: Load = { seconds: 0, requests: total, successes: 0, errors: {}, retries: 0, latencies: [] };
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        const result = await call(i);
+        load.latencies.push(performance.now() - t0);
+        if (result.ok) load.successes++;
+        if (result.error) load.errors[result.error] = (load.errors[result.error] ?? 0) + 1;
+        load.retries += result.retries ?? 0;
+      }
+    }),
+  );
+  load.seconds = (performance.now() - started) / 1000;
+  return load;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
