@@ -7,7 +7,7 @@ import type { Db } from "@/lib/db/client";
  * help. The race suites run every scenario against it and assert that the harness catches its oversell:
  * a harness that cannot catch this proves nothing about the real engine.
  *
- * Between its check and its write it spends a few milliseconds, standing in for what real engines do
+ * Between its check and its write it spends 20 milliseconds, standing in for what real engines do
  * there (pricing rules, a fraud check, a call to another service); without it a two-core machine
  * sometimes runs the whole naive transaction before the next one reads, and the control would only
  * oversell most of the time instead of every time.
@@ -15,7 +15,7 @@ import type { Db } from "@/lib/db/client";
  * It never leaves test/; the hook that flags read-then-write code skips files named "naive".
  */
 
-const CHECK_TO_ACT_GAP_MS = 5;
+const CHECK_TO_ACT_GAP_MS = 20;
 
 export interface NaiveOptions {
   /** The benchmark sets 0 to compare raw speed; the race tests keep the default. */

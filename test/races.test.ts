@@ -182,12 +182,12 @@ async function redeemRacingExpiry(impl: Implementation) {
   const users = await makeUsers(db, CONCURRENCY);
   await warmUp(db, impl, users);
   // Requests leave on a schedule around the instant: a sparse stretch well before it, a dense cluster
-  // (0.5 ms apart) right across it, and a sparse stretch after it. However fast the machine, some are
+  // (about 1 ms apart) up to and across it, and a sparse stretch after it. However fast the machine, some are
   // decided before the instant, some after, and some are in flight across it.
   const offsets = [
-    ...spread(80, -800, -100),
-    ...spread(CONCURRENCY - 160, -10, 10),
-    ...spread(80, 100, 800),
+    ...spread(70, -800, -100),
+    ...spread(CONCURRENCY - 140, -60, 10),
+    ...spread(70, 100, 800),
   ];
   const expiresAt = new Date(Date.now() + 1_000);
   const coupon = await makeCoupon(db, { expiresAt });
