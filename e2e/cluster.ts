@@ -100,8 +100,8 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
     },
     async stop() {
       const running = servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null);
-      await Promise.all(running.map((s) => new Promise((resolve) => (s.process.once("exit", resolve), s.process.kill("SIGTERM")))));
-      bouncer?.process.kill("SIGTERM");
+      await Promise.all(running.map((s) => stopProcess(s.process)));
+      if (bouncer) await stopProcess(bouncer.process);
       await db.$disconnect();
       await postgres.stop();
     },
@@ -154,4 +154,13 @@ async function startPgBouncer(dir: string, postgresPort: number): Promise<{ port
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { port, process: child };
+}
+
+/** SIGTERM, and SIGKILL if the process has not exited after five seconds: nothing outlives the suite. */
+function stopProcess(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 5_000);
+    child.once("exit", () => (clearTimeout(kill), resolve()));
+    child.kill("SIGTERM");
+  });
 }
