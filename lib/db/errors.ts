@@ -14,12 +14,15 @@ function* errorChain(error: unknown): Generator<Record<string, unknown>> {
   }
 }
 
+// Prisma's own codes (P1001, P2039, …) have the shape of a SQLSTATE; PostgreSQL's P0001–P0004 do not clash.
+const PRISMA_CODE = /^P[1-9]\d{3}$/;
+
 /** The SQLSTATE (e.g. "23505") behind an error, if PostgreSQL raised it. */
 export function sqlState(error: unknown): string | undefined {
   for (const link of errorChain(error)) {
     for (const field of ["originalCode", "code"] as const) {
       const value = link[field];
-      if (typeof value === "string" && /^[0-9A-Z]{5}$/.test(value)) return value;
+      if (typeof value === "string" && /^[0-9A-Z]{5}$/.test(value) && !PRISMA_CODE.test(value)) return value;
     }
   }
   return undefined;
@@ -27,7 +30,7 @@ export function sqlState(error: unknown): string | undefined {
 
 function prismaCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && /^P\d{4}$/.test(code) ? code : undefined;
+  return typeof code === "string" && PRISMA_CODE.test(code) ? code : undefined;
 }
 
 /** Lost a serialization race or a deadlock: running the transaction again is correct. */
