@@ -19,6 +19,8 @@ describe("database error classification", () => {
     expect(isDatabaseUnavailable({ code: "57P03" })).toBe(true);
     expect(isDatabaseUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
     expect(isDatabaseUnavailable({ code: "P2024" })).toBe(true);
+    // pg, on a transaction's connection after its backend was killed:
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
     expect(isDatabaseUnavailable(prismaWrapping("P2002", "23505"))).toBe(false);
     expect(isDatabaseUnavailable(new Error("something else"))).toBe(false);
   });

@@ -51,7 +51,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (const link of errorChain(error)) {
     const message = typeof link.message === "string" ? link.message : "";
     const kind = typeof link.kind === "string" ? link.kind : "";
-    if (/ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Unable to start a transaction/i.test(message)) return true;
+    if (
+      /ECONNREFUSED|ECONNRESET|Connection terminated|terminating connection|not queryable|timeout exceeded when trying to connect|Unable to start a transaction/i.test(
+        message,
+      )
+    ) {
+      return true;
+    }
     if (/DatabaseNotReachable|ConnectionClosed|SocketTimeout|TransactionAlreadyClosed/i.test(kind)) return true;
   }
   return false;
