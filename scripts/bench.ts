@@ -8,7 +8,7 @@
  * Prints a table and writes it to docs/benchmarks.md. Not a test: it asserts nothing about speed.
  */
 import { randomUUID } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -102,6 +102,7 @@ UPDATE to COMMIT. The raw-SQL baseline runs the engine's statements over pg with
 it is the cost of Prisma's query layer on this machine, not of the database.
 `;
 console.log(`\n${table}\n`);
+await mkdir(path.resolve(import.meta.dirname, "..", "docs"), { recursive: true });
 await writeFile(path.resolve(import.meta.dirname, "..", "docs", "benchmarks.md"), report);
 console.log("written to docs/benchmarks.md");
 
