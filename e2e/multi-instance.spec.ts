@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createCoupon } from "@/lib/coupons";
 import { findViolations } from "@/lib/invariants";
-import { type RaceSummary, problemsOf, runRace } from "../scripts/race/run";
+import { type RaceOptions, type RaceSummary, problemsOf, runRace } from "../scripts/race/run";
 import { type Cluster, startCluster } from "./cluster";
 
 /**
@@ -28,6 +28,11 @@ async function expectExactlyOnce(cluster: Cluster, summary: RaceSummary, couponI
   expect(await findViolations(cluster.db)).toEqual([]);
 }
 
+/** The burst every scenario fires: 300 API requests from 60 users, lost answers re-sent with their key. */
+function burst(cluster: Cluster, code: string, options: Partial<RaceOptions> = {}) {
+  return runRace({ urls: cluster.urls, code, requests: REQUESTS, users: 60, target: "api", retryRounds: 5, ...options });
+}
+
 function only5xxAre503(summary: RaceSummary) {
   return Object.keys(summary.burstStatuses).filter((s) => Number(s) >= 500 && s !== "503");
 }
@@ -43,7 +48,7 @@ test.describe("three instances, one database", () => {
     const coupon = await couponFor(cluster);
     // Two cores run all three instances: a request that waits too long for a connection is told 503
     // (busy), and re-sending it with its key is what a client does.
-    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: REQUESTS, users: 60, target: "api", retryRounds: 5 });
+    const summary = await burst(cluster, coupon.code);
     console.log(`three instances: ${JSON.stringify(summary)}`);
     expect(only5xxAre503(summary)).toEqual([]);
     await expectExactlyOnce(cluster, summary, coupon.id);
@@ -53,12 +58,7 @@ test.describe("three instances, one database", () => {
     const coupon = await couponFor(cluster);
     let terminated = 0;
     let killer: NodeJS.Timeout | undefined;
-    const summary = await runRace({
-      urls: cluster.urls,
-      code: coupon.code,
-      requests: REQUESTS,
-      users: 60,
-      target: "api",
+    const summary = await burst(cluster, coupon.code, {
       retryRounds: 5,
       onRelease: () => {
         const stopAt = Date.now() + 1_500;
@@ -78,12 +78,7 @@ test.describe("three instances, one database", () => {
   test("PostgreSQL restarted mid-burst: instances serve again by themselves; retries give exactly the limit", async () => {
     const coupon = await couponFor(cluster);
     let restarted: Promise<void> | undefined;
-    const summary = await runRace({
-      urls: cluster.urls,
-      code: coupon.code,
-      requests: REQUESTS,
-      users: 60,
-      target: "api",
+    const summary = await burst(cluster, coupon.code, {
       retryRounds: 8,
       onRelease: () => {
         restarted = new Promise((resolve) => setTimeout(resolve, 100)).then(() => cluster.restartPostgres());
@@ -98,12 +93,7 @@ test.describe("three instances, one database", () => {
 
   test("one instance SIGKILLed mid-burst: its clients retry on the others and the limit holds", async () => {
     const coupon = await couponFor(cluster);
-    const summary = await runRace({
-      urls: cluster.urls,
-      code: coupon.code,
-      requests: REQUESTS,
-      users: 60,
-      target: "api",
+    const summary = await burst(cluster, coupon.code, {
       retryRounds: 3,
       onRelease: () => setTimeout(() => cluster.kill(2), 20),
     });
@@ -124,7 +114,7 @@ test.describe("three instances behind PgBouncer (transaction pooling)", () => {
 
   test(`${REQUESTS} synchronized requests: exactly ${LIMIT}`, async () => {
     const coupon = await couponFor(cluster);
-    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: REQUESTS, users: 60, target: "api", retryRounds: 5 });
+    const summary = await burst(cluster, coupon.code);
     console.log(`pgbouncer: ${JSON.stringify(summary)}`);
     expect(only5xxAre503(summary)).toEqual([]);
     await expectExactlyOnce(cluster, summary, coupon.id);
