@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
 import { couponCodeSchema } from "./codes";
+import { counterModeFor, slotRows } from "./counters";
 import type { Db } from "./db/client";
 import { isUniqueViolation } from "./db/errors";
 import type { Tx } from "./db/transaction";
@@ -14,14 +15,14 @@ export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expir
  */
 export function redeemableCouponWhere(
   tx: Tx,
-  terms: Pick<Coupon, "id" | "valueCents" | "perUserLimit">,
+  terms: Pick<Coupon, "id" | "termsVersion">,
   now: Date,
 ): Prisma.CouponWhereInput {
   return {
-    // The terms the caller already acted on (credit amount, per-user limit) must still be the coupon's.
+    // The terms the caller already acted on (credit amount, per-user limit, counter) must still be the
+    // coupon's: any change to them bumps the version (trigger coupons_bump_terms_version).
     id: terms.id,
-    valueCents: terms.valueCents,
-    perUserLimit: terms.perUserLimit,
+    termsVersion: terms.termsVersion,
     status: "ACTIVE",
     AND: [
       { OR: [{ startsAt: null }, { startsAt: { lte: now } }] },
@@ -56,6 +57,8 @@ export const newCouponSchema = z
     startsAt: z.date().nullable().default(null),
     expiresAt: z.date().nullable().default(null),
     status: z.enum(["ACTIVE", "DISABLED"]).default("ACTIVE"),
+    /** Where uses are counted; AUTO picks slots for unlimited coupons and those of HOT_COUPON_THRESHOLD or more. */
+    counter: z.enum(["AUTO", "SINGLE_ROW", "SLOTS"]).default("AUTO"),
   })
   .refine((c) => !c.startsAt || !c.expiresAt || c.startsAt < c.expiresAt, {
     message: "The coupon must start before it expires.",
@@ -78,8 +81,12 @@ export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<Creat
       issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
     };
   }
+  const { counter, ...fields } = parsed.data;
+  const counterMode = counterModeFor(fields.maxRedemptions, counter);
+  const terms = { ...fields, counterMode, termsVersion: 1 };
+  const counterSlots = counterMode === "SLOTS" ? { createMany: { data: slotRows(terms) } } : undefined;
   try {
-    return { ok: true, coupon: await db.coupon.create({ data: parsed.data }) };
+    return { ok: true, coupon: await db.coupon.create({ data: { ...terms, counterSlots } }) };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "duplicate_code", code: parsed.data.code };
     throw error;
@@ -89,8 +96,9 @@ export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<Creat
 export type SetStatusResult = { ok: true; coupon: Coupon } | { ok: false; reason: "not_found" };
 
 /**
- * Disabling is one UPDATE of the row every redemption must update too, so it orders itself against
- * in-flight redemptions: none can commit after the disable commits.
+ * Disabling is one UPDATE of the row every single-row redemption must update too, and (by the
+ * terms-version trigger) of every slot a hot-coupon redemption must update, so it orders itself
+ * against in-flight redemptions: none can commit after the disable commits.
  */
 export async function setCouponStatus(db: Db | Tx, couponId: string, status: Coupon["status"]): Promise<SetStatusResult> {
   const [coupon] = await db.coupon.updateManyAndReturn({ where: { id: couponId }, data: { status } });

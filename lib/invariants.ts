@@ -13,10 +13,24 @@ export interface Violation {
 
 const CHECKS: { invariant: string; sql: string }[] = [
   {
-    invariant: "coupon redeemed_count equals its active redemptions",
-    sql: `SELECT c.code || ': redeemed_count ' || c.redeemed_count || ', active redemptions ' || count(r.id) AS detail
-          FROM coupons c LEFT JOIN redemptions r ON r.coupon_id = c.id AND r.status = 'ACTIVE'
-          GROUP BY c.id HAVING c.redeemed_count <> count(r.id)`,
+    invariant: "coupon's counted uses (its row counter plus its slots) equal its active redemptions",
+    sql: `SELECT c.code || ': counted ' || c.redeemed_count + coalesce(s.used, 0) || ', active redemptions ' || coalesce(r.active, 0) AS detail
+          FROM coupons c
+          LEFT JOIN (SELECT coupon_id, sum(used) AS used FROM coupon_counter_slots GROUP BY coupon_id) s ON s.coupon_id = c.id
+          LEFT JOIN (SELECT coupon_id, count(*) AS active FROM redemptions WHERE status = 'ACTIVE' GROUP BY coupon_id) r ON r.coupon_id = c.id
+          WHERE c.redeemed_count + coalesce(s.used, 0) <> coalesce(r.active, 0)`,
+  },
+  {
+    invariant: "a hot coupon's slots exist, carry its terms version, and their capacities add up to its max",
+    sql: `SELECT c.code || ': ' || count(s.slot) || ' slots, capacities ' || coalesce(sum(s.capacity)::text, 'none') || ', max ' || coalesce(c.max_redemptions::text, 'none')
+                 || ', stale versions ' || count(s.slot) FILTER (WHERE s.terms_version <> c.terms_version) AS detail
+          FROM coupons c LEFT JOIN coupon_counter_slots s ON s.coupon_id = c.id
+          GROUP BY c.id
+          HAVING (c.counter_mode = 'SLOTS' AND count(s.slot) = 0)
+              OR (c.counter_mode = 'SINGLE_ROW' AND count(s.slot) > 0)
+              OR count(s.slot) FILTER (WHERE s.terms_version <> c.terms_version) > 0
+              OR count(s.slot) FILTER (WHERE (s.capacity IS NULL) <> (c.max_redemptions IS NULL)) > 0
+              OR (c.max_redemptions IS NOT NULL AND count(s.slot) > 0 AND sum(s.capacity) <> c.max_redemptions)`,
   },
   {
     invariant: "coupon active redemptions within max_redemptions",

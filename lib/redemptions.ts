@@ -5,6 +5,8 @@ import { type CouponRefusal, couponRefusal, redeemableCouponWhere } from "./coup
 import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
 import { Rollback, RetryTransaction, runTransaction, type Tx } from "./db/transaction";
+import { giveBackSlotUse, openSlots, takeSlotUse } from "./counters";
+import type { Coupon } from "@/lib/generated/prisma/client";
 import { credit, debit } from "./ledger";
 
 /**
@@ -133,6 +135,8 @@ async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now: 
   const terms = await tx.coupon.findUnique({ where: { code } });
   const early = couponRefusal(terms, pinnedNow ?? new Date());
   if (early || !terms) throw new Rollback(early ?? "unknown_code");
+  const slots = terms.counterMode === "SLOTS" ? await openSlots(tx, terms.id) : null;
+  if (slots?.length === 0) throw new Rollback("exhausted");
 
   await tx.couponUsage.createMany({
     data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
@@ -152,19 +156,41 @@ async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now: 
   });
   const balanceCents = await credit(tx, userId, terms.valueCents, { kind: "COUPON_CREDIT", redemptionId: redemption.id });
 
-  // The coupon's use is taken last, so the coupon row (the one every redeemer of this code contends
-  // for) stays locked only from this statement to COMMIT. Its where-clause carries every limit.
+  // The coupon's use is taken last, so the row it is counted on (the one every redeemer of this code
+  // contends for) stays locked only from this statement to COMMIT.
+  if (slots) await takeUseFromSlots(tx, terms, slots, now);
+  else await takeUseFromCouponRow(tx, terms, now);
+  return { kind: "redeemed", redemption: { ...redemption, code: terms.code }, balanceCents };
+}
+
+/** One guarded UPDATE of the coupon row whose where-clause carries every coupon-level limit. */
+async function takeUseFromCouponRow(tx: Tx, terms: Coupon, now: Date): Promise<void> {
   const consumed = await tx.coupon.updateMany({
     where: redeemableCouponWhere(tx, terms, now),
     data: { redeemedCount: { increment: 1 } },
   });
-  if (consumed.count !== 1) {
-    const refusal = couponRefusal(await tx.coupon.findUnique({ where: { code } }), now);
-    // Still redeemable means its terms changed since we read them (an admin edit): start over.
-    if (!refusal) throw new RetryTransaction();
-    throw new Rollback(refusal);
+  if (consumed.count === 1) return;
+  const refusal = couponRefusal(await tx.coupon.findUnique({ where: { id: terms.id } }), now);
+  // Still redeemable means its terms changed since we read them (an admin edit): start over.
+  if (!refusal) throw new RetryTransaction();
+  throw new Rollback(refusal);
+}
+
+/**
+ * Hot-coupon mode: the slot's guarded UPDATE requires the terms version judged here, so these terms
+ * (status, window, value, limits) are the coupon's until this transaction commits.
+ */
+async function takeUseFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date): Promise<void> {
+  const refusal = couponRefusal(terms, now);
+  if (refusal) throw new Rollback(refusal);
+  switch (await takeSlotUse(tx, terms, open)) {
+    case "taken":
+      return;
+    case "exhausted":
+      throw new Rollback("exhausted");
+    case "terms_changed":
+      throw new RetryTransaction();
   }
-  return { kind: "redeemed", redemption: { ...redemption, code: terms.code }, balanceCents };
 }
 
 /**
@@ -260,22 +286,37 @@ async function revokeInTransaction(
   });
   if (!redemption) return previousRevocation(tx, redemptionId);
 
-  // Same lock order as redeeming (usage row, user row, coupon row), so the two never deadlock.
+  // Same lock order as redeeming (usage row, user row, then the coupon's counter), so the two never deadlock.
   const usage = await tx.couponUsage.updateMany({
     where: { couponId: redemption.couponId, userId: redemption.userId, used: { gt: 0 } },
     data: { used: { decrement: 1 } },
   });
   const debited = await debit(tx, redemption.userId, redemption.amountCents, { kind: "COUPON_REVOCATION", redemptionId });
   if (!debited.ok) throw new Rollback("credit_already_spent");
-  const coupon = await tx.coupon.updateMany({
-    where: { id: redemption.couponId, redeemedCount: { gt: 0 } },
-    data: { redeemedCount: { decrement: 1 } },
-  });
-  if (coupon.count !== 1 || usage.count !== 1) {
+  const givenBack = await giveBackCouponUse(tx, redemption.couponId);
+  if (!givenBack || usage.count !== 1) {
     // An active redemption always holds one use of each; anything else is corruption, not a user error.
     throw new Error(`Redemption ${redemptionId} is active but its coupon or usage counter holds no use.`);
   }
   return { redemptionId, balanceCents: debited.balanceCents, alreadyRevoked: false };
+}
+
+/** Gives the coupon's use back wherever it is counted; a counter moved by an admin meanwhile means start over. */
+async function giveBackCouponUse(tx: Tx, couponId: string): Promise<boolean> {
+  const { counterMode } = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
+  const givenBack =
+    counterMode === "SLOTS"
+      ? await giveBackSlotUse(tx, couponId)
+      : (
+          await tx.coupon.updateMany({
+            where: { id: couponId, counterMode, redeemedCount: { gt: 0 } },
+            data: { redeemedCount: { decrement: 1 } },
+          })
+        ).count === 1;
+  if (givenBack) return true;
+  const now = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
+  if (now.counterMode !== counterMode) throw new RetryTransaction();
+  return false;
 }
 
 /** A revoke that matched no active redemption: either it never existed or it was revoked already. */

@@ -47,11 +47,13 @@ const [warm] = await benchCoupons(db, 1, null);
 await scenario("warm-up", () => warm!, Math.min(500, REQUESTS), Math.min(500, REQUESTS));
 
 const [hot] = await benchCoupons(db, 1, REQUESTS);
-const hotLoad = await scenario("one hot coupon (limit = requests)", () => hot!, REQUESTS, REQUESTS);
+const hotLoad = await scenario("one hot coupon, single row", () => hot!, REQUESTS, REQUESTS);
+const [hotSlots] = await benchCoupons(db, 1, REQUESTS, "SLOTS");
+const slotsLoad = await scenario("one hot coupon, hot-coupon slots", () => hotSlots!, REQUESTS, REQUESTS);
 const many = await benchCoupons(db, REQUESTS, 1);
 const manyLoad = await scenario("many coupons (one request each)", (i) => many[i]!, REQUESTS, REQUESTS);
-const [limited] = await benchCoupons(db, 1, Math.floor(REQUESTS / 4));
-await scenario("hot coupon, limit = requests / 4", () => limited!, REQUESTS, Math.floor(REQUESTS / 4));
+const [limited] = await benchCoupons(db, 1, Math.floor(REQUESTS / 4), "SLOTS");
+await scenario("hot slots, limit = requests / 4", () => limited!, REQUESTS, Math.floor(REQUESTS / 4));
 
 const serial = await benchCoupons(db, 200, 1);
 const t0 = performance.now();
@@ -64,7 +66,8 @@ for (let i = 0; i < serial.length; i++) {
 console.log(
   `${"one at a time (no contention)".padEnd(38)} ${String(serial.length).padStart(6)} ok  ${(serial.length / ((performance.now() - t0) / 1000)).toFixed(0).padStart(6)} requests/s  p50 ${percentile(latencies, 50).toFixed(1)} ms`,
 );
-console.log(`hot / many throughput ratio: ${(hotLoad.successes / hotLoad.seconds / (manyLoad.successes / manyLoad.seconds)).toFixed(2)}`);
+const rate = (load: Load) => load.successes / load.seconds;
+console.log(`hot / many throughput: single row ${(rate(hotLoad) / rate(manyLoad)).toFixed(2)}, slots ${(rate(slotsLoad) / rate(manyLoad)).toFixed(2)}`);
 
 await db.$disconnect();
 await database.embedded?.stop();

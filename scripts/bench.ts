@@ -34,7 +34,7 @@ const pool = new pg.Pool({ connectionString: database.url, max: POOL });
 // Idle connections die when PostgreSQL stops at the end; that is not an error of the run.
 pool.on("error", () => undefined);
 
-const strategies: Strategy[] = [naive(db), serializable(db), forUpdate(db), guarded(db), rawSql(pool)];
+const strategies: Strategy[] = [naive(db), serializable(db), forUpdate(db), guarded(db), guarded(db, "SLOTS"), rawSql(pool)];
 const HOT_LIMIT = Math.floor(REQUESTS / 2);
 
 interface Row {
@@ -46,7 +46,7 @@ interface Row {
 
 async function measure(strategy: Strategy, scenario: "hot" | "many"): Promise<Row> {
   const users = await benchUsers(db, REQUESTS);
-  const codes = scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT) : await benchCoupons(db, REQUESTS, 1);
+  const codes = scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, strategy.counter) : await benchCoupons(db, REQUESTS, 1, strategy.counter);
   const load = await runLoad(REQUESTS, CONCURRENCY, (i) =>
     strategy.redeem({ userId: users[i]!, code: scenario === "hot" ? codes[0]! : codes[i]!, idempotencyKey: randomUUID() }),
   );
@@ -56,7 +56,7 @@ async function measure(strategy: Strategy, scenario: "hot" | "many"): Promise<Ro
 // Warm every strategy once (pool connections, Prisma's compiled query shapes) before measuring.
 for (const strategy of strategies) {
   const [user] = await benchUsers(db, 1);
-  const [code] = await benchCoupons(db, 1, null);
+  const [code] = await benchCoupons(db, 1, 1_000_000, strategy.counter);
   await strategy.redeem({ userId: user!, code: code!, idempotencyKey: randomUUID() });
 }
 

@@ -1,6 +1,8 @@
 /**
- * An admin caps a coupon's maximum just above what is redeemed while 200 redemptions race in. The CHECK coupons_redeemed_within_max is dropped in these private databases,
- * so only the application's own logic is judged: the guarded edit must never leave the coupon over
+ * An admin caps a coupon's maximum just above what is redeemed while 200 redemptions race in, with its
+ * uses counted on one row and in hot-coupon slots. The CHECKs coupons_redeemed_within_max and
+ * coupon_counter_slots_used_within_capacity are dropped in these private databases, so only the
+ * application's own logic is judged: the guarded edit must never leave the coupon over
  * its limit, and the naive read-then-write edit (the control) must be caught doing exactly that.
  */
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,12 +10,20 @@ import { createDb, type Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon } from "@/lib/redemptions";
 import { adminUpdateCoupon } from "@/lib/admin/coupons";
+import { redeemedTotals } from "@/lib/counters";
+import type { CounterMode } from "@/lib/generated/prisma/client";
 import { freshDatabase, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
 
 const CONCURRENCY = 200;
 
 type Edit = (db: Db, adminId: string, couponId: string, newMax: number) => Promise<"ok" | "refused">;
+
+/** The coupon's uses wherever they are counted (its row or its hot-coupon slots). */
+async function redeemedNow(db: Db, couponId: string): Promise<{ redeemed: number; max: number | null }> {
+  const coupon = await db.coupon.findUniqueOrThrow({ where: { id: couponId } });
+  return { redeemed: (await redeemedTotals(db, [coupon])).get(couponId)!, max: coupon.maxRedemptions };
+}
 
 const guarded: Edit = async (db, adminId, couponId, newMax) => {
   const coupon = await db.coupon.findUniqueOrThrow({ where: { id: couponId } });
@@ -24,8 +34,7 @@ const guarded: Edit = async (db, adminId, couponId, newMax) => {
 
 /** THE CONTROL: checks the redeemed count, then writes the new maximum unconditionally. */
 const naive: Edit = async (db, _adminId, couponId, newMax) => {
-  const coupon = await db.coupon.findUniqueOrThrow({ where: { id: couponId } });
-  if (coupon.redeemedCount > newMax) return "refused";
+  if ((await redeemedNow(db, couponId)).redeemed > newMax) return "refused";
   // Stands in for the validation and audit work between the check and the write.
   await new Promise((resolve) => setTimeout(resolve, 50));
   await db.coupon.update({ where: { id: couponId }, data: { maxRedemptions: newMax } });
@@ -35,15 +44,16 @@ const naive: Edit = async (db, _adminId, couponId, newMax) => {
 const databases: TestDatabase[] = [];
 afterAll(() => Promise.all(databases.map((d) => d.drop())));
 
-async function editWhileRedeeming(edit: Edit) {
+async function editWhileRedeeming(edit: Edit, counter: CounterMode) {
   const test = await freshDatabase();
   databases.push(test);
   const { db } = test;
   // The admin's edits arrive on their own connection, as from another request, not queued behind the burst.
   const adminDb = createDb(test.url, { max: 1 });
   await db.$executeRaw`ALTER TABLE coupons DROP CONSTRAINT coupons_redeemed_within_max`;
+  await db.$executeRaw`ALTER TABLE coupon_counter_slots DROP CONSTRAINT coupon_counter_slots_used_within_capacity`;
   const { adminId } = await makeAdminAndCustomer(db);
-  const coupon = await makeCoupon(db, { maxRedemptions: null });
+  const coupon = await makeCoupon(db, { maxRedemptions: 100_000, counter });
   const users = await makeUsers(db, CONCURRENCY);
   // Opens the pools' connections and compiles the query shapes first: the first calls are slow, and
   // would otherwise decide when the burst really starts.
@@ -67,37 +77,37 @@ async function editWhileRedeeming(edit: Edit) {
   // until a cap lands or the burst is over; the committed row is checked right after.
   const admin = (async () => {
     // Committed redemptions, not finished calls: a call finishes only after its attempt is logged.
-    while ((await adminDb.coupon.findUniqueOrThrow({ where: { id: coupon.id } })).redeemedCount < 20) {
+    while ((await redeemedNow(adminDb, coupon.id)).redeemed < 20) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
     for (let margin = 1; done < CONCURRENCY; margin *= 2) {
-      const { redeemedCount } = await adminDb.coupon.findUniqueOrThrow({ where: { id: coupon.id } });
-      const outcome = await edit(adminDb, adminId, coupon.id, redeemedCount + margin);
+      const { redeemed } = await redeemedNow(adminDb, coupon.id);
+      const outcome = await edit(adminDb, adminId, coupon.id, redeemed + margin);
       edits[outcome]++;
       if (outcome === "ok") break;
     }
-    const now = await adminDb.coupon.findUniqueOrThrow({ where: { id: coupon.id } });
-    if (now.maxRedemptions !== null && now.redeemedCount > now.maxRedemptions) overLimitSeen++;
+    const now = await redeemedNow(adminDb, coupon.id);
+    if (now.max !== null && now.redeemed > now.max) overLimitSeen++;
   })();
   const results = await burst;
   await admin;
   await adminDb.$disconnect();
 
-  const final = await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } });
+  const final = await redeemedNow(db, coupon.id);
   const violations = await findViolations(db);
   return {
     edits,
     threw: results.filter((r) => r.status === "rejected").length,
-    redeemed: final.redeemedCount,
-    max: final.maxRedemptions,
-    overLimit: overLimitSeen > 0 || (final.maxRedemptions !== null && final.redeemedCount > final.maxRedemptions),
+    redeemed: final.redeemed,
+    max: final.max,
+    overLimit: overLimitSeen > 0 || (final.max !== null && final.redeemed > final.max),
     violations: violations.map((v) => v.invariant),
   };
 }
 
-describe("editing max redemptions while 200 redemptions race in", () => {
+describe.each(["SINGLE_ROW", "SLOTS"] as const)("editing max redemptions while 200 redemptions race in (%s)", (counter) => {
   it("the guarded edit never leaves the coupon over its limit", async () => {
-    const r = await editWhileRedeeming(guarded);
+    const r = await editWhileRedeeming(guarded, counter);
     console.log("guarded edit:", JSON.stringify(r));
     expect(r).toMatchObject({ threw: 0, overLimit: false, violations: [] });
     // The race really happened: the edit landed while redemptions were still arriving, and stopped them.
@@ -106,7 +116,7 @@ describe("editing max redemptions while 200 redemptions race in", () => {
   });
 
   it("control: the harness catches the naive read-then-write edit leaving the coupon over its limit", async () => {
-    const r = await editWhileRedeeming(naive);
+    const r = await editWhileRedeeming(naive, counter);
     console.log("naive edit:", JSON.stringify(r));
     expect(r.overLimit).toBe(true);
   });

@@ -1,4 +1,6 @@
 import type { Db } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/transaction";
+import type { Coupon } from "@/lib/generated/prisma/client";
 
 /**
  * THE CONTROL. A deliberately naive check-then-act implementation, written the way most coupon engines
@@ -40,7 +42,8 @@ export async function naiveRedeem(
         if (coupon.status !== "ACTIVE") return { ok: false as const, reason: "disabled" };
         if (coupon.startsAt && coupon.startsAt > now) return { ok: false as const, reason: "not_started" };
         if (coupon.expiresAt && coupon.expiresAt <= now) return { ok: false as const, reason: "expired" };
-        if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) {
+        const uses = await readUses(tx, coupon);
+        if (coupon.maxRedemptions !== null && uses.total >= coupon.maxRedemptions) {
           return { ok: false as const, reason: "exhausted" };
         }
         const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" } });
@@ -50,7 +53,7 @@ export async function naiveRedeem(
         const redemption = await tx.redemption.create({
           data: { couponId: coupon.id, userId: input.userId, amountCents: coupon.valueCents, idempotencyKey: input.idempotencyKey, createdAt: new Date() },
         });
-        await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: coupon.redeemedCount + 1 } });
+        await uses.write(+1);
         const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
         const balanceCents = user.balanceCents + coupon.valueCents;
         await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
@@ -77,9 +80,10 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
         if (redemption.status !== "ACTIVE") return { ok: true as const };
         await sleep(CHECK_TO_ACT_GAP_MS);
         const coupon = await tx.coupon.findUniqueOrThrow({ where: { id: redemption.couponId } });
+        const uses = await readUses(tx, coupon);
         const user = await tx.user.findUniqueOrThrow({ where: { id: redemption.userId } });
         await tx.redemption.update({ where: { id: redemptionId }, data: { status: "REVOKED", revokedAt: new Date() } });
-        await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: coupon.redeemedCount - 1 } });
+        await uses.write(-1);
         const balanceCents = user.balanceCents - redemption.amountCents;
         await tx.user.update({ where: { id: user.id }, data: { balanceCents } });
         await tx.ledgerEntry.create({
@@ -92,6 +96,28 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
   } catch (error) {
     return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
   }
+}
+
+/**
+ * The naive count of a coupon's uses, read wherever it is kept (its row, or its hot-coupon slots), and a
+ * write of that read value plus or minus one: the lost update hot-coupon mode must not reintroduce.
+ */
+async function readUses(tx: Tx, coupon: Coupon): Promise<{ total: number; write(delta: 1 | -1): Promise<void> }> {
+  if (coupon.counterMode === "SINGLE_ROW") {
+    return {
+      total: coupon.redeemedCount,
+      write: async (delta) => void (await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: coupon.redeemedCount + delta } })),
+    };
+  }
+  const slots = await tx.couponCounterSlot.findMany({ where: { couponId: coupon.id } });
+  return {
+    total: slots.reduce((sum, s) => sum + s.used, 0),
+    async write(delta) {
+      const fits = slots.filter((s) => (delta > 0 ? s.capacity === null || s.used < s.capacity : s.used > 0));
+      const slot = fits[Math.floor(Math.random() * fits.length)] ?? slots[0]!;
+      await tx.couponCounterSlot.update({ where: { couponId_slot: { couponId: coupon.id, slot: slot.slot } }, data: { used: slot.used + delta } });
+    },
+  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import type { CouponFormState } from "@/app/admin/actions";
 import { randomCode } from "@/lib/admin/code-generator";
+import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/counters";
 import { type FieldErrors, couponFormSchema, couponTermsFormSchema, fieldErrors, formValues } from "@/lib/admin/coupon-form";
 
 interface CouponFormProps {
@@ -94,9 +95,42 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         <TextField id="startsAt" name="startsAt" type="datetime-local" label="Starts at (UTC)" defaultValue={v.startsAt} error={errors.startsAt} hint="Empty = valid now." />
         <TextField id="expiresAt" name="expiresAt" type="datetime-local" label="Expires at (UTC)" defaultValue={v.expiresAt} error={errors.expiresAt} hint="Empty = never expires." />
       </div>
+      <CounterField defaultValue={v.counter} error={errors.counter} />
       <SubmitButton pending={pending} pendingLabel={mode === "create" ? "Creating…" : "Saving…"}>
         {mode === "create" ? "Create coupon" : "Save changes"}
       </SubmitButton>
     </form>
+  );
+}
+
+/** Where the coupon's uses are counted: one row, or hot-coupon slots that let a flash sale redeem in parallel. */
+function CounterField({ defaultValue, error }: { defaultValue: string; error?: string }) {
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor="counter" className="block text-sm font-medium text-slate-800">
+        Counting
+      </label>
+      <select
+        id="counter"
+        name="counter"
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? "counter-error" : "counter-hint"}
+        className={`block w-full rounded-lg border bg-white px-3.5 py-2.5 text-base text-slate-900 shadow-sm ${error ? "border-rose-500" : "border-slate-300"}`}
+      >
+        <option value="AUTO">Automatic (hot-coupon slots from {HOT_COUPON_THRESHOLD.toLocaleString("en-US")} uses, or no limit)</option>
+        <option value="SINGLE_ROW">Single counter</option>
+        <option value="SLOTS">Hot coupon: {SLOT_COUNT} parallel slots</option>
+      </select>
+      {error ? (
+        <p id="counter-error" className="text-sm font-medium text-rose-700">
+          {error}
+        </p>
+      ) : (
+        <p id="counter-hint" className="text-sm text-slate-600">
+          Slots let many customers redeem the same code at once; the limit stays exact either way. Coupons without a limit always use slots.
+        </p>
+      )}
+    </div>
   );
 }

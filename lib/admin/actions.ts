@@ -64,6 +64,7 @@ function terms(input: z.output<typeof couponTermsFormSchema>) {
     perUserLimit: input.perUserLimit,
     startsAt: input.startsAt,
     expiresAt: input.expiresAt,
+    counter: input.counter,
   };
 }
 

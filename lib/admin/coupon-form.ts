@@ -71,6 +71,8 @@ const termsShape = {
   perUserLimit: wholeNumber("The per-customer limit", 1, 1_000),
   startsAt: utcDateTime,
   expiresAt: utcDateTime,
+  // Empty (a form without the choice) keeps the domain's default: automatic when creating, unchanged when editing.
+  counter: z.enum(["", "AUTO", "SINGLE_ROW", "SLOTS"], { message: "Choose where uses are counted." }).optional().transform((v) => v || undefined),
 };
 
 function windowOrdered(terms: { startsAt: Date | null; expiresAt: Date | null }, ctx: z.RefinementCtx) {
@@ -88,7 +90,7 @@ export type CouponFormValues = Record<keyof z.input<typeof couponFormSchema>, st
 export type CouponFormField = keyof CouponFormValues;
 export type FieldErrors = Partial<Record<CouponFormField, string>>;
 
-export const COUPON_FORM_FIELDS: CouponFormField[] = ["code", "description", "value", "maxRedemptions", "perUserLimit", "startsAt", "expiresAt"];
+export const COUPON_FORM_FIELDS: CouponFormField[] = ["code", "description", "value", "maxRedemptions", "perUserLimit", "startsAt", "expiresAt", "counter"];
 
 export function formValues(formData: FormData): CouponFormValues {
   const values = {} as CouponFormValues;

@@ -4,6 +4,7 @@ import { type NewCoupon, createCoupon, newCouponSchema, setCouponStatus } from "
 import type { Db } from "@/lib/db/client";
 import { isCheckViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
+import { type CounterChoice, counterModeFor, redeemedTotals, relayCounters } from "@/lib/counters";
 import { recordAdminChange } from "./audit-log";
 import { randomCode } from "./code-generator";
 
@@ -27,6 +28,7 @@ export type CouponListQuery = z.infer<typeof couponListQuerySchema>;
 
 export const COUPONS_PER_PAGE = 25;
 
+/** A page of the list; each coupon's redeemedCount is its total uses, wherever they are counted. */
 export interface CouponListPage {
   coupons: Coupon[];
   total: number;
@@ -35,40 +37,53 @@ export interface CouponListPage {
 }
 
 const SORT_COLUMNS = {
-  created: "createdAt",
-  code: "code",
-  value: "valueCents",
-  redeemed: "redeemedCount",
+  created: Prisma.sql`c.created_at`,
+  code: Prisma.sql`c.code`,
+  value: Prisma.sql`c.value_cents`,
+  // Uses are counted on the row or in hot-coupon slots; the list shows and sorts by their sum.
+  redeemed: Prisma.sql`r.redeemed`,
+  expires: Prisma.sql`c.expires_at`,
 } as const;
 
+/**
+ * One page of coupons. Written in SQL because the redeemed count it filters and sorts by is a sum
+ * over slot rows for hot coupons, which Prisma's orderBy cannot express.
+ */
 export async function listCoupons(db: Db, query: CouponListQuery, now = new Date()): Promise<CouponListPage> {
-  const where: Prisma.CouponWhereInput[] = [];
-  if (query.q) where.push({ OR: [{ code: { contains: query.q, mode: "insensitive" } }, { description: { contains: query.q, mode: "insensitive" } }] });
-  if (query.status !== "all") where.push({ status: query.status });
-  if (query.batch) where.push({ batchId: query.batch });
-  if (query.window === "upcoming") where.push({ startsAt: { gt: now } });
-  if (query.window === "expired") where.push({ expiresAt: { lte: now } });
-  if (query.window === "active") {
-    where.push({ OR: [{ startsAt: null }, { startsAt: { lte: now } }] }, { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+  const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (query.q) {
+    const pattern = `%${query.q.replace(/[\\%_]/g, "\\$&")}%`;
+    where.push(Prisma.sql`(c.code ILIKE ${pattern} OR c.description ILIKE ${pattern})`);
   }
-  const used = { redeemedCount: { gte: db.coupon.fields.maxRedemptions } };
-  if (query.exhausted === "yes") where.push(used);
-  if (query.exhausted === "no") where.push({ OR: [{ maxRedemptions: null }, { NOT: used }] });
+  if (query.status !== "all") where.push(Prisma.sql`c.status = ${query.status}::"CouponStatus"`);
+  if (query.batch) where.push(Prisma.sql`c.batch_id = ${query.batch}::uuid`);
+  if (query.window === "upcoming") where.push(Prisma.sql`c.starts_at > ${now}`);
+  if (query.window === "expired") where.push(Prisma.sql`c.expires_at <= ${now}`);
+  if (query.window === "active") where.push(Prisma.sql`(c.starts_at IS NULL OR c.starts_at <= ${now}) AND (c.expires_at IS NULL OR c.expires_at > ${now})`);
+  const exhausted = Prisma.sql`(c.max_redemptions IS NOT NULL AND r.redeemed >= c.max_redemptions)`;
+  if (query.exhausted === "yes") where.push(exhausted);
+  if (query.exhausted === "no") where.push(Prisma.sql`NOT ${exhausted}`);
 
-  const filter = { AND: where };
-  const total = await db.coupon.count({ where: filter });
+  const from = Prisma.sql`
+    FROM coupons c
+    CROSS JOIN LATERAL (
+      SELECT c.redeemed_count + COALESCE((SELECT sum(s.used) FROM coupon_counter_slots s WHERE s.coupon_id = c.id), 0)::int AS redeemed
+    ) r
+    WHERE ${Prisma.join(where, " AND ")}`;
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`SELECT count(*)::int AS total ${from}`;
   const pageCount = Math.max(1, Math.ceil(total / COUPONS_PER_PAGE));
   const page = Math.min(query.page, pageCount);
-  const coupons = await db.coupon.findMany({
-    where: filter,
-    // The id breaks ties, so a page boundary never shows a row twice or skips one.
-    orderBy: [
-      // Only the expiry can be empty; "never expires" sorts after every date either way.
-      query.sort === "expires" ? { expiresAt: { sort: query.dir, nulls: "last" } } : { [SORT_COLUMNS[query.sort]]: query.dir },
-      { id: query.dir },
-    ],
-    skip: (page - 1) * COUPONS_PER_PAGE,
-    take: COUPONS_PER_PAGE,
+  const dir = query.dir === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  // The id breaks ties, so a page boundary never shows a row twice or skips one. Only the expiry can be
+  // empty; "never expires" sorts after every date either way.
+  const rows = await db.$queryRaw<{ id: string; redeemed: number }[]>`
+    SELECT c.id, r.redeemed ${from}
+    ORDER BY ${SORT_COLUMNS[query.sort]} ${dir} NULLS LAST, c.id ${dir}
+    LIMIT ${COUPONS_PER_PAGE} OFFSET ${(page - 1) * COUPONS_PER_PAGE}`;
+  const byId = new Map((await db.coupon.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((c) => [c.id, c]));
+  const coupons = rows.flatMap((row) => {
+    const coupon = byId.get(row.id);
+    return coupon ? [{ ...coupon, redeemedCount: row.redeemed }] : [];
   });
   return { coupons, total, page, pageCount };
 }
@@ -116,6 +131,8 @@ export async function adminCreateCoupon(db: Db, actorId: string, input: Omit<New
 // Edit
 
 export interface CouponTerms {
+  /** Where uses are counted; AUTO decides from the limit (lib/counters.ts), absent keeps the current counter. */
+  counter?: CounterChoice;
   description: string;
   valueCents: number;
   maxRedemptions: number | null;
@@ -129,6 +146,7 @@ export interface CouponTerms {
 const termsSchema = z
   .object(newCouponSchema.shape)
   .omit({ code: true, status: true })
+  .extend({ counter: z.enum(["AUTO", "SINGLE_ROW", "SLOTS"]).optional() })
   .refine((c) => !c.startsAt || !c.expiresAt || c.startsAt < c.expiresAt, {
     message: "The coupon must start before it expires.",
     path: ["expiresAt"],
@@ -156,18 +174,20 @@ export async function adminUpdateCoupon(db: Db, actorId: string, couponId: strin
     return { ok: false, reason: "invalid", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
   }
   if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
-  const next = parsed.data;
+  const { counter, ...next } = parsed.data;
   const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, UpdateRefusal>(db, async (tx) => {
     const before = await lockCoupon(tx, couponId);
     if (!before) throw new Rollback("not_found");
+    const counterMode = counterModeFor(next.maxRedemptions, counter ?? before.counterMode);
     const [after] = await tx.coupon.updateManyAndReturn({
       where: {
         id: couponId,
         ...(next.maxRedemptions === null ? {} : { redeemedCount: { lte: next.maxRedemptions } }),
       },
-      data: next,
+      // A coupon moving to slots takes its row count with it (relayCounters, below).
+      data: { ...next, counterMode, ...(counterMode === "SLOTS" ? { redeemedCount: 0 } : {}) },
     });
-    if (!after) throw new Rollback("below_redeemed");
+    if (!after || !(await relayCounters(tx, before, after))) throw new Rollback("below_redeemed");
     const changed = JSON.stringify(couponTerms(before)) !== JSON.stringify(couponTerms(after));
     if (changed) {
       await recordAdminChange(tx, actorId, {
@@ -192,7 +212,7 @@ export async function adminUpdateCoupon(db: Db, actorId: string, couponId: strin
       return { ok: false, reason: "busy" };
     case "rolled_back":
       if (outcome.reason === "not_found") return { ok: false, reason: "not_found" };
-      return { ok: false, reason: "below_redeemed", redeemedCount: (await db.coupon.findUnique({ where: { id: couponId } }))?.redeemedCount ?? 0 };
+      return { ok: false, reason: "below_redeemed", redeemedCount: await redeemedTotal(db, couponId) };
   }
 }
 
@@ -209,9 +229,14 @@ async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | null> {
   return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
 }
 
-function couponTerms(coupon: Coupon): CouponTerms & { code: string; status: Coupon["status"] } {
-  const { code, status, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } = coupon;
-  return { code, status, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
+function couponTerms(coupon: Coupon) {
+  const { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } = coupon;
+  return { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
+}
+
+async function redeemedTotal(db: Db, couponId: string): Promise<number> {
+  const coupon = await db.coupon.findUnique({ where: { id: couponId } });
+  return coupon ? ((await redeemedTotals(db, [coupon])).get(couponId) ?? 0) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------

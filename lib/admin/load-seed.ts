@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { SLOT_COUNT } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 
 /**
@@ -45,8 +46,9 @@ export async function seedLoad(db: Db, options: LoadOptions): Promise<LoadResult
       await tx.$executeRawUnsafe(`
         INSERT INTO users (email, name, role) VALUES ('load-admin-${tag.toLowerCase()}@load.once.test', 'Load admin', 'ADMIN')`);
       await tx.$executeRawUnsafe(`
-        INSERT INTO coupons (code, description, value_cents, per_user_limit, created_at)
-        SELECT 'LOAD-${tag}-' || lpad(c::text, 4, '0'), 'Load coupon ' || c, 100 + (c % 20) * 50, ${perUserLimit}, now() - interval '100 days'
+        -- Unlimited, so counted in slots like every unlimited coupon (lib/counters.ts).
+        INSERT INTO coupons (code, description, value_cents, per_user_limit, counter_mode, created_at)
+        SELECT 'LOAD-${tag}-' || lpad(c::text, 4, '0'), 'Load coupon ' || c, 100 + (c % 20) * 50, ${perUserLimit}, 'SLOTS', now() - interval '100 days'
         FROM generate_series(0, ${couponCount - 1}) c`);
       log(`users and coupons: ${users} customers, ${couponCount} coupons`);
       await tx.$executeRawUnsafe(`
@@ -105,9 +107,11 @@ export async function seedLoad(db: Db, options: LoadOptions): Promise<LoadResult
         INSERT INTO coupon_usages (coupon_id, user_id, used, per_user_limit)
         SELECT coupon_id, user_id, count(*) FILTER (WHERE NOT revoked), ${perUserLimit} FROM load_r GROUP BY coupon_id, user_id`);
       await tx.$executeRawUnsafe(`
-        UPDATE coupons c SET redeemed_count = s.used
-        FROM (SELECT coupon_id, count(*) FILTER (WHERE NOT revoked)::int AS used FROM load_r GROUP BY coupon_id) s
-        WHERE c.id = s.coupon_id`);
+        INSERT INTO coupon_counter_slots (coupon_id, slot, capacity, used, terms_version)
+        SELECT c.id, g, NULL, coalesce(s.used, 0) / ${SLOT_COUNT} + (g < coalesce(s.used, 0) % ${SLOT_COUNT})::int, c.terms_version
+        FROM load_coupons lc JOIN coupons c ON c.id = lc.id
+        CROSS JOIN generate_series(0, ${SLOT_COUNT - 1}) g
+        LEFT JOIN (SELECT coupon_id, count(*) FILTER (WHERE NOT revoked)::int AS used FROM load_r GROUP BY coupon_id) s ON s.coupon_id = c.id`);
       log("balances, usages and counts set");
       await tx.$executeRawUnsafe(`
         INSERT INTO redemption_attempts (user_id, coupon_id, code_typed, outcome, idempotency_key, redemption_id, ip, user_agent, created_at)

@@ -3,6 +3,8 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { type Database, prepareDatabase } from "@/lib/db/bootstrap";
+import { createCoupon } from "@/lib/coupons";
+import type { CounterChoice } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 
 /** The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. */
@@ -18,10 +20,18 @@ export async function benchUsers(db: Db, count: number): Promise<string[]> {
   return (await db.user.findMany({ where: { email: { startsWith: `bench-${tag}-` } }, select: { id: true } })).map((u) => u.id);
 }
 
-export async function benchCoupons(db: Db, count: number, maxRedemptions: number | null): Promise<string[]> {
+/** Coupons made the way the app makes them (lib/coupons createCoupon), counted where `counter` says. */
+export async function benchCoupons(db: Db, count: number, maxRedemptions: number | null, counter: CounterChoice = "SINGLE_ROW"): Promise<string[]> {
   const tag = randomUUID().replaceAll("-", "").slice(0, 8).toUpperCase();
   const codes = Array.from({ length: count }, (_, i) => `B${tag}${i}`);
-  await db.coupon.createMany({ data: codes.map((code) => ({ code, valueCents: 100, maxRedemptions })) });
+  for (let i = 0; i < codes.length; i += 100) {
+    await Promise.all(
+      codes.slice(i, i + 100).map(async (code) => {
+        const created = await createCoupon(db, { code, valueCents: 100, maxRedemptions, counter });
+        if (!created.ok) throw new Error(`bench coupon ${code} refused: ${created.reason}`);
+      }),
+    );
+  }
   return codes;
 }
 

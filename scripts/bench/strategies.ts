@@ -4,7 +4,7 @@
  * Only the engine (lib/redemptions.ts) is used by the app; the others exist to be measured against it.
  */
 import pg from "pg";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { type CounterMode, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { isRetryableConflict } from "@/lib/db/errors";
 import { redeemCoupon } from "@/lib/redemptions";
@@ -24,6 +24,8 @@ export interface Outcome {
 
 export interface Strategy {
   name: string;
+  /** Where the measured coupons count their uses; every strategy but hot-coupon mode uses the coupon row. */
+  counter?: CounterMode;
   redeem(attempt: Attempt): Promise<Outcome>;
 }
 
@@ -83,10 +85,14 @@ export function forUpdate(db: Db): Strategy {
   };
 }
 
-/** Once's engine: guarded updateMany, count checked, coupon use taken last. */
-export function guarded(db: Db): Strategy {
+/**
+ * Once's engine: guarded updateMany, count checked, coupon use taken last; on the coupon row, or in
+ * hot-coupon mode spread over counter slots (lib/counters.ts).
+ */
+export function guarded(db: Db, counter: CounterMode = "SINGLE_ROW"): Strategy {
   return {
-    name: "Once: guarded updateMany",
+    name: counter === "SLOTS" ? "Once: hot-coupon slots" : "Once: guarded updateMany",
+    counter,
     async redeem(a) {
       const r = await redeemCoupon(db, a);
       return { ok: r.ok, retries: 0, error: !r.ok && r.reason === "busy" ? "busy" : undefined };

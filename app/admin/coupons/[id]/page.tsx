@@ -18,6 +18,7 @@ import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/admin/page-guard";
 import { listRedemptions, redemptionFiltersSchema } from "@/lib/admin/redemptions";
 import { couponActivity } from "@/lib/admin/reports";
+import { redeemedTotals } from "@/lib/counters";
 import { getDb } from "@/lib/db/client";
 import { formatCents, formatDayAndTime } from "@/lib/format";
 
@@ -43,7 +44,9 @@ export default async function CouponDetailPage({
   ]);
   const created = (await searchParams).created;
   const now = new Date();
-  const remaining = coupon.maxRedemptions === null ? "unlimited" : (coupon.maxRedemptions - coupon.redeemedCount).toLocaleString("en-US");
+  const redeemed = (await redeemedTotals(db, [coupon])).get(coupon.id) ?? 0;
+  const remaining = coupon.maxRedemptions === null ? "unlimited" : (coupon.maxRedemptions - redeemed).toLocaleString("en-US");
+  const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
 
   return (
     <div className="space-y-8">
@@ -55,7 +58,7 @@ export default async function CouponDetailPage({
           </p>
           <h1 className="font-mono text-3xl font-semibold tracking-tight" data-testid="coupon-code">{coupon.code}</h1>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <CouponStateBadges coupon={coupon} now={now} />
+            <CouponStateBadges coupon={{ ...coupon, redeemedCount: redeemed }} now={now} />
             {coupon.description && <span>{coupon.description}</span>}
             {coupon.batch && (
               <Link href={`/admin/coupons?batch=${coupon.batch.id}`} className="text-indigo-700 hover:underline">
@@ -78,8 +81,8 @@ export default async function CouponDetailPage({
         <StatCard label="Value" value={formatCents(coupon.valueCents)} />
         <StatCard
           label="Redeemed / max"
-          value={`${coupon.redeemedCount.toLocaleString("en-US")} / ${coupon.maxRedemptions?.toLocaleString("en-US") ?? "∞"}`}
-          detail={`${remaining} remaining`}
+          value={`${redeemed.toLocaleString("en-US")} / ${coupon.maxRedemptions?.toLocaleString("en-US") ?? "∞"}`}
+          detail={`${remaining} remaining · ${counting}`}
           testId="coupon-redeemed"
         />
         <StatCard label="Per customer" value={String(coupon.perUserLimit)} />
@@ -131,7 +134,7 @@ export default async function CouponDetailPage({
               mode="edit"
               action={updateCouponAction}
               couponId={coupon.id}
-              redeemedCount={coupon.redeemedCount}
+              redeemedCount={redeemed}
               initialState={{
                 values: {
                   code: coupon.code,
@@ -141,6 +144,7 @@ export default async function CouponDetailPage({
                   perUserLimit: String(coupon.perUserLimit),
                   startsAt: toUtcInput(coupon.startsAt),
                   expiresAt: toUtcInput(coupon.expiresAt),
+                  counter: coupon.counterMode,
                 },
                 result: null,
               }}
