@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createCoupon } from "@/lib/coupons";
+import type { CounterMode } from "@/lib/generated/prisma/client";
 import { findViolations } from "@/lib/invariants";
 import { type RaceOptions, type RaceSummary, problemsOf, runRace } from "../scripts/race/run";
 import { type Cluster, startCluster } from "./cluster";
@@ -16,8 +17,9 @@ test.describe.configure({ mode: "serial", timeout: 300_000 });
 const REQUESTS = 300;
 const LIMIT = 25;
 
-async function couponFor(cluster: Cluster, limit = LIMIT) {
-  const result = await createCoupon(cluster.db, { code: `MULTI${Date.now().toString(36).toUpperCase()}`, valueCents: 500, maxRedemptions: limit });
+async function couponFor(cluster: Cluster, counter: CounterMode = "SINGLE_ROW") {
+  const code = `MULTI${Date.now().toString(36).toUpperCase()}`;
+  const result = await createCoupon(cluster.db, { code, valueCents: 500, maxRedemptions: LIMIT, counter });
   if (!result.ok) throw new Error(JSON.stringify(result));
   return result.coupon;
 }
@@ -37,89 +39,92 @@ function only5xxAre503(summary: RaceSummary) {
   return Object.keys(summary.burstStatuses).filter((s) => Number(s) >= 500 && s !== "503");
 }
 
-test.describe("three instances, one database", () => {
-  let cluster: Cluster;
-  test.beforeAll(async () => {
-    cluster = await startCluster("direct", { instances: 3 });
-  });
-  test.afterAll(() => cluster?.stop());
-
-  test(`${REQUESTS} synchronized requests spread over three instances: exactly ${LIMIT}`, async () => {
-    const coupon = await couponFor(cluster);
-    // Two cores run all three instances: a request that waits too long for a connection is told 503
-    // (busy), and re-sending it with its key is what a client does.
-    const summary = await burst(cluster, coupon.code);
-    console.log(`three instances: ${JSON.stringify(summary)}`);
-    expect(only5xxAre503(summary)).toEqual([]);
-    await expectExactlyOnce(cluster, summary, coupon.id);
-  });
-
-  test("database backends terminated mid-burst: lost answers retried with their key give exactly the limit", async () => {
-    const coupon = await couponFor(cluster);
-    let terminated = 0;
-    let killer: NodeJS.Timeout | undefined;
-    const summary = await burst(cluster, coupon.code, {
-      retryRounds: 5,
-      onRelease: () => {
-        const stopAt = Date.now() + 1_500;
-        killer = setInterval(() => {
-          if (Date.now() > stopAt) return clearInterval(killer);
-          void cluster.terminateBackends().then((n) => (terminated += n), () => undefined);
-        }, 50);
-      },
+// Every burst and fault runs with the coupon counted on its own row and in hot-coupon slots.
+for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
+  test.describe(`three instances, one database (${counter})`, () => {
+    let cluster: Cluster;
+    test.beforeAll(async () => {
+      cluster = await startCluster(`direct-${counter}`, { instances: 3 });
     });
-    clearInterval(killer);
-    console.log(`backends terminated (${terminated}): ${JSON.stringify(summary)}`);
-    expect(terminated).toBeGreaterThan(0);
-    expect(only5xxAre503(summary)).toEqual([]);
-    await expectExactlyOnce(cluster, summary, coupon.id);
-  });
+    test.afterAll(() => cluster?.stop());
 
-  test("PostgreSQL restarted mid-burst: instances serve again by themselves; retries give exactly the limit", async () => {
-    const coupon = await couponFor(cluster);
-    let restarted: Promise<void> | undefined;
-    const summary = await burst(cluster, coupon.code, {
-      retryRounds: 8,
-      onRelease: () => {
-        restarted = new Promise((resolve) => setTimeout(resolve, 100)).then(() => cluster.restartPostgres());
-      },
+    test(`${REQUESTS} synchronized requests spread over three instances: exactly ${LIMIT}`, async () => {
+      const coupon = await couponFor(cluster, counter);
+      // Two cores run all three instances: a request that waits too long for a connection is told 503
+      // (busy), and re-sending it with its key is what a client does.
+      const summary = await burst(cluster, coupon.code);
+      console.log(`three instances: ${JSON.stringify(summary)}`);
+      expect(only5xxAre503(summary)).toEqual([]);
+      await expectExactlyOnce(cluster, summary, coupon.id);
     });
-    await restarted;
-    console.log(`postgres restarted: ${JSON.stringify(summary)}`);
-    expect(only5xxAre503(summary)).toEqual([]);
-    await expectExactlyOnce(cluster, summary, coupon.id);
-    for (let i = 0; i < cluster.urls.length; i++) expect(await cluster.healthy(i)).toBe(true);
-  });
 
-  test("one instance SIGKILLed mid-burst: its clients retry on the others and the limit holds", async () => {
-    const coupon = await couponFor(cluster);
-    const summary = await burst(cluster, coupon.code, {
-      retryRounds: 3,
-      onRelease: () => setTimeout(() => cluster.kill(2), 20),
+    test("database backends terminated mid-burst: lost answers retried with their key give exactly the limit", async () => {
+      const coupon = await couponFor(cluster, counter);
+      let terminated = 0;
+      let killer: NodeJS.Timeout | undefined;
+      const summary = await burst(cluster, coupon.code, {
+        retryRounds: 5,
+        onRelease: () => {
+          const stopAt = Date.now() + 1_500;
+          killer = setInterval(() => {
+            if (Date.now() > stopAt) return clearInterval(killer);
+            void cluster.terminateBackends().then((n) => (terminated += n), () => undefined);
+          }, 50);
+        },
+      });
+      clearInterval(killer);
+      console.log(`backends terminated (${terminated}): ${JSON.stringify(summary)}`);
+      expect(terminated).toBeGreaterThan(0);
+      expect(only5xxAre503(summary)).toEqual([]);
+      await expectExactlyOnce(cluster, summary, coupon.id);
     });
-    console.log(`instance killed: ${JSON.stringify(summary)}`);
-    expect(only5xxAre503(summary)).toEqual([]);
-    await expectExactlyOnce(cluster, summary, coupon.id);
-    expect(await cluster.healthy(0)).toBe(true);
-    expect(await cluster.healthy(1)).toBe(true);
-  });
-});
 
-test.describe("three instances behind PgBouncer (transaction pooling)", () => {
-  let cluster: Cluster;
-  test.beforeAll(async () => {
-    cluster = await startCluster("pgbouncer", { instances: 3, pgbouncer: true });
-  });
-  test.afterAll(() => cluster?.stop());
+    test("PostgreSQL restarted mid-burst: instances serve again by themselves; retries give exactly the limit", async () => {
+      const coupon = await couponFor(cluster, counter);
+      let restarted: Promise<void> | undefined;
+      const summary = await burst(cluster, coupon.code, {
+        retryRounds: 8,
+        onRelease: () => {
+          restarted = new Promise((resolve) => setTimeout(resolve, 100)).then(() => cluster.restartPostgres());
+        },
+      });
+      await restarted;
+      console.log(`postgres restarted: ${JSON.stringify(summary)}`);
+      expect(only5xxAre503(summary)).toEqual([]);
+      await expectExactlyOnce(cluster, summary, coupon.id);
+      for (let i = 0; i < cluster.urls.length; i++) expect(await cluster.healthy(i)).toBe(true);
+    });
 
-  test(`${REQUESTS} synchronized requests: exactly ${LIMIT}`, async () => {
-    const coupon = await couponFor(cluster);
-    const summary = await burst(cluster, coupon.code);
-    console.log(`pgbouncer: ${JSON.stringify(summary)}`);
-    expect(only5xxAre503(summary)).toEqual([]);
-    await expectExactlyOnce(cluster, summary, coupon.id);
+    test("one instance SIGKILLed mid-burst: its clients retry on the others and the limit holds", async () => {
+      const coupon = await couponFor(cluster, counter);
+      const summary = await burst(cluster, coupon.code, {
+        retryRounds: 3,
+        onRelease: () => setTimeout(() => cluster.kill(2), 20),
+      });
+      console.log(`instance killed: ${JSON.stringify(summary)}`);
+      expect(only5xxAre503(summary)).toEqual([]);
+      await expectExactlyOnce(cluster, summary, coupon.id);
+      expect(await cluster.healthy(0)).toBe(true);
+      expect(await cluster.healthy(1)).toBe(true);
+    });
   });
-});
+
+  test.describe(`three instances behind PgBouncer, transaction pooling (${counter})`, () => {
+    let cluster: Cluster;
+    test.beforeAll(async () => {
+      cluster = await startCluster(`pgbouncer-${counter}`, { instances: 3, pgbouncer: true });
+    });
+    test.afterAll(() => cluster?.stop());
+
+    test(`${REQUESTS} synchronized requests: exactly ${LIMIT}`, async () => {
+      const coupon = await couponFor(cluster, counter);
+      const summary = await burst(cluster, coupon.code);
+      console.log(`pgbouncer: ${JSON.stringify(summary)}`);
+      expect(only5xxAre503(summary)).toEqual([]);
+      await expectExactlyOnce(cluster, summary, coupon.id);
+    });
+  });
+}
 
 test.describe("pool exhaustion", () => {
   let cluster: Cluster;

@@ -36,16 +36,20 @@ async function race(baseURL: string, args: string[]): Promise<{ exitCode: number
 
 test.describe.configure({ mode: "serial", timeout: 300_000 });
 
-for (const [limit, target] of [
-  [1, "api"],
-  [25, "api"],
-  [1, "action"],
-  [25, "action"],
+// Each counter: the coupon's own row, and hot-coupon slots (lib/counters.ts).
+for (const [limit, target, counter] of [
+  [1, "api", "SINGLE_ROW"],
+  [25, "api", "SINGLE_ROW"],
+  [1, "action", "SINGLE_ROW"],
+  [25, "action", "SINGLE_ROW"],
+  [25, "api", "SLOTS"],
+  [25, "action", "SLOTS"],
 ] as const) {
-  test(`500 synchronized ${target} requests for a code limited to ${limit}: exactly ${limit} successes, no 5xx`, async ({ baseURL }) => {
-    const coupon = await createTestCoupon({ code: `RACE${limit}${target.toUpperCase()}${uniqueTag().toUpperCase()}`, maxRedemptions: limit });
+  test(`500 synchronized ${target} requests for a code limited to ${limit} (${counter}): exactly ${limit} successes, no 5xx`, async ({ baseURL }) => {
+    const code = `RACE${limit}${target.toUpperCase()}${counter.slice(0, 2)}${uniqueTag().toUpperCase()}`;
+    const coupon = await createTestCoupon({ code, maxRedemptions: limit, counter });
     const { exitCode, summary } = await race(baseURL!, ["--code", coupon.code, "--requests", "500", "--target", target, "--limit", String(limit), "--expect", String(limit)]);
-    console.log(`race ${target} limit ${limit}: ${JSON.stringify(summary)}`);
+    console.log(`race ${target} limit ${limit} ${counter}: ${JSON.stringify(summary)}`);
     expect(summary.problems).toEqual([]);
     expect(exitCode).toBe(0);
     expect(summary.successes).toBe(limit);
