@@ -112,7 +112,6 @@ function startApp(): ChildProcess {
       DATABASE_URL: database.url,
       ONCE_DIST_DIR: process.env.ONCE_DIST_DIR ?? ".next-e2e",
       ONCE_NAIVE_CONTROL: "1",
-      NODE_ENV: "production",
       NEXTAUTH_URL: base.origin,
     },
     stdio: ["ignore", "inherit", "inherit"],
