@@ -314,8 +314,8 @@ async function giveBackCouponUse(tx: Tx, couponId: string): Promise<boolean> {
           })
         ).count === 1;
   if (givenBack) return true;
-  const now = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
-  if (now.counterMode !== counterMode) throw new RetryTransaction();
+  const current = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
+  if (current.counterMode !== counterMode) throw new RetryTransaction();
   return false;
 }
 
