@@ -13,7 +13,8 @@ import { credit, debit } from "./ledger";
  * Redeeming a coupon into store credit, and reversing it, exactly once.
  *
  * Every limit is checked by the write that consumes it: the coupon's status, window and remaining uses
- * by one guarded UPDATE, the per-user limit by a guarded UPDATE of the user's usage row (backed by a
+ * by one guarded UPDATE of the row its uses are counted on (the coupon's own, or in hot-coupon mode a
+ * slot whose terms version pins the terms judged, see lib/counters.ts), the per-user limit by a guarded UPDATE of the user's usage row (backed by a
  * CHECK), idempotency by the primary key of redemption_requests. The redemption, the balance and the
  * ledger entry commit in the same transaction, or none of them does.
  */

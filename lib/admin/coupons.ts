@@ -163,10 +163,12 @@ export type AdminUpdateResult =
 type UpdateRefusal = "not_found" | "below_redeemed";
 
 /**
- * Changes a coupon's terms. The maximum is guarded by the UPDATE itself (`redeemed_count <= new max`
- * in its WHERE), so a redemption committing at the same moment can never leave the coupon over its
- * limit; CHECK coupons_redeemed_within_max is the second line. Value and per-user limit may change
- * freely: a redemption that read the old ones finds its own guarded UPDATE no longer matches and retries.
+ * Changes a coupon's terms. On the coupon row the maximum is guarded by the UPDATE itself
+ * (`redeemed_count <= new max` in its WHERE), so a redemption committing at the same moment can never
+ * leave the coupon over its limit; CHECK coupons_redeemed_within_max is the second line. In hot-coupon
+ * mode relayCounters re-lays the slots under the locks this UPDATE's trigger took, and refuses a max
+ * below the uses taken. Every other term may change freely: a redemption that judged the old terms
+ * finds its guarded UPDATE's terms version no longer matches and retries.
  */
 export async function adminUpdateCoupon(db: Db, actorId: string, couponId: string, terms: CouponTerms): Promise<AdminUpdateResult> {
   const parsed = termsSchema.safeParse(terms);
@@ -244,7 +246,7 @@ async function redeemedTotal(db: Db, couponId: string): Promise<number> {
 
 export type AdminStatusResult = { ok: true; coupon: Coupon; changed: boolean } | { ok: false; reason: "not_found" | "busy" };
 
-/** One UPDATE of the row every redemption must also update, so no redemption commits after a disable commits. */
+/** Ordered against in-flight redemptions by setCouponStatus, so no redemption commits after a disable commits. */
 export async function adminSetCouponStatus(db: Db, actorId: string, couponId: string, status: Coupon["status"]): Promise<AdminStatusResult> {
   if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
   const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, "not_found">(db, async (tx) => {
