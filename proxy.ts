@@ -17,7 +17,11 @@ export function proxy(request: NextRequest) {
     return refuse(411, "length_required", "Send a Content-Length header.");
   }
   if (Number(declared) > MAX_BODY_BYTES) {
-    return refuse(413, "body_too_large", `Requests are limited to ${MAX_BODY_BYTES / 1024} KB. A coupon code is a few characters.`);
+    return refuse(
+      413,
+      "body_too_large",
+      `Requests are limited to ${MAX_BODY_BYTES / 1024} KB. A coupon code is a few characters.`,
+    );
   }
   return NextResponse.next();
 }

@@ -20,19 +20,31 @@ export default async function HomePage() {
         <div className="mt-8 flex flex-wrap gap-3">
           {user ? (
             <>
-              <Link href="/redeem" className="rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700">
+              <Link
+                href="/redeem"
+                className="rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700"
+              >
                 Redeem a code
               </Link>
-              <Link href="/wallet" className="rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">
+              <Link
+                href="/wallet"
+                className="rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+              >
                 Open your wallet
               </Link>
             </>
           ) : (
             <>
-              <Link href="/sign-up" className="rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700">
+              <Link
+                href="/sign-up"
+                className="rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700"
+              >
                 Create an account
               </Link>
-              <Link href="/sign-in" className="rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50">
+              <Link
+                href="/sign-in"
+                className="rounded-lg border border-slate-300 bg-white px-5 py-2.5 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+              >
                 Sign in
               </Link>
             </>

@@ -2,9 +2,18 @@ import Link from "next/link";
 import { formatCents } from "@/lib/format";
 
 /** The customer's store credit, with where to go next. */
-export function BalanceCard({ balanceCents, links }: { balanceCents: number; links: { href: string; label: string }[] }) {
+export function BalanceCard({
+  balanceCents,
+  links,
+}: {
+  balanceCents: number;
+  links: { href: string; label: string }[];
+}) {
   return (
-    <section aria-labelledby="balance-heading" className="self-start rounded-xl bg-gradient-to-br from-indigo-600 to-violet-700 p-6 text-white shadow-sm">
+    <section
+      aria-labelledby="balance-heading"
+      className="self-start rounded-xl bg-gradient-to-br from-indigo-600 to-violet-700 p-6 text-white shadow-sm"
+    >
       <h2 id="balance-heading" className="text-sm font-medium text-indigo-100">
         Store credit
       </h2>

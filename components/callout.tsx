@@ -13,11 +13,28 @@ const ICONS: Record<Tone, string> = {
 };
 
 /** Inline feedback after an action. Place it inside an aria-live region so it is announced. */
-export function Callout({ tone, title, children, testId }: { tone: Tone; title?: string; children: React.ReactNode; testId?: string }) {
+export function Callout({
+  tone,
+  title,
+  children,
+  testId,
+}: {
+  tone: Tone;
+  title?: string;
+  children: React.ReactNode;
+  testId?: string;
+}) {
   const style = STYLES[tone];
   return (
     <div className={`flex gap-3 rounded-lg border p-4 text-sm ${style.box}`} data-testid={testId} data-tone={tone}>
-      <svg aria-hidden="true" viewBox="0 0 24 24" fill="none" strokeWidth="1.75" stroke="currentColor" className={`mt-0.5 size-5 shrink-0 ${style.icon}`}>
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 24 24"
+        fill="none"
+        strokeWidth="1.75"
+        stroke="currentColor"
+        className={`mt-0.5 size-5 shrink-0 ${style.icon}`}
+      >
         <path strokeLinecap="round" strokeLinejoin="round" d={ICONS[tone]} />
       </svg>
       <div className="space-y-1">

@@ -16,10 +16,18 @@ export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
         <caption className="sr-only">Store credit history, newest first</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-600">
           <tr>
-            <th scope="col" className="px-4 py-3">Date</th>
-            <th scope="col" className="px-4 py-3">Description</th>
-            <th scope="col" className="px-4 py-3 text-right">Amount</th>
-            <th scope="col" className="px-4 py-3 text-right">Balance</th>
+            <th scope="col" className="px-4 py-3">
+              Date
+            </th>
+            <th scope="col" className="px-4 py-3">
+              Description
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Amount
+            </th>
+            <th scope="col" className="px-4 py-3 text-right">
+              Balance
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -28,12 +36,18 @@ export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
               <td className="whitespace-nowrap px-4 py-3 text-slate-600">
                 <time dateTime={entry.createdAt.toISOString()}>{formatDayAndTime(entry.createdAt)}</time>
               </td>
-              <td className="px-4 py-3 font-medium text-slate-900">{DESCRIBE[entry.kind](entry.subject ?? "(deleted)")}</td>
-              <td className={`whitespace-nowrap px-4 py-3 text-right font-medium tabular-nums ${entry.amountCents > 0 ? "text-emerald-700" : "text-slate-900"}`}>
+              <td className="px-4 py-3 font-medium text-slate-900">
+                {DESCRIBE[entry.kind](entry.subject ?? "(deleted)")}
+              </td>
+              <td
+                className={`whitespace-nowrap px-4 py-3 text-right font-medium tabular-nums ${entry.amountCents > 0 ? "text-emerald-700" : "text-slate-900"}`}
+              >
                 {entry.amountCents > 0 ? "+" : "−"}
                 {formatCents(Math.abs(entry.amountCents))}
               </td>
-              <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-700">{formatCents(entry.balanceAfterCents)}</td>
+              <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-700">
+                {formatCents(entry.balanceAfterCents)}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -8,7 +8,14 @@ import type { CatalogueProduct } from "@/lib/wallet";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 
-const TILES = ["bg-amber-100 text-amber-800", "bg-sky-100 text-sky-800", "bg-rose-100 text-rose-800", "bg-emerald-100 text-emerald-800", "bg-violet-100 text-violet-800", "bg-orange-100 text-orange-800"];
+const TILES = [
+  "bg-amber-100 text-amber-800",
+  "bg-sky-100 text-sky-800",
+  "bg-rose-100 text-rose-800",
+  "bg-emerald-100 text-emerald-800",
+  "bg-violet-100 text-violet-800",
+  "bg-orange-100 text-orange-800",
+];
 
 interface ProductCardProps {
   product: CatalogueProduct;
@@ -25,8 +32,16 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
   const headingId = `product-${product.id}`;
 
   return (
-    <li className="flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm" aria-labelledby={headingId} data-testid="product-card" data-sku={product.sku}>
-      <div aria-hidden="true" className={`mb-4 grid h-24 place-items-center rounded-lg text-3xl font-semibold ${TILES[tile % TILES.length]}`}>
+    <li
+      className="flex flex-col rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      aria-labelledby={headingId}
+      data-testid="product-card"
+      data-sku={product.sku}
+    >
+      <div
+        aria-hidden="true"
+        className={`mb-4 grid h-24 place-items-center rounded-lg text-3xl font-semibold ${TILES[tile % TILES.length]}`}
+      >
         {product.name.slice(0, 1)}
       </div>
       <div className="flex items-start justify-between gap-3">
@@ -47,7 +62,10 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
         {shortBy > 0 && !state.outcome && (
           <p className="text-sm text-slate-600">
             You need {formatCents(shortBy)} more credit.{" "}
-            <Link href="/redeem" className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline">
+            <Link
+              href="/redeem"
+              className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline"
+            >
               Redeem a code
             </Link>
           </p>
@@ -56,7 +74,9 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
           {state.outcome && (
             <Callout key={state.answer} tone={state.outcome.ok ? "success" : "error"} testId="buy-result">
               <p data-reason={state.outcome.ok ? undefined : state.outcome.reason}>{state.outcome.message}</p>
-              {state.outcome.ok && <p className="mt-1">Your balance is now {formatCents(state.outcome.balanceCents)}.</p>}
+              {state.outcome.ok && (
+                <p className="mt-1">Your balance is now {formatCents(state.outcome.balanceCents)}.</p>
+              )}
               {!state.outcome.ok && state.outcome.reason === "insufficient_credit" && (
                 <Link href="/redeem" className="mt-1 inline-block font-medium underline underline-offset-2">
                   Redeem a code to top up

@@ -69,7 +69,13 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
         </p>
       </div>
 
-      <div id="redeem-feedback" aria-live="polite" aria-atomic="true" data-answer={answer} data-testid="redeem-feedback">
+      <div
+        id="redeem-feedback"
+        aria-live="polite"
+        aria-atomic="true"
+        data-answer={answer}
+        data-testid="redeem-feedback"
+      >
         {outcome?.ok === true && (
           <Callout key={answer} tone="success" title={`${outcome.code} redeemed`} testId="redeem-result">
             <p>{outcome.message}</p>
@@ -85,7 +91,10 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
           <Callout key={answer} tone="error" testId="redeem-result">
             <p data-reason={outcome.reason}>{outcome.message}</p>
             {outcome.reason === "signed_out" && (
-              <Link href="/sign-in?callbackUrl=%2Fredeem" className="mt-1 inline-block font-medium underline underline-offset-2">
+              <Link
+                href="/sign-in?callbackUrl=%2Fredeem"
+                className="mt-1 inline-block font-medium underline underline-offset-2"
+              >
                 Sign in
               </Link>
             )}

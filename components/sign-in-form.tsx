@@ -20,31 +20,34 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
   const router = useRouter();
   const hydrated = useHydrated();
 
-  const [state, formAction, pending] = useActionState(async (_: SignInState, formData: FormData): Promise<SignInState> => {
-    const email = String(formData.get("email") ?? "").trim();
-    const password = String(formData.get("password") ?? "");
-    const fieldErrors: SignInState["fieldErrors"] = {};
-    if (!email) fieldErrors.email = "Enter your email address.";
-    if (!password) fieldErrors.password = "Enter your password.";
-    if (fieldErrors.email || fieldErrors.password) return { email, fieldErrors, error: null };
+  const [state, formAction, pending] = useActionState(
+    async (_: SignInState, formData: FormData): Promise<SignInState> => {
+      const email = String(formData.get("email") ?? "").trim();
+      const password = String(formData.get("password") ?? "");
+      const fieldErrors: SignInState["fieldErrors"] = {};
+      if (!email) fieldErrors.email = "Enter your email address.";
+      if (!password) fieldErrors.password = "Enter your password.";
+      if (fieldErrors.email || fieldErrors.password) return { email, fieldErrors, error: null };
 
-    let response;
-    try {
-      response = await signIn("credentials", { email, password, redirect: false });
-    } catch {
-      response = undefined;
-    }
-    if (response?.ok) {
-      router.replace(callbackUrl);
-      router.refresh();
-      return { email, fieldErrors: {}, error: null };
-    }
-    const error =
-      response?.error === "CredentialsSignin"
-        ? "That email and password don't match an account. Check both and try again."
-        : "We couldn't sign you in just now. Please try again in a moment.";
-    return { email, fieldErrors: {}, error };
-  }, { email: "", fieldErrors: {}, error: null });
+      let response;
+      try {
+        response = await signIn("credentials", { email, password, redirect: false });
+      } catch {
+        response = undefined;
+      }
+      if (response?.ok) {
+        router.replace(callbackUrl);
+        router.refresh();
+        return { email, fieldErrors: {}, error: null };
+      }
+      const error =
+        response?.error === "CredentialsSignin"
+          ? "That email and password don't match an account. Check both and try again."
+          : "We couldn't sign you in just now. Please try again in a moment.";
+      return { email, fieldErrors: {}, error };
+    },
+    { email: "", fieldErrors: {}, error: null },
+  );
 
   return (
     <form action={formAction} noValidate className="space-y-5">
@@ -57,14 +60,34 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
           notice && <Callout tone="info">{notice}</Callout>
         )}
       </div>
-      <TextField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.email} error={state.fieldErrors.email} />
-      <TextField id="password" name="password" type="password" label="Password" autoComplete="current-password" required error={state.fieldErrors.password} />
+      <TextField
+        id="email"
+        name="email"
+        type="email"
+        label="Email"
+        autoComplete="email"
+        required
+        defaultValue={state.email}
+        error={state.fieldErrors.email}
+      />
+      <TextField
+        id="password"
+        name="password"
+        type="password"
+        label="Password"
+        autoComplete="current-password"
+        required
+        error={state.fieldErrors.password}
+      />
       <SubmitButton pending={pending} pendingLabel="Signing in…" disabled={!hydrated} className="w-full">
         Sign in
       </SubmitButton>
       <p className="text-center text-sm text-slate-600">
         New here?{" "}
-        <Link href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline">
+        <Link
+          href={`/sign-up?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+          className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline"
+        >
           Create an account
         </Link>
       </p>

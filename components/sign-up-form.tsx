@@ -27,33 +27,61 @@ export function SignUpForm({ callbackUrl, signUp }: SignUpFormProps) {
   const router = useRouter();
   const hydrated = useHydrated();
 
-  const [state, formAction, pending] = useActionState(async (_: SignUpState, formData: FormData): Promise<SignUpState> => {
-    const name = String(formData.get("name") ?? "");
-    const email = String(formData.get("email") ?? "");
-    const kept = { name, email };
-    let created: SignUpOutcome;
-    try {
-      created = await signUp(formData);
-    } catch {
-      return { ...kept, fieldErrors: {}, error: "We couldn't create your account just now. Please try again in a moment." };
-    }
-    if (!created.ok) return { ...kept, fieldErrors: created.fieldErrors, error: created.error };
+  const [state, formAction, pending] = useActionState(
+    async (_: SignUpState, formData: FormData): Promise<SignUpState> => {
+      const name = String(formData.get("name") ?? "");
+      const email = String(formData.get("email") ?? "");
+      const kept = { name, email };
+      let created: SignUpOutcome;
+      try {
+        created = await signUp(formData);
+      } catch {
+        return {
+          ...kept,
+          fieldErrors: {},
+          error: "We couldn't create your account just now. Please try again in a moment.",
+        };
+      }
+      if (!created.ok) return { ...kept, fieldErrors: created.fieldErrors, error: created.error };
 
-    const session = await signIn("credentials", { email, password: String(formData.get("password") ?? ""), redirect: false }).catch(() => undefined);
-    if (!session?.ok) {
-      router.replace(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}&created=1`);
+      const session = await signIn("credentials", {
+        email,
+        password: String(formData.get("password") ?? ""),
+        redirect: false,
+      }).catch(() => undefined);
+      if (!session?.ok) {
+        router.replace(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}&created=1`);
+        return { ...kept, fieldErrors: {}, error: null };
+      }
+      router.replace(callbackUrl);
+      router.refresh();
       return { ...kept, fieldErrors: {}, error: null };
-    }
-    router.replace(callbackUrl);
-    router.refresh();
-    return { ...kept, fieldErrors: {}, error: null };
-  }, { name: "", email: "", fieldErrors: {}, error: null });
+    },
+    { name: "", email: "", fieldErrors: {}, error: null },
+  );
 
   return (
     <form action={formAction} noValidate className="space-y-5">
       <div aria-live="polite">{state.error && <Callout tone="error">{state.error}</Callout>}</div>
-      <TextField id="name" name="name" label="Name" autoComplete="name" required defaultValue={state.name} error={state.fieldErrors.name} />
-      <TextField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.email} error={state.fieldErrors.email} />
+      <TextField
+        id="name"
+        name="name"
+        label="Name"
+        autoComplete="name"
+        required
+        defaultValue={state.name}
+        error={state.fieldErrors.name}
+      />
+      <TextField
+        id="email"
+        name="email"
+        type="email"
+        label="Email"
+        autoComplete="email"
+        required
+        defaultValue={state.email}
+        error={state.fieldErrors.email}
+      />
       <TextField
         id="password"
         name="password"
@@ -69,7 +97,10 @@ export function SignUpForm({ callbackUrl, signUp }: SignUpFormProps) {
       </SubmitButton>
       <p className="text-center text-sm text-slate-600">
         Already have an account?{" "}
-        <Link href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`} className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline">
+        <Link
+          href={`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`}
+          className="font-medium text-indigo-700 underline underline-offset-2 hover:no-underline"
+        >
           Sign in
         </Link>
       </p>

@@ -26,7 +26,10 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
                 {formatCents(user.balanceCents)}
               </Link>
               {user.role === "ADMIN" && (
-                <Link href="/admin" className="rounded-md px-3 py-1 text-sm font-semibold text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-100">
+                <Link
+                  href="/admin"
+                  className="rounded-md px-3 py-1 text-sm font-semibold text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-100"
+                >
                   Admin
                 </Link>
               )}
@@ -38,10 +41,16 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
           </>
         ) : (
           <div className="flex items-center gap-2">
-            <Link href="/sign-in" className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+            <Link
+              href="/sign-in"
+              className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
+            >
               Sign in
             </Link>
-            <Link href="/sign-up" className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-700">
+            <Link
+              href="/sign-up"
+              className="rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-700"
+            >
               Create account
             </Link>
           </div>

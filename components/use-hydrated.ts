@@ -7,5 +7,9 @@ const subscribe = () => () => {};
  * their button disabled until then, so an early click is never silently lost.
  */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(subscribe, () => true, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
 }

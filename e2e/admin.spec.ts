@@ -25,7 +25,9 @@ function dollars(text: string | null): number {
   return Math.round(Number((text ?? "").replace(/[^0-9.-]/g, "")) * 100);
 }
 
-test("admin creates a coupon, a customer redeems it, the admin revokes it and the customer's balance drops", async ({ browser }) => {
+test("admin creates a coupon, a customer redeems it, the admin revokes it and the customer's balance drops", async ({
+  browser,
+}) => {
   // Two browsers and a dozen pages on a shared two-core machine.
   test.setTimeout(180_000);
   const admin = await signIn(browser, ADMIN, "/admin");
@@ -125,10 +127,15 @@ test("bulk-generates 1,000 codes with progress and downloads them as CSV", async
   const exported = await admin.request.get("/api/admin/redemptions/export?status=REVOKED");
   expect(exported.status()).toBe(200);
   expect(exported.headers()["content-type"]).toContain("text/csv");
-  expect((await exported.text()).replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("redeemed_at_utc,redemption_id,coupon_code,customer_email,amount,status,revoked_at_utc");
+  expect((await exported.text()).replace(/^\uFEFF/, "").split("\r\n")[0]).toBe(
+    "redeemed_at_utc,redemption_id,coupon_code,customer_email,amount,status,revoked_at_utc",
+  );
 });
 
-test("a customer is refused everywhere in the admin: pages, route handlers, and nothing changes", async ({ browser, request }) => {
+test("a customer is refused everywhere in the admin: pages, route handlers, and nothing changes", async ({
+  browser,
+  request,
+}) => {
   const customer = await signIn(browser, CUSTOMER, "/redeem");
   await expect(customer.getByRole("link", { name: "Admin" })).toHaveCount(0);
   for (const path of ["/admin", "/admin/coupons", "/admin/redemptions", "/admin/batches"]) {
@@ -138,7 +145,9 @@ test("a customer is refused everywhere in the admin: pages, route handlers, and 
   }
   await screenshot(customer, "admin-forbidden");
 
-  const generate = await customer.request.post("/api/admin/batches", { data: { prefix: "STOLEN", quantity: "5", value: "100", expiresAt: "" } });
+  const generate = await customer.request.post("/api/admin/batches", {
+    data: { prefix: "STOLEN", quantity: "5", value: "100", expiresAt: "" },
+  });
   expect(generate.status()).toBe(403);
   expect(await generate.json()).toMatchObject({ reason: "forbidden" });
   expect((await customer.request.get("/api/admin/redemptions/export")).status()).toBe(403);

@@ -1,12 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, expect, test } from "@playwright/test";
-import { balanceOf, createCustomer, createTestCoupon, e2eDb, expectInvariantsHold, sessionCookieOf, signInApi } from "./support";
+import {
+  balanceOf,
+  createCustomer,
+  createTestCoupon,
+  e2eDb,
+  expectInvariantsHold,
+  sessionCookieOf,
+  signInApi,
+} from "./support";
 
 /** Integration tests of POST /api/redemptions against the running `next start` server. */
 
 const baseURL = () => test.info().project.use.baseURL!;
 
-function post(api: APIRequestContext, body: unknown, key: string | null = randomUUID(), headers: Record<string, string> = {}) {
+function post(
+  api: APIRequestContext,
+  body: unknown,
+  key: string | null = randomUUID(),
+  headers: Record<string, string> = {},
+) {
   return api.post("/api/redemptions", {
     headers: { "Content-Type": "application/json", ...(key === null ? {} : { "Idempotency-Key": key }), ...headers },
     // A Buffer goes out byte for byte; Playwright would JSON-encode a string body again.
@@ -22,7 +35,9 @@ test("unauthenticated requests get 401", async ({ playwright }) => {
   await anonymous.dispose();
 });
 
-test("a missing or malformed Idempotency-Key, or a malformed body, gets 400/413/415 and changes nothing", async ({ request }) => {
+test("a missing or malformed Idempotency-Key, or a malformed body, gets 400/413/415 and changes nothing", async ({
+  request,
+}) => {
   const customer = await createCustomer();
   const coupon = await createTestCoupon();
   await signInApi(request, customer.email);
@@ -36,7 +51,11 @@ test("a missing or malformed Idempotency-Key, or a malformed body, gets 400/413/
     [await post(request, { coupon: coupon.code }), 400, "invalid_body"],
     [await post(request, { code: 42 }), 400, "invalid_body"],
     [await post(request, JSON.stringify({ code: "A".repeat(64 * 1024) })), 413, "body_too_large"],
-    [await post(request, { code: coupon.code }, randomUUID(), { "Content-Type": "text/plain" }), 415, "unsupported_media_type"],
+    [
+      await post(request, { code: coupon.code }, randomUUID(), { "Content-Type": "text/plain" }),
+      415,
+      "unsupported_media_type",
+    ],
   ];
   for (const [response, status, reason] of cases) {
     expect(response.status(), reason).toBe(status);
@@ -55,7 +74,11 @@ test("201 on success; a replay returns the stored response, marked Idempotent-Re
   expect(first.status()).toBe(201);
   expect(first.headers()["idempotent-replayed"]).toBeUndefined();
   const body = await first.json();
-  expect(body).toMatchObject({ status: "redeemed", balanceCents: 1_500, redemption: { code: coupon.code, amountCents: 1_500 } });
+  expect(body).toMatchObject({
+    status: "redeemed",
+    balanceCents: 1_500,
+    redemption: { code: coupon.code, amountCents: 1_500 },
+  });
 
   const replay = await post(request, { code: coupon.code }, key);
   expect(replay.status()).toBe(201);
@@ -74,13 +97,18 @@ test("201 on success; a replay returns the stored response, marked Idempotent-Re
 test("refusals are 409/422 with a machine-readable reason, and replay identically", async ({ request }) => {
   const customer = await createCustomer();
   await signInApi(request, customer.email);
-  const expired = await createTestCoupon({ startsAt: new Date(Date.UTC(2025, 0, 1)), expiresAt: new Date(Date.UTC(2025, 5, 30, 12)) });
+  const expired = await createTestCoupon({
+    startsAt: new Date(Date.UTC(2025, 0, 1)),
+    expiresAt: new Date(Date.UTC(2025, 5, 30, 12)),
+  });
   const future = await createTestCoupon({ startsAt: new Date(Date.UTC(2031, 0, 1)) });
   const disabled = await createTestCoupon({ status: "DISABLED" });
   const usedUp = await createTestCoupon({ maxRedemptions: 1 });
   const mine = await createTestCoupon();
   const winner = await createCustomer();
-  await (await import("@/lib/redemptions")).redeemCoupon(e2eDb(), { userId: winner.id, code: usedUp.code, idempotencyKey: randomUUID() });
+  await (
+    await import("@/lib/redemptions")
+  ).redeemCoupon(e2eDb(), { userId: winner.id, code: usedUp.code, idempotencyKey: randomUUID() });
   expect((await post(request, { code: mine.code })).status()).toBe(201);
 
   const cases: [string, number, string, string][] = [
@@ -147,7 +175,10 @@ test("200 concurrent requests for a single-use code over HTTP: exactly one 201, 
           method: "POST",
           headers: { Cookie: cookie, "Content-Type": "application/json", "Idempotency-Key": randomUUID() },
           body: JSON.stringify({ code: coupon.code }),
-        }).then(async (r) => ({ status: r.status, reason: ((await r.json()) as { reason?: string }).reason ?? "redeemed" })),
+        }).then(async (r) => ({
+          status: r.status,
+          reason: ((await r.json()) as { reason?: string }).reason ?? "redeemed",
+        })),
       ),
     ),
   );
@@ -164,7 +195,9 @@ test("200 concurrent requests for a single-use code over HTTP: exactly one 201, 
   expect(results.filter((r) => r.status >= 500)).toEqual([]);
   // Everyone else is told the code is used up; the winner's own other requests may be told they already redeemed it.
   const refusals = results.filter((r) => r.status !== 201);
-  expect(refusals.every((r) => r.status === 409 && (r.reason === "exhausted" || r.reason === "per_user_limit"))).toBe(true);
+  expect(refusals.every((r) => r.status === 409 && (r.reason === "exhausted" || r.reason === "per_user_limit"))).toBe(
+    true,
+  );
   expect(refusals.filter((r) => r.reason === "per_user_limit").length).toBeLessThan(PER_USER);
   const fresh = await e2eDb().coupon.findUniqueOrThrow({ where: { id: coupon.id } });
   expect(fresh.redeemedCount).toBe(1);

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { PASSWORD, createCustomer, e2eDb, screenshot, signInWithUi, uniqueTag } from "./support";
 
-test("sign up validates each field, then signs the new customer in and lands where they were going", async ({ page }) => {
+test("sign up validates each field, then signs the new customer in and lands where they were going", async ({
+  page,
+}) => {
   await page.goto("/wallet");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fwallet$/);
   await page.getByRole("link", { name: "Create an account" }).click();
@@ -92,7 +94,12 @@ test("protected pages send signed-out visitors to sign-in and bring them back af
 
 test("callbackUrl only ever leads to a page of this site", async ({ page }) => {
   const customer = await createCustomer();
-  for (const hostile of ["https://evil.example/phish", "//evil.example/phish", "/\\evil.example", "javascript:alert(1)"]) {
+  for (const hostile of [
+    "https://evil.example/phish",
+    "//evil.example/phish",
+    "/\\evil.example",
+    "javascript:alert(1)",
+  ]) {
     await page.context().clearCookies();
     await page.goto(`/sign-in?callbackUrl=${encodeURIComponent(hostile)}`);
     await page.getByLabel("Email").fill(customer.email);

@@ -49,20 +49,24 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
   const servers: { url: URL; process: ChildProcess }[] = [];
   for (let i = 0; i < options.instances; i++) {
     const port = await freePort(0);
-    const child = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: appDatabaseUrl,
-        NEXTAUTH_SECRET: secret,
-        NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-        ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...options.env,
+    const child = spawn(
+      process.execPath,
+      [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          DATABASE_URL: appDatabaseUrl,
+          NEXTAUTH_SECRET: secret,
+          NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+          ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
+          NEXT_TELEMETRY_DISABLED: "1",
+          ...options.env,
+        },
+        stdio: ["ignore", "ignore", "inherit"],
       },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    );
     servers.push({ url: new URL(`http://127.0.0.1:${port}`), process: child });
   }
 
@@ -142,7 +146,9 @@ async function startPgBouncer(dir: string, postgresPort: number): Promise<{ port
     const gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
     for (const file of ["", "userlist.txt", "pgbouncer.ini"]) chownSync(path.join(bouncerDir, file), uid, gid);
   }
-  const child = spawn(binary, [...(asRoot ? ["-u", "postgres"] : []), path.join(bouncerDir, "pgbouncer.ini")], { stdio: "inherit" });
+  const child = spawn(binary, [...(asRoot ? ["-u", "postgres"] : []), path.join(bouncerDir, "pgbouncer.ini")], {
+    stdio: "inherit",
+  });
   for (let waited = 0; ; waited += 100) {
     const ready = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");

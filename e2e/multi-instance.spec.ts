@@ -32,7 +32,15 @@ async function expectExactlyOnce(cluster: Cluster, summary: RaceSummary, couponI
 
 /** The burst every scenario fires: 300 API requests from 60 users, lost answers re-sent with their key. */
 function burst(cluster: Cluster, code: string, options: Partial<RaceOptions> = {}) {
-  return runRace({ urls: cluster.urls, code, requests: REQUESTS, users: 60, target: "api", retryRounds: 5, ...options });
+  return runRace({
+    urls: cluster.urls,
+    code,
+    requests: REQUESTS,
+    users: 60,
+    target: "api",
+    retryRounds: 5,
+    ...options,
+  });
 }
 
 function only5xxAre503(summary: RaceSummary) {
@@ -68,7 +76,10 @@ for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
           const stopAt = Date.now() + 1_500;
           killer = setInterval(() => {
             if (Date.now() > stopAt) return clearInterval(killer);
-            void cluster.terminateBackends().then((n) => (terminated += n), () => undefined);
+            void cluster.terminateBackends().then(
+              (n) => (terminated += n),
+              () => undefined,
+            );
           }, 50);
         },
       });
@@ -141,10 +152,19 @@ test.describe("pool exhaustion", () => {
     const coupon = await couponFor(cluster);
     // 2,000 simultaneous connections to one instance can also lose some without an answer (seen in CI,
     // cause not yet known); those clients re-send with their key, as they would after any lost answer.
-    const summary = await runRace({ urls: cluster.urls, code: coupon.code, requests: 2_000, users: 40, target: "api", retryRounds: 3 });
+    const summary = await runRace({
+      urls: cluster.urls,
+      code: coupon.code,
+      requests: 2_000,
+      users: 40,
+      target: "api",
+      retryRounds: 3,
+    });
     console.log(`pool exhaustion: ${JSON.stringify(summary)}`);
     expect(Object.keys(summary.statuses).sort()).toEqual(expect.arrayContaining(["201"]));
-    expect(Object.keys(summary.burstStatuses).filter((s) => !["201", "409", "503", "connection_failed"].includes(s))).toEqual([]);
+    expect(
+      Object.keys(summary.burstStatuses).filter((s) => !["201", "409", "503", "connection_failed"].includes(s)),
+    ).toEqual([]);
     expect(Object.keys(summary.statuses).filter((s) => !["201", "409", "503"].includes(s))).toEqual([]);
     expect(summary.busyWithoutRetryAfter).toBe(0);
     expect(summary.distinctRedemptions).toBeLessThanOrEqual(LIMIT);

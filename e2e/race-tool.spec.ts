@@ -23,7 +23,16 @@ interface RaceSummary {
 }
 
 async function race(baseURL: string, args: string[]): Promise<{ exitCode: number; summary: RaceSummary }> {
-  const argv = ["tsx", "scripts/race.ts", "--url", baseURL.replace("localhost", "127.0.0.1"), "--users", USERS, "--json", ...args];
+  const argv = [
+    "tsx",
+    "scripts/race.ts",
+    "--url",
+    baseURL.replace("localhost", "127.0.0.1"),
+    "--users",
+    USERS,
+    "--json",
+    ...args,
+  ];
   try {
     const { stdout } = await run("npx", argv, { cwd: root, timeout: 240_000 });
     return { exitCode: 0, summary: JSON.parse(stdout.trim().split("\n").at(-1)!) };
@@ -45,10 +54,23 @@ for (const [limit, target, counter] of [
   [25, "api", "SLOTS"],
   [25, "action", "SLOTS"],
 ] as const) {
-  test(`500 synchronized ${target} requests for a code limited to ${limit} (${counter}): exactly ${limit} successes, no 5xx`, async ({ baseURL }) => {
+  test(`500 synchronized ${target} requests for a code limited to ${limit} (${counter}): exactly ${limit} successes, no 5xx`, async ({
+    baseURL,
+  }) => {
     const code = `RACE${limit}${target.toUpperCase()}${counter.slice(0, 2)}${uniqueTag().toUpperCase()}`;
     const coupon = await createTestCoupon({ code, maxRedemptions: limit, counter });
-    const { exitCode, summary } = await race(baseURL!, ["--code", coupon.code, "--requests", "500", "--target", target, "--limit", String(limit), "--expect", String(limit)]);
+    const { exitCode, summary } = await race(baseURL!, [
+      "--code",
+      coupon.code,
+      "--requests",
+      "500",
+      "--target",
+      target,
+      "--limit",
+      String(limit),
+      "--expect",
+      String(limit),
+    ]);
     console.log(`race ${target} limit ${limit} ${counter}: ${JSON.stringify(summary)}`);
     expect(summary.problems).toEqual([]);
     expect(exitCode).toBe(0);
@@ -63,7 +85,16 @@ test("the same tool catches the naive check-then-act control oversell a limit of
   const prefix = `race-naive-${uniqueTag()}`;
   try {
     const { exitCode, summary } = await race(baseURL!, [
-      "--code", coupon.code, "--requests", "500", "--limit", "25", "--user-prefix", prefix, "--path", "/api/control/naive-redemptions",
+      "--code",
+      coupon.code,
+      "--requests",
+      "500",
+      "--limit",
+      "25",
+      "--user-prefix",
+      prefix,
+      "--path",
+      "/api/control/naive-redemptions",
     ]);
     console.log(`race naive control limit 25: ${JSON.stringify(summary)}`);
     expect(exitCode).toBe(1);
@@ -78,7 +109,9 @@ test("the same tool catches the naive check-then-act control oversell a limit of
 /** The control corrupts what it touches on purpose; remove it so later suites find a sound database. */
 async function undoNaiveDamage(couponId: string, userPrefix: string) {
   const db = e2eDb();
-  const users = (await db.user.findMany({ where: { email: { startsWith: `${userPrefix}-` } }, select: { id: true } })).map((u) => u.id);
+  const users = (
+    await db.user.findMany({ where: { email: { startsWith: `${userPrefix}-` } }, select: { id: true } })
+  ).map((u) => u.id);
   await db.$transaction([
     db.ledgerEntry.deleteMany({ where: { OR: [{ userId: { in: users } }, { redemption: { couponId } }] } }),
     db.redemptionAttempt.deleteMany({ where: { OR: [{ userId: { in: users } }, { couponId }] } }),

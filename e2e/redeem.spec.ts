@@ -1,5 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { balanceOf, createCustomer, createTestCoupon, e2eDb, expectInvariantsHold, screenshot, signInWithUi, signedInPage } from "./support";
+import {
+  balanceOf,
+  createCustomer,
+  createTestCoupon,
+  e2eDb,
+  expectInvariantsHold,
+  screenshot,
+  signInWithUi,
+  signedInPage,
+} from "./support";
 
 /** Submits a code and waits for that submission's own answer (not the previous one still on screen). */
 async function redeem(page: import("@playwright/test").Page, code: string) {
@@ -31,8 +40,14 @@ test("redeeming a valid code adds its value, shows the new balance and updates t
 
 test("every refusal reason has its own message, and nothing is credited", async ({ page }) => {
   const customer = await createCustomer();
-  const expired = await createTestCoupon({ startsAt: new Date(Date.UTC(2025, 0, 1)), expiresAt: new Date(Date.UTC(2026, 0, 15, 12)) });
-  const future = await createTestCoupon({ startsAt: new Date(Date.UTC(2031, 5, 1, 12)), expiresAt: new Date(Date.UTC(2031, 6, 1)) });
+  const expired = await createTestCoupon({
+    startsAt: new Date(Date.UTC(2025, 0, 1)),
+    expiresAt: new Date(Date.UTC(2026, 0, 15, 12)),
+  });
+  const future = await createTestCoupon({
+    startsAt: new Date(Date.UTC(2031, 5, 1, 12)),
+    expiresAt: new Date(Date.UTC(2031, 6, 1)),
+  });
   const usedUp = await createTestCoupon({ maxRedemptions: 1 });
   const disabled = await createTestCoupon({ status: "DISABLED" });
   const once = await createTestCoupon({ valueCents: 100 });
@@ -57,7 +72,9 @@ test("every refusal reason has its own message, and nothing is credited", async 
   ];
   for (const [code, reason, message] of cases) {
     const result = await redeem(page, code);
-    await expect(result.locator(`[data-reason="${reason}"]`), `${reason} for ${JSON.stringify(code)}`).toContainText(message);
+    await expect(result.locator(`[data-reason="${reason}"]`), `${reason} for ${JSON.stringify(code)}`).toContainText(
+      message,
+    );
     if (reason === "expired") await screenshot(page, "redeem-refused");
   }
   expect(await balanceOf(customer.id)).toBe(100);
@@ -77,7 +94,10 @@ test("absurd input (megabytes) gets a validation message, never an error page", 
   expect(await e2eDb().redemptionAttempt.count({ where: { userId: customer.id } })).toBe(0);
 
   // Sent anyway, past the form, the body is refused with a clean 413 before Next.js reads it.
-  const response = await page.request.post("/redeem", { headers: { "Next-Action": "0".repeat(42), "Content-Type": "text/plain" }, data: megabytes });
+  const response = await page.request.post("/redeem", {
+    headers: { "Next-Action": "0".repeat(42), "Content-Type": "text/plain" },
+    data: megabytes,
+  });
   expect(response.status()).toBe(413);
   expect(await response.json()).toMatchObject({ reason: "body_too_large" });
 });
@@ -95,7 +115,10 @@ test("a double click on Redeem credits once and shows one result", async ({ page
   expect(await balanceOf(customer.id)).toBe(700);
   expect(await e2eDb().redemption.count({ where: { userId: customer.id } })).toBe(1);
   // Both clicks reached the server with the same key: the second was answered from the first.
-  const attempts = await e2eDb().redemptionAttempt.findMany({ where: { userId: customer.id }, select: { idempotencyKey: true } });
+  const attempts = await e2eDb().redemptionAttempt.findMany({
+    where: { userId: customer.id },
+    select: { idempotencyKey: true },
+  });
   expect(new Set(attempts.map((a) => a.idempotencyKey)).size).toBe(1);
 });
 
@@ -106,7 +129,9 @@ test("a resubmitted form (same key, new request) is answered with the original r
   const key = await page.locator('input[name="idempotencyKey"]').inputValue();
   await expect(await redeem(page, coupon.code)).toContainText("redeemed");
   // Put the used key back, as a back-button resubmit or a retried POST would send it.
-  await page.locator('input[name="idempotencyKey"]').evaluate((input, value) => ((input as HTMLInputElement).value = value), key);
+  await page
+    .locator('input[name="idempotencyKey"]')
+    .evaluate((input, value) => ((input as HTMLInputElement).value = value), key);
   await expect(await redeem(page, coupon.code)).toContainText(`${coupon.code} redeemed`);
   await expect(page.getByTestId("redeem-balance")).toHaveText("$3.00");
   expect(await balanceOf(customer.id)).toBe(300);
@@ -115,7 +140,9 @@ test("a resubmitted form (same key, new request) is answered with the original r
   await expect(page.getByTestId("redeem-balance")).toHaveText("$6.00");
 });
 
-test("two browsers of the same customer redeeming one single-use code at once: one success, one clear refusal", async ({ browser }) => {
+test("two browsers of the same customer redeeming one single-use code at once: one success, one clear refusal", async ({
+  browser,
+}) => {
   const customer = await createCustomer();
   const coupon = await createTestCoupon({ valueCents: 1_000, maxRedemptions: 1 });
   const [a, b] = await Promise.all([signedInPage(browser, customer.email), signedInPage(browser, customer.email)]);

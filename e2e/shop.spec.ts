@@ -1,5 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { balanceOf, createCustomer, e2eDb, expectInvariantsHold, screenshot, signInWithUi, signedInPage } from "./support";
+import {
+  balanceOf,
+  createCustomer,
+  e2eDb,
+  expectInvariantsHold,
+  screenshot,
+  signInWithUi,
+  signedInPage,
+} from "./support";
 
 function card(page: import("@playwright/test").Page, sku: string) {
   return page.locator(`[data-testid="product-card"][data-sku="${sku}"]`);
@@ -18,7 +26,9 @@ test("buying with store credit takes the price once and shows up in the wallet",
 
   const buy = card(page, "NOTEBOOK").getByRole("button", { name: /Buy for/ });
   await buy.dblclick();
-  await expect(card(page, "NOTEBOOK").getByTestId("buy-result")).toContainText("You bought Dot-grid notebook for $8.00.");
+  await expect(card(page, "NOTEBOOK").getByTestId("buy-result")).toContainText(
+    "You bought Dot-grid notebook for $8.00.",
+  );
   await expect(card(page, "NOTEBOOK").getByTestId("buy-result")).toContainText("Your balance is now $12.00.");
   await expect(page.getByTestId("header-balance")).toHaveText("$12.00");
   await screenshot(page, "shop-bought");
@@ -42,16 +52,29 @@ test("a purchase the balance cannot pay is refused with a clear message", async 
   const customer = await createCustomer({ creditCents: 500 });
   await signInWithUi(page, customer.email, undefined, "/shop");
   await expect(card(page, "MUG")).toContainText("You need $17.00 more credit.");
-  await card(page, "MUG").getByRole("button", { name: /Buy for/ }).click();
-  await expect(card(page, "MUG").getByTestId("buy-result")).toContainText("Not enough credit: this costs $22.00 and your balance is $5.00.");
+  await card(page, "MUG")
+    .getByRole("button", { name: /Buy for/ })
+    .click();
+  await expect(card(page, "MUG").getByTestId("buy-result")).toContainText(
+    "Not enough credit: this costs $22.00 and your balance is $5.00.",
+  );
   expect(await balanceOf(customer.id)).toBe(500);
 });
 
 test("two browsers spending the last credit at once: exactly one purchase goes through", async ({ browser }) => {
   const price = await priceOf("TOTE");
   const customer = await createCustomer({ creditCents: price });
-  const [a, b] = await Promise.all([signedInPage(browser, customer.email, "/shop"), signedInPage(browser, customer.email, "/shop")]);
-  await Promise.all([a, b].map((page) => card(page, "TOTE").getByRole("button", { name: /Buy for/ }).click()));
+  const [a, b] = await Promise.all([
+    signedInPage(browser, customer.email, "/shop"),
+    signedInPage(browser, customer.email, "/shop"),
+  ]);
+  await Promise.all(
+    [a, b].map((page) =>
+      card(page, "TOTE")
+        .getByRole("button", { name: /Buy for/ })
+        .click(),
+    ),
+  );
 
   const texts = await Promise.all(
     [a, b].map(async (page) => {

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { type APIRequestContext, type Browser, type Page, expect, request as playwrightRequest } from "@playwright/test";
+import {
+  type APIRequestContext,
+  type Browser,
+  type Page,
+  expect,
+  request as playwrightRequest,
+} from "@playwright/test";
 import { type NewCoupon, createCoupon } from "@/lib/coupons";
 import { createDb, type Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
@@ -49,7 +55,11 @@ export async function createCustomer(options: { creditCents?: number; name?: str
   passwordHash ??= hashPassword(PASSWORD);
   const tag = uniqueTag();
   const user = await e2eDb().user.create({
-    data: { email: `e2e-${tag}@once.test`, name: options.name ?? `Casey ${tag.slice(0, 4)}`, passwordHash: await passwordHash },
+    data: {
+      email: `e2e-${tag}@once.test`,
+      name: options.name ?? `Casey ${tag.slice(0, 4)}`,
+      passwordHash: await passwordHash,
+    },
     select: { id: true, email: true, name: true },
   });
   if (options.creditCents) {
@@ -61,7 +71,11 @@ export async function createCustomer(options: { creditCents?: number; name?: str
 }
 
 export async function createTestCoupon(overrides: Partial<NewCoupon> = {}) {
-  const result = await createCoupon(e2eDb(), { code: `E2E${uniqueTag().toUpperCase()}`, valueCents: 1_000, ...overrides });
+  const result = await createCoupon(e2eDb(), {
+    code: `E2E${uniqueTag().toUpperCase()}`,
+    valueCents: 1_000,
+    ...overrides,
+  });
   if (!result.ok) throw new Error(`test coupon rejected: ${JSON.stringify(result)}`);
   return result.coupon;
 }
@@ -94,7 +108,9 @@ export async function signedInPage(browser: Browser, email: string, goTo = "/red
 /** Signs an API client in through next-auth's credentials endpoint, as a browser's sign-in form does. */
 export async function signInApi(api: APIRequestContext, email: string, password = PASSWORD): Promise<void> {
   const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const response = await api.post("/api/auth/callback/credentials", { form: { csrfToken, email, password, json: "true" } });
+  const response = await api.post("/api/auth/callback/credentials", {
+    form: { csrfToken, email, password, json: "true" },
+  });
   expect(response.ok()).toBe(true);
   const session = (await (await api.get("/api/auth/session")).json()) as { user?: { email?: string } };
   expect(session.user?.email).toBe(email);

@@ -24,7 +24,10 @@ export type SignUpResult =
 
 const accountSelect = { id: true, email: true, name: true, role: true } as const;
 
-export async function createAccount(db: Db, input: { name: unknown; email: unknown; password: unknown }): Promise<SignUpResult> {
+export async function createAccount(
+  db: Db,
+  input: { name: unknown; email: unknown; password: unknown },
+): Promise<SignUpResult> {
   const parsed = signUpSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Partial<Record<SignUpField, string>> = {};
@@ -56,10 +59,16 @@ let dummyHash: Promise<string> | undefined;
  * The user these credentials belong to, or null. Unknown emails still pay for one argon2 verification,
  * so the response time does not tell which emails have accounts.
  */
-export async function verifyCredentials(db: Db, input: { email: unknown; password: unknown }): Promise<AccountUser | null> {
+export async function verifyCredentials(
+  db: Db,
+  input: { email: unknown; password: unknown },
+): Promise<AccountUser | null> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
-  const user = await db.user.findUnique({ where: { email: parsed.data.email }, select: { ...accountSelect, passwordHash: true } });
+  const user = await db.user.findUnique({
+    where: { email: parsed.data.email },
+    select: { ...accountSelect, passwordHash: true },
+  });
   if (!user?.passwordHash) {
     dummyHash ??= hashPassword(randomUUID());
     await verifyPassword(await dummyHash, parsed.data.password);

@@ -20,7 +20,8 @@ export const authOptions: NextAuthOptions = {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       // null means "wrong email or password", whichever it was: the sign-in page says only that.
-      authorize: (credentials) => verifyCredentials(getDb(), { email: credentials?.email, password: credentials?.password }),
+      authorize: (credentials) =>
+        verifyCredentials(getDb(), { email: credentials?.email, password: credentials?.password }),
     }),
   ],
   callbacks: {
@@ -55,7 +56,10 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
   if (!id) return null;
-  return getDb().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, balanceCents: true } });
+  return getDb().user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, balanceCents: true },
+  });
 });
 
 /** For pages: the current user, or a redirect to sign-in that comes back to `returnTo`. */

@@ -12,7 +12,6 @@ const BASE = "http://once.invalid";
 /** The path, query and fragment of `raw` when it is a same-origin relative URL; otherwise null. */
 export function sameOriginPath(raw: unknown): string | null {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > 2_000) return null;
-  // eslint-disable-next-line no-control-regex
   if (!raw.startsWith("/") || raw.startsWith("//") || /[\\\u0000-\u001f\u007f]/.test(raw)) return null;
   let url: URL;
   try {

@@ -17,7 +17,8 @@ export function normalizeCode(raw: string): CodeCheck {
   // NFKC folds full-width and compatibility forms (ＳＡＶＥ１０ → SAVE10) before the upper-casing.
   const code = raw.normalize("NFKC").trim().toUpperCase();
   if (code.length === 0) return { ok: false, message: "Enter a coupon code." };
-  if (code.length > CODE_MAX_LENGTH) return { ok: false, message: `Coupon codes are at most ${CODE_MAX_LENGTH} characters.` };
+  if (code.length > CODE_MAX_LENGTH)
+    return { ok: false, message: `Coupon codes are at most ${CODE_MAX_LENGTH} characters.` };
   if (!CODE_PATTERN.test(code)) {
     return { ok: false, message: "Coupon codes contain only letters, digits, dashes and underscores." };
   }
@@ -41,7 +42,6 @@ export const idempotencyKeySchema = z
 
 /** Keeps what the attempts table stores of raw input bounded and printable. */
 export function truncateForAudit(raw: string, max = 128): string {
-  // eslint-disable-next-line no-control-regex
   const printable = raw.slice(0, max * 2).replace(/[\u0000-\u001f\u007f]/g, "\uFFFD");
   return printable.length > max ? `${printable.slice(0, max)}…` : printable;
 }

@@ -48,7 +48,11 @@ export function slotLayout(max: number | null, used: number): SlotRow[] {
   const count = max === null ? SLOT_COUNT : Math.min(SLOT_COUNT, max);
   const usedShares = split(used, count);
   const roomShares = max === null ? null : split(max - used, count).reverse();
-  return usedShares.map((share, slot) => ({ slot, used: share, capacity: roomShares ? share + roomShares[slot]! : null }));
+  return usedShares.map((share, slot) => ({
+    slot,
+    used: share,
+    capacity: roomShares ? share + roomShares[slot]! : null,
+  }));
 }
 
 type Terms = Pick<Coupon, "id" | "termsVersion">;
@@ -96,7 +100,10 @@ export async function giveBackSlotUse(tx: Tx, couponId: string): Promise<boolean
     const held = await tx.couponCounterSlot.findMany({ where: { couponId, used: { gt: 0 } }, select: { slot: true } });
     if (held.length === 0) return false;
     for (const slot of shuffle(held.map((h) => h.slot))) {
-      const given = await tx.couponCounterSlot.updateMany({ where: { couponId, slot, used: { gt: 0 } }, data: { used: { decrement: 1 } } });
+      const given = await tx.couponCounterSlot.updateMany({
+        where: { couponId, slot, used: { gt: 0 } },
+        data: { used: { decrement: 1 } },
+      });
       if (given.count === 1) return true;
     }
   }
@@ -129,7 +136,9 @@ export function slotRows(coupon: Pick<Coupon, "maxRedemptions" | "termsVersion">
 }
 
 async function createSlots(tx: Tx, coupon: Coupon, used: number): Promise<void> {
-  await tx.couponCounterSlot.createMany({ data: slotRows(coupon, used).map((row) => ({ ...row, couponId: coupon.id })) });
+  await tx.couponCounterSlot.createMany({
+    data: slotRows(coupon, used).map((row) => ({ ...row, couponId: coupon.id })),
+  });
 }
 
 async function usesHeld(tx: Tx, coupon: Coupon): Promise<number> {
@@ -139,7 +148,10 @@ async function usesHeld(tx: Tx, coupon: Coupon): Promise<number> {
 }
 
 /** How many uses each coupon has given out, wherever they are counted: what admins are shown. */
-export async function redeemedTotals(db: Db | Tx, coupons: Pick<Coupon, "id" | "redeemedCount">[]): Promise<Map<string, number>> {
+export async function redeemedTotals(
+  db: Db | Tx,
+  coupons: Pick<Coupon, "id" | "redeemedCount">[],
+): Promise<Map<string, number>> {
   const sums = await db.couponCounterSlot.groupBy({
     by: ["couponId"],
     where: { couponId: { in: coupons.map((c) => c.id) } },

@@ -100,7 +100,11 @@ export type SetStatusResult = { ok: true; coupon: Coupon } | { ok: false; reason
  * terms-version trigger) of every slot a hot-coupon redemption must update, so it orders itself
  * against in-flight redemptions: none can commit after the disable commits.
  */
-export async function setCouponStatus(db: Db | Tx, couponId: string, status: Coupon["status"]): Promise<SetStatusResult> {
+export async function setCouponStatus(
+  db: Db | Tx,
+  couponId: string,
+  status: Coupon["status"],
+): Promise<SetStatusResult> {
   const [coupon] = await db.coupon.updateManyAndReturn({ where: { id: couponId }, data: { status } });
   return coupon ? { ok: true, coupon } : { ok: false, reason: "not_found" };
 }

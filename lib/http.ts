@@ -2,7 +2,8 @@ import { isDatabaseUnavailable } from "./db/errors";
 
 /** Small helpers for JSON route handlers: bounded body reading and problem responses. */
 
-export type BodyRead = { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; reason: string; message: string };
+export type BodyRead =
+  { ok: true; value: unknown } | { ok: false; status: 400 | 413 | 415; reason: string; message: string };
 
 /**
  * Reads a JSON body of at most `maxBytes`, counting while streaming, so a client lying about (or not
@@ -13,7 +14,12 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) {
     return { ok: false, status: 415, reason: "unsupported_media_type", message: "Send the body as application/json." };
   }
-  const tooLarge = { ok: false, status: 413, reason: "body_too_large", message: `The body must be at most ${maxBytes} bytes.` } as const;
+  const tooLarge = {
+    ok: false,
+    status: 413,
+    reason: "body_too_large",
+    message: `The body must be at most ${maxBytes} bytes.`,
+  } as const;
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > maxBytes) return tooLarge;
 
@@ -43,7 +49,12 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   return Response.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }
 
-export function problem(status: number, reason: string, message: string, headers: Record<string, string> = {}): Response {
+export function problem(
+  status: number,
+  reason: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   return jsonResponse(status, { status: "error", reason, message }, headers);
 }
 
@@ -59,7 +70,9 @@ export function answerBusyWhenDatabaseUnavailable(handler: (request: Request) =>
       return await handler(request);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      return problem(503, "busy", "The service is busy. Retry in a moment with the same Idempotency-Key.", { "Retry-After": "1" });
+      return problem(503, "busy", "The service is busy. Retry in a moment with the same Idempotency-Key.", {
+        "Retry-After": "1",
+      });
     }
   };
 }

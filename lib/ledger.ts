@@ -20,7 +20,14 @@ export async function credit(tx: Tx, userId: string, amountCents: number, link: 
     select: { balanceCents: true },
   });
   await tx.ledgerEntry.create({
-    data: { userId, amountCents, kind: link.kind, balanceAfterCents: user.balanceCents, redemptionId: link.redemptionId, orderId: link.orderId },
+    data: {
+      userId,
+      amountCents,
+      kind: link.kind,
+      balanceAfterCents: user.balanceCents,
+      redemptionId: link.redemptionId,
+      orderId: link.orderId,
+    },
   });
   return user.balanceCents;
 }

@@ -23,7 +23,9 @@ export function redeemMessage(result: RedeemResult): string {
         ? `This code isn't valid yet. You can redeem it from ${formatDay(result.window.startsAt)}.`
         : "This code isn't valid yet.";
     case "expired":
-      return result.window?.expiresAt ? `This code expired on ${formatDay(result.window.expiresAt)}.` : "This code has expired.";
+      return result.window?.expiresAt
+        ? `This code expired on ${formatDay(result.window.expiresAt)}.`
+        : "This code has expired.";
     case "exhausted":
       return "This code has already been used up.";
     case "per_user_limit":

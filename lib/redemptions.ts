@@ -84,7 +84,10 @@ type Redeemed = { kind: "redeemed"; redemption: RedemptionSummary; balanceCents:
 async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
   const code = couponCodeSchema.safeParse(input.code);
   if (!code.success) {
-    return { result: { ok: false, reason: "invalid_code", replayed: false, message: code.error.issues[0]?.message }, couponId: null };
+    return {
+      result: { ok: false, reason: "invalid_code", replayed: false, message: code.error.issues[0]?.message },
+      couponId: null,
+    };
   }
   const key = idempotencyKeySchema.safeParse(input.idempotencyKey);
   if (!key.success) {
@@ -99,7 +102,8 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
   try {
     outcome = await runTransaction<Redeemed, RedeemRefusal>(db, (tx) => redeemInTransaction(tx, request));
   } catch (error) {
-    if (isForeignKeyViolation(error)) return { result: { ok: false, reason: "unknown_user", replayed: false }, couponId: null };
+    if (isForeignKeyViolation(error))
+      return { result: { ok: false, reason: "unknown_user", replayed: false }, couponId: null };
     throw error;
   }
   switch (outcome.kind) {
@@ -123,7 +127,10 @@ interface Request {
   now?: Date;
 }
 
-async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now: pinnedNow }: Request): Promise<Redeemed> {
+async function redeemInTransaction(
+  tx: Tx,
+  { userId, code, idempotencyKey, now: pinnedNow }: Request,
+): Promise<Redeemed> {
   // Claim the key first. A concurrent duplicate blocks on this insert until we commit or roll back,
   // so duplicates never do the work twice; a committed claim means the key was already decided.
   const claim = await tx.redemptionRequest.createMany({
@@ -155,7 +162,10 @@ async function redeemInTransaction(tx: Tx, { userId, code, idempotencyKey, now: 
     data: { couponId: terms.id, userId, amountCents: terms.valueCents, idempotencyKey, createdAt: now },
     select: { id: true, couponId: true, amountCents: true, createdAt: true },
   });
-  const balanceCents = await credit(tx, userId, terms.valueCents, { kind: "COUPON_CREDIT", redemptionId: redemption.id });
+  const balanceCents = await credit(tx, userId, terms.valueCents, {
+    kind: "COUPON_CREDIT",
+    redemptionId: redemption.id,
+  });
 
   // The coupon's use is taken last, so the row it is counted on (the one every redeemer of this code
   // contends for) stays locked only from this statement to COMMIT.
@@ -200,7 +210,15 @@ async function takeUseFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date
  */
 async function settleRefusal(db: Db, request: Request, reason: RedeemRefusal): Promise<Decision> {
   const stored = await db.redemptionRequest.createMany({
-    data: [{ userId: request.userId, idempotencyKey: request.idempotencyKey, code: request.code, outcome: "REFUSED", reason }],
+    data: [
+      {
+        userId: request.userId,
+        idempotencyKey: request.idempotencyKey,
+        code: request.code,
+        outcome: "REFUSED",
+        reason,
+      },
+    ],
     skipDuplicates: true,
   });
   return answerFromRecord(db, request, stored.count === 0);
@@ -292,7 +310,10 @@ async function revokeInTransaction(
     where: { couponId: redemption.couponId, userId: redemption.userId, used: { gt: 0 } },
     data: { used: { decrement: 1 } },
   });
-  const debited = await debit(tx, redemption.userId, redemption.amountCents, { kind: "COUPON_REVOCATION", redemptionId });
+  const debited = await debit(tx, redemption.userId, redemption.amountCents, {
+    kind: "COUPON_REVOCATION",
+    redemptionId,
+  });
   if (!debited.ok) throw new Rollback("credit_already_spent");
   const givenBack = await giveBackCouponUse(tx, redemption.couponId);
   if (!givenBack || usage.count !== 1) {

@@ -14,7 +14,12 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export function demoCoupons(now = new Date()): NewCoupon[] {
   return [
-    { code: "WELCOME10", description: "Single use: the first customer to redeem it gets 10.00", valueCents: 1_000, maxRedemptions: 1 },
+    {
+      code: "WELCOME10",
+      description: "Single use: the first customer to redeem it gets 10.00",
+      valueCents: 1_000,
+      maxRedemptions: 1,
+    },
     { code: "SPRING25", description: "Limited to 100 redemptions, 25.00 each", valueCents: 2_500, maxRedemptions: 100 },
     { code: "THANKS5", description: "Unlimited: every customer may redeem it once", valueCents: 500 },
     { code: "LOYAL3X", description: "Each customer may redeem it three times", valueCents: 300, perUserLimit: 3 },
@@ -37,12 +42,42 @@ export function demoCoupons(now = new Date()): NewCoupon[] {
 
 /** The store-credit catalogue; prices are chosen so the demo coupons buy a few of them. */
 export const CATALOGUE = [
-  { sku: "STICKERS", name: "Sticker sheet", description: "Twelve matte vinyl stickers, dishwasher-proof.", priceCents: 300 },
-  { sku: "GIFTWRAP", name: "Gift wrapping", description: "Recycled paper, cotton ribbon and a handwritten card.", priceCents: 450 },
-  { sku: "NOTEBOOK", name: "Dot-grid notebook", description: "A5, 120 pages of 100 gsm paper that takes fountain pens.", priceCents: 800 },
-  { sku: "COFFEE", name: "Coffee beans, 250 g", description: "Single-origin, roasted this week. Whole beans.", priceCents: 1_250 },
-  { sku: "TOTE", name: "Canvas tote bag", description: "Heavy organic cotton with an inside pocket.", priceCents: 1_800 },
-  { sku: "MUG", name: "Stoneware mug", description: "Hand-glazed, 350 ml, each one slightly different.", priceCents: 2_200 },
+  {
+    sku: "STICKERS",
+    name: "Sticker sheet",
+    description: "Twelve matte vinyl stickers, dishwasher-proof.",
+    priceCents: 300,
+  },
+  {
+    sku: "GIFTWRAP",
+    name: "Gift wrapping",
+    description: "Recycled paper, cotton ribbon and a handwritten card.",
+    priceCents: 450,
+  },
+  {
+    sku: "NOTEBOOK",
+    name: "Dot-grid notebook",
+    description: "A5, 120 pages of 100 gsm paper that takes fountain pens.",
+    priceCents: 800,
+  },
+  {
+    sku: "COFFEE",
+    name: "Coffee beans, 250 g",
+    description: "Single-origin, roasted this week. Whole beans.",
+    priceCents: 1_250,
+  },
+  {
+    sku: "TOTE",
+    name: "Canvas tote bag",
+    description: "Heavy organic cotton with an inside pocket.",
+    priceCents: 1_800,
+  },
+  {
+    sku: "MUG",
+    name: "Stoneware mug",
+    description: "Hand-glazed, 350 ml, each one slightly different.",
+    priceCents: 2_200,
+  },
 ] as const;
 
 /** Idempotent by sku: existing products (and their prices) are left alone. */
@@ -52,13 +87,23 @@ export async function seedCatalogue(db: Db): Promise<number> {
 }
 
 /** Idempotent: creates what is missing and leaves everything that exists (and its history) alone. */
-export async function seedDemoData(db: Db): Promise<{ usersCreated: number; couponsCreated: number; productsCreated: number }> {
-  const existing = await db.user.findMany({ where: { email: { in: DEMO_USERS.map((u) => u.email) } }, select: { email: true } });
+export async function seedDemoData(
+  db: Db,
+): Promise<{ usersCreated: number; couponsCreated: number; productsCreated: number }> {
+  const existing = await db.user.findMany({
+    where: { email: { in: DEMO_USERS.map((u) => u.email) } },
+    select: { email: true },
+  });
   const missing = DEMO_USERS.filter((user) => !existing.some((e) => e.email === user.email));
   // Hashing is deliberately slow, so only missing users are hashed; skipDuplicates covers a concurrent seed.
   const { count: usersCreated } = await db.user.createMany({
     data: await Promise.all(
-      missing.map(async (u) => ({ email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password) })),
+      missing.map(async (u) => ({
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        passwordHash: await hashPassword(u.password),
+      })),
     ),
     skipDuplicates: true,
   });
@@ -66,7 +111,8 @@ export async function seedDemoData(db: Db): Promise<{ usersCreated: number; coup
   for (const coupon of demoCoupons()) {
     const result = await createCoupon(db, coupon);
     if (result.ok) couponsCreated++;
-    else if (result.reason !== "duplicate_code") throw new Error(`Demo coupon ${coupon.code} is invalid: ${JSON.stringify(result)}`);
+    else if (result.reason !== "duplicate_code")
+      throw new Error(`Demo coupon ${coupon.code} is invalid: ${JSON.stringify(result)}`);
   }
   const productsCreated = await seedCatalogue(db);
   return { usersCreated, couponsCreated, productsCreated };

@@ -75,9 +75,12 @@ export async function purchase(db: Db, input: PurchaseInput): Promise<PurchaseRe
     case "busy":
       return { ok: false, reason: "busy" };
     case "rolled_back":
-      return outcome.reason === "insufficient_credit" ? explainInsufficientCredit(db, request) : { ok: false, reason: outcome.reason };
+      return outcome.reason === "insufficient_credit"
+        ? explainInsufficientCredit(db, request)
+        : { ok: false, reason: outcome.reason };
     case "committed":
-      if (outcome.value.kind === "bought") return { ok: true, order: outcome.value.order, balanceCents: outcome.value.balanceCents, replayed: false };
+      if (outcome.value.kind === "bought")
+        return { ok: true, order: outcome.value.order, balanceCents: outcome.value.balanceCents, replayed: false };
       return answerFromOrder(db, request);
   }
 }
@@ -140,7 +143,12 @@ async function explainInsufficientCredit(db: Db, request: PurchaseInput): Promis
     db.user.findUnique({ where: { id: request.userId }, select: { balanceCents: true } }),
     db.product.findUnique({ where: { id: request.productId }, select: { priceCents: true } }),
   ]);
-  return { ok: false, reason: "insufficient_credit", priceCents: product?.priceCents, balanceCents: user?.balanceCents };
+  return {
+    ok: false,
+    reason: "insufficient_credit",
+    priceCents: product?.priceCents,
+    balanceCents: user?.balanceCents,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,7 +224,14 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
         where: { userId },
         orderBy: [{ createdAt: "desc" }, { id: "desc" }],
         take: limit + 1,
-        select: { id: true, amountCents: true, status: true, createdAt: true, revokedAt: true, coupon: { select: { code: true } } },
+        select: {
+          id: true,
+          amountCents: true,
+          status: true,
+          createdAt: true,
+          revokedAt: true,
+          coupon: { select: { code: true } },
+        },
       }),
     ],
     { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead },

@@ -46,9 +46,12 @@ async function time(fn: () => Promise<unknown>, runs = 5): Promise<number> {
 }
 
 /** A cursor about `depth` rows into the filtered list, found once (not timed). */
-async function cursorAt(filters: ReturnType<typeof redemptionFiltersSchema.parse>, depth: number): Promise<Cursor | null> {
+async function cursorAt(
+  filters: ReturnType<typeof redemptionFiltersSchema.parse>,
+  depth: number,
+): Promise<Cursor | null> {
   let cursor: Cursor | null = null;
-  for (let skipped = 0; skipped < depth; ) {
+  for (let skipped = 0; skipped < depth;) {
     const page = await listRedemptions(db, filters, cursor, Math.min(10_000, depth - skipped));
     if (!page.next) break;
     skipped += page.rows.length;
@@ -88,7 +91,12 @@ for (const [name, raw] of cases) {
   const deep = depth >= 50 ? await cursorAt(filters, depth) : null;
   const first = await time(() => listRedemptions(db, filters, null, 50));
   const deepMs = deep ? await time(() => listRedemptions(db, filters, deep, 50)) : NaN;
-  console.log(name.padEnd(28), first.toFixed(1).padStart(11), (deep ? deepMs.toFixed(1) : "(short)").padStart(11), (deep ? `~${depth.toLocaleString("en-US")}` : "").padStart(12));
+  console.log(
+    name.padEnd(28),
+    first.toFixed(1).padStart(11),
+    (deep ? deepMs.toFixed(1) : "(short)").padStart(11),
+    (deep ? `~${depth.toLocaleString("en-US")}` : "").padStart(12),
+  );
 }
 
 console.log("\nother admin pages (median of 5, ms)");
@@ -117,8 +125,12 @@ for (let read = await reader.read(); !read.done; read = await reader.read()) {
 }
 const seconds = (performance.now() - started) / 1000;
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-console.log(`rows ${(rows - 1).toLocaleString("en-US")}, ${mb(bytes)} MB in ${seconds.toFixed(1)} s (${Math.round((rows - 1) / seconds).toLocaleString("en-US")} rows/s)`);
-console.log(`peak RSS ${mb(peakRss)} MB (baseline ${mb(baseline.rss)} MB), peak heap ${mb(peakHeap)} MB (baseline ${mb(baseline.heapUsed)} MB)`);
+console.log(
+  `rows ${(rows - 1).toLocaleString("en-US")}, ${mb(bytes)} MB in ${seconds.toFixed(1)} s (${Math.round((rows - 1) / seconds).toLocaleString("en-US")} rows/s)`,
+);
+console.log(
+  `peak RSS ${mb(peakRss)} MB (baseline ${mb(baseline.rss)} MB), peak heap ${mb(peakHeap)} MB (baseline ${mb(baseline.heapUsed)} MB)`,
+);
 
 await db.$disconnect();
 await database.embedded?.stop();

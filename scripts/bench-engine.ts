@@ -40,7 +40,9 @@ async function scenario(name: string, codes: (i: number) => string, total: numbe
   return load;
 }
 
-console.log(`engine benchmark: ${REQUESTS} requests per scenario, ${CONCURRENCY} in flight, pool of ${values.pool} connections`);
+console.log(
+  `engine benchmark: ${REQUESTS} requests per scenario, ${CONCURRENCY} in flight, pool of ${values.pool} connections`,
+);
 const people = await benchUsers(db, REQUESTS);
 // Warm-up: opens the pool and lets Prisma compile each query shape once.
 const [warm] = await benchCoupons(db, 1, null);
@@ -67,7 +69,9 @@ console.log(
   `${"one at a time (no contention)".padEnd(38)} ${String(serial.length).padStart(6)} ok  ${(serial.length / ((performance.now() - t0) / 1000)).toFixed(0).padStart(6)} requests/s  p50 ${percentile(latencies, 50).toFixed(1)} ms`,
 );
 const rate = (load: Load) => load.successes / load.seconds;
-console.log(`hot / many throughput: single row ${(rate(hotLoad) / rate(manyLoad)).toFixed(2)}, slots ${(rate(slotsLoad) / rate(manyLoad)).toFixed(2)}`);
+console.log(
+  `hot / many throughput: single row ${(rate(hotLoad) / rate(manyLoad)).toFixed(2)}, slots ${(rate(slotsLoad) / rate(manyLoad)).toFixed(2)}`,
+);
 
 await db.$disconnect();
 await database.embedded?.stop();

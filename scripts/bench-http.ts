@@ -44,11 +44,21 @@ try {
   await waitUntilHealthy();
   const jars = await signedInUsers(REQUESTS);
   const rows: { scenario: string; strategy: string; limit: number; load: Load }[] = [];
-  const measure = async (scenario: "hot" | "many", strategy: string, route: string, counter: "SINGLE_ROW" | "SLOTS") => {
-    const codes = scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, counter) : await benchCoupons(db, REQUESTS, 1, counter);
-    const load = await runLoad(REQUESTS, CONCURRENCY, (i) => redeemOverHttp(route, jars[i]!, scenario === "hot" ? codes[0]! : codes[i]!));
+  const measure = async (
+    scenario: "hot" | "many",
+    strategy: string,
+    route: string,
+    counter: "SINGLE_ROW" | "SLOTS",
+  ) => {
+    const codes =
+      scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, counter) : await benchCoupons(db, REQUESTS, 1, counter);
+    const load = await runLoad(REQUESTS, CONCURRENCY, (i) =>
+      redeemOverHttp(route, jars[i]!, scenario === "hot" ? codes[0]! : codes[i]!),
+    );
     rows.push({ scenario, strategy, limit: scenario === "hot" ? HOT_LIMIT : REQUESTS, load });
-    console.log(`${scenario.padEnd(5)} ${strategy.padEnd(28)} ${load.successes}/${scenario === "hot" ? HOT_LIMIT : REQUESTS} ok in ${load.seconds.toFixed(1)} s`);
+    console.log(
+      `${scenario.padEnd(5)} ${strategy.padEnd(28)} ${load.successes}/${scenario === "hot" ? HOT_LIMIT : REQUESTS} ok in ${load.seconds.toFixed(1)} s`,
+    );
   };
   // Warm-up: every route compiled and the pools open before anything is measured.
   const [warm] = await benchCoupons(db, 1, 1_000_000);
@@ -70,7 +80,8 @@ try {
   const rate = (load: Load) => load.successes / load.seconds;
   // Requests, not redemptions: the hot coupon sells out halfway, and its refusals are part of its load.
   const requestRate = (load: Load) => load.requests / load.seconds;
-  const find = (scenario: string, strategy: string) => rows.find((r) => r.scenario === scenario && r.strategy === strategy)!;
+  const find = (scenario: string, strategy: string) =>
+    rows.find((r) => r.scenario === scenario && r.strategy === strategy)!;
   const many = find("many", "Once: guarded updateMany");
   const table = [
     "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons |",
@@ -126,7 +137,9 @@ async function waitUntilHealthy(): Promise<void> {
   // The first run builds the app (a few minutes on two cores); later runs reuse the build.
   for (let waited = 0; waited < 15 * 60_000; waited += 500) {
     if (app.exitCode !== null) throw new Error("the app exited before it became healthy");
-    const ok = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok).catch(() => false);
+    const ok = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.ok)
+      .catch(() => false);
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

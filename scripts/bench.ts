@@ -34,7 +34,14 @@ const pool = new pg.Pool({ connectionString: database.url, max: POOL });
 // Idle connections die when PostgreSQL stops at the end; that is not an error of the run.
 pool.on("error", () => undefined);
 
-const strategies: Strategy[] = [naive(db), serializable(db), forUpdate(db), guarded(db), guarded(db, "SLOTS"), rawSql(pool)];
+const strategies: Strategy[] = [
+  naive(db),
+  serializable(db),
+  forUpdate(db),
+  guarded(db),
+  guarded(db, "SLOTS"),
+  rawSql(pool),
+];
 const HOT_LIMIT = Math.floor(REQUESTS / 2);
 
 interface Row {
@@ -46,9 +53,16 @@ interface Row {
 
 async function measure(strategy: Strategy, scenario: "hot" | "many"): Promise<Row> {
   const users = await benchUsers(db, REQUESTS);
-  const codes = scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, strategy.counter) : await benchCoupons(db, REQUESTS, 1, strategy.counter);
+  const codes =
+    scenario === "hot"
+      ? await benchCoupons(db, 1, HOT_LIMIT, strategy.counter)
+      : await benchCoupons(db, REQUESTS, 1, strategy.counter);
   const load = await runLoad(REQUESTS, CONCURRENCY, (i) =>
-    strategy.redeem({ userId: users[i]!, code: scenario === "hot" ? codes[0]! : codes[i]!, idempotencyKey: randomUUID() }),
+    strategy.redeem({
+      userId: users[i]!,
+      code: scenario === "hot" ? codes[0]! : codes[i]!,
+      idempotencyKey: randomUUID(),
+    }),
   );
   return { strategy: strategy.name, scenario, limit: scenario === "hot" ? HOT_LIMIT : REQUESTS, load };
 }
@@ -65,7 +79,9 @@ for (const scenario of ["hot", "many"] as const) {
   for (const strategy of strategies) {
     const row = await measure(strategy, scenario);
     rows.push(row);
-    console.log(`${scenario.padEnd(5)} ${strategy.name.padEnd(32)} ${row.load.successes}/${row.limit} ok in ${row.load.seconds.toFixed(1)} s`);
+    console.log(
+      `${scenario.padEnd(5)} ${strategy.name.padEnd(32)} ${row.load.successes}/${row.limit} ok in ${row.load.seconds.toFixed(1)} s`,
+    );
   }
 }
 
@@ -81,7 +97,8 @@ const table = [
   }),
 ].join("\n");
 
-const once = (scenario: string, strategy: string) => rows.find((r) => r.scenario === scenario && r.strategy === strategy)!.load;
+const once = (scenario: string, strategy: string) =>
+  rows.find((r) => r.scenario === scenario && r.strategy === strategy)!.load;
 // Requests, not redemptions: the hot coupon sells out halfway, and its refusals are part of its load.
 const requestRate = (load: Load) => load.requests / load.seconds;
 const manyRate = requestRate(once("many", "Once: guarded updateMany"));

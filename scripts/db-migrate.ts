@@ -7,4 +7,6 @@ if (!result.ok) {
   console.error(`Refused (${result.reason}) at ${result.migration}: ${result.message}`);
   process.exit(1);
 }
-console.log(`${result.applied.length} applied (${result.applied.join(", ") || "none pending"}), ${result.alreadyApplied.length} already applied.`);
+console.log(
+  `${result.applied.length} applied (${result.applied.join(", ") || "none pending"}), ${result.alreadyApplied.length} already applied.`,
+);

@@ -60,11 +60,19 @@ const problems = problemsOf(summary, limit, values.expect === undefined ? undefi
 
 if (values.json) console.log(JSON.stringify({ ...summary, problems }));
 else {
-  console.log(`race: ${requests} synchronized requests (${summary.target}) from ${users} users over ${summary.instances} instance(s)`);
-  console.log(`  final bytes released within ${summary.releaseSpreadMs} ms; responses spread over ${summary.responseSpreadMs} ms`);
-  console.log(`  statuses  ${JSON.stringify(summary.statuses)}${summary.retried ? ` (burst: ${JSON.stringify(summary.burstStatuses)}, ${summary.retried} re-sent)` : ""}`);
+  console.log(
+    `race: ${requests} synchronized requests (${summary.target}) from ${users} users over ${summary.instances} instance(s)`,
+  );
+  console.log(
+    `  final bytes released within ${summary.releaseSpreadMs} ms; responses spread over ${summary.responseSpreadMs} ms`,
+  );
+  console.log(
+    `  statuses  ${JSON.stringify(summary.statuses)}${summary.retried ? ` (burst: ${JSON.stringify(summary.burstStatuses)}, ${summary.retried} re-sent)` : ""}`,
+  );
   console.log(`  outcomes  ${JSON.stringify(summary.outcomes)}`);
-  console.log(`  successes ${summary.distinctRedemptions ?? summary.successes}${limit !== undefined ? ` (limit ${limit})` : ""}`);
+  console.log(
+    `  successes ${summary.distinctRedemptions ?? summary.successes}${limit !== undefined ? ` (limit ${limit})` : ""}`,
+  );
   for (const problem of problems) console.log(`  PROBLEM: ${problem}`);
 }
 process.exit(problems.length > 0 ? 1 : 0);

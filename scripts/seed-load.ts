@@ -20,15 +20,25 @@ const { values } = parseArgs({
   },
 });
 
-const database = await prepareDatabase({ dataDir: path.resolve(import.meta.dirname, "..", values["data-dir"]!), port: 54329 });
+const database = await prepareDatabase({
+  dataDir: path.resolve(import.meta.dirname, "..", values["data-dir"]!),
+  port: 54329,
+});
 const db = createDb(database.url, { max: 2 });
 try {
-  const result = await seedLoad(db, { redemptions: Number(values.redemptions), log: (line) => console.log(`[seed:load] ${line}`) });
-  console.log(`[seed:load] added ${result.redemptions.toLocaleString("en-US")} redemptions for ${result.users.toLocaleString("en-US")} customers over ${result.coupons} coupons (LOAD-${result.tag}-…)`);
+  const result = await seedLoad(db, {
+    redemptions: Number(values.redemptions),
+    log: (line) => console.log(`[seed:load] ${line}`),
+  });
+  console.log(
+    `[seed:load] added ${result.redemptions.toLocaleString("en-US")} redemptions for ${result.users.toLocaleString("en-US")} customers over ${result.coupons} coupons (LOAD-${result.tag}-…)`,
+  );
   if (!values["no-verify"]) {
     const started = performance.now();
     const violations = await findViolations(db);
-    console.log(`[seed:load] invariant checker: ${violations.length === 0 ? "all hold" : `${violations.length} violations`} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(
+      `[seed:load] invariant checker: ${violations.length === 0 ? "all hold" : `${violations.length} violations`} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
     for (const v of violations.slice(0, 20)) console.log(`  ${v.invariant}: ${v.detail}`);
     if (violations.length > 0) process.exitCode = 1;
   }

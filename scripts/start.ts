@@ -79,9 +79,12 @@ async function main(): Promise<void> {
   next.once("exit", (code) => void stop(code ?? 1));
 
   console.log(`\n[once] Once is starting on http://localhost:${args.port}`);
-  console.log(`[once] database: ${database.embedded ? `embedded PostgreSQL at ${redact(database.url)} (data in ${dataDir})` : redact(database.url)}`);
+  console.log(
+    `[once] database: ${database.embedded ? `embedded PostgreSQL at ${redact(database.url)} (data in ${dataDir})` : redact(database.url)}`,
+  );
   if (seedDemo) {
-    for (const user of DEMO_USERS) console.log(`[once]   ${user.role.toLowerCase().padEnd(8)} ${user.email}  password: ${user.password}`);
+    for (const user of DEMO_USERS)
+      console.log(`[once]   ${user.role.toLowerCase().padEnd(8)} ${user.email}  password: ${user.password}`);
   }
 }
 
@@ -94,7 +97,8 @@ function redact(url: string): string {
 }
 
 function quietPostgresLog(line: string): void {
-  if (/FATAL|PANIC|ERROR/.test(line) && !/the database system is (starting|shutting)/.test(line)) console.error(`[postgres] ${line}`);
+  if (/FATAL|PANIC|ERROR/.test(line) && !/the database system is (starting|shutting)/.test(line))
+    console.error(`[postgres] ${line}`);
 }
 
 /** In development the secret is generated once and kept in the data folder; production must bring its own. */
@@ -102,7 +106,9 @@ async function authSecret(): Promise<string> {
   const configured = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
   if (configured) return configured;
   if (production) {
-    throw new Error("NEXTAUTH_SECRET (or AUTH_SECRET) must be set when NODE_ENV=production. Generate one with: openssl rand -base64 32");
+    throw new Error(
+      "NEXTAUTH_SECRET (or AUTH_SECRET) must be set when NODE_ENV=production. Generate one with: openssl rand -base64 32",
+    );
   }
   const file = path.join(dataDir, "nextauth-secret");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
@@ -130,14 +136,16 @@ async function buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
   const distDir = path.join(root, process.env.ONCE_DIST_DIR ?? ".next");
   const stamp = path.join(distDir, "once-source-hash");
   const hash = await hashSources();
-  const built = existsSync(path.join(distDir, "BUILD_ID")) && existsSync(stamp) && (await readFile(stamp, "utf8")) === hash;
+  const built =
+    existsSync(path.join(distDir, "BUILD_ID")) && existsSync(stamp) && (await readFile(stamp, "utf8")) === hash;
   if (built) return;
   console.log("[once] building the app (first start, or the sources changed)…");
   const code = await new Promise<number>((resolve) => {
-    spawn(process.execPath, [nextBin(), "build"], { cwd: root, env: { ...env, NODE_ENV: "production" }, stdio: "inherit" }).once(
-      "exit",
-      (exitCode) => resolve(exitCode ?? 1),
-    );
+    spawn(process.execPath, [nextBin(), "build"], {
+      cwd: root,
+      env: { ...env, NODE_ENV: "production" },
+      stdio: "inherit",
+    }).once("exit", (exitCode) => resolve(exitCode ?? 1));
   });
   if (code !== 0) throw new Error("next build failed; see its output above.");
   await writeFile(stamp, hash);
@@ -153,7 +161,8 @@ async function hashSources(): Promise<string> {
       hash.update(relative).update(await readFile(full));
       return;
     }
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) await visit(path.join(relative, entry.name));
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name)))
+      await visit(path.join(relative, entry.name));
   };
   for (const entry of SOURCE_ENTRIES) await visit(entry);
   // A build with the test-only control route must never be reused as an ordinary one.

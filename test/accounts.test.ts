@@ -42,24 +42,34 @@ describe("accounts", () => {
   });
 
   it("creates a customer with a normalised email and an argon2id hash, and verifies the credentials", async () => {
-    const created = await createAccount(database.db, { name: "  Nova  ", email: " Nova@Example.COM ", password: "correct horse" });
+    const created = await createAccount(database.db, {
+      name: "  Nova  ",
+      email: " Nova@Example.COM ",
+      password: "correct horse",
+    });
     expect(created).toMatchObject({ ok: true, user: { name: "Nova", email: "nova@example.com", role: "CUSTOMER" } });
     const row = await database.db.user.findUniqueOrThrow({ where: { email: "nova@example.com" } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
 
-    expect(await verifyCredentials(database.db, { email: "NOVA@example.com ", password: "correct horse" })).toMatchObject({
+    expect(
+      await verifyCredentials(database.db, { email: "NOVA@example.com ", password: "correct horse" }),
+    ).toMatchObject({
       email: "nova@example.com",
       role: "CUSTOMER",
     });
     expect(await verifyCredentials(database.db, { email: "nova@example.com", password: "wrong horse" })).toBeNull();
     expect(await verifyCredentials(database.db, { email: "nobody@example.com", password: "correct horse" })).toBeNull();
-    expect(await verifyCredentials(database.db, { email: "nova@example.com", password: "x".repeat(10_000) })).toBeNull();
+    expect(
+      await verifyCredentials(database.db, { email: "nova@example.com", password: "x".repeat(10_000) }),
+    ).toBeNull();
     expect(await verifyCredentials(database.db, { email: undefined, password: undefined })).toBeNull();
   });
 
   it("refuses a taken email in any case, and reports every invalid field", async () => {
     await createAccount(database.db, { name: "Ada", email: "ada@example.com", password: "long enough" });
-    expect(await createAccount(database.db, { name: "Ada 2", email: "ADA@example.com", password: "long enough" })).toEqual({
+    expect(
+      await createAccount(database.db, { name: "Ada 2", email: "ADA@example.com", password: "long enough" }),
+    ).toEqual({
       ok: false,
       reason: "email_taken",
     });
@@ -72,6 +82,9 @@ describe("accounts", () => {
         password: "Use at least 8 characters.",
       },
     });
-    expect(await createAccount(database.db, { name: null, email: 7, password: {} })).toMatchObject({ ok: false, reason: "invalid" });
+    expect(await createAccount(database.db, { name: null, email: 7, password: {} })).toMatchObject({
+      ok: false,
+      reason: "invalid",
+    });
   });
 });

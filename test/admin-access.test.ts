@@ -48,7 +48,10 @@ const validInputs: Record<AdminActionName, () => unknown> = {
 
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
-  batchCodes: () => ({ request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`), params: { id: batchId } }),
+  batchCodes: () => ({
+    request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),
+    params: { id: batchId },
+  }),
   generateBatch: () => ({
     request: new Request("http://once.test/api/admin/batches", {
       method: "POST",
@@ -71,7 +74,10 @@ describe("admin actions", () => {
       expect(anonymous).toMatchObject({ ok: false, reason: "unauthenticated" });
       const customer = await ADMIN_ACTIONS[name].run({ db, userId: customerId }, validInputs[name]());
       expect(customer).toMatchObject({ ok: false, reason: "forbidden" });
-      const unknownUser = await ADMIN_ACTIONS[name].run({ db, userId: "00000000-0000-4000-8000-000000000000" }, validInputs[name]());
+      const unknownUser = await ADMIN_ACTIONS[name].run(
+        { db, userId: "00000000-0000-4000-8000-000000000000" },
+        validInputs[name](),
+      );
       expect(unknownUser).toMatchObject({ ok: false, reason: "unauthenticated" });
       expect(await snapshot(db)).toBe(before);
     });
@@ -82,7 +88,10 @@ describe("admin actions", () => {
     const asAdmin = await ADMIN_ACTIONS.setCouponStatus.run({ db, userId: customerId }, { couponId, status: "ACTIVE" });
     expect(asAdmin.ok).toBe(true);
     await db.user.update({ where: { id: customerId }, data: { role: "CUSTOMER" } });
-    const demoted = await ADMIN_ACTIONS.setCouponStatus.run({ db, userId: customerId }, { couponId, status: "DISABLED" });
+    const demoted = await ADMIN_ACTIONS.setCouponStatus.run(
+      { db, userId: customerId },
+      { couponId, status: "DISABLED" },
+    );
     expect(demoted).toMatchObject({ ok: false, reason: "forbidden" });
   });
 
@@ -105,9 +114,15 @@ describe("admin routes", () => {
     it(`${name}: 401 for anonymous, 403 for a customer, nothing changed`, async () => {
       const before = await snapshot(db);
       const anon = routeRequests[name]();
-      expect((await runAdminRoute(ADMIN_ROUTES[name], anon.request, { db, userId: undefined, params: anon.params })).status).toBe(401);
+      expect(
+        (await runAdminRoute(ADMIN_ROUTES[name], anon.request, { db, userId: undefined, params: anon.params })).status,
+      ).toBe(401);
       const customer = routeRequests[name]();
-      const refused = await runAdminRoute(ADMIN_ROUTES[name], customer.request, { db, userId: customerId, params: customer.params });
+      const refused = await runAdminRoute(ADMIN_ROUTES[name], customer.request, {
+        db,
+        userId: customerId,
+        params: customer.params,
+      });
       expect(refused.status).toBe(403);
       expect(await refused.json()).toMatchObject({ reason: "forbidden" });
       expect(await snapshot(db)).toBe(before);
@@ -118,7 +133,10 @@ describe("admin routes", () => {
     const { request, params } = routeRequests.generateBatch();
     const response = await runAdminRoute(ADMIN_ROUTES.generateBatch, request, { db, userId: adminId, params });
     expect(response.status).toBe(200);
-    const lines = (await response.text()).trim().split("\n").map((l) => JSON.parse(l) as { type: string; batchId?: string });
+    const lines = (await response.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { type: string; batchId?: string });
     expect(lines.at(0)).toMatchObject({ type: "progress", inserted: 5, total: 5 });
     expect(lines.at(-1)).toMatchObject({ type: "done", generated: 5 });
     expect(await db.coupon.count({ where: { batchId: lines.at(-1)!.batchId } })).toBe(5);

@@ -17,7 +17,12 @@ beforeAll(async () => {
   db = test.db;
   ({ adminId } = await makeAdminAndCustomer(db));
   await makeCoupon(db, { code: "LIST-ACTIVE", valueCents: 300 });
-  await makeCoupon(db, { code: "LIST-EXPIRED", valueCents: 100, startsAt: new Date(now.getTime() - 2 * DAY), expiresAt: new Date(now.getTime() - DAY) });
+  await makeCoupon(db, {
+    code: "LIST-EXPIRED",
+    valueCents: 100,
+    startsAt: new Date(now.getTime() - 2 * DAY),
+    expiresAt: new Date(now.getTime() - DAY),
+  });
   await makeCoupon(db, { code: "LIST-UPCOMING", valueCents: 200, startsAt: new Date(now.getTime() + DAY) });
   await makeCoupon(db, { code: "LIST-DISABLED", valueCents: 400, status: "DISABLED" });
   const used = await makeCoupon(db, { code: "LIST-USED", valueCents: 500, maxRedemptions: 1 });
@@ -40,21 +45,41 @@ describe("listCoupons", () => {
   });
 
   it("sorts by every column, both ways", async () => {
-    expect(await codes({ sort: "value", dir: "asc" })).toEqual(["LIST-EXPIRED", "LIST-UPCOMING", "LIST-ACTIVE", "LIST-DISABLED", "LIST-USED"]);
-    expect(await codes({ sort: "code", dir: "desc" })).toEqual(["LIST-USED", "LIST-UPCOMING", "LIST-EXPIRED", "LIST-DISABLED", "LIST-ACTIVE"]);
+    expect(await codes({ sort: "value", dir: "asc" })).toEqual([
+      "LIST-EXPIRED",
+      "LIST-UPCOMING",
+      "LIST-ACTIVE",
+      "LIST-DISABLED",
+      "LIST-USED",
+    ]);
+    expect(await codes({ sort: "code", dir: "desc" })).toEqual([
+      "LIST-USED",
+      "LIST-UPCOMING",
+      "LIST-EXPIRED",
+      "LIST-DISABLED",
+      "LIST-ACTIVE",
+    ]);
     expect((await codes({ sort: "redeemed", dir: "desc" }))[0]).toBe("LIST-USED");
     expect((await codes({ sort: "expires", dir: "asc" }))[0]).toBe("LIST-EXPIRED");
     expect(await codes({ sort: "created", dir: "desc" })).toHaveLength(5);
   });
 
   it("ignores nonsense in the query string instead of failing", async () => {
-    expect(couponListQuerySchema.parse({ sort: "drop table", page: "-3", status: "x" })).toMatchObject({ sort: "created", page: 1, status: "all" });
+    expect(couponListQuerySchema.parse({ sort: "drop table", page: "-3", status: "x" })).toMatchObject({
+      sort: "created",
+      page: 1,
+      status: "all",
+    });
   });
 });
 
 describe("create and edit", () => {
   it("a duplicate code (any case) is a typed refusal, not an error", async () => {
-    expect(await adminCreateCoupon(db, adminId, { code: "list-active", valueCents: 100 })).toEqual({ ok: false, reason: "duplicate_code", code: "LIST-ACTIVE" });
+    expect(await adminCreateCoupon(db, adminId, { code: "list-active", valueCents: 100 })).toEqual({
+      ok: false,
+      reason: "duplicate_code",
+      code: "LIST-ACTIVE",
+    });
   });
 
   it("a generated code is used when none is typed", async () => {
@@ -68,20 +93,44 @@ describe("create and edit", () => {
       expect((await redeemCoupon(db, { userId, code: coupon.code, idempotencyKey: newKey() })).ok).toBe(true);
     }
     const audit = () => db.adminAuditEntry.count({ where: { targetId: coupon.id } });
-    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, maxRedemptions: 2 })).toEqual({ ok: false, reason: "below_redeemed", redeemedCount: 3 });
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, maxRedemptions: 2 })).toEqual({
+      ok: false,
+      reason: "below_redeemed",
+      redeemedCount: 3,
+    });
     expect((await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } })).maxRedemptions).toBe(5);
     expect(await audit()).toBe(0);
 
-    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, maxRedemptions: 3 })).toMatchObject({ ok: true, changed: true });
-    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, maxRedemptions: 3 })).toMatchObject({ ok: true, changed: false });
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, maxRedemptions: 3 })).toMatchObject({
+      ok: true,
+      changed: true,
+    });
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, maxRedemptions: 3 })).toMatchObject({
+      ok: true,
+      changed: false,
+    });
     expect(await audit()).toBe(1);
     const [entry] = await db.adminAuditEntry.findMany({ where: { targetId: coupon.id } });
-    expect(entry).toMatchObject({ action: "COUPON_UPDATED", actorId: adminId, before: { maxRedemptions: 5 }, after: { maxRedemptions: 3 } });
+    expect(entry).toMatchObject({
+      action: "COUPON_UPDATED",
+      actorId: adminId,
+      before: { maxRedemptions: 5 },
+      after: { maxRedemptions: 3 },
+    });
 
-    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, startsAt: now, expiresAt: new Date(now.getTime() - DAY) })).toMatchObject({
+    expect(
+      await adminUpdateCoupon(db, adminId, coupon.id, {
+        ...coupon,
+        startsAt: now,
+        expiresAt: new Date(now.getTime() - DAY),
+      }),
+    ).toMatchObject({
       ok: false,
       reason: "invalid",
     });
-    expect(await adminUpdateCoupon(db, adminId, "00000000-0000-4000-8000-000000000000", coupon)).toEqual({ ok: false, reason: "not_found" });
+    expect(await adminUpdateCoupon(db, adminId, "00000000-0000-4000-8000-000000000000", coupon)).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
   });
 });

@@ -58,7 +58,9 @@ async function editWhileRedeeming(edit: Edit, counter: CounterMode) {
   // Opens the pools' connections and compiles the query shapes first: the first calls are slow, and
   // would otherwise decide when the burst really starts.
   const warm = await makeCoupon(db, { perUserLimit: 1_000 });
-  await Promise.all(users.slice(0, 24).map((userId) => redeemCoupon(db, { userId, code: warm.code, idempotencyKey: newKey() })));
+  await Promise.all(
+    users.slice(0, 24).map((userId) => redeemCoupon(db, { userId, code: warm.code, idempotencyKey: newKey() })),
+  );
   await edit(adminDb, adminId, warm.id, 10_000);
 
   let done = 0;
@@ -105,19 +107,22 @@ async function editWhileRedeeming(edit: Edit, counter: CounterMode) {
   };
 }
 
-describe.each(["SINGLE_ROW", "SLOTS"] as const)("editing max redemptions while 200 redemptions race in (%s)", (counter) => {
-  it("the guarded edit never leaves the coupon over its limit", async () => {
-    const r = await editWhileRedeeming(guarded, counter);
-    console.log("guarded edit:", JSON.stringify(r));
-    expect(r).toMatchObject({ threw: 0, overLimit: false, violations: [] });
-    // The race really happened: the edit landed while redemptions were still arriving, and stopped them.
-    expect(r.edits.ok).toBe(1);
-    expect(r.redeemed).toBeLessThan(CONCURRENCY);
-  });
+describe.each(["SINGLE_ROW", "SLOTS"] as const)(
+  "editing max redemptions while 200 redemptions race in (%s)",
+  (counter) => {
+    it("the guarded edit never leaves the coupon over its limit", async () => {
+      const r = await editWhileRedeeming(guarded, counter);
+      console.log("guarded edit:", JSON.stringify(r));
+      expect(r).toMatchObject({ threw: 0, overLimit: false, violations: [] });
+      // The race really happened: the edit landed while redemptions were still arriving, and stopped them.
+      expect(r.edits.ok).toBe(1);
+      expect(r.redeemed).toBeLessThan(CONCURRENCY);
+    });
 
-  it("control: the harness catches the naive read-then-write edit leaving the coupon over its limit", async () => {
-    const r = await editWhileRedeeming(naive, counter);
-    console.log("naive edit:", JSON.stringify(r));
-    expect(r.overLimit).toBe(true);
-  });
-});
+    it("control: the harness catches the naive read-then-write edit leaving the coupon over its limit", async () => {
+      const r = await editWhileRedeeming(naive, counter);
+      console.log("naive edit:", JSON.stringify(r));
+      expect(r.overLimit).toBe(true);
+    });
+  },
+);

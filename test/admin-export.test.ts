@@ -10,7 +10,14 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { findViolations } from "@/lib/invariants";
 import { csvCell, csvLine, csvStream } from "@/lib/admin/csv";
 import { seedLoad } from "@/lib/admin/load-seed";
-import { type Cursor, EXPORT_PAGE_SIZE, listRedemptions, redemptionFiltersSchema, redemptionsCsv, redemptionsPageSql } from "@/lib/admin/redemptions";
+import {
+  type Cursor,
+  EXPORT_PAGE_SIZE,
+  listRedemptions,
+  redemptionFiltersSchema,
+  redemptionsCsv,
+  redemptionsPageSql,
+} from "@/lib/admin/redemptions";
 import { freshDatabase, type TestDatabase } from "./helpers";
 
 const ROWS = 100_000;
@@ -31,7 +38,7 @@ const noFilters = redemptionFiltersSchema.parse({});
 describe("CSV cells", () => {
   it("quote per RFC 4180 and neutralise spreadsheet formulas", () => {
     expect(csvCell('say "hi", then\r\nleave')).toBe('"say ""hi"", then\r\nleave"');
-    expect(csvCell("=HYPERLINK(\"http://x\")")).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     for (const start of ["+1", "-1", "@SUM(A1)", "\tx"]) expect(csvCell(start).replace(/^"/, "")).toMatch(/^'/);
     expect(csvCell(-12)).toBe("-12");
     expect(csvCell(null)).toBe("");
@@ -77,7 +84,9 @@ describe("redemptions export", () => {
       peak = Math.max(peak, process.memoryUsage().heapUsed);
     }
     const growthMb = (peak - baseline) / 1024 / 1024;
-    console.log(`export: ${lines} lines, ${(bytes / 1024 / 1024).toFixed(1)} MB of CSV, heap growth ${growthMb.toFixed(1)} MB`);
+    console.log(
+      `export: ${lines} lines, ${(bytes / 1024 / 1024).toFixed(1)} MB of CSV, heap growth ${growthMb.toFixed(1)} MB`,
+    );
     expect(lines).toBe(ROWS + 1);
     expect(growthMb).toBeLessThan(64);
   }, 300_000);

@@ -17,7 +17,9 @@ describe("slotLayout", () => {
     const slots = slotLayout(1_000, 0);
     expect(slots).toHaveLength(SLOT_COUNT);
     expect(slots.reduce((sum, s) => sum + s.capacity!, 0)).toBe(1_000);
-    expect(Math.max(...slots.map((s) => s.capacity!)) - Math.min(...slots.map((s) => s.capacity!))).toBeLessThanOrEqual(1);
+    expect(Math.max(...slots.map((s) => s.capacity!)) - Math.min(...slots.map((s) => s.capacity!))).toBeLessThanOrEqual(
+      1,
+    );
   });
 
   it("spreads uses already taken and the room left, so as many slots as possible have room", () => {
@@ -64,7 +66,9 @@ describe("counters in the database", () => {
     return (await redeemedTotals(db, [coupon])).get(couponId);
   };
   const redeemAll = (code: string, from: number, count: number) =>
-    Promise.all(users.slice(from, from + count).map((userId) => redeemCoupon(db, { userId, code, idempotencyKey: newKey() })));
+    Promise.all(
+      users.slice(from, from + count).map((userId) => redeemCoupon(db, { userId, code, idempotencyKey: newKey() })),
+    );
 
   it("a hot coupon grants exactly its limit and then refuses as exhausted; a revocation frees one use", async () => {
     const coupon = await makeCoupon(db, { maxRedemptions: 5, counter: "SLOTS" });
@@ -72,7 +76,9 @@ describe("counters in the database", () => {
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(["exhausted", "exhausted", "exhausted"]);
     const first = results.find((r) => r.ok)!;
-    expect(first.ok && (await revokeRedemption(db, { redemptionId: first.redemption.id, revokedById: adminId })).ok).toBe(true);
+    expect(
+      first.ok && (await revokeRedemption(db, { redemptionId: first.redemption.id, revokedById: adminId })).ok,
+    ).toBe(true);
     expect(await redeemed(coupon.id)).toBe(4);
     expect((await redeemAll(coupon.code, 8, 2)).filter((r) => r.ok)).toHaveLength(1);
     expect(await findViolations(db)).toEqual([]);
@@ -105,7 +111,10 @@ describe("counters in the database", () => {
     await db.coupon.update({ where: { id: coupon.id }, data: { description: "not a term" } });
     expect((await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } })).termsVersion).toBe(1);
     await db.coupon.update({ where: { id: coupon.id }, data: { status: "DISABLED" } });
-    const versions = await db.couponCounterSlot.findMany({ where: { couponId: coupon.id }, select: { termsVersion: true } });
+    const versions = await db.couponCounterSlot.findMany({
+      where: { couponId: coupon.id },
+      select: { termsVersion: true },
+    });
     expect(versions.map((v) => v.termsVersion)).toEqual(Array(SLOT_COUNT).fill(2));
   });
 });

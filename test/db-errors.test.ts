@@ -5,7 +5,10 @@ import { isDatabaseUnavailable, isRetryableConflict, isUniqueViolation, sqlState
 const prismaWrapping = (prismaCode: string, sqlstate: string) => ({
   name: "PrismaClientKnownRequestError",
   code: prismaCode,
-  meta: { modelName: "User", driverAdapterError: { name: "DriverAdapterError", cause: { originalCode: sqlstate, kind: "postgres" } } },
+  meta: {
+    modelName: "User",
+    driverAdapterError: { name: "DriverAdapterError", cause: { originalCode: sqlstate, kind: "postgres" } },
+  },
 });
 
 describe("database error classification", () => {
@@ -20,7 +23,9 @@ describe("database error classification", () => {
     expect(isDatabaseUnavailable(new Error("timeout exceeded when trying to connect"))).toBe(true);
     expect(isDatabaseUnavailable({ code: "P2024" })).toBe(true);
     // pg, on a transaction's connection after its backend was killed:
-    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Client has encountered a connection error and is not queryable"))).toBe(
+      true,
+    );
     expect(isDatabaseUnavailable(prismaWrapping("P2002", "23505"))).toBe(false);
     expect(isDatabaseUnavailable(new Error("something else"))).toBe(false);
   });

@@ -19,9 +19,13 @@ async function answers(url: string): Promise<boolean> {
 
 /** Runs the embedded server in a child process and SIGKILLs that process once the server is up. */
 async function crashWhileRunning(dataDir: string): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures/run-embedded.ts"), dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "fixtures/run-embedded.ts"), dataDir],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
     child.once("exit", (code) => reject(new Error(`fixture exited early with ${code}`)));
@@ -61,7 +65,9 @@ describe("embedded PostgreSQL after a crash", () => {
     await mkdir(root, { recursive: true });
     const running = await startEmbeddedPostgres({ dataDir, port: 0 });
     try {
-      await expect(startEmbeddedPostgres({ dataDir, port: 0 })).rejects.toThrow(/already running on .* for another process/);
+      await expect(startEmbeddedPostgres({ dataDir, port: 0 })).rejects.toThrow(
+        /already running on .* for another process/,
+      );
     } finally {
       await running.stop();
     }

@@ -38,7 +38,11 @@ async function migrationsCopy(): Promise<string> {
   return dir;
 }
 
-const localNames = async () => (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const localNames = async () =>
+  (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 
 describe("the migration runner", () => {
   it("applies every migration once and records it exactly as Prisma's migrate deploy does", async () => {
@@ -119,7 +123,9 @@ describe("the migration runner", () => {
     const result = await migrate(url, dir);
     expect(result).toMatchObject({ ok: false, reason: "migration_failed", migration: "29990101000000_broken" });
     expect(await query(url, `SELECT to_regclass('half') AS t`)).toEqual([{ t: null }]);
-    expect(await query(url, `SELECT migration_name FROM "_prisma_migrations" WHERE migration_name LIKE '2999%'`)).toEqual([]);
+    expect(
+      await query(url, `SELECT migration_name FROM "_prisma_migrations" WHERE migration_name LIKE '2999%'`),
+    ).toEqual([]);
     // The migrations before it were applied and stay applied.
     expect((await query(url, `SELECT 1 FROM "_prisma_migrations"`)).length).toBe((await localNames()).length);
   });
@@ -127,7 +133,14 @@ describe("the migration runner", () => {
   it("refuses to go on while Prisma's table records a failed, unresolved migration", async () => {
     const url = await database();
     await migrate(url);
-    await query(url, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('f0000000-0000-4000-8000-000000000000', 'x', '29990101000000_failed')`);
-    expect(await migrate(url)).toMatchObject({ ok: false, reason: "failed_migration_present", migration: "29990101000000_failed" });
+    await query(
+      url,
+      `INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES ('f0000000-0000-4000-8000-000000000000', 'x', '29990101000000_failed')`,
+    );
+    expect(await migrate(url)).toMatchObject({
+      ok: false,
+      reason: "failed_migration_present",
+      migration: "29990101000000_failed",
+    });
   });
 });

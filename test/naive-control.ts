@@ -24,7 +24,8 @@ export interface NaiveOptions {
   gapMs?: number;
 }
 
-export type NaiveRedeemResult = { ok: true; redemptionId: string; balanceCents: number } | { ok: false; reason: string };
+export type NaiveRedeemResult =
+  { ok: true; redemptionId: string; balanceCents: number } | { ok: false; reason: string };
 
 export async function naiveRedeem(
   db: Db,
@@ -34,7 +35,9 @@ export async function naiveRedeem(
   try {
     return await db.$transaction(
       async (tx) => {
-        const previous = await tx.redemption.findFirst({ where: { userId: input.userId, idempotencyKey: input.idempotencyKey } });
+        const previous = await tx.redemption.findFirst({
+          where: { userId: input.userId, idempotencyKey: input.idempotencyKey },
+        });
         if (previous) return { ok: true as const, redemptionId: previous.id, balanceCents: -1 };
         const now = input.now ?? new Date();
         const coupon = await tx.coupon.findUnique({ where: { code: input.code } });
@@ -46,19 +49,33 @@ export async function naiveRedeem(
         if (coupon.maxRedemptions !== null && uses.total >= coupon.maxRedemptions) {
           return { ok: false as const, reason: "exhausted" };
         }
-        const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" } });
+        const mine = await tx.redemption.count({
+          where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" },
+        });
         if (mine >= coupon.perUserLimit) return { ok: false as const, reason: "per_user_limit" };
         if (gapMs > 0) await sleep(gapMs);
 
         const redemption = await tx.redemption.create({
-          data: { couponId: coupon.id, userId: input.userId, amountCents: coupon.valueCents, idempotencyKey: input.idempotencyKey, createdAt: new Date() },
+          data: {
+            couponId: coupon.id,
+            userId: input.userId,
+            amountCents: coupon.valueCents,
+            idempotencyKey: input.idempotencyKey,
+            createdAt: new Date(),
+          },
         });
         await uses.write(+1);
         const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
         const balanceCents = user.balanceCents + coupon.valueCents;
         await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
         await tx.ledgerEntry.create({
-          data: { userId: input.userId, amountCents: coupon.valueCents, kind: "COUPON_CREDIT", balanceAfterCents: balanceCents, redemptionId: redemption.id },
+          data: {
+            userId: input.userId,
+            amountCents: coupon.valueCents,
+            kind: "COUPON_CREDIT",
+            balanceAfterCents: balanceCents,
+            redemptionId: redemption.id,
+          },
         });
         return { ok: true as const, redemptionId: redemption.id, balanceCents };
       },
@@ -87,7 +104,13 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
         const balanceCents = user.balanceCents - redemption.amountCents;
         await tx.user.update({ where: { id: user.id }, data: { balanceCents } });
         await tx.ledgerEntry.create({
-          data: { userId: user.id, amountCents: -redemption.amountCents, kind: "COUPON_REVOCATION", balanceAfterCents: balanceCents, redemptionId },
+          data: {
+            userId: user.id,
+            amountCents: -redemption.amountCents,
+            kind: "COUPON_REVOCATION",
+            balanceAfterCents: balanceCents,
+            redemptionId,
+          },
         });
         return { ok: true as const };
       },
@@ -106,7 +129,11 @@ async function readUses(tx: Tx, coupon: Coupon): Promise<{ total: number; write(
   if (coupon.counterMode === "SINGLE_ROW") {
     return {
       total: coupon.redeemedCount,
-      write: async (delta) => void (await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: coupon.redeemedCount + delta } })),
+      write: async (delta) =>
+        void (await tx.coupon.update({
+          where: { id: coupon.id },
+          data: { redeemedCount: coupon.redeemedCount + delta },
+        })),
     };
   }
   const slots = await tx.couponCounterSlot.findMany({ where: { couponId: coupon.id } });
@@ -115,7 +142,10 @@ async function readUses(tx: Tx, coupon: Coupon): Promise<{ total: number; write(
     async write(delta) {
       const fits = slots.filter((s) => (delta > 0 ? s.capacity === null || s.used < s.capacity : s.used > 0));
       const slot = fits[Math.floor(Math.random() * fits.length)] ?? slots[0]!;
-      await tx.couponCounterSlot.update({ where: { couponId_slot: { couponId: coupon.id, slot: slot.slot } }, data: { used: slot.used + delta } });
+      await tx.couponCounterSlot.update({
+        where: { couponId_slot: { couponId: coupon.id, slot: slot.slot } },
+        data: { used: slot.used + delta },
+      });
     },
   };
 }

@@ -22,12 +22,23 @@ export async function naivePurchase(
         const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
         if (user.balanceCents < product.priceCents) return { ok: false as const, reason: "insufficient_credit" };
         const order = await tx.order.create({
-          data: { userId: input.userId, productId: product.id, priceCents: product.priceCents, idempotencyKey: input.idempotencyKey },
+          data: {
+            userId: input.userId,
+            productId: product.id,
+            priceCents: product.priceCents,
+            idempotencyKey: input.idempotencyKey,
+          },
         });
         const balanceCents = user.balanceCents - product.priceCents;
         await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
         await tx.ledgerEntry.create({
-          data: { userId: input.userId, amountCents: -product.priceCents, kind: "PURCHASE", balanceAfterCents: balanceCents, orderId: order.id },
+          data: {
+            userId: input.userId,
+            amountCents: -product.priceCents,
+            kind: "PURCHASE",
+            balanceAfterCents: balanceCents,
+            orderId: order.id,
+          },
         });
         return { ok: true as const, orderId: order.id };
       },

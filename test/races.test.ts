@@ -52,7 +52,9 @@ const naiveImpl: Omit<Implementation, "counter"> = {
   name: "naive",
   async redeem(db, input) {
     const r = await naiveRedeem(db, input);
-    return r.ok ? { ok: true, redemptionId: r.redemptionId, answer: `ok ${r.redemptionId}` } : { ok: false, reason: r.reason, answer: r.reason };
+    return r.ok
+      ? { ok: true, redemptionId: r.redemptionId, answer: `ok ${r.redemptionId}` }
+      : { ok: false, reason: r.reason, answer: r.reason };
   },
   async revoke(db, redemptionId) {
     const r = await naiveRevoke(db, redemptionId);
@@ -112,7 +114,9 @@ async function manyUsersRedeem(impl: Implementation, maxRedemptions: number | nu
   const db = await database();
   const coupon = await makeCoupon(db, { maxRedemptions, counter: impl.counter });
   const users = await makeUsers(db, CONCURRENCY);
-  const results = await race(CONCURRENCY, (i) => impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }));
+  const results = await race(CONCURRENCY, (i) =>
+    impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }),
+  );
   const report = await observe(db, results);
   remember(impl, `${CONCURRENCY} users, max ${maxRedemptions ?? "unlimited"}`, report);
   return report;
@@ -122,7 +126,9 @@ async function oneUserRedeems(impl: Implementation, perUserLimit: number) {
   const db = await database();
   const coupon = await makeCoupon(db, { perUserLimit, counter: impl.counter });
   const [user] = await makeUsers(db, 1);
-  const results = await race(CONCURRENCY, () => impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() }));
+  const results = await race(CONCURRENCY, () =>
+    impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() }),
+  );
   const report = await observe(db, results);
   remember(impl, `one user, per-user limit ${perUserLimit}`, report);
   return report;
@@ -133,7 +139,9 @@ async function oneKeyRepeated(impl: Implementation) {
   const coupon = await makeCoupon(db, { perUserLimit: 1_000, counter: impl.counter });
   const [user] = await makeUsers(db, 1);
   const key = newKey();
-  const results = await race(CONCURRENCY, () => impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: key }));
+  const results = await race(CONCURRENCY, () =>
+    impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: key }),
+  );
   const report = await observe(db, results);
   const effects = await db.redemption.count({ where: { userId: user! } });
   remember(impl, "one idempotency key, 200 times", report);
@@ -167,7 +175,9 @@ async function redeemRacingDisable(impl: Implementation) {
   // The disable goes in once a tenth of the burst has committed, while the rest is in flight. Watched
   // from the admin's own connection: a call's completion would be too late a signal, as every call
   // logs its attempt after its transaction and those queue behind the rest of the burst for the pool.
-  const first = race(CONCURRENCY, (i) => impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }));
+  const first = race(CONCURRENCY, (i) =>
+    impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }),
+  );
   const disabledAt = (async () => {
     while ((await adminDb.redemption.count({ where: { couponId: coupon.id } })) < CONCURRENCY / 10) {
       await new Promise((resolve) => setTimeout(resolve, 2));
@@ -178,7 +188,9 @@ async function redeemRacingDisable(impl: Implementation) {
   const disableCommit = await disabledAt;
   await adminDb.$disconnect();
   // Requests sent after the disable committed must all be refused.
-  const after = await race(50, (i) => impl.redeem(db, { userId: users[CONCURRENCY + i]!, code: coupon.code, idempotencyKey: newKey() }));
+  const after = await race(50, (i) =>
+    impl.redeem(db, { userId: users[CONCURRENCY + i]!, code: coupon.code, idempotencyKey: newKey() }),
+  );
   const report = await observe(db, [...firstResults, ...after]);
   const [late] = await db.$queryRaw<{ n: number }[]>`
     SELECT count(*)::int AS n FROM redemptions
@@ -195,11 +207,7 @@ async function redeemRacingExpiry(impl: Implementation) {
   // Requests leave on a schedule around the instant: a sparse stretch well before it, a dense cluster
   // (about 1 ms apart) up to and across it, and a sparse stretch after it. However fast the machine, some are
   // decided before the instant, some after, and some are in flight across it.
-  const offsets = [
-    ...spread(70, -800, -100),
-    ...spread(CONCURRENCY - 140, -60, 10),
-    ...spread(70, 100, 800),
-  ];
+  const offsets = [...spread(70, -800, -100), ...spread(CONCURRENCY - 140, -60, 10), ...spread(70, 100, 800)];
   const expiresAt = new Date(Date.now() + 1_000);
   const coupon = await makeCoupon(db, { expiresAt, counter: impl.counter });
   const sentAt: number[] = [];
@@ -228,7 +236,9 @@ function spread(count: number, from: number, to: number): number[] {
  */
 async function warmUp(db: Db, impl: Implementation, users: string[]) {
   const warm = await makeCoupon(db, { perUserLimit: 1_000, counter: impl.counter });
-  await Promise.all(users.slice(0, 24).map((userId) => impl.redeem(db, { userId, code: warm.code, idempotencyKey: newKey() })));
+  await Promise.all(
+    users.slice(0, 24).map((userId) => impl.redeem(db, { userId, code: warm.code, idempotencyKey: newKey() })),
+  );
 }
 
 async function revokeRacingRevoke(impl: Implementation) {
@@ -238,10 +248,19 @@ async function revokeRacingRevoke(impl: Implementation) {
   const redeemed = await engineImpl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() });
   const results = await race(CONCURRENCY, () => impl.revoke(db, redeemed.redemptionId!, admin!));
   const report = await observe(db, results);
-  const reversals = await db.ledgerEntry.count({ where: { redemptionId: redeemed.redemptionId!, kind: "COUPON_REVOCATION" } });
-  const firstRevokes = results.filter((r) => r.status === "fulfilled" && r.value.ok && r.value.reason === undefined).length;
+  const reversals = await db.ledgerEntry.count({
+    where: { redemptionId: redeemed.redemptionId!, kind: "COUPON_REVOCATION" },
+  });
+  const firstRevokes = results.filter(
+    (r) => r.status === "fulfilled" && r.value.ok && r.value.reason === undefined,
+  ).length;
   remember(impl, "revoke racing revoke", report);
-  return { ...report, reversals, firstRevokes, balance: (await db.user.findUniqueOrThrow({ where: { id: user! } })).balanceCents };
+  return {
+    ...report,
+    reversals,
+    firstRevokes,
+    balance: (await db.user.findUniqueOrThrow({ where: { id: user! } })).balanceCents,
+  };
 }
 
 async function revokeRacingRedeem(impl: Implementation) {
@@ -252,7 +271,11 @@ async function revokeRacingRedeem(impl: Implementation) {
   const results = await race(CONCURRENCY + 1, (i) =>
     i === CONCURRENCY / 2
       ? impl.revoke(db, redeemed.redemptionId!, admin!)
-      : impl.redeem(db, { userId: users[i > CONCURRENCY / 2 ? i - 1 : i]!, code: coupon.code, idempotencyKey: newKey() }),
+      : impl.redeem(db, {
+          userId: users[i > CONCURRENCY / 2 ? i - 1 : i]!,
+          code: coupon.code,
+          idempotencyKey: newKey(),
+        }),
   );
   const report = await observe(db, results);
   const active = await db.redemption.count({ where: { couponId: coupon.id, status: "ACTIVE" } });
@@ -313,7 +336,14 @@ describe.each(COUNTERS)("the engine holds every limit under 200 concurrent calls
 
   it("revoke racing revoke: one reversal, one debit, every caller gets a clean answer", async () => {
     const r = await revokeRacingRevoke(engine);
-    expect(r).toMatchObject({ successes: CONCURRENCY, errors: 0, violations: [], reversals: 1, firstRevokes: 1, balance: 0 });
+    expect(r).toMatchObject({
+      successes: CONCURRENCY,
+      errors: 0,
+      violations: [],
+      reversals: 1,
+      firstRevokes: 1,
+      balance: 0,
+    });
   });
 
   it("revoke racing redeem of a single-use code: never more than one active redemption, counts consistent", async () => {

@@ -29,11 +29,18 @@ describe("redeemCoupon", () => {
       idempotencyKey: newKey(),
       meta: { ip: "203.0.113.7", userAgent: "vitest" },
     });
-    expect(result).toMatchObject({ ok: true, balanceCents: 1_250, replayed: false, redemption: { code: coupon.code, amountCents: 1_250 } });
+    expect(result).toMatchObject({
+      ok: true,
+      balanceCents: 1_250,
+      replayed: false,
+      redemption: { code: coupon.code, amountCents: 1_250 },
+    });
     const ledger = await db.ledgerEntry.findMany({ where: { userId: user! } });
     expect(ledger).toMatchObject([{ amountCents: 1_250, kind: "COUPON_CREDIT", balanceAfterCents: 1_250 }]);
     const attempts = await db.redemptionAttempt.findMany({ where: { userId: user! } });
-    expect(attempts).toMatchObject([{ outcome: "REDEEMED", couponId: coupon.id, ip: "203.0.113.7", userAgent: "vitest", replayed: false }]);
+    expect(attempts).toMatchObject([
+      { outcome: "REDEEMED", couponId: coupon.id, ip: "203.0.113.7", userAgent: "vitest", replayed: false },
+    ]);
   });
 
   it.each([
@@ -47,7 +54,10 @@ describe("redeemCoupon", () => {
     const result = await redeemCoupon(db, { userId: user!, code, idempotencyKey: newKey() });
     expect(result).toMatchObject({ ok: false, reason, replayed: false });
     expect(await db.redemption.count({ where: { userId: user! } })).toBe(0);
-    expect(await db.redemptionAttempt.findFirst({ where: { userId: user! } })).toMatchObject({ outcome: "REFUSED", reason });
+    expect(await db.redemptionAttempt.findFirst({ where: { userId: user! } })).toMatchObject({
+      outcome: "REFUSED",
+      reason,
+    });
   });
 
   it("reports the window of an expired or not yet valid coupon so the message can name the date", async () => {
@@ -62,18 +72,24 @@ describe("redeemCoupon", () => {
     const [a, b] = await makeUsers(db, 2);
     const single = await makeCoupon(db, { maxRedemptions: 1 });
     expect((await redeemCoupon(db, { userId: a!, code: single.code, idempotencyKey: newKey() })).ok).toBe(true);
-    expect(await redeemCoupon(db, { userId: b!, code: single.code, idempotencyKey: newKey() })).toMatchObject({ reason: "exhausted" });
+    expect(await redeemCoupon(db, { userId: b!, code: single.code, idempotencyKey: newKey() })).toMatchObject({
+      reason: "exhausted",
+    });
 
     const twice = await makeCoupon(db, { perUserLimit: 2 });
     for (const expected of [true, true, false]) {
       expect((await redeemCoupon(db, { userId: a!, code: twice.code, idempotencyKey: newKey() })).ok).toBe(expected);
     }
-    expect(await redeemCoupon(db, { userId: a!, code: twice.code, idempotencyKey: newKey() })).toMatchObject({ reason: "per_user_limit" });
+    expect(await redeemCoupon(db, { userId: a!, code: twice.code, idempotencyKey: newKey() })).toMatchObject({
+      reason: "per_user_limit",
+    });
   });
 
   it("refuses invalid input with a message and without touching the database state", async () => {
     const [user] = await makeUsers(db, 1);
-    expect(await redeemCoupon(db, { userId: user!, code: "x".repeat(1_000_000), idempotencyKey: newKey() })).toMatchObject({
+    expect(
+      await redeemCoupon(db, { userId: user!, code: "x".repeat(1_000_000), idempotencyKey: newKey() }),
+    ).toMatchObject({
       ok: false,
       reason: "invalid_code",
       message: "That code is far too long to be a coupon code.",
@@ -88,7 +104,11 @@ describe("redeemCoupon", () => {
 
   it("refuses an unknown user cleanly", async () => {
     const coupon = await makeCoupon(db);
-    const result = await redeemCoupon(db, { userId: "00000000-0000-4000-8000-000000000000", code: coupon.code, idempotencyKey: newKey() });
+    const result = await redeemCoupon(db, {
+      userId: "00000000-0000-4000-8000-000000000000",
+      code: coupon.code,
+      idempotencyKey: newKey(),
+    });
     expect(result).toMatchObject({ ok: false, reason: "unknown_user" });
   });
 });
@@ -111,7 +131,9 @@ describe("idempotency", () => {
     const [user] = await makeUsers(db, 1);
     const coupon = await makeCoupon(db, { status: "DISABLED" });
     const key = newKey();
-    expect(await redeemCoupon(db, { userId: user!, code: coupon.code, idempotencyKey: key })).toMatchObject({ reason: "disabled" });
+    expect(await redeemCoupon(db, { userId: user!, code: coupon.code, idempotencyKey: key })).toMatchObject({
+      reason: "disabled",
+    });
     await setCouponStatus(db, coupon.id, "ACTIVE");
     expect(await redeemCoupon(db, { userId: user!, code: coupon.code, idempotencyKey: key })).toMatchObject({
       ok: false,
@@ -139,7 +161,10 @@ describe("idempotency", () => {
     const coupon = await makeCoupon(db, { maxRedemptions: 2 });
     const key = newKey();
     expect((await redeemCoupon(db, { userId: a!, code: coupon.code, idempotencyKey: key })).ok).toBe(true);
-    expect(await redeemCoupon(db, { userId: b!, code: coupon.code, idempotencyKey: key })).toMatchObject({ ok: true, replayed: false });
+    expect(await redeemCoupon(db, { userId: b!, code: coupon.code, idempotencyKey: key })).toMatchObject({
+      ok: true,
+      replayed: false,
+    });
   });
 });
 
@@ -174,15 +199,22 @@ describe("revokeRedemption", () => {
       ok: false,
       reason: "credit_already_spent",
     });
-    expect(await db.redemption.findUniqueOrThrow({ where: { id: redeemed.redemption.id } })).toMatchObject({ status: "ACTIVE" });
+    expect(await db.redemption.findUniqueOrThrow({ where: { id: redeemed.redemption.id } })).toMatchObject({
+      status: "ACTIVE",
+    });
   });
 
   it("refuses unknown and malformed redemption ids", async () => {
     const [admin] = await makeUsers(db, 1);
-    expect(await revokeRedemption(db, { redemptionId: "00000000-0000-4000-8000-000000000000", revokedById: admin! })).toEqual({
+    expect(
+      await revokeRedemption(db, { redemptionId: "00000000-0000-4000-8000-000000000000", revokedById: admin! }),
+    ).toEqual({
       ok: false,
       reason: "not_found",
     });
-    expect(await revokeRedemption(db, { redemptionId: "not-a-uuid", revokedById: admin! })).toEqual({ ok: false, reason: "not_found" });
+    expect(await revokeRedemption(db, { redemptionId: "not-a-uuid", revokedById: admin! })).toEqual({
+      ok: false,
+      reason: "not_found",
+    });
   });
 });

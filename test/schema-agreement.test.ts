@@ -40,13 +40,24 @@ const SCALARS: Record<string, string> = {
 function parseSchema(source: string) {
   const blocks = [...source.matchAll(/^(model|enum) (\w+) \{\n([\s\S]*?)^\}/gm)];
   const enums = new Map(
-    blocks.filter((b) => b[1] === "enum").map((b) => [b[2]!, b[3]!.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("//"))]),
+    blocks
+      .filter((b) => b[1] === "enum")
+      .map((b) => [
+        b[2]!,
+        b[3]!
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith("//")),
+      ]),
   );
   const modelNames = new Set(blocks.filter((b) => b[1] === "model").map((b) => b[2]!));
   const models: Model[] = [];
   for (const [, kind, name, body] of blocks) {
     if (kind !== "model") continue;
-    const lines = body!.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("//"));
+    const lines = body!
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("//"));
     const model: Model = {
       name: name!,
       table: /@@map\("(\w+)"\)/.exec(body!)?.[1] ?? name!,
@@ -57,7 +68,11 @@ function parseSchema(source: string) {
       foreignKeys: [],
     };
     const columnOf = (field: string) => model.fields.get(field)?.column ?? field;
-    const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+    const list = (text: string) =>
+      text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
     const relations: string[] = [];
     for (const line of lines) {
       if (line.startsWith("@@")) continue;
@@ -108,7 +123,12 @@ function parseSchema(source: string) {
   return { models, enums };
 }
 
-const RULES: Record<string, string> = { CASCADE: "Cascade", RESTRICT: "Restrict", "SET NULL": "SetNull", "NO ACTION": "NoAction" };
+const RULES: Record<string, string> = {
+  CASCADE: "Cascade",
+  RESTRICT: "Restrict",
+  "SET NULL": "SetNull",
+  "NO ACTION": "NoAction",
+};
 
 let test: TestDatabase;
 let db: Db;
@@ -128,14 +148,28 @@ describe("schema.prisma and the migrations agree", () => {
   });
 
   it("has the same columns with the same types, nullability and defaults, both ways", async () => {
-    const columns = await db.$queryRaw<{ table_name: string; column_name: string; type: string; nullable: boolean; has_default: boolean; precision: number | null }[]>`
+    const columns = await db.$queryRaw<
+      {
+        table_name: string;
+        column_name: string;
+        type: string;
+        nullable: boolean;
+        has_default: boolean;
+        precision: number | null;
+      }[]
+    >`
       SELECT table_name, column_name, CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS type,
              is_nullable = 'YES' AS nullable, column_default IS NOT NULL AS has_default, datetime_precision AS precision
       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`;
-    const actual = columns.map((c) => `${c.table_name}.${c.column_name} ${c.type}${c.precision !== null && c.type.startsWith("timestamp") ? `(${c.precision})` : ""}${c.nullable ? " null" : ""}${c.has_default ? " default" : ""}`);
+    const actual = columns.map(
+      (c) =>
+        `${c.table_name}.${c.column_name} ${c.type}${c.precision !== null && c.type.startsWith("timestamp") ? `(${c.precision})` : ""}${c.nullable ? " null" : ""}${c.has_default ? " default" : ""}`,
+    );
     const expected = schema.models.flatMap((m) =>
       [...m.fields.values()].map((f) => {
-        const precision = f.type.startsWith("timestamp") ? `(${/@db\.Timestamptz\((\d)\)/.exec(f.attributes)?.[1] ?? 3})` : "";
+        const precision = f.type.startsWith("timestamp")
+          ? `(${/@db\.Timestamptz\((\d)\)/.exec(f.attributes)?.[1] ?? 3})`
+          : "";
         return `${m.table}.${f.column} ${f.type}${precision}${f.nullable ? " null" : ""}${f.hasDefault ? " default" : ""}`;
       }),
     );
@@ -143,7 +177,9 @@ describe("schema.prisma and the migrations agree", () => {
   });
 
   it("has the same primary keys, unique constraints and indexes", async () => {
-    const indexes = await db.$queryRaw<{ table: string; columns: string[]; is_unique: boolean; is_primary: boolean; partial: boolean }[]>`
+    const indexes = await db.$queryRaw<
+      { table: string; columns: string[]; is_unique: boolean; is_primary: boolean; partial: boolean }[]
+    >`
       SELECT t.relname AS table, array_agg(a.attname ORDER BY k.ord)::text[] AS columns, i.indisunique AS is_unique,
              i.indisprimary AS is_primary, i.indpred IS NOT NULL AS partial
       FROM pg_index i
@@ -166,7 +202,9 @@ describe("schema.prisma and the migrations agree", () => {
   });
 
   it("has the same foreign keys with the same delete rules", async () => {
-    const keys = await db.$queryRaw<{ table: string; columns: string[]; target: string; references: string[]; rule: string }[]>`
+    const keys = await db.$queryRaw<
+      { table: string; columns: string[]; target: string; references: string[]; rule: string }[]
+    >`
       SELECT tc.table_name AS table, array_agg(DISTINCT kcu.column_name)::text[] AS columns, ccu.table_name AS target,
              array_agg(DISTINCT ccu.column_name)::text[] AS references, rc.delete_rule AS rule
       FROM information_schema.table_constraints tc
@@ -175,9 +213,15 @@ describe("schema.prisma and the migrations agree", () => {
       JOIN information_schema.referential_constraints rc ON rc.constraint_name = tc.constraint_name
       WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = 'public'
       GROUP BY tc.table_name, tc.constraint_name, ccu.table_name, rc.delete_rule`;
-    const actual = keys.map((k) => `${k.table}(${k.columns.sort().join(",")}) -> ${k.target}(${k.references.sort().join(",")}) on delete ${RULES[k.rule]}`);
+    const actual = keys.map(
+      (k) =>
+        `${k.table}(${k.columns.sort().join(",")}) -> ${k.target}(${k.references.sort().join(",")}) on delete ${RULES[k.rule]}`,
+    );
     const expected = schema.models.flatMap((m) =>
-      m.foreignKeys.map((fk) => `${m.table}(${[...fk.columns].sort().join(",")}) -> ${fk.table}(${[...fk.references].sort().join(",")}) on delete ${fk.onDelete}`),
+      m.foreignKeys.map(
+        (fk) =>
+          `${m.table}(${[...fk.columns].sort().join(",")}) -> ${fk.table}(${[...fk.references].sort().join(",")}) on delete ${fk.onDelete}`,
+      ),
     );
     expect(actual.sort()).toEqual(expected.sort());
   });

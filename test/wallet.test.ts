@@ -21,7 +21,9 @@ afterAll(async () => {
 
 async function makeProduct(priceCents: number, overrides: { active?: boolean; name?: string } = {}, on: Db = db) {
   const sku = `P${newKey().replaceAll("-", "").slice(0, 12)}`;
-  return on.product.create({ data: { sku, name: overrides.name ?? `Product ${sku}`, priceCents, active: overrides.active ?? true } });
+  return on.product.create({
+    data: { sku, name: overrides.name ?? `Product ${sku}`, priceCents, active: overrides.active ?? true },
+  });
 }
 
 /** A user holding `cents` of credit, given the honest way: by redeeming a coupon worth that much. */
@@ -43,10 +45,17 @@ describe("purchase", () => {
     const product = await makeProduct(350, { name: "Sticker sheet" });
     const result = await purchase(db, { userId, productId: product.id, idempotencyKey: newKey() });
 
-    expect(result).toMatchObject({ ok: true, balanceCents: 650, replayed: false, order: { productName: "Sticker sheet", priceCents: 350 } });
+    expect(result).toMatchObject({
+      ok: true,
+      balanceCents: 650,
+      replayed: false,
+      order: { productName: "Sticker sheet", priceCents: 350 },
+    });
     expect(await balanceOf(userId)).toBe(650);
     const entries = await db.ledgerEntry.findMany({ where: { userId, kind: "PURCHASE" } });
-    expect(entries).toMatchObject([{ amountCents: -350, balanceAfterCents: 650, orderId: result.ok ? result.order.id : "missing" }]);
+    expect(entries).toMatchObject([
+      { amountCents: -350, balanceAfterCents: 650, orderId: result.ok ? result.order.id : "missing" },
+    ]);
     expect(await findViolations(db)).toEqual([]);
   });
 
@@ -71,7 +80,10 @@ describe("purchase", () => {
     const [a, b] = [await makeProduct(100), await makeProduct(200)];
     const key = newKey();
     expect((await purchase(db, { userId, productId: a.id, idempotencyKey: key })).ok).toBe(true);
-    expect(await purchase(db, { userId, productId: b.id, idempotencyKey: key })).toEqual({ ok: false, reason: "idempotency_key_reused" });
+    expect(await purchase(db, { userId, productId: b.id, idempotencyKey: key })).toEqual({
+      ok: false,
+      reason: "idempotency_key_reused",
+    });
     expect(await balanceOf(userId)).toBe(900);
   });
 
@@ -91,7 +103,10 @@ describe("purchase", () => {
     // Nothing was stored for the refused key, so once the credit is there the same key buys.
     const topUp = await makeCoupon(db, { valueCents: 1 });
     await redeemCoupon(db, { userId, code: topUp.code, idempotencyKey: newKey() });
-    expect(await purchase(db, { userId, productId: product.id, idempotencyKey: key })).toMatchObject({ ok: true, balanceCents: 0 });
+    expect(await purchase(db, { userId, productId: product.id, idempotencyKey: key })).toMatchObject({
+      ok: true,
+      balanceCents: 0,
+    });
   });
 
   it("refuses unknown, withdrawn and malformed products, malformed keys and unknown users", async () => {
@@ -99,9 +114,17 @@ describe("purchase", () => {
     const withdrawn = await makeProduct(100, { active: false });
     const product = await makeProduct(100);
 
-    expect(await purchase(db, { userId, productId: newKey(), idempotencyKey: newKey() })).toEqual({ ok: false, reason: "unknown_product" });
-    expect(await purchase(db, { userId, productId: withdrawn.id, idempotencyKey: newKey() })).toEqual({ ok: false, reason: "unavailable" });
-    expect(await purchase(db, { userId, productId: "'; DROP TABLE orders; --", idempotencyKey: newKey() })).toMatchObject({
+    expect(await purchase(db, { userId, productId: newKey(), idempotencyKey: newKey() })).toEqual({
+      ok: false,
+      reason: "unknown_product",
+    });
+    expect(await purchase(db, { userId, productId: withdrawn.id, idempotencyKey: newKey() })).toEqual({
+      ok: false,
+      reason: "unavailable",
+    });
+    expect(
+      await purchase(db, { userId, productId: "'; DROP TABLE orders; --", idempotencyKey: newKey() }),
+    ).toMatchObject({
       ok: false,
       reason: "invalid_product",
     });
@@ -122,7 +145,9 @@ describe("purchase", () => {
     const userId = await userWithCredit(10_000);
     const product = await makeProduct(700);
     const key = newKey();
-    const results = fulfilled(await race(20, () => purchase(db, { userId, productId: product.id, idempotencyKey: key })));
+    const results = fulfilled(
+      await race(20, () => purchase(db, { userId, productId: product.id, idempotencyKey: key })),
+    );
 
     const orderIds = new Set(results.map((r) => (r.ok ? r.order.id : r.reason)));
     expect(orderIds.size).toBe(1);
@@ -140,10 +165,14 @@ describe("200 concurrent purchases against a balance that affords N", () => {
   it("lib/wallet.ts: exactly N succeed and the balance never goes below zero", async () => {
     const userId = await userWithCredit(PRICE * AFFORDABLE + PRICE - 1);
     const product = await makeProduct(PRICE);
-    const results = fulfilled(await race(ATTEMPTS, () => purchase(db, { userId, productId: product.id, idempotencyKey: newKey() })));
+    const results = fulfilled(
+      await race(ATTEMPTS, () => purchase(db, { userId, productId: product.id, idempotencyKey: newKey() })),
+    );
 
     expect(results.filter((r) => r.ok)).toHaveLength(AFFORDABLE);
-    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(Array(ATTEMPTS - AFFORDABLE).fill("insufficient_credit"));
+    expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(
+      Array(ATTEMPTS - AFFORDABLE).fill("insufficient_credit"),
+    );
     expect(await balanceOf(userId)).toBe(PRICE - 1);
     expect(await db.order.count({ where: { userId } })).toBe(AFFORDABLE);
     // Every intermediate running balance was non-negative and the ledger adds up (CHECKs and invariants).
@@ -159,14 +188,18 @@ describe("200 concurrent purchases against a balance that affords N", () => {
       const userId = await userWithCredit(PRICE * AFFORDABLE + PRICE - 1, control.db);
       const product = await makeProduct(PRICE, {}, control.db);
       const results = fulfilled(
-        await race(ATTEMPTS, () => naivePurchase(control.db, { userId, productId: product.id, idempotencyKey: newKey() })),
+        await race(ATTEMPTS, () =>
+          naivePurchase(control.db, { userId, productId: product.id, idempotencyKey: newKey() }),
+        ),
       );
 
       expect(results.filter((r) => r.ok).length).toBeGreaterThan(AFFORDABLE);
       expect(await control.db.order.count({ where: { userId } })).toBeGreaterThan(AFFORDABLE);
       // Lost updates: more was sold than the credit could pay for, which the invariant checker reports.
       const violations = await findViolations(control.db);
-      expect(violations.map((v) => v.invariant)).toContain("balance equals the sum of the user's ledger and is not negative");
+      expect(violations.map((v) => v.invariant)).toContain(
+        "balance equals the sum of the user's ledger and is not negative",
+      );
     } finally {
       await control.drop();
     }

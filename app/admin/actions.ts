@@ -41,7 +41,10 @@ export async function setCouponStatusAction(_previous: ActionResult | null, form
   return serve("setCouponStatus", { couponId: formData.get("couponId"), status: formData.get("status") });
 }
 
-export async function revokeRedemptionAction(_previous: ActionResult | null, formData: FormData): Promise<ActionResult> {
+export async function revokeRedemptionAction(
+  _previous: ActionResult | null,
+  formData: FormData,
+): Promise<ActionResult> {
   return serve("revokeRedemption", { redemptionId: formData.get("redemptionId") });
 }
 

@@ -22,24 +22,52 @@ export default async function AdminOverviewPage() {
   const data = await overview(getDb());
   return (
     <>
-      <PageHeading title="Overview" description="Redemptions, credit and refusals at a glance, and whether every invariant holds right now." />
+      <PageHeading
+        title="Overview"
+        description="Redemptions, credit and refusals at a glance, and whether every invariant holds right now."
+      />
       <section aria-labelledby="invariants" className="mb-8">
         <h2 id="invariants" className="sr-only">
           Invariants
         </h2>
-        <Suspense fallback={<p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-600">Checking invariants…</p>}>
+        <Suspense
+          fallback={
+            <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-600">
+              Checking invariants…
+            </p>
+          }
+        >
           <InvariantStatus />
         </Suspense>
       </section>
       <section aria-label="Totals" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard label="Redemptions today (UTC)" value={data.today.redemptions.toLocaleString("en-US")} detail={totalsDetail(data.today)} testId="stat-today" />
-        <StatCard label="Last 7 days" value={data.week.redemptions.toLocaleString("en-US")} detail={totalsDetail(data.week)} />
-        <StatCard label="Last 30 days" value={data.month.redemptions.toLocaleString("en-US")} detail={totalsDetail(data.month)} />
-        <StatCard label="Credit outstanding" value={formatCents(data.outstandingCreditCents)} detail="Sum of all customer balances" />
+        <StatCard
+          label="Redemptions today (UTC)"
+          value={data.today.redemptions.toLocaleString("en-US")}
+          detail={totalsDetail(data.today)}
+          testId="stat-today"
+        />
+        <StatCard
+          label="Last 7 days"
+          value={data.week.redemptions.toLocaleString("en-US")}
+          detail={totalsDetail(data.week)}
+        />
+        <StatCard
+          label="Last 30 days"
+          value={data.month.redemptions.toLocaleString("en-US")}
+          detail={totalsDetail(data.month)}
+        />
+        <StatCard
+          label="Credit outstanding"
+          value={formatCents(data.outstandingCreditCents)}
+          detail="Sum of all customer balances"
+        />
       </section>
       <div className="mt-8 grid gap-8 lg:grid-cols-2">
         <section aria-labelledby="top" className="space-y-3">
-          <h2 id="top" className="text-lg font-semibold">Top coupons, last 30 days</h2>
+          <h2 id="top" className="text-lg font-semibold">
+            Top coupons, last 30 days
+          </h2>
           <DataTable
             empty={data.topCoupons.length === 0 && "No redemptions in the last 30 days."}
             head={
@@ -64,7 +92,9 @@ export default async function AdminOverviewPage() {
           </DataTable>
         </section>
         <section aria-labelledby="refusals" className="space-y-3">
-          <h2 id="refusals" className="text-lg font-semibold">Refusals by reason, last 30 days</h2>
+          <h2 id="refusals" className="text-lg font-semibold">
+            Refusals by reason, last 30 days
+          </h2>
           <DataTable
             empty={data.refusals.length === 0 && "No refused attempts in the last 30 days."}
             head={
@@ -77,7 +107,10 @@ export default async function AdminOverviewPage() {
             {data.refusals.map((r) => (
               <tr key={r.reason}>
                 <td className={td}>
-                  <Link href={`/admin/attempts?reason=${encodeURIComponent(r.reason)}`} className="text-indigo-700 hover:underline">
+                  <Link
+                    href={`/admin/attempts?reason=${encodeURIComponent(r.reason)}`}
+                    className="text-indigo-700 hover:underline"
+                  >
                     {refusalLabel(r.reason)}
                   </Link>
                 </td>

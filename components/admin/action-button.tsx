@@ -20,7 +20,16 @@ interface ActionButtonProps {
 }
 
 /** One admin change behind one button (disable, enable, revoke…), optionally confirmed, with its outcome inline. */
-export function ActionButton({ action, fields, label, pendingLabel, confirm, tone = "neutral", testId, settled = false }: ActionButtonProps) {
+export function ActionButton({
+  action,
+  fields,
+  label,
+  pendingLabel,
+  confirm,
+  tone = "neutral",
+  testId,
+  settled = false,
+}: ActionButtonProps) {
   const [result, formAction, pending] = useActionState(action, null);
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -45,13 +54,21 @@ export function ActionButton({ action, fields, label, pendingLabel, confirm, ton
         {pending ? pendingLabel : label}
       </button>
       {confirm && (
-        <dialog ref={dialog} className="m-auto max-w-md rounded-xl p-6 shadow-xl backdrop:bg-slate-900/40" aria-labelledby={`${testId ?? label}-title`}>
+        <dialog
+          ref={dialog}
+          className="m-auto max-w-md rounded-xl p-6 shadow-xl backdrop:bg-slate-900/40"
+          aria-labelledby={`${testId ?? label}-title`}
+        >
           <h2 id={`${testId ?? label}-title`} className="text-lg font-semibold text-slate-900">
             {confirm.title}
           </h2>
           <p className="mt-2 text-sm text-slate-600">{confirm.body}</p>
           <div className="mt-6 flex justify-end gap-2">
-            <button type="button" onClick={() => dialog.current?.close()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">
+            <button
+              type="button"
+              onClick={() => dialog.current?.close()}
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
+            >
               Cancel
             </button>
             <button
@@ -69,7 +86,11 @@ export function ActionButton({ action, fields, label, pendingLabel, confirm, ton
       )}
       <span aria-live="polite" className="max-w-xs text-xs">
         {result && (
-          <span className={result.ok ? "text-emerald-700" : "text-rose-700"} data-testid={testId ? `${testId}-result` : undefined} data-reason={result.ok ? "ok" : result.reason}>
+          <span
+            className={result.ok ? "text-emerald-700" : "text-rose-700"}
+            data-testid={testId ? `${testId}-result` : undefined}
+            data-reason={result.ok ? "ok" : result.reason}
+          >
             {result.message}
           </span>
         )}

@@ -5,12 +5,16 @@ import { formatDayAndTime } from "@/lib/format";
 export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
   if (entries.length === 0) return <p className="text-sm text-slate-600">No admin changes recorded yet.</p>;
   return (
-    <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="audit-log">
+    <ol
+      className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm"
+      data-testid="audit-log"
+    >
       {entries.map((e) => (
         <li key={e.id} className="px-4 py-3 text-sm">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <span>
-              <strong className="font-semibold">{e.summary}</strong> <span className="text-slate-500">by {e.actorEmail}</span>
+              <strong className="font-semibold">{e.summary}</strong>{" "}
+              <span className="text-slate-500">by {e.actorEmail}</span>
             </span>
             <span className="text-xs text-slate-500">
               {e.action} · {formatDayAndTime(e.createdAt)}
@@ -20,8 +24,12 @@ export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-500">Before / after</summary>
               <div className="mt-1 grid gap-2 sm:grid-cols-2">
-                <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(e.before, null, 2) ?? "—"}</pre>
-                <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(e.after, null, 2) ?? "—"}</pre>
+                <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+                  {JSON.stringify(e.before, null, 2) ?? "—"}
+                </pre>
+                <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+                  {JSON.stringify(e.after, null, 2) ?? "—"}
+                </pre>
               </div>
             </details>
           )}

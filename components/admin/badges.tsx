@@ -9,11 +9,23 @@ const TONES = {
 } as const;
 
 export function Badge({ tone, children }: { tone: keyof typeof TONES; children: React.ReactNode }) {
-  return <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}>{children}</span>;
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${TONES[tone]}`}
+    >
+      {children}
+    </span>
+  );
 }
 
 /** Status, window and exhaustion of a coupon at `now`, as the customer would experience them. */
-export function CouponStateBadges({ coupon, now }: { coupon: Pick<Coupon, "status" | "startsAt" | "expiresAt" | "maxRedemptions" | "redeemedCount">; now: Date }) {
+export function CouponStateBadges({
+  coupon,
+  now,
+}: {
+  coupon: Pick<Coupon, "status" | "startsAt" | "expiresAt" | "maxRedemptions" | "redeemedCount">;
+  now: Date;
+}) {
   const exhausted = coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions;
   return (
     <span className="inline-flex flex-wrap gap-1">

@@ -10,20 +10,38 @@ export function BarChart({ data, label }: { data: { day: string; count: number }
         <span className="font-medium text-slate-800">{label}</span>
         <span className="text-xs text-slate-500">peak {max.toLocaleString("en-US")} / day (UTC days)</span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height + 20}`} className="h-44 w-full" role="img" aria-label={label} data-testid="redemptions-chart">
+      <svg
+        viewBox={`0 0 ${width} ${height + 20}`}
+        className="h-44 w-full"
+        role="img"
+        aria-label={label}
+        data-testid="redemptions-chart"
+      >
         <line x1="0" y1={height} x2={width} y2={height} className="stroke-slate-300" />
         {data.map((d, i) => {
           const h = (d.count / max) * (height - 8);
           return (
-            <rect key={d.day} x={i * slot + 2} y={height - h} width={Math.max(1, slot - 4)} height={h} rx="2" className="fill-indigo-500">
+            <rect
+              key={d.day}
+              x={i * slot + 2}
+              y={height - h}
+              width={Math.max(1, slot - 4)}
+              height={h}
+              rx="2"
+              className="fill-indigo-500"
+            >
               <title>{`${d.day}: ${d.count}`}</title>
             </rect>
           );
         })}
         {data.length > 0 && (
           <>
-            <text x="0" y={height + 15} className="fill-slate-500 text-[11px]">{data[0]!.day}</text>
-            <text x={width} y={height + 15} textAnchor="end" className="fill-slate-500 text-[11px]">{data.at(-1)!.day}</text>
+            <text x="0" y={height + 15} className="fill-slate-500 text-[11px]">
+              {data[0]!.day}
+            </text>
+            <text x={width} y={height + 15} textAnchor="end" className="fill-slate-500 text-[11px]">
+              {data.at(-1)!.day}
+            </text>
           </>
         )}
       </svg>

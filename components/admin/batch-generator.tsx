@@ -29,15 +29,30 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
     };
     const parsed = batchFormSchema.safeParse(values);
     if (!parsed.success) {
-      setStatus({ kind: "error", message: "Check the highlighted fields.", fieldErrors: fieldErrors(parsed.error.issues) });
+      setStatus({
+        kind: "error",
+        message: "Check the highlighted fields.",
+        fieldErrors: fieldErrors(parsed.error.issues),
+      });
       return;
     }
     setStatus({ kind: "running", inserted: 0, total: parsed.data.quantity });
     try {
-      const response = await fetch("/api/admin/batches", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(values) });
+      const response = await fetch("/api/admin/batches", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(values),
+      });
       if (!response.ok || !response.body) {
-        const problem = (await response.json().catch(() => ({}))) as { message?: string; fieldErrors?: Record<string, string> };
-        setStatus({ kind: "error", message: problem.message ?? "The batch could not be generated.", fieldErrors: problem.fieldErrors });
+        const problem = (await response.json().catch(() => ({}))) as {
+          message?: string;
+          fieldErrors?: Record<string, string>;
+        };
+        setStatus({
+          kind: "error",
+          message: problem.message ?? "The batch could not be generated.",
+          fieldErrors: problem.fieldErrors,
+        });
         return;
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -47,7 +62,14 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
         const lines = buffered.split("\n");
         buffered = lines.pop() ?? "";
         for (const line of lines.filter(Boolean)) {
-          const event = JSON.parse(line) as { type: string; inserted: number; total: number; batchId: string; generated: number; message: string };
+          const event = JSON.parse(line) as {
+            type: string;
+            inserted: number;
+            total: number;
+            batchId: string;
+            generated: number;
+            message: string;
+          };
           if (event.type === "progress") setStatus({ kind: "running", inserted: event.inserted, total: event.total });
           if (event.type === "done") setStatus({ kind: "done", batchId: event.batchId, generated: event.generated });
           if (event.type === "error") setStatus({ kind: "error", message: event.message });
@@ -55,7 +77,10 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
       }
       router.refresh();
     } catch {
-      setStatus({ kind: "error", message: "The connection dropped. Reload the page to see whether the batch was created." });
+      setStatus({
+        kind: "error",
+        message: "The connection dropped. Reload the page to see whether the batch was created.",
+      });
     }
   }
 
@@ -64,14 +89,45 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
   return (
     <form onSubmit={submit} noValidate className="space-y-5" data-testid="batch-form">
       <div className="grid gap-5 sm:grid-cols-2">
-        <TextField id="prefix" name="prefix" label="Prefix" defaultValue="GIFT" className="font-mono uppercase" error={errors.prefix} hint="Codes look like PREFIX-7KQM-4TZX-9HCW-PRN3." />
-        <TextField id="quantity" name="quantity" label="Number of codes" inputMode="numeric" defaultValue="1000" error={errors.quantity} hint="Up to 100,000 per batch." />
-        <TextField id="batch-value" name="value" label="Value (USD)" inputMode="decimal" defaultValue="5.00" error={errors.value} />
-        <TextField id="batch-expires" name="expiresAt" type="datetime-local" label="Expires at (UTC)" error={errors.expiresAt} hint="Empty = never." />
+        <TextField
+          id="prefix"
+          name="prefix"
+          label="Prefix"
+          defaultValue="GIFT"
+          className="font-mono uppercase"
+          error={errors.prefix}
+          hint="Codes look like PREFIX-7KQM-4TZX-9HCW-PRN3."
+        />
+        <TextField
+          id="quantity"
+          name="quantity"
+          label="Number of codes"
+          inputMode="numeric"
+          defaultValue="1000"
+          error={errors.quantity}
+          hint="Up to 100,000 per batch."
+        />
+        <TextField
+          id="batch-value"
+          name="value"
+          label="Value (USD)"
+          inputMode="decimal"
+          defaultValue="5.00"
+          error={errors.value}
+        />
+        <TextField
+          id="batch-expires"
+          name="expiresAt"
+          type="datetime-local"
+          label="Expires at (UTC)"
+          error={errors.expiresAt}
+          hint="Empty = never."
+        />
       </div>
       <p className="text-sm text-slate-600">
-        Each code is single-use, with a random body of 16 symbols from a 31-symbol alphabet without look-alikes (no 0/O, 1/I/L):{" "}
-        <strong>{codeBits.toFixed(1)} bits</strong> of entropy from the server&apos;s cryptographic random generator, so guessing a valid code is hopeless.
+        Each code is single-use, with a random body of 16 symbols from a 31-symbol alphabet without look-alikes (no 0/O,
+        1/I/L): <strong>{codeBits.toFixed(1)} bits</strong> of entropy from the server&apos;s cryptographic random
+        generator, so guessing a valid code is hopeless.
       </p>
       <SubmitButton pending={running} pendingLabel="Generating…">
         Generate codes
@@ -88,12 +144,21 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
         {status.kind === "done" && (
           <Callout tone="success" testId="batch-result">
             Generated {status.generated.toLocaleString("en-US")} codes.{" "}
-            <a href={`/api/admin/batches/${status.batchId}/codes`} className="font-semibold underline" data-testid="batch-download" download>
+            <a
+              href={`/api/admin/batches/${status.batchId}/codes`}
+              className="font-semibold underline"
+              data-testid="batch-download"
+              download
+            >
               Download CSV
             </a>
           </Callout>
         )}
-        {status.kind === "error" && <Callout tone="error" testId="batch-result">{status.message}</Callout>}
+        {status.kind === "error" && (
+          <Callout tone="error" testId="batch-result">
+            {status.message}
+          </Callout>
+        )}
       </div>
     </form>
   );

@@ -7,7 +7,13 @@ import { TextField } from "@/components/text-field";
 import type { CouponFormState } from "@/app/admin/actions";
 import { randomCode } from "@/lib/admin/code-generator";
 import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/counters";
-import { type FieldErrors, couponFormSchema, couponTermsFormSchema, fieldErrors, formValues } from "@/lib/admin/coupon-form";
+import {
+  type FieldErrors,
+  couponFormSchema,
+  couponTermsFormSchema,
+  fieldErrors,
+  formValues,
+} from "@/lib/admin/coupon-form";
 
 interface CouponFormProps {
   mode: "create" | "edit";
@@ -45,7 +51,9 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
     <form action={formAction} onSubmit={validate} noValidate className="space-y-5" data-testid={`coupon-${mode}-form`}>
       {couponId && <input type="hidden" name="couponId" value={couponId} />}
       <div aria-live="polite">
-        {clientErrors && Object.keys(clientErrors).length > 0 && <Callout tone="error">Check the highlighted fields.</Callout>}
+        {clientErrors && Object.keys(clientErrors).length > 0 && (
+          <Callout tone="error">Check the highlighted fields.</Callout>
+        )}
         {!clientErrors && state.result && (
           <Callout tone={state.result.ok ? "success" : "error"} testId="coupon-form-result">
             {state.result.message}
@@ -77,9 +85,24 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
           </button>
         </div>
       )}
-      <TextField id="description" name="description" label="Description (optional)" defaultValue={v.description} error={errors.description} />
+      <TextField
+        id="description"
+        name="description"
+        label="Description (optional)"
+        defaultValue={v.description}
+        error={errors.description}
+      />
       <div className="grid gap-5 sm:grid-cols-3">
-        <TextField id="value" name="value" label="Value (USD)" inputMode="decimal" placeholder="10.00" defaultValue={v.value} error={errors.value} hint="Store credit per redemption." />
+        <TextField
+          id="value"
+          name="value"
+          label="Value (USD)"
+          inputMode="decimal"
+          placeholder="10.00"
+          defaultValue={v.value}
+          error={errors.value}
+          hint="Store credit per redemption."
+        />
         <TextField
           id="maxRedemptions"
           name="maxRedemptions"
@@ -87,13 +110,38 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
           inputMode="numeric"
           defaultValue={v.maxRedemptions}
           error={errors.maxRedemptions}
-          hint={redeemedCount !== undefined ? `Empty = unlimited. ${redeemedCount} already redeemed.` : "Empty = unlimited."}
+          hint={
+            redeemedCount !== undefined ? `Empty = unlimited. ${redeemedCount} already redeemed.` : "Empty = unlimited."
+          }
         />
-        <TextField id="perUserLimit" name="perUserLimit" label="Per-customer limit" inputMode="numeric" defaultValue={v.perUserLimit} error={errors.perUserLimit} />
+        <TextField
+          id="perUserLimit"
+          name="perUserLimit"
+          label="Per-customer limit"
+          inputMode="numeric"
+          defaultValue={v.perUserLimit}
+          error={errors.perUserLimit}
+        />
       </div>
       <div className="grid gap-5 sm:grid-cols-2">
-        <TextField id="startsAt" name="startsAt" type="datetime-local" label="Starts at (UTC)" defaultValue={v.startsAt} error={errors.startsAt} hint="Empty = valid now." />
-        <TextField id="expiresAt" name="expiresAt" type="datetime-local" label="Expires at (UTC)" defaultValue={v.expiresAt} error={errors.expiresAt} hint="Empty = never expires." />
+        <TextField
+          id="startsAt"
+          name="startsAt"
+          type="datetime-local"
+          label="Starts at (UTC)"
+          defaultValue={v.startsAt}
+          error={errors.startsAt}
+          hint="Empty = valid now."
+        />
+        <TextField
+          id="expiresAt"
+          name="expiresAt"
+          type="datetime-local"
+          label="Expires at (UTC)"
+          defaultValue={v.expiresAt}
+          error={errors.expiresAt}
+          hint="Empty = never expires."
+        />
       </div>
       <CounterField defaultValue={v.counter} error={errors.counter} />
       <SubmitButton pending={pending} pendingLabel={mode === "create" ? "Creating…" : "Saving…"}>
@@ -118,7 +166,9 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         aria-describedby={error ? "counter-error" : "counter-hint"}
         className={`block w-full rounded-lg border bg-white px-3.5 py-2.5 text-base text-slate-900 shadow-sm ${error ? "border-rose-500" : "border-slate-300"}`}
       >
-        <option value="AUTO">Automatic (hot-coupon slots from {HOT_COUPON_THRESHOLD.toLocaleString("en-US")} uses, or no limit)</option>
+        <option value="AUTO">
+          Automatic (hot-coupon slots from {HOT_COUPON_THRESHOLD.toLocaleString("en-US")} uses, or no limit)
+        </option>
         <option value="SINGLE_ROW">Single counter</option>
         <option value="SLOTS">Hot coupon: {SLOT_COUNT} parallel slots</option>
       </select>
@@ -128,7 +178,8 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         </p>
       ) : (
         <p id="counter-hint" className="text-sm text-slate-600">
-          Slots let many customers redeem the same code at once; the limit stays exact either way. Coupons without a limit always use slots.
+          Slots let many customers redeem the same code at once; the limit stays exact either way. Coupons without a
+          limit always use slots.
         </p>
       )}
     </div>

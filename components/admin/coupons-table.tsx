@@ -7,7 +7,10 @@ import { DataTable, td, th } from "./data-table";
 
 type SortKey = CouponListQuery["sort"];
 
-function queryString(query: CouponListQuery, changes: Partial<Record<keyof CouponListQuery, string | number | undefined>>): string {
+function queryString(
+  query: CouponListQuery,
+  changes: Partial<Record<keyof CouponListQuery, string | number | undefined>>,
+): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...changes })) {
     if (value !== undefined && value !== "" && value !== "all") params.set(key, String(value));
@@ -20,7 +23,10 @@ function SortHeader({ query, sort, children }: { query: CouponListQuery; sort: S
   const dir = active && query.dir === "desc" ? "asc" : "desc";
   return (
     <th className={th} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}>
-      <Link href={queryString(query, { sort, dir, page: 1 })} className="inline-flex items-center gap-1 hover:text-slate-900">
+      <Link
+        href={queryString(query, { sort, dir, page: 1 })}
+        className="inline-flex items-center gap-1 hover:text-slate-900"
+      >
         {children}
         <span aria-hidden="true">{active ? (query.dir === "asc" ? "▲" : "▼") : "↕"}</span>
       </Link>
@@ -35,14 +41,24 @@ export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query
       empty={coupons.length === 0 && "No coupons match these filters."}
       head={
         <>
-          <SortHeader query={query} sort="code">Code</SortHeader>
-          <SortHeader query={query} sort="value">Value</SortHeader>
-          <SortHeader query={query} sort="redeemed">Redeemed / max</SortHeader>
+          <SortHeader query={query} sort="code">
+            Code
+          </SortHeader>
+          <SortHeader query={query} sort="value">
+            Value
+          </SortHeader>
+          <SortHeader query={query} sort="redeemed">
+            Redeemed / max
+          </SortHeader>
           <th className={th}>Per customer</th>
           <th className={th}>Window (UTC)</th>
-          <SortHeader query={query} sort="expires">Expires</SortHeader>
+          <SortHeader query={query} sort="expires">
+            Expires
+          </SortHeader>
           <th className={th}>Status</th>
-          <SortHeader query={query} sort="created">Created</SortHeader>
+          <SortHeader query={query} sort="created">
+            Created
+          </SortHeader>
         </>
       }
     >
@@ -55,10 +71,13 @@ export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query
           </td>
           <td className={`${td} tabular-nums`}>{formatCents(c.valueCents)}</td>
           <td className={`${td} tabular-nums`}>
-            {c.redeemedCount.toLocaleString("en-US")} / {c.maxRedemptions === null ? "∞" : c.maxRedemptions.toLocaleString("en-US")}
+            {c.redeemedCount.toLocaleString("en-US")} /{" "}
+            {c.maxRedemptions === null ? "∞" : c.maxRedemptions.toLocaleString("en-US")}
           </td>
           <td className={`${td} tabular-nums`}>{c.perUserLimit}</td>
-          <td className={`${td} text-xs text-slate-600`}>{c.startsAt ? `from ${formatDayAndTime(c.startsAt)}` : "from creation"}</td>
+          <td className={`${td} text-xs text-slate-600`}>
+            {c.startsAt ? `from ${formatDayAndTime(c.startsAt)}` : "from creation"}
+          </td>
           <td className={`${td} text-xs text-slate-600`}>{c.expiresAt ? formatDayAndTime(c.expiresAt) : "never"}</td>
           <td className={td}>
             <CouponStateBadges coupon={c} now={now} />
@@ -70,7 +89,17 @@ export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query
   );
 }
 
-export function CouponPagination({ query, page, pageCount, total }: { query: CouponListQuery; page: number; pageCount: number; total: number }) {
+export function CouponPagination({
+  query,
+  page,
+  pageCount,
+  total,
+}: {
+  query: CouponListQuery;
+  page: number;
+  pageCount: number;
+  total: number;
+}) {
   return (
     <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
       <span>
@@ -78,12 +107,18 @@ export function CouponPagination({ query, page, pageCount, total }: { query: Cou
       </span>
       <span className="flex gap-2">
         {page > 1 && (
-          <Link href={queryString(query, { page: page - 1 })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+          <Link
+            href={queryString(query, { page: page - 1 })}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+          >
             ← Previous
           </Link>
         )}
         {page < pageCount && (
-          <Link href={queryString(query, { page: page + 1 })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+          <Link
+            href={queryString(query, { page: page + 1 })}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+          >
             Next →
           </Link>
         )}

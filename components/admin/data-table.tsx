@@ -1,5 +1,15 @@
 /** Table chrome shared by the admin lists: a scrollable frame, a header row, and an empty message. */
-export function DataTable({ head, children, empty, testId }: { head: React.ReactNode; children: React.ReactNode; empty?: string | false; testId?: string }) {
+export function DataTable({
+  head,
+  children,
+  empty,
+  testId,
+}: {
+  head: React.ReactNode;
+  children: React.ReactNode;
+  empty?: string | false;
+  testId?: string;
+}) {
   return (
     <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid={testId}>

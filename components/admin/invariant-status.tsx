@@ -13,7 +13,11 @@ export async function InvariantStatus() {
     );
   }
   return (
-    <Callout tone="error" title={`${violations.length} invariant violation${violations.length === 1 ? "" : "s"}`} testId="invariant-status">
+    <Callout
+      tone="error"
+      title={`${violations.length} invariant violation${violations.length === 1 ? "" : "s"}`}
+      testId="invariant-status"
+    >
       <ul className="list-disc space-y-1 pl-5">
         {violations.map((v, i) => (
           <li key={i}>

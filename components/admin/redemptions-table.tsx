@@ -37,7 +37,13 @@ export function RedemptionsTable({ rows, showCoupon = true }: { rows: Redemption
           )}
           <td className={td}>{r.email}</td>
           <td className={`${td} tabular-nums`}>{formatCents(r.amountCents)}</td>
-          <td className={td}>{r.status === "ACTIVE" ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Revoked {r.revokedAt ? formatDayAndTime(r.revokedAt) : ""}</Badge>}</td>
+          <td className={td}>
+            {r.status === "ACTIVE" ? (
+              <Badge tone="green">Active</Badge>
+            ) : (
+              <Badge tone="grey">Revoked {r.revokedAt ? formatDayAndTime(r.revokedAt) : ""}</Badge>
+            )}
+          </td>
           <td className={td}>
             <ActionButton
               settled={r.status !== "ACTIVE"}

@@ -1,4 +1,14 @@
-export function StatCard({ label, value, detail, testId }: { label: string; value: string; detail?: string; testId?: string }) {
+export function StatCard({
+  label,
+  value,
+  detail,
+  testId,
+}: {
+  label: string;
+  value: string;
+  detail?: string;
+  testId?: string;
+}) {
   return (
     <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" data-testid={testId}>
       <p className="text-sm font-medium text-slate-600">{label}</p>

@@ -41,7 +41,12 @@ function defineAdminAction<Input>(def: AdminActionDef<Input>): AdminAction {
       if (!guard.ok) return { ok: false, reason: guard.reason, message: REFUSAL_MESSAGE[guard.reason] };
       const parsed = def.input.safeParse(raw);
       if (!parsed.success) {
-        return { ok: false, reason: "invalid", message: "Check the highlighted fields.", fieldErrors: fieldErrors(parsed.error.issues) };
+        return {
+          ok: false,
+          reason: "invalid",
+          message: "Check the highlighted fields.",
+          fieldErrors: fieldErrors(parsed.error.issues),
+        };
       }
       return def.perform(ctx.db, guard.admin, parsed.data);
     },
@@ -83,7 +88,12 @@ export const ADMIN_ACTIONS = {
             fieldErrors: { code: `${result.code} is already taken. Choose another code.` },
           };
         case "invalid":
-          return { ok: false, reason: "invalid", message: "Check the highlighted fields.", fieldErrors: domainIssues(result.issues) };
+          return {
+            ok: false,
+            reason: "invalid",
+            message: "Check the highlighted fields.",
+            fieldErrors: domainIssues(result.issues),
+          };
         case "busy":
           return { ok: false, reason: "busy", message: BUSY };
       }
@@ -94,17 +104,29 @@ export const ADMIN_ACTIONS = {
     input: z.object({ couponId: uuid }).and(couponTermsFormSchema),
     async perform(db, admin, input) {
       const result = await adminUpdateCoupon(db, admin.id, input.couponId, terms(input));
-      if (result.ok) return { ok: true, message: result.changed ? `Saved ${result.coupon.code}.` : "Nothing to save: no field changed.", id: result.coupon.id };
+      if (result.ok)
+        return {
+          ok: true,
+          message: result.changed ? `Saved ${result.coupon.code}.` : "Nothing to save: no field changed.",
+          id: result.coupon.id,
+        };
       switch (result.reason) {
         case "below_redeemed":
           return {
             ok: false,
             reason: "below_redeemed",
             message: `Max redemptions cannot go below the ${result.redeemedCount.toLocaleString("en-US")} already redeemed. Nothing was changed.`,
-            fieldErrors: { maxRedemptions: `At least ${result.redeemedCount.toLocaleString("en-US")} (already redeemed), or empty for no limit.` },
+            fieldErrors: {
+              maxRedemptions: `At least ${result.redeemedCount.toLocaleString("en-US")} (already redeemed), or empty for no limit.`,
+            },
           };
         case "invalid":
-          return { ok: false, reason: "invalid", message: "Check the highlighted fields.", fieldErrors: domainIssues(result.issues) };
+          return {
+            ok: false,
+            reason: "invalid",
+            message: "Check the highlighted fields.",
+            fieldErrors: domainIssues(result.issues),
+          };
         case "not_found":
           return { ok: false, reason: "not_found", message: NOT_FOUND };
         case "busy":
@@ -119,7 +141,11 @@ export const ADMIN_ACTIONS = {
       const result = await adminSetCouponStatus(db, admin.id, input.couponId, input.status);
       if (!result.ok) return { ok: false, reason: result.reason, message: result.reason === "busy" ? BUSY : NOT_FOUND };
       const verb = input.status === "DISABLED" ? "disabled" : "enabled";
-      return { ok: true, message: result.changed ? `${result.coupon.code} is ${verb}.` : `${result.coupon.code} was already ${verb}.`, id: result.coupon.id };
+      return {
+        ok: true,
+        message: result.changed ? `${result.coupon.code} is ${verb}.` : `${result.coupon.code} was already ${verb}.`,
+        id: result.coupon.id,
+      };
     },
   }),
 

@@ -63,6 +63,8 @@ export async function listAuditLog(
     take: limit + 1,
     include: { actor: { select: { email: true } } },
   });
-  const entries = rows.slice(0, limit).map(({ actor, id, actorId: _, ...entry }) => ({ ...entry, id: id.toString(), actorEmail: actor.email }));
+  const entries = rows
+    .slice(0, limit)
+    .map(({ actor, id, actorId: _, ...entry }) => ({ ...entry, id: id.toString(), actorEmail: actor.email }));
   return { entries, nextBeforeId: rows.length > limit ? entries.at(-1)!.id : null };
 }

@@ -23,7 +23,10 @@ export const batchInputSchema = z
     valueCents: z.number().int().positive().max(100_000_000),
     expiresAt: z.date().nullable(),
   })
-  .refine((b) => !b.expiresAt || b.expiresAt > new Date(), { message: "The expiry must be in the future.", path: ["expiresAt"] });
+  .refine((b) => !b.expiresAt || b.expiresAt > new Date(), {
+    message: "The expiry must be in the future.",
+    path: ["expiresAt"],
+  });
 
 /** Checked again here (the form's batchFormSchema gave the messages), since a route may be called directly. */
 export type BatchInput = z.output<typeof batchInputSchema>;
@@ -68,7 +71,12 @@ export async function generateBatch(
         targetType: "batch",
         targetId: batch.id,
         summary: `Generated ${input.quantity.toLocaleString("en-US")} single-use codes ${input.prefix}-…`,
-        after: { prefix: input.prefix, quantity: input.quantity, valueCents: input.valueCents, expiresAt: input.expiresAt },
+        after: {
+          prefix: input.prefix,
+          quantity: input.quantity,
+          valueCents: input.valueCents,
+          expiresAt: input.expiresAt,
+        },
       });
       return { ok: true as const, batch, generated: inserted };
     }, BATCH_TRANSACTION);
@@ -81,7 +89,12 @@ export async function generateBatch(
 export type BatchStatusResult = { ok: true; affected: number } | { ok: false; reason: "not_found" };
 
 /** Every code of the batch in one UPDATE, audited in the same transaction. */
-export async function setBatchStatus(db: Db, actorId: string, batchId: string, status: "ACTIVE" | "DISABLED"): Promise<BatchStatusResult> {
+export async function setBatchStatus(
+  db: Db,
+  actorId: string,
+  batchId: string,
+  status: "ACTIVE" | "DISABLED",
+): Promise<BatchStatusResult> {
   if (!z.uuid().safeParse(batchId).success) return { ok: false, reason: "not_found" };
   return db.$transaction(async (tx) => {
     const batch = await tx.couponBatch.findUnique({ where: { id: batchId } });
@@ -121,7 +134,13 @@ export async function listBatches(db: Db, limit = 50): Promise<BatchSummary[]> {
 }
 
 /** The batch's codes for its CSV download, by code order in pages of 5,000. */
-export function batchCodesCsv(db: Db, batchId: string): CsvSource<{ code: string; valueCents: number; status: string; redeemedCount: number; expiresAt: Date | null }, string> {
+export function batchCodesCsv(
+  db: Db,
+  batchId: string,
+): CsvSource<
+  { code: string; valueCents: number; status: string; redeemedCount: number; expiresAt: Date | null },
+  string
+> {
   return {
     header: ["code", "value", "status", "redeemed", "expires_at_utc"],
     async page(after) {
@@ -133,6 +152,12 @@ export function batchCodesCsv(db: Db, batchId: string): CsvSource<{ code: string
       });
       return { rows, next: rows.length === CHUNK_SIZE ? rows.at(-1)!.code : null };
     },
-    cells: (c) => [c.code, (c.valueCents / 100).toFixed(2), c.status, c.redeemedCount, c.expiresAt?.toISOString() ?? ""],
+    cells: (c) => [
+      c.code,
+      (c.valueCents / 100).toFixed(2),
+      c.status,
+      c.redeemedCount,
+      c.expiresAt?.toISOString() ?? "",
+    ],
   };
 }

@@ -25,14 +25,24 @@ const money = z.string().transform((raw, ctx) => {
   return cents;
 });
 
-function checkWholeNumber(text: string, label: string, min: number, max: number, ctx: z.RefinementCtx, hint: string): number {
+function checkWholeNumber(
+  text: string,
+  label: string,
+  min: number,
+  max: number,
+  ctx: z.RefinementCtx,
+  hint: string,
+): number {
   if (!/^\d{1,10}$/.test(text)) {
     ctx.addIssue({ code: "custom", message: `${label} is a whole number${hint}.` });
     return 0;
   }
   const value = Number(text);
   if (value < min || value > max) {
-    ctx.addIssue({ code: "custom", message: `${label} must be between ${min.toLocaleString("en-US")} and ${max.toLocaleString("en-US")}.` });
+    ctx.addIssue({
+      code: "custom",
+      message: `${label} must be between ${min.toLocaleString("en-US")} and ${max.toLocaleString("en-US")}.`,
+    });
   }
   return value;
 }
@@ -42,7 +52,11 @@ const wholeNumber = (label: string, min: number, max: number) =>
 
 /** Empty means "no limit". */
 const optionalWholeNumber = (label: string, min: number, max: number) =>
-  z.string().transform((raw, ctx) => (raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or empty for no limit")));
+  z
+    .string()
+    .transform((raw, ctx) =>
+      raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or empty for no limit"),
+    );
 
 const utcDateTime = z.string().transform((raw, ctx): Date | null => {
   const text = raw.trim();
@@ -72,7 +86,10 @@ const termsShape = {
   startsAt: utcDateTime,
   expiresAt: utcDateTime,
   // Empty (a form without the choice) keeps the domain's default: automatic when creating, unchanged when editing.
-  counter: z.enum(["", "AUTO", "SINGLE_ROW", "SLOTS"], { message: "Choose where uses are counted." }).optional().transform((v) => v || undefined),
+  counter: z
+    .enum(["", "AUTO", "SINGLE_ROW", "SLOTS"], { message: "Choose where uses are counted." })
+    .optional()
+    .transform((v) => v || undefined),
 };
 
 function windowOrdered(terms: { startsAt: Date | null; expiresAt: Date | null }, ctx: z.RefinementCtx) {
@@ -90,7 +107,16 @@ export type CouponFormValues = Record<keyof z.input<typeof couponFormSchema>, st
 export type CouponFormField = keyof CouponFormValues;
 export type FieldErrors = Partial<Record<CouponFormField, string>>;
 
-export const COUPON_FORM_FIELDS: CouponFormField[] = ["code", "description", "value", "maxRedemptions", "perUserLimit", "startsAt", "expiresAt", "counter"];
+export const COUPON_FORM_FIELDS: CouponFormField[] = [
+  "code",
+  "description",
+  "value",
+  "maxRedemptions",
+  "perUserLimit",
+  "startsAt",
+  "expiresAt",
+  "counter",
+];
 
 export function formValues(formData: FormData): CouponFormValues {
   const values = {} as CouponFormValues;
@@ -128,7 +154,10 @@ export const batchFormSchema = z
       .string()
       .trim()
       .toUpperCase()
-      .regex(/^[A-Z0-9][A-Z0-9_-]{0,23}$/, "The prefix is 1 to 24 letters, digits, dashes or underscores, starting with a letter or digit."),
+      .regex(
+        /^[A-Z0-9][A-Z0-9_-]{0,23}$/,
+        "The prefix is 1 to 24 letters, digits, dashes or underscores, starting with a letter or digit.",
+      ),
     quantity: wholeNumber("The number of codes", 1, 100_000),
     value: money,
     expiresAt: utcDateTime,

@@ -59,7 +59,10 @@ export async function listCoupons(db: Db, query: CouponListQuery, now = new Date
   if (query.batch) where.push(Prisma.sql`c.batch_id = ${query.batch}::uuid`);
   if (query.window === "upcoming") where.push(Prisma.sql`c.starts_at > ${now}`);
   if (query.window === "expired") where.push(Prisma.sql`c.expires_at <= ${now}`);
-  if (query.window === "active") where.push(Prisma.sql`(c.starts_at IS NULL OR c.starts_at <= ${now}) AND (c.expires_at IS NULL OR c.expires_at > ${now})`);
+  if (query.window === "active")
+    where.push(
+      Prisma.sql`(c.starts_at IS NULL OR c.starts_at <= ${now}) AND (c.expires_at IS NULL OR c.expires_at > ${now})`,
+    );
   const exhausted = Prisma.sql`(c.max_redemptions IS NOT NULL AND r.redeemed >= c.max_redemptions)`;
   if (query.exhausted === "yes") where.push(exhausted);
   if (query.exhausted === "no") where.push(Prisma.sql`NOT ${exhausted}`);
@@ -80,7 +83,9 @@ export async function listCoupons(db: Db, query: CouponListQuery, now = new Date
     SELECT c.id, r.redeemed ${from}
     ORDER BY ${SORT_COLUMNS[query.sort]} ${dir} NULLS LAST, c.id ${dir}
     LIMIT ${COUPONS_PER_PAGE} OFFSET ${(page - 1) * COUPONS_PER_PAGE}`;
-  const byId = new Map((await db.coupon.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((c) => [c.id, c]));
+  const byId = new Map(
+    (await db.coupon.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((c) => [c.id, c]),
+  );
   const coupons = rows.flatMap((row) => {
     const coupon = byId.get(row.id);
     return coupon ? [{ ...coupon, redeemedCount: row.redeemed }] : [];
@@ -100,10 +105,18 @@ export type AdminCreateResult =
   | { ok: false; reason: "busy" };
 
 /** `input.code` null means "generate one". */
-export async function adminCreateCoupon(db: Db, actorId: string, input: Omit<NewCoupon, "code"> & { code: string | null }): Promise<AdminCreateResult> {
+export async function adminCreateCoupon(
+  db: Db,
+  actorId: string,
+  input: Omit<NewCoupon, "code"> & { code: string | null },
+): Promise<AdminCreateResult> {
   const parsed = newCouponSchema.safeParse({ ...input, code: input.code ?? randomCode("PROMO") });
   if (!parsed.success) {
-    return { ok: false, reason: "invalid", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
+    return {
+      ok: false,
+      reason: "invalid",
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    };
   }
   const outcome = await runTransaction<Coupon, "duplicate_code">(db, async (tx) => {
     const created = await createCoupon(tx, parsed.data);
@@ -170,10 +183,19 @@ type UpdateRefusal = "not_found" | "below_redeemed";
  * below the uses taken. Every other term may change freely: a redemption that judged the old terms
  * finds its guarded UPDATE's terms version no longer matches and retries.
  */
-export async function adminUpdateCoupon(db: Db, actorId: string, couponId: string, terms: CouponTerms): Promise<AdminUpdateResult> {
+export async function adminUpdateCoupon(
+  db: Db,
+  actorId: string,
+  couponId: string,
+  terms: CouponTerms,
+): Promise<AdminUpdateResult> {
   const parsed = termsSchema.safeParse(terms);
   if (!parsed.success) {
-    return { ok: false, reason: "invalid", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) };
+    return {
+      ok: false,
+      reason: "invalid",
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+    };
   }
   if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
   const { counter, ...next } = parsed.data;
@@ -227,12 +249,15 @@ export async function adminUpdateCoupon(db: Db, actorId: string, couponId: strin
  * stream of redemptions it could wait for as long as the stream lasts.
  */
 async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | null> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM coupons WHERE id = ${couponId}::uuid FOR NO KEY UPDATE`;
+  const locked = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM coupons WHERE id = ${couponId}::uuid FOR NO KEY UPDATE`;
   return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
 }
 
 function couponTerms(coupon: Coupon) {
-  const { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } = coupon;
+  const { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } =
+    coupon;
   return { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
 }
 
@@ -244,10 +269,16 @@ async function redeemedTotal(db: Db, couponId: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Disable / enable
 
-export type AdminStatusResult = { ok: true; coupon: Coupon; changed: boolean } | { ok: false; reason: "not_found" | "busy" };
+export type AdminStatusResult =
+  { ok: true; coupon: Coupon; changed: boolean } | { ok: false; reason: "not_found" | "busy" };
 
 /** Ordered against in-flight redemptions by setCouponStatus, so no redemption commits after a disable commits. */
-export async function adminSetCouponStatus(db: Db, actorId: string, couponId: string, status: Coupon["status"]): Promise<AdminStatusResult> {
+export async function adminSetCouponStatus(
+  db: Db,
+  actorId: string,
+  couponId: string,
+  status: Coupon["status"],
+): Promise<AdminStatusResult> {
   if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
   const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, "not_found">(db, async (tx) => {
     const before = await lockCoupon(tx, couponId);

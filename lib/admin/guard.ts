@@ -24,7 +24,10 @@ export const REFUSAL_MESSAGE: Record<AdminRefusal, string> = {
 
 export async function checkAdmin(db: Db, userId: string | null | undefined): Promise<AdminCheck> {
   if (!userId) return { ok: false, reason: "unauthenticated" };
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, name: true, role: true } });
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, name: true, role: true },
+  });
   if (!user) return { ok: false, reason: "unauthenticated" };
   if (user.role !== "ADMIN") return { ok: false, reason: "forbidden" };
   return { ok: true, admin: { id: user.id, email: user.email, name: user.name } };

@@ -72,7 +72,8 @@ function whereClause(filters: RedemptionFilters, after: Cursor | null): Prisma.S
   if (filters.email) conditions.push(Prisma.sql`r.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
   if (filters.status) conditions.push(Prisma.sql`r.status = ${filters.status}::"RedemptionStatus"`);
   if (filters.from) conditions.push(Prisma.sql`r.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
-  if (filters.to) conditions.push(Prisma.sql`r.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
+  if (filters.to)
+    conditions.push(Prisma.sql`r.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
   if (after) conditions.push(Prisma.sql`(r.created_at, r.id) < (${after.createdAt}, ${after.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
@@ -94,7 +95,12 @@ export interface RedemptionPage {
   next: Cursor | null;
 }
 
-export async function listRedemptions(db: Db, filters: RedemptionFilters, after: Cursor | null, limit = 50): Promise<RedemptionPage> {
+export async function listRedemptions(
+  db: Db,
+  filters: RedemptionFilters,
+  after: Cursor | null,
+  limit = 50,
+): Promise<RedemptionPage> {
   // One extra row says whether there is a next page without counting a million rows.
   const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, after, limit + 1));
   const page = rows.slice(0, limit);
@@ -109,16 +115,32 @@ export function redemptionsCsv(db: Db, filters: RedemptionFilters): CsvSource<Re
   return {
     header: ["redeemed_at_utc", "redemption_id", "coupon_code", "customer_email", "amount", "status", "revoked_at_utc"],
     page: (after) => listRedemptions(db, filters, after, EXPORT_PAGE_SIZE),
-    cells: (r) => [r.createdAt.toISOString(), r.id, r.code, r.email, (r.amountCents / 100).toFixed(2), r.status, r.revokedAt?.toISOString() ?? ""],
+    cells: (r) => [
+      r.createdAt.toISOString(),
+      r.id,
+      r.code,
+      r.email,
+      (r.amountCents / 100).toFixed(2),
+      r.status,
+      r.revokedAt?.toISOString() ?? "",
+    ],
   };
 }
 
-export function filtersFromSearchParams(params: Record<string, string | string[] | undefined> | URLSearchParams): RedemptionFilters {
+export function filtersFromSearchParams(
+  params: Record<string, string | string[] | undefined> | URLSearchParams,
+): RedemptionFilters {
   const get = (key: string) => {
     const value = params instanceof URLSearchParams ? params.get(key) : params[key];
     return Array.isArray(value) ? value[0] : (value ?? undefined);
   };
-  return redemptionFiltersSchema.parse({ code: get("code") ?? "", email: get("email") ?? "", status: get("status") ?? "", from: get("from"), to: get("to") });
+  return redemptionFiltersSchema.parse({
+    code: get("code") ?? "",
+    email: get("email") ?? "",
+    status: get("status") ?? "",
+    from: get("from"),
+    to: get("to"),
+  });
 }
 
 /**

@@ -47,7 +47,9 @@ export async function overview(db: Db, now = new Date()): Promise<Overview> {
   const refusals = await db.$queryRaw<Overview["refusals"]>`
     SELECT reason, count(*)::int AS count FROM redemption_attempts
     WHERE created_at >= ${month} AND outcome = 'REFUSED' GROUP BY reason ORDER BY count DESC`;
-  const [outstanding] = await db.$queryRaw<{ cents: number }[]>`SELECT coalesce(sum(balance_cents), 0)::bigint::float8 AS cents FROM users`;
+  const [outstanding] = await db.$queryRaw<
+    { cents: number }[]
+  >`SELECT coalesce(sum(balance_cents), 0)::bigint::float8 AS cents FROM users`;
   return {
     today: { redemptions: t.today_n!, revoked: t.today_revoked!, creditCents: t.today_credit! },
     week: { redemptions: t.week_n!, revoked: t.week_revoked!, creditCents: t.week_credit! },
@@ -87,11 +89,20 @@ export async function couponActivity(db: Db, couponId: string, days = 30, now = 
 // Attempts
 
 export const attemptFiltersSchema = z.object({
-  reason: z.string().trim().max(64).regex(/^[a-z_]*$/).catch(""),
+  reason: z
+    .string()
+    .trim()
+    .max(64)
+    .regex(/^[a-z_]*$/)
+    .catch(""),
   ip: z.string().trim().max(64).catch(""),
   email: z.string().trim().toLowerCase().max(320).catch(""),
   outcome: z.enum(["REFUSED", "ALL"]).catch("REFUSED"),
-  before: z.string().regex(/^\d{1,19}$/).optional().catch(undefined),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export type AttemptFilters = z.infer<typeof attemptFiltersSchema>;
@@ -110,7 +121,11 @@ export interface AttemptRow {
 }
 
 /** Newest first, by id (the sequence follows insertion), so paging is a primary-key range scan. */
-export async function listAttempts(db: Db, filters: AttemptFilters, limit = 50): Promise<{ rows: AttemptRow[]; nextBefore: string | null }> {
+export async function listAttempts(
+  db: Db,
+  filters: AttemptFilters,
+  limit = 50,
+): Promise<{ rows: AttemptRow[]; nextBefore: string | null }> {
   const conditions: Prisma.Sql[] = [];
   if (filters.outcome === "REFUSED") conditions.push(Prisma.sql`a.outcome = 'REFUSED'`);
   if (filters.reason) conditions.push(Prisma.sql`a.reason = ${filters.reason}`);

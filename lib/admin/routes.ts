@@ -17,9 +17,16 @@ export interface RouteContext {
   params: Record<string, string>;
 }
 
-export type AdminRouteHandler = (request: Request, ctx: { db: Db; admin: AdminIdentity; params: Record<string, string> }) => Promise<Response>;
+export type AdminRouteHandler = (
+  request: Request,
+  ctx: { db: Db; admin: AdminIdentity; params: Record<string, string> },
+) => Promise<Response>;
 
-export async function runAdminRoute(handler: AdminRouteHandler, request: Request, ctx: RouteContext): Promise<Response> {
+export async function runAdminRoute(
+  handler: AdminRouteHandler,
+  request: Request,
+  ctx: RouteContext,
+): Promise<Response> {
   const guard = await checkAdmin(ctx.db, ctx.userId);
   if (!guard.ok) return problem(REFUSAL_STATUS[guard.reason], guard.reason, REFUSAL_MESSAGE[guard.reason]);
   return handler(request, { db: ctx.db, admin: guard.admin, params: ctx.params });
@@ -36,7 +43,9 @@ export const ADMIN_ROUTES = {
 
   /** GET: one batch's codes as CSV. */
   batchCodes: (async (_request, { db, params }) => {
-    const batch = await db.couponBatch.findFirst({ where: { id: params.id }, select: { id: true, prefix: true } }).catch(() => null);
+    const batch = await db.couponBatch
+      .findFirst({ where: { id: params.id }, select: { id: true, prefix: true } })
+      .catch(() => null);
     if (!batch) return problem(404, "not_found", "That batch does not exist.");
     return csvResponse(csvStream(batchCodesCsv(db, batch.id)), `codes-${batch.prefix}-${today()}.csv`);
   }) satisfies AdminRouteHandler,
@@ -50,18 +59,36 @@ export const ADMIN_ROUTES = {
     if (!body.ok) return problem(body.status, body.reason, body.message);
     const form = batchFormSchema.safeParse(body.value);
     if (!form.success) {
-      return Response.json({ status: "error", reason: "invalid", message: "Check the highlighted fields.", fieldErrors: fieldErrors(form.error.issues) }, { status: 400 });
+      return Response.json(
+        {
+          status: "error",
+          reason: "invalid",
+          message: "Check the highlighted fields.",
+          fieldErrors: fieldErrors(form.error.issues),
+        },
+        { status: 400 },
+      );
     }
     const input = batchInputSchema.safeParse(form.data);
     if (!input.success) {
-      return Response.json({ status: "error", reason: "invalid", message: input.error.issues[0]?.message ?? "Invalid batch.", fieldErrors: fieldErrors(input.error.issues) }, { status: 400 });
+      return Response.json(
+        {
+          status: "error",
+          reason: "invalid",
+          message: input.error.issues[0]?.message ?? "Invalid batch.",
+          fieldErrors: fieldErrors(input.error.issues),
+        },
+        { status: 400 },
+      );
     }
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async start(controller) {
         const send = (line: object) => controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
         try {
-          const result = await generateBatch(db, admin.id, input.data, (inserted, total) => send({ type: "progress", inserted, total }));
+          const result = await generateBatch(db, admin.id, input.data, (inserted, total) =>
+            send({ type: "progress", inserted, total }),
+          );
           send(
             result.ok
               ? { type: "done", batchId: result.batch.id, generated: result.generated }
@@ -74,6 +101,8 @@ export const ADMIN_ROUTES = {
         controller.close();
       },
     });
-    return new Response(stream, { headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" } });
+    return new Response(stream, {
+      headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Cache-Control": "no-store" },
+    });
   }) satisfies AdminRouteHandler,
 };

@@ -12,7 +12,11 @@ export interface Database {
  * DATABASE_URL set: use that server and start nothing. Unset: run an embedded PostgreSQL with its data
  * in `dataDir`. Either way, apply pending migrations before anything else touches the schema.
  */
-export async function prepareDatabase(options: { dataDir: string; port?: number; log?: (line: string) => void }): Promise<Database> {
+export async function prepareDatabase(options: {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<Database> {
   // An empty DATABASE_URL (e.g. cleared by the e2e config) means "unset".
   const external = process.env.DATABASE_URL || undefined;
   const embedded = external

@@ -45,10 +45,17 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     // Postgres refuses to run as root; the package creates and uses a `postgres` OS user instead.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [
-      "-c", `max_connections=${options.maxConnections ?? 300}`,
-      "-c", "listen_addresses=127.0.0.1",
+      "-c",
+      `max_connections=${options.maxConnections ?? 300}`,
+      "-c",
+      "listen_addresses=127.0.0.1",
       // A local demo/test database: durability across OS crashes is not worth the fsync cost here.
-      "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+      "-c",
+      "fsync=off",
+      "-c",
+      "synchronous_commit=off",
+      "-c",
+      "full_page_writes=off",
       ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ],
     onLog: (message) => log(String(message).trimEnd()),
@@ -136,7 +143,10 @@ async function postgresProcess(pid: number): Promise<{ orphaned: boolean } | nul
     return null;
   }
   try {
-    const [cmdline, stat] = await Promise.all([readFile(`/proc/${pid}/cmdline`, "utf8"), readFile(`/proc/${pid}/stat`, "utf8")]);
+    const [cmdline, stat] = await Promise.all([
+      readFile(`/proc/${pid}/cmdline`, "utf8"),
+      readFile(`/proc/${pid}/stat`, "utf8"),
+    ]);
     if (!cmdline.includes("postgres")) return null;
     // Field 4 of /proc/PID/stat, after the parenthesised command name, is the parent PID.
     const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);

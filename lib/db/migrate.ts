@@ -34,7 +34,12 @@ export interface LocalMigration {
 
 export type MigrationResult =
   | { ok: true; applied: string[]; alreadyApplied: string[] }
-  | { ok: false; reason: "checksum_mismatch" | "failed_migration_present" | "migration_failed"; migration: string; message: string };
+  | {
+      ok: false;
+      reason: "checksum_mismatch" | "failed_migration_present" | "migration_failed";
+      migration: string;
+      message: string;
+    };
 
 export function checksumOf(sql: string): string {
   return createHash("sha256").update(sql, "utf8").digest("hex");
@@ -42,7 +47,10 @@ export function checksumOf(sql: string): string {
 
 export async function readLocalMigrations(dir = MIGRATIONS_DIR): Promise<LocalMigration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");

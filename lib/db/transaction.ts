@@ -26,9 +26,7 @@ export const TRANSACTION_OPTIONS = {
 const MAX_ATTEMPTS = 5;
 
 export type TransactionOutcome<T, Reason extends string> =
-  | { kind: "committed"; value: T }
-  | { kind: "rolled_back"; reason: Reason }
-  | { kind: "busy" };
+  { kind: "committed"; value: T } | { kind: "rolled_back"; reason: Reason } | { kind: "busy" };
 
 /**
  * Runs `work` in one interactive transaction. Deadlocks and serialization failures are retried a

@@ -16,12 +16,21 @@ export async function benchDatabase(name: string): Promise<Database> {
 
 export async function benchUsers(db: Db, count: number): Promise<string[]> {
   const tag = randomUUID().slice(0, 8);
-  await db.user.createMany({ data: Array.from({ length: count }, (_, i) => ({ email: `bench-${tag}-${i}@bench.once`, name: `bench ${i}` })) });
-  return (await db.user.findMany({ where: { email: { startsWith: `bench-${tag}-` } }, select: { id: true } })).map((u) => u.id);
+  await db.user.createMany({
+    data: Array.from({ length: count }, (_, i) => ({ email: `bench-${tag}-${i}@bench.once`, name: `bench ${i}` })),
+  });
+  return (await db.user.findMany({ where: { email: { startsWith: `bench-${tag}-` } }, select: { id: true } })).map(
+    (u) => u.id,
+  );
 }
 
 /** Coupons made the way the app makes them (lib/coupons createCoupon), counted where `counter` says. */
-export async function benchCoupons(db: Db, count: number, maxRedemptions: number | null, counter: CounterChoice = "SINGLE_ROW"): Promise<string[]> {
+export async function benchCoupons(
+  db: Db,
+  count: number,
+  maxRedemptions: number | null,
+  counter: CounterChoice = "SINGLE_ROW",
+): Promise<string[]> {
   const tag = randomUUID().replaceAll("-", "").slice(0, 8).toUpperCase();
   const codes = Array.from({ length: count }, (_, i) => `B${tag}${i}`);
   for (let i = 0; i < codes.length; i += 100) {

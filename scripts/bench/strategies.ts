@@ -109,7 +109,9 @@ async function checkThenWrite(tx: Tx, a: Attempt): Promise<boolean> {
   if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) return false;
   const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: a.userId, status: "ACTIVE" } });
   if (mine >= coupon.perUserLimit) return false;
-  await tx.redemptionRequest.create({ data: { userId: a.userId, idempotencyKey: a.idempotencyKey, code: a.code, outcome: "REDEEMED" } });
+  await tx.redemptionRequest.create({
+    data: { userId: a.userId, idempotencyKey: a.idempotencyKey, code: a.code, outcome: "REDEEMED" },
+  });
   await tx.couponUsage.upsert({
     where: { couponId_userId: { couponId: coupon.id, userId: a.userId } },
     create: { couponId: coupon.id, userId: a.userId, used: 1, perUserLimit: coupon.perUserLimit },
@@ -118,9 +120,18 @@ async function checkThenWrite(tx: Tx, a: Attempt): Promise<boolean> {
   const redemption = await tx.redemption.create({
     data: { couponId: coupon.id, userId: a.userId, amountCents: coupon.valueCents, idempotencyKey: a.idempotencyKey },
   });
-  const user = await tx.user.update({ where: { id: a.userId }, data: { balanceCents: { increment: coupon.valueCents } } });
+  const user = await tx.user.update({
+    where: { id: a.userId },
+    data: { balanceCents: { increment: coupon.valueCents } },
+  });
   await tx.ledgerEntry.create({
-    data: { userId: a.userId, amountCents: coupon.valueCents, kind: "COUPON_CREDIT", balanceAfterCents: user.balanceCents, redemptionId: redemption.id },
+    data: {
+      userId: a.userId,
+      amountCents: coupon.valueCents,
+      kind: "COUPON_CREDIT",
+      balanceAfterCents: user.balanceCents,
+      redemptionId: redemption.id,
+    },
   });
   await tx.coupon.update({ where: { id: coupon.id }, data: { redeemedCount: { increment: 1 } } });
   return true;
@@ -152,11 +163,10 @@ export function rawSql(pool: pg.Pool): Strategy {
           `INSERT INTO coupon_usages (coupon_id, user_id, used, per_user_limit) VALUES ($1, $2, 0, $3) ON CONFLICT DO NOTHING`,
           [coupon.id, a.userId, coupon.per_user_limit],
         );
-        const usage = await client.query(`UPDATE coupon_usages SET used = used + 1 WHERE coupon_id = $1 AND user_id = $2 AND used < $3`, [
-          coupon.id,
-          a.userId,
-          coupon.per_user_limit,
-        ]);
+        const usage = await client.query(
+          `UPDATE coupon_usages SET used = used + 1 WHERE coupon_id = $1 AND user_id = $2 AND used < $3`,
+          [coupon.id, a.userId, coupon.per_user_limit],
+        );
         if (usage.rowCount !== 1) return await rollback(client);
         const redemption = await client.query<{ id: string }>(
           `INSERT INTO redemptions (coupon_id, user_id, amount_cents, idempotency_key) VALUES ($1, $2, $3, $4) RETURNING id`,

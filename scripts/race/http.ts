@@ -35,7 +35,10 @@ export function serialise(url: URL, request: RawRequest): Buffer {
 
 export function parseResponse(raw: Buffer): RawResponse {
   const split = raw.indexOf("\r\n\r\n");
-  const head = raw.subarray(0, split === -1 ? raw.length : split).toString("latin1").split("\r\n");
+  const head = raw
+    .subarray(0, split === -1 ? raw.length : split)
+    .toString("latin1")
+    .split("\r\n");
   const status = Number(head[0]?.split(" ")[1] ?? 0);
   const headers: Record<string, string[]> = {};
   for (const line of head.slice(1)) {
@@ -113,7 +116,12 @@ export interface BurstResult {
  * Opens every connection, sends every request except its final byte, waits for the server to have
  * read all of that, then writes all final bytes in one synchronous loop.
  */
-export async function burst(url: URL, requests: Buffer[], settleMs = 250, onRelease?: () => void): Promise<BurstResult> {
+export async function burst(
+  url: URL,
+  requests: Buffer[],
+  settleMs = 250,
+  onRelease?: () => void,
+): Promise<BurstResult> {
   const connections = await Promise.all(requests.map(() => connect(url)));
   connections.forEach((c, i) => c.socket.write(requests[i]!.subarray(0, -1)));
   await new Promise((resolve) => setTimeout(resolve, settleMs));

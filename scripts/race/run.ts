@@ -75,32 +75,42 @@ function answered(response: PromiseSettledResult<RawResponse> | undefined): bool
 export async function runRace(options: RaceOptions): Promise<RaceSummary> {
   const { urls, code, requests, users, target } = options;
   for (const url of urls) {
-    if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) throw new Error(`${url.origin}: the race tool only targets this machine`);
+    if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname))
+      throw new Error(`${url.origin}: the race tool only targets this machine`);
   }
   const started = performance.now();
   const emails = Array.from({ length: users }, (_, i) => `${options.userPrefix ?? "race"}-${i}@race.once`);
   // Sessions are signed JWTs, valid on every instance: signing in once, anywhere, is enough.
-  const jars = await pooled(emails, 8, (email) => ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"));
-  const prepared = await pooled(Array.from({ length: requests }, (_, i) => i), 16, async (i): Promise<Prepared> => {
-    const instance = i % urls.length;
-    const url = urls[instance]!;
-    const jar: Jar = jars[i % users]!;
-    if (target === "api") {
-      const request = {
-        method: "POST" as const,
-        path: options.path ?? "/api/redemptions",
-        headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
-        body: Buffer.from(JSON.stringify({ code })),
-      };
-      return { bytes: serialise(url, request), instance };
-    }
-    // Each rendering of the form carries its own idempotency key, as each browser tab would.
-    const form = await readForm(url, "/redeem", jar, "code");
-    return { bytes: serialise(url, formRequest(form, jar, { code })), instance };
-  });
+  const jars = await pooled(emails, 8, (email) =>
+    ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"),
+  );
+  const prepared = await pooled(
+    Array.from({ length: requests }, (_, i) => i),
+    16,
+    async (i): Promise<Prepared> => {
+      const instance = i % urls.length;
+      const url = urls[instance]!;
+      const jar: Jar = jars[i % users]!;
+      if (target === "api") {
+        const request = {
+          method: "POST" as const,
+          path: options.path ?? "/api/redemptions",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
+          body: Buffer.from(JSON.stringify({ code })),
+        };
+        return { bytes: serialise(url, request), instance };
+      }
+      // Each rendering of the form carries its own idempotency key, as each browser tab would.
+      const form = await readForm(url, "/redeem", jar, "code");
+      return { bytes: serialise(url, formRequest(form, jar, { code })), instance };
+    },
+  );
   const preparedAt = performance.now();
 
-  const groups = urls.map((url, instance) => ({ url, indexes: prepared.flatMap((p, i) => (p.instance === instance ? [i] : [])) }));
+  const groups = urls.map((url, instance) => ({
+    url,
+    indexes: prepared.flatMap((p, i) => (p.instance === instance ? [i] : [])),
+  }));
   const responses: PromiseSettledResult<RawResponse>[] = [];
   let releaseSpreadMs = 0;
   let responseSpreadMs = 0;
@@ -108,9 +118,14 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
   let released = 0;
   await Promise.all(
     groups.map(async ({ url, indexes }) => {
-      const result = await burst(url, indexes.map((i) => prepared[i]!.bytes), options.settleMs ?? 300, () => {
-        if (++released === groups.length) options.onRelease?.();
-      });
+      const result = await burst(
+        url,
+        indexes.map((i) => prepared[i]!.bytes),
+        options.settleMs ?? 300,
+        () => {
+          if (++released === groups.length) options.onRelease?.();
+        },
+      );
       result.responses.forEach((response, j) => (responses[indexes[j]!] = response));
       releaseSpreadMs = Math.max(releaseSpreadMs, result.releaseSpreadMs);
       responseSpreadMs = Math.max(responseSpreadMs, result.responseSpreadMs);
@@ -127,7 +142,10 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
         retried++;
         // Same bytes, same key; another instance if the first one is gone.
         const url = urls[(prepared[i]!.instance + round + 1) % urls.length]!;
-        const bytes = Buffer.from(prepared[i]!.bytes.toString("latin1").replace(/^Host: .*$/m, `Host: ${url.host}`), "latin1");
+        const bytes = Buffer.from(
+          prepared[i]!.bytes.toString("latin1").replace(/^Host: .*$/m, `Host: ${url.host}`),
+          "latin1",
+        );
         responses[i] = await Promise.allSettled([resend(url, bytes)]).then(([r]) => r!);
       }),
     );
@@ -148,7 +166,11 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
       if (status === 201 && parsed.redemption?.id) redemptionIds.add(parsed.redemption.id);
       outcomes.push(status === 201 ? "redeemed" : (parsed.reason ?? `http_${status}`));
     } else {
-      outcomes.push(body.includes('data-testid="redeem-balance"') ? "redeemed" : (/data-reason="(\w+)"/.exec(body)?.[1] ?? `http_${status}`));
+      outcomes.push(
+        body.includes('data-testid="redeem-balance"')
+          ? "redeemed"
+          : (/data-reason="(\w+)"/.exec(body)?.[1] ?? `http_${status}`),
+      );
     }
   }
   const outcomeCounts = histogram(outcomes);
@@ -172,14 +194,18 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
 
 /** Problems that make the run a failure: 5xx or lost answers, and more successes than the limit. */
 export function problemsOf(summary: RaceSummary, limit?: number, expected?: number): string[] {
-  const serverErrors = Object.entries(summary.statuses).filter(([s]) => Number(s) >= 500).reduce((n, [, c]) => n + c, 0);
+  const serverErrors = Object.entries(summary.statuses)
+    .filter(([s]) => Number(s) >= 500)
+    .reduce((n, [, c]) => n + c, 0);
   const lost = summary.statuses.connection_failed ?? 0;
   const successes = summary.distinctRedemptions ?? summary.successes;
   return [
     ...(serverErrors > 0 ? [`${serverErrors} responses were 5xx`] : []),
     ...(lost > 0 ? [`${lost} connections failed`] : []),
     ...(limit !== undefined && successes > limit ? [`OVERSOLD: ${successes} successes for a limit of ${limit}`] : []),
-    ...(expected !== undefined && successes !== expected ? [`${successes} successes, expected exactly ${expected}`] : []),
+    ...(expected !== undefined && successes !== expected
+      ? [`${successes} successes, expected exactly ${expected}`]
+      : []),
   ];
 }
 

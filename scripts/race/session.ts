@@ -33,14 +33,19 @@ export interface HtmlForm {
 export async function readForm(base: URL, page: string, jar: Jar, fieldName: string): Promise<HtmlForm> {
   const response = await send(base, { method: "GET", path: page, headers: { Cookie: cookieHeader(jar) } });
   if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
-  const form = [...response.body.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)].find((m) => m[1]!.includes(`name="${fieldName}"`));
+  const form = [...response.body.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)].find((m) =>
+    m[1]!.includes(`name="${fieldName}"`),
+  );
   if (!form) throw new Error(`no form with a "${fieldName}" field on ${page}`);
   const fields: [string, string][] = [];
   for (const input of form[1]!.matchAll(/<input\b[^>]*>/g)) {
-    const attrs = Object.fromEntries([...input[0].matchAll(/([\w$:-]+)="([^"]*)"/g)].map((a) => [a[1]!, decodeEntities(a[2]!)]));
+    const attrs = Object.fromEntries(
+      [...input[0].matchAll(/([\w$:-]+)="([^"]*)"/g)].map((a) => [a[1]!, decodeEntities(a[2]!)]),
+    );
     if (attrs.type === "hidden" && attrs.name) fields.push([attrs.name, attrs.value ?? ""]);
   }
-  if (!fields.some(([name]) => name.startsWith("$ACTION_"))) throw new Error(`the form on ${page} carries no server action`);
+  if (!fields.some(([name]) => name.startsWith("$ACTION_")))
+    throw new Error(`the form on ${page} carries no server action`);
   return { path: page, fields };
 }
 
@@ -62,7 +67,11 @@ export function formRequest(form: HtmlForm, jar: Jar, values: Record<string, str
   return {
     method: "POST",
     path: form.path,
-    headers: { "Content-Type": `multipart/form-data; boundary=${boundary}`, Cookie: cookieHeader(jar), Accept: "text/html" },
+    headers: {
+      "Content-Type": `multipart/form-data; boundary=${boundary}`,
+      Cookie: cookieHeader(jar),
+      Accept: "text/html",
+    },
     body: Buffer.from(`${parts.join("")}--${boundary}--\r\n`),
   };
 }
@@ -72,7 +81,12 @@ export function formRequest(form: HtmlForm, jar: Jar, values: Record<string, str
  * the action id comes from the page's RSC payload, the FormData argument goes in React's reply
  * encoding (root part "0" = ["$K1"], fields prefixed "_1_").
  */
-export async function callFormAction(base: URL, page: string, jar: Jar, values: Record<string, string>): Promise<RawResponse> {
+export async function callFormAction(
+  base: URL,
+  page: string,
+  jar: Jar,
+  values: Record<string, string>,
+): Promise<RawResponse> {
   const html = await send(base, { method: "GET", path: page, headers: { Cookie: cookieHeader(jar) } });
   const ids = new Set(html.body.match(/\b[0-9a-f]{42}\b/g) ?? []);
   if (ids.size !== 1) throw new Error(`expected one server action on ${page}, found ${ids.size}`);

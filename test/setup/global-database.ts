@@ -14,7 +14,8 @@ export default async function setup(project: TestProject) {
   const external = process.env.TEST_DATABASE_URL;
   const embedded = external
     ? null
-    : await startEmbeddedPostgres({ dataDir: path.resolve(import.meta.dirname, "../../.data/test/pg"),
+    : await startEmbeddedPostgres({
+        dataDir: path.resolve(import.meta.dirname, "../../.data/test/pg"),
         port: 0,
         // The disable race compares commit times of redemptions and of the disable.
         settings: { track_commit_timestamp: "on" },

@@ -6,11 +6,19 @@ import { safeCallbackUrl } from "@/lib/callback-url";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
   if (await getCurrentUser()) redirect(callbackUrl);
-  const notice = params.created ? "Your account is ready. Sign in to continue." : params.callbackUrl ? "Sign in to continue." : undefined;
+  const notice = params.created
+    ? "Your account is ready. Sign in to continue."
+    : params.callbackUrl
+      ? "Sign in to continue."
+      : undefined;
 
   return (
     <>

@@ -34,10 +34,24 @@ export async function redeem(previous: RedeemFormState, formData: FormData): Pro
   const answer = previous.answer + 1;
   const user = await getCurrentUser();
   if (!user) {
-    return { answer, key: previous.key, code: typed, outcome: { ok: false, reason: "signed_out", message: "Your session has ended. Sign in again to redeem this code." } };
+    return {
+      answer,
+      key: previous.key,
+      code: typed,
+      outcome: {
+        ok: false,
+        reason: "signed_out",
+        message: "Your session has ended. Sign in again to redeem this code.",
+      },
+    };
   }
   if (!input.success) {
-    return { answer, key: previous.key, code: typed, outcome: { ok: false, reason: "invalid_code", message: "Enter a coupon code." } };
+    return {
+      answer,
+      key: previous.key,
+      code: typed,
+      outcome: { ok: false, reason: "invalid_code", message: "Enter a coupon code." },
+    };
   }
 
   const result = await redeemCoupon(getDb(), {
@@ -51,7 +65,12 @@ export async function redeem(previous: RedeemFormState, formData: FormData): Pro
 
   if (result.ok) {
     const { code, amountCents } = result.redemption;
-    return { answer, key: randomUUID(), code: "", outcome: { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents } };
+    return {
+      answer,
+      key: randomUUID(),
+      code: "",
+      outcome: { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents },
+    };
   }
   // `busy` decided nothing, so a retry reuses the key; any other answer is final for its key.
   return {

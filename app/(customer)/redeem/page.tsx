@@ -12,7 +12,10 @@ export default async function RedeemPage() {
   const user = await requireUser("/redeem");
   return (
     <>
-      <PageHeading title="Redeem a code" description="Enter a coupon or promo code and its value is added to your store credit straight away." />
+      <PageHeading
+        title="Redeem a code"
+        description="Enter a coupon or promo code and its value is added to your store credit straight away."
+      />
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <section aria-label="Redeem a code" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           {/* A fresh idempotency key for every rendering of the form. */}

@@ -21,7 +21,10 @@ export default async function WalletPage() {
 
   return (
     <>
-      <PageHeading title="Wallet" description="Your store credit, every change to it, and the codes you have redeemed." />
+      <PageHeading
+        title="Wallet"
+        description="Your store credit, every change to it, and the codes you have redeemed."
+      />
       <div className="grid gap-8 lg:grid-cols-[1fr_20rem]">
         <div className="space-y-10">
           <section aria-labelledby="activity-heading" className="space-y-3">
@@ -30,12 +33,15 @@ export default async function WalletPage() {
             </h2>
             {wallet.entries.length === 0 ? (
               <EmptyState title="No activity yet" action={{ href: "/redeem", label: "Redeem a code" }}>
-                Redeem a coupon or promo code to add store credit. Every credit and purchase will show up here with your running balance.
+                Redeem a coupon or promo code to add store credit. Every credit and purchase will show up here with your
+                running balance.
               </EmptyState>
             ) : (
               <>
                 <LedgerTable entries={wallet.entries} />
-                {wallet.moreEntries && <p className="text-sm text-slate-600">Showing your {SHOWN} most recent entries.</p>}
+                {wallet.moreEntries && (
+                  <p className="text-sm text-slate-600">Showing your {SHOWN} most recent entries.</p>
+                )}
               </>
             )}
           </section>
@@ -45,11 +51,15 @@ export default async function WalletPage() {
               Your redemptions
             </h2>
             {wallet.redemptions.length === 0 ? (
-              <EmptyState title="No codes redeemed yet">Codes you redeem are listed here, with whether each one is still active.</EmptyState>
+              <EmptyState title="No codes redeemed yet">
+                Codes you redeem are listed here, with whether each one is still active.
+              </EmptyState>
             ) : (
               <>
                 <RedemptionList redemptions={wallet.redemptions} />
-                {wallet.moreRedemptions && <p className="text-sm text-slate-600">Showing your {SHOWN} most recent redemptions.</p>}
+                {wallet.moreRedemptions && (
+                  <p className="text-sm text-slate-600">Showing your {SHOWN} most recent redemptions.</p>
+                )}
               </>
             )}
           </section>

@@ -18,16 +18,23 @@ export default async function BatchesPage() {
   const batches = await listBatches(getDb());
   return (
     <>
-      <PageHeading title="Bulk codes" description="Generate up to 100,000 single-use codes at once, download them as CSV, and switch a whole batch off or on." />
+      <PageHeading
+        title="Bulk codes"
+        description="Generate up to 100,000 single-use codes at once, download them as CSV, and switch a whole batch off or on."
+      />
       <div className="grid gap-8 lg:grid-cols-[1fr_1.4fr]">
         <section aria-labelledby="generate" className="space-y-3">
-          <h2 id="generate" className="text-lg font-semibold">Generate a batch</h2>
+          <h2 id="generate" className="text-lg font-semibold">
+            Generate a batch
+          </h2>
           <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
             <BatchGenerator codeBits={BATCH_CODE_BITS} />
           </div>
         </section>
         <section aria-labelledby="batches" className="space-y-3">
-          <h2 id="batches" className="text-lg font-semibold">Batches</h2>
+          <h2 id="batches" className="text-lg font-semibold">
+            Batches
+          </h2>
           <DataTable
             testId="batches-table"
             empty={batches.length === 0 && "No batches yet."}
@@ -50,7 +57,9 @@ export default async function BatchesPage() {
                   <Link href={`/admin/coupons?batch=${b.id}`} className="font-mono text-indigo-700 hover:underline">
                     {b.prefix}
                   </Link>
-                  {b.disabled > 0 && <span className="ml-2 text-xs text-slate-500">{b.disabled.toLocaleString("en-US")} disabled</span>}
+                  {b.disabled > 0 && (
+                    <span className="ml-2 text-xs text-slate-500">{b.disabled.toLocaleString("en-US")} disabled</span>
+                  )}
                 </td>
                 <td className={`${td} tabular-nums`}>{b.quantity.toLocaleString("en-US")}</td>
                 <td className={`${td} tabular-nums`}>{formatCents(b.valueCents)}</td>
@@ -61,7 +70,11 @@ export default async function BatchesPage() {
                   {b.createdByEmail}
                 </td>
                 <td className={`${td} space-x-2`}>
-                  <a href={`/api/admin/batches/${b.id}/codes`} className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-semibold text-slate-800 hover:bg-slate-50" download>
+                  <a
+                    href={`/api/admin/batches/${b.id}/codes`}
+                    className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-semibold text-slate-800 hover:bg-slate-50"
+                    download
+                  >
                     CSV
                   </a>
                   <ActionButton

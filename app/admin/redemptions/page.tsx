@@ -12,7 +12,11 @@ export const metadata = { title: "Redemptions" };
 
 const PAGE_SIZE = 50;
 
-export default async function RedemptionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function RedemptionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   if (!(await requireAdminPage("/admin/redemptions"))) return <AdminForbidden />;
   const params = await searchParams;
   const filters = filtersFromSearchParams(params);
@@ -21,13 +25,22 @@ export default async function RedemptionsPage({ searchParams }: { searchParams: 
 
   const filterParams = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) filterParams.set(key, value);
-  const withFilters = (extra: Record<string, string>) => `?${new URLSearchParams({ ...Object.fromEntries(filterParams), ...extra })}`;
+  const withFilters = (extra: Record<string, string>) =>
+    `?${new URLSearchParams({ ...Object.fromEntries(filterParams), ...extra })}`;
 
   return (
     <>
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <PageHeading title="Redemptions" description="Every redemption across all coupons, newest first. Times are UTC." />
-        <a href={`/api/admin/redemptions/export${withFilters({})}`} className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50" data-testid="export-csv" download>
+        <PageHeading
+          title="Redemptions"
+          description="Every redemption across all coupons, newest first. Times are UTC."
+        />
+        <a
+          href={`/api/admin/redemptions/export${withFilters({})}`}
+          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+          data-testid="export-csv"
+          download
+        >
           Export CSV
         </a>
       </div>
@@ -35,19 +48,35 @@ export default async function RedemptionsPage({ searchParams }: { searchParams: 
         <FilterForm action="/admin/redemptions" resetHref="/admin/redemptions">
           <FilterInput name="code" label="Coupon code" defaultValue={filters.code} />
           <FilterInput name="email" label="Customer email" type="email" defaultValue={filters.email} />
-          <FilterSelect name="status" label="Status" defaultValue={filters.status} options={[["", "Any"], ["ACTIVE", "Active"], ["REVOKED", "Revoked"]]} />
+          <FilterSelect
+            name="status"
+            label="Status"
+            defaultValue={filters.status}
+            options={[
+              ["", "Any"],
+              ["ACTIVE", "Active"],
+              ["REVOKED", "Revoked"],
+            ]}
+          />
           <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={filters.from} />
           <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={filters.to} />
         </FilterForm>
         <RedemptionsTable rows={page.rows} />
         <nav aria-label="Pages" className="flex justify-end gap-2 text-sm">
           {after && (
-            <Link href={withFilters({})} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50">
+            <Link
+              href={withFilters({})}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+            >
               ← Newest
             </Link>
           )}
           {page.next && (
-            <Link href={withFilters({ after: encodeCursor(page.next) })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50" data-testid="older">
+            <Link
+              href={withFilters({ after: encodeCursor(page.next) })}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+              data-testid="older"
+            >
               Older →
             </Link>
           )}

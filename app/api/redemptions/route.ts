@@ -42,7 +42,8 @@ export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): 
   const key = request.headers.get("idempotency-key");
   if (key === null) return problem(400, "missing_idempotency_key", "Send an Idempotency-Key header (a UUID works).");
   const validKey = idempotencyKeySchema.safeParse(key);
-  if (!validKey.success) return problem(400, "invalid_idempotency_key", validKey.error.issues[0]?.message ?? "Malformed Idempotency-Key.");
+  if (!validKey.success)
+    return problem(400, "invalid_idempotency_key", validKey.error.issues[0]?.message ?? "Malformed Idempotency-Key.");
 
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   if (!body.ok) return problem(body.status, body.reason, body.message);
@@ -64,7 +65,12 @@ function toResponse(result: RedeemResult): Response {
     const { id, code, amountCents, createdAt } = result.redemption;
     return jsonResponse(
       201,
-      { status: "redeemed", redemption: { id, code, amountCents, createdAt }, balanceCents: result.balanceCents, message: redeemMessage(result) },
+      {
+        status: "redeemed",
+        redemption: { id, code, amountCents, createdAt },
+        balanceCents: result.balanceCents,
+        message: redeemMessage(result),
+      },
       replayed,
     );
   }

@@ -35,7 +35,10 @@ export default async function CouponDetailPage({
   if (!(await requireAdminPage(`/admin/coupons/${id}`))) return <AdminForbidden />;
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
-  const coupon = await db.coupon.findUnique({ where: { id }, include: { batch: { select: { id: true, prefix: true } } } });
+  const coupon = await db.coupon.findUnique({
+    where: { id },
+    include: { batch: { select: { id: true, prefix: true } } },
+  });
   if (!coupon) notFound();
   const [activity, recent, history] = await Promise.all([
     couponActivity(db, coupon.id),
@@ -45,18 +48,28 @@ export default async function CouponDetailPage({
   const created = (await searchParams).created;
   const now = new Date();
   const redeemed = (await redeemedTotals(db, [coupon])).get(coupon.id) ?? 0;
-  const remaining = coupon.maxRedemptions === null ? "unlimited" : (coupon.maxRedemptions - redeemed).toLocaleString("en-US");
+  const remaining =
+    coupon.maxRedemptions === null ? "unlimited" : (coupon.maxRedemptions - redeemed).toLocaleString("en-US");
   const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
 
   return (
     <div className="space-y-8">
-      {created && <Callout tone="success" testId="coupon-created">Created {coupon.code}. Customers can redeem it as soon as its window opens.</Callout>}
+      {created && (
+        <Callout tone="success" testId="coupon-created">
+          Created {coupon.code}. Customers can redeem it as soon as its window opens.
+        </Callout>
+      )}
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <p className="text-sm text-slate-500">
-            <Link href="/admin/coupons" className="hover:underline">Coupons</Link> /
+            <Link href="/admin/coupons" className="hover:underline">
+              Coupons
+            </Link>{" "}
+            /
           </p>
-          <h1 className="font-mono text-3xl font-semibold tracking-tight" data-testid="coupon-code">{coupon.code}</h1>
+          <h1 className="font-mono text-3xl font-semibold tracking-tight" data-testid="coupon-code">
+            {coupon.code}
+          </h1>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
             <CouponStateBadges coupon={{ ...coupon, redeemedCount: redeemed }} now={now} />
             {coupon.description && <span>{coupon.description}</span>}
@@ -96,7 +109,9 @@ export default async function CouponDetailPage({
       <div className="grid gap-8 lg:grid-cols-[2fr_1fr]">
         <BarChart data={activity.daily} label="Redemptions per day, last 30 days" />
         <section aria-labelledby="refusals" className="space-y-3">
-          <h2 id="refusals" className="text-lg font-semibold">Refusals by reason</h2>
+          <h2 id="refusals" className="text-lg font-semibold">
+            Refusals by reason
+          </h2>
           <DataTable
             empty={activity.refusals.length === 0 && "No refused attempts for this code."}
             head={
@@ -118,8 +133,13 @@ export default async function CouponDetailPage({
 
       <section aria-labelledby="recent" className="space-y-3">
         <div className="flex items-baseline justify-between">
-          <h2 id="recent" className="text-lg font-semibold">Latest redemptions</h2>
-          <Link href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`} className="text-sm text-indigo-700 hover:underline">
+          <h2 id="recent" className="text-lg font-semibold">
+            Latest redemptions
+          </h2>
+          <Link
+            href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`}
+            className="text-sm text-indigo-700 hover:underline"
+          >
             All redemptions of {coupon.code} →
           </Link>
         </div>
@@ -128,7 +148,9 @@ export default async function CouponDetailPage({
 
       <div className="grid gap-8 lg:grid-cols-2">
         <section aria-labelledby="edit" className="space-y-3">
-          <h2 id="edit" className="text-lg font-semibold">Edit terms</h2>
+          <h2 id="edit" className="text-lg font-semibold">
+            Edit terms
+          </h2>
           <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
             <CouponForm
               mode="edit"
@@ -152,7 +174,9 @@ export default async function CouponDetailPage({
           </div>
         </section>
         <section aria-labelledby="history" className="space-y-3">
-          <h2 id="history" className="text-lg font-semibold">Changes</h2>
+          <h2 id="history" className="text-lg font-semibold">
+            Changes
+          </h2>
           <AuditLogList entries={history.entries} />
         </section>
       </div>

@@ -15,7 +15,19 @@ export default async function NewCouponPage() {
         <CouponForm
           mode="create"
           action={createCouponAction}
-          initialState={{ values: { code: "", description: "", value: "", maxRedemptions: "", perUserLimit: "1", startsAt: "", expiresAt: "", counter: "AUTO" }, result: null }}
+          initialState={{
+            values: {
+              code: "",
+              description: "",
+              value: "",
+              maxRedemptions: "",
+              perUserLimit: "1",
+              startsAt: "",
+              expiresAt: "",
+              counter: "AUTO",
+            },
+            result: null,
+          }}
         />
       </section>
     </>

@@ -5,5 +5,9 @@ import { getDb } from "@/lib/db/client";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  return runAdminRoute(ADMIN_ROUTES.exportRedemptions, request, { db: getDb(), userId: await sessionUserId(), params: {} });
+  return runAdminRoute(ADMIN_ROUTES.exportRedemptions, request, {
+    db: getDb(),
+    userId: await sessionUserId(),
+    params: {},
+  });
 }

@@ -5,5 +5,9 @@ import { getDb } from "@/lib/db/client";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  return runAdminRoute(ADMIN_ROUTES.batchCodes, request, { db: getDb(), userId: await sessionUserId(), params: await params });
+  return runAdminRoute(ADMIN_ROUTES.batchCodes, request, {
+    db: getDb(),
+    userId: await sessionUserId(),
+    params: await params,
+  });
 }
