@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { SiteHeader } from "@/components/site-header";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/web/auth";
 import { getDb } from "@/lib/db/client";
 import { checkHealth } from "@/lib/health";
 

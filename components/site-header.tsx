@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { CurrentUser } from "@/lib/auth";
+import type { CurrentUser } from "@/lib/web/auth";
 import { formatCents } from "@/lib/format";
 import { Logo } from "./logo";
 import { NavLinks } from "./nav-links";

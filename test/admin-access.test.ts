@@ -8,7 +8,7 @@ import type { Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
 import { ADMIN_ACTIONS, type AdminActionName } from "@/lib/admin/actions";
 import { generateBatch } from "@/lib/admin/bulk";
-import { ADMIN_ROUTES, runAdminRoute } from "@/lib/admin/routes";
+import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { freshDatabase, makeCoupon, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
 

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { ADMIN_ACTIONS, type ActionResult, type AdminActionName } from "@/lib/admin/actions";
 import { type CouponFormValues, formValues } from "@/lib/admin/coupon-form";
-import { sessionUserId } from "@/lib/admin/session";
+import { sessionUserId } from "@/lib/web/session";
 import { getDb } from "@/lib/db/client";
 
 /**

@@ -6,7 +6,7 @@ import { AdminForbidden } from "@/components/admin/forbidden";
 import { InvariantStatus } from "@/components/admin/invariant-status";
 import { StatCard } from "@/components/admin/stat-card";
 import { refusalLabel } from "@/lib/admin/messages";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { type Totals, overview } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
 import { formatCents } from "@/lib/format";

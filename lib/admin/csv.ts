@@ -54,14 +54,3 @@ export function csvStream<Row, Cursor>(source: CsvSource<Row, Cursor>): Readable
     { highWaterMark: 1 },
   );
 }
-
-export function csvResponse(stream: ReadableStream<Uint8Array>, filename: string): Response {
-  return new Response(stream, {
-    headers: {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
-      "Cache-Control": "no-store",
-      "X-Content-Type-Options": "nosniff",
-    },
-  });
-}

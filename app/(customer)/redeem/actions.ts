@@ -4,12 +4,12 @@ import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { headers } from "next/headers";
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/web/auth";
 import { RAW_CODE_MAX_LENGTH } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
 import { redeemMessage } from "@/lib/messages";
 import { redeemCoupon } from "@/lib/redemptions";
-import { requestMeta } from "@/lib/request-meta";
+import { requestMeta } from "@/lib/web/request-meta";
 
 export type RedeemOutcome =
   | { ok: true; message: string; code: string; amountCents: number; balanceCents: number }

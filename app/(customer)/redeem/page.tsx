@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { BalanceCard } from "@/components/balance-card";
 import { PageHeading } from "@/components/page-heading";
 import { RedeemForm } from "@/components/redeem-form";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/web/auth";
 import { redeem } from "./actions";
 
 export const metadata: Metadata = { title: "Redeem a code" };

@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/web/auth";
 import { getDb } from "@/lib/db/client";
 import { purchaseMessage } from "@/lib/messages";
 import { purchase } from "@/lib/wallet";

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeading } from "@/components/page-heading";
 import { ProductCard } from "@/components/product-card";
-import { requireUser } from "@/lib/auth";
+import { requireUser } from "@/lib/web/auth";
 import { getDb } from "@/lib/db/client";
 import { formatCents } from "@/lib/format";
 import { listProducts } from "@/lib/wallet";

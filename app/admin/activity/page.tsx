@@ -3,7 +3,7 @@ import { PageHeading } from "@/components/page-heading";
 import { AuditLogList } from "@/components/admin/audit-log-list";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { listAuditLog } from "@/lib/admin/audit-log";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";

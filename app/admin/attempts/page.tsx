@@ -5,7 +5,7 @@ import { DataTable, td, th } from "@/components/admin/data-table";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { SUSPICION, attemptFiltersSchema, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
 import { formatDayAndTime } from "@/lib/format";

@@ -6,7 +6,7 @@ import { DataTable, td, th } from "@/components/admin/data-table";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { setBatchStatusAction } from "@/app/admin/actions";
 import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 import { formatCents, formatDayAndTime } from "@/lib/format";
 

@@ -4,7 +4,7 @@ import { CouponPagination, CouponsTable } from "@/components/admin/coupons-table
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import { PageHeading } from "@/components/page-heading";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { decodeCursor, encodeCursor, filtersFromSearchParams, listRedemptions } from "@/lib/admin/redemptions";
 import { getDb } from "@/lib/db/client";
 

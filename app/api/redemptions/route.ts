@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/web/auth";
 import { idempotencyKeySchema } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
-import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "@/lib/http";
+import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "@/lib/web/http";
 import { redeemMessage } from "@/lib/messages";
 import { type RedeemRefusal, type RedeemResult, redeemCoupon } from "@/lib/redemptions";
-import { requestMeta } from "@/lib/request-meta";
+import { requestMeta } from "@/lib/web/request-meta";
 
 /**
  * POST /api/redemptions  {"code": "WELCOME10"}  with an Idempotency-Key header, signed in by cookie.

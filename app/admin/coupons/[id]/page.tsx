@@ -15,7 +15,7 @@ import { setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
 import { listAuditLog } from "@/lib/admin/audit-log";
 import { centsToInput, toUtcInput } from "@/lib/admin/coupon-form";
 import { refusalLabel } from "@/lib/admin/messages";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 import { listRedemptions, redemptionFiltersSchema } from "@/lib/admin/redemptions";
 import { couponActivity } from "@/lib/admin/reports";
 import { redeemedTotals } from "@/lib/counters";

@@ -2,7 +2,7 @@ import { PageHeading } from "@/components/page-heading";
 import { CouponForm } from "@/components/admin/coupon-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { createCouponAction } from "@/app/admin/actions";
-import { requireAdminPage } from "@/lib/admin/page-guard";
+import { requireAdminPage } from "@/lib/web/page-guard";
 
 export const metadata = { title: "New coupon" };
 

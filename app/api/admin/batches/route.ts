@@ -1,5 +1,5 @@
-import { ADMIN_ROUTES, runAdminRoute } from "@/lib/admin/routes";
-import { sessionUserId } from "@/lib/admin/session";
+import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
+import { sessionUserId } from "@/lib/web/session";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/web/auth";
 import { getDb } from "@/lib/db/client";
 import { naiveRedeem } from "@/test/naive-control";
 

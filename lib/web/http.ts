@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "./db/errors";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 /** Small helpers for JSON route handlers: bounded body reading and problem responses. */
 
@@ -75,4 +75,16 @@ export function answerBusyWhenDatabaseUnavailable(handler: (request: Request) =>
       });
     }
   };
+}
+
+/** A CSV download that is never cached and never sniffed as something else. */
+export function csvResponse(stream: ReadableStream<Uint8Array>, filename: string): Response {
+  return new Response(stream, {
+    headers: {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}"`,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
 }

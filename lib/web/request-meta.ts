@@ -1,4 +1,4 @@
-import type { RequestMeta } from "./attempts";
+import type { RequestMeta } from "@/lib/attempts";
 
 /** Where a request came from, for the attempts log. Only as trustworthy as the proxy in front of us. */
 export function requestMeta(headers: Headers): RequestMeta {

@@ -1,10 +1,10 @@
-import { readJsonBody, problem } from "@/lib/http";
+import { csvResponse, problem, readJsonBody } from "@/lib/web/http";
 import type { Db } from "@/lib/db/client";
-import { batchCodesCsv, batchInputSchema, generateBatch } from "./bulk";
-import { batchFormSchema, fieldErrors } from "./coupon-form";
-import { csvResponse, csvStream } from "./csv";
-import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "./guard";
-import { filtersFromSearchParams, redemptionsCsv } from "./redemptions";
+import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
+import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { csvStream } from "@/lib/admin/csv";
+import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
+import { filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
 
 /**
  * The admin route handlers, as data, like the actions in actions.ts: `runAdminRoute` answers 401 to

@@ -3,10 +3,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { Role } from "@/lib/generated/prisma/client";
-import { verifyCredentials } from "./accounts";
-import { authSecret } from "./auth-secret";
-import { sameOriginPath, signInPath } from "./callback-url";
-import { getDb } from "./db/client";
+import { verifyCredentials } from "@/lib/accounts";
+import { authSecret } from "@/lib/auth-secret";
+import { sameOriginPath, signInPath } from "@/lib/callback-url";
+import { getDb } from "@/lib/db/client";
 
 export const authOptions: NextAuthOptions = {
   // A getter, so `next build` can import this module without the secret; serving cannot.

@@ -1,5 +1,5 @@
 import { redirect } from "next/navigation";
-import { type CurrentUser, getCurrentUser } from "@/lib/auth";
+import { type CurrentUser, getCurrentUser } from "@/lib/web/auth";
 import { signInPath } from "@/lib/callback-url";
 
 /**

@@ -1,5 +1,5 @@
 import { getServerSession } from "next-auth";
-import { authOptions } from "@/lib/auth";
+import { authOptions } from "@/lib/web/auth";
 
 /** The signed-in user's id from the session cookie; the role is never taken from here (see guard.ts). */
 export async function sessionUserId(): Promise<string | null> {
