@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { SiteHeader } from "@/components/site-header";
-import { getCurrentUser } from "@/lib/web/auth";
+import { getCurrentUser } from "@/lib/web/session";
 import { getDb } from "@/lib/db/client";
 import { checkHealth } from "@/lib/health";
 

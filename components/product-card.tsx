@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import { useActionState } from "react";
-import type { BuyFormState } from "@/app/(customer)/shop/actions";
+import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import { formatCents } from "@/lib/format";
-import type { CatalogueProduct } from "@/lib/wallet";
+import type { CatalogueProduct, PurchaseRefusal } from "@/lib/wallet";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 
@@ -16,6 +16,9 @@ const TILES = [
   "bg-violet-100 text-violet-800",
   "bg-orange-100 text-orange-800",
 ];
+
+export type BuyAnswer = ActionResult<{ balanceCents: number }, PurchaseRefusal>;
+export type BuyFormState = IdempotentFormState<BuyAnswer, Record<string, never>>;
 
 interface ProductCardProps {
   product: CatalogueProduct;
@@ -59,7 +62,7 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
           Buy for {formatCents(product.priceCents)}
           <span className="sr-only"> ({product.name})</span>
         </SubmitButton>
-        {shortBy > 0 && !state.outcome && (
+        {shortBy > 0 && !state.result && (
           <p className="text-sm text-slate-600">
             You need {formatCents(shortBy)} more credit.{" "}
             <Link
@@ -71,13 +74,11 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
           </p>
         )}
         <div aria-live="polite" aria-atomic="true" data-answer={state.answer}>
-          {state.outcome && (
-            <Callout key={state.answer} tone={state.outcome.ok ? "success" : "error"} testId="buy-result">
-              <p data-reason={state.outcome.ok ? undefined : state.outcome.reason}>{state.outcome.message}</p>
-              {state.outcome.ok && (
-                <p className="mt-1">Your balance is now {formatCents(state.outcome.balanceCents)}.</p>
-              )}
-              {!state.outcome.ok && state.outcome.reason === "insufficient_credit" && (
+          {state.result && (
+            <Callout key={state.answer} tone={state.result.ok ? "success" : "error"} testId="buy-result">
+              <p data-reason={state.result.ok ? undefined : state.result.reason}>{state.result.message}</p>
+              {state.result.ok && <p className="mt-1">Your balance is now {formatCents(state.result.balanceCents)}.</p>}
+              {!state.result.ok && state.result.reason === "insufficient_credit" && (
                 <Link href="/redeem" className="mt-1 inline-block font-medium underline underline-offset-2">
                   Redeem a code to top up
                 </Link>

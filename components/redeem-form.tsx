@@ -2,11 +2,15 @@
 
 import Link from "next/link";
 import { type FormEvent, useActionState, useState } from "react";
-import type { RedeemFormState } from "@/app/(customer)/redeem/actions";
+import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import { RAW_CODE_MAX_LENGTH, normalizeCode } from "@/lib/codes";
 import { formatCents } from "@/lib/format";
+import type { RedeemRefusal } from "@/lib/redemptions";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
+
+export type RedeemAnswer = ActionResult<{ code: string; amountCents: number; balanceCents: number }, RedeemRefusal>;
+export type RedeemFormState = IdempotentFormState<RedeemAnswer, { code: string }>;
 
 interface RedeemFormProps {
   action: (state: RedeemFormState, formData: FormData) => Promise<RedeemFormState>;
@@ -34,7 +38,7 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
     }
   }
 
-  const outcome = tooLong ? ({ ok: false, reason: "invalid_code", message: tooLong.message } as const) : state.outcome;
+  const outcome = tooLong ? ({ ok: false, reason: "invalid_code", message: tooLong.message } as const) : state.result;
   const answer = tooLong ? `local-${tooLong.answer}` : String(state.answer);
   const invalid = outcome !== null && !outcome.ok;
 
@@ -50,7 +54,7 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
             id="code"
             name="code"
             type="text"
-            defaultValue={state.code}
+            defaultValue={state.values.code}
             required
             autoComplete="off"
             autoCapitalize="characters"
@@ -90,7 +94,7 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
         {outcome?.ok === false && (
           <Callout key={answer} tone="error" testId="redeem-result">
             <p data-reason={outcome.reason}>{outcome.message}</p>
-            {outcome.reason === "signed_out" && (
+            {outcome.reason === "unauthenticated" && (
               <Link
                 href="/sign-in?callbackUrl=%2Fredeem"
                 className="mt-1 inline-block font-medium underline underline-offset-2"

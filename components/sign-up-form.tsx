@@ -4,23 +4,26 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useActionState } from "react";
-import type { SignUpOutcome } from "@/app/(auth)/sign-up/actions";
 import { PASSWORD_MIN_LENGTH } from "@/lib/account-rules";
+import type { SignUpField } from "@/lib/accounts";
+import type { ActionResult, FieldErrors } from "@/lib/action-result";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 import { TextField } from "./text-field";
 import { useHydrated } from "./use-hydrated";
 
+export type SignUpAnswer = ActionResult<object, "email_taken", SignUpField>;
+
 interface SignUpState {
   name: string;
   email: string;
-  fieldErrors: { name?: string; email?: string; password?: string };
+  fieldErrors: FieldErrors<SignUpField>;
   error: string | null;
 }
 
 interface SignUpFormProps {
   callbackUrl: string;
-  signUp: (formData: FormData) => Promise<SignUpOutcome>;
+  signUp: (formData: FormData) => Promise<SignUpAnswer>;
 }
 
 export function SignUpForm({ callbackUrl, signUp }: SignUpFormProps) {
@@ -32,7 +35,7 @@ export function SignUpForm({ callbackUrl, signUp }: SignUpFormProps) {
       const name = String(formData.get("name") ?? "");
       const email = String(formData.get("email") ?? "");
       const kept = { name, email };
-      let created: SignUpOutcome;
+      let created: SignUpAnswer;
       try {
         created = await signUp(formData);
       } catch {
@@ -42,7 +45,11 @@ export function SignUpForm({ callbackUrl, signUp }: SignUpFormProps) {
           error: "We couldn't create your account just now. Please try again in a moment.",
         };
       }
-      if (!created.ok) return { ...kept, fieldErrors: created.fieldErrors, error: created.error };
+      if (!created.ok) {
+        // Field errors speak for themselves; anything else (busy, failed) gets the message above the form.
+        const fieldErrors = created.fieldErrors ?? {};
+        return { ...kept, fieldErrors, error: Object.keys(fieldErrors).length > 0 ? null : created.message };
+      }
 
       const session = await signIn("credentials", {
         email,

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { CurrentUser } from "@/lib/web/auth";
+import type { CurrentUser } from "@/lib/current-user";
 import { formatCents } from "@/lib/format";
 import { Logo } from "./logo";
 import { NavLinks } from "./nav-links";

@@ -28,3 +28,15 @@ export function formatDay(date: Date): string {
 export function formatDayAndTime(date: Date): string {
   return `${dayAndTime.format(date)} UTC`;
 }
+
+const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+
+/** "12,345": counts always with thousands separators. */
+export function formatCount(value: number): string {
+  return count.format(value);
+}
+
+/** "1 code", "12,345 codes": the count and the noun that agrees with it. */
+export function plural(value: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : pluralForm}`;
+}

@@ -1,50 +1,255 @@
 /**
- * Every admin action and route refuses anonymous callers (401) and customers (403) and changes
- * nothing, and works for an admin. The lists below are checked against the registries, so an action
- * or route added later without a case here fails this suite.
+ * Every server action and admin route refuses callers below its level and changes nothing, and works
+ * for the callers it is for. Server actions are found by reading app/: every export of every
+ * `actions.ts` is one, and the suite fails when one has no case below, so an action added later
+ * without a refusal test cannot pass. Each action runs as Next.js would run it, through the real
+ * exported function; only who is signed in (the session) and which database are set by the test.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "@/lib/db/client";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDb, type Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
-import { ADMIN_ACTIONS, type AdminActionName } from "@/lib/admin/actions";
 import { generateBatch } from "@/lib/admin/bulk";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { freshDatabase, makeCoupon, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
+
+const request = vi.hoisted(() => ({ userId: null as string | null, db: null as unknown }));
+vi.mock("@/lib/web/session", () => ({ sessionUserId: async () => request.userId }));
+vi.mock("@/lib/db/client", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/db/client")>()),
+  getDb: () => request.db,
+}));
+vi.mock("next/cache", () => ({ revalidatePath: vi.fn() }));
+vi.mock("next/headers", () => ({ headers: async () => new Headers({ "user-agent": "access-test" }) }));
 
 let test: TestDatabase;
 let db: Db;
 let adminId: string;
 let customerId: string;
 let couponId: string;
+let couponCode: string;
 let redemptionId: string;
 let batchId: string;
+let productId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
   db = test.db;
+  request.db = db;
   ({ adminId, customerId } = await makeAdminAndCustomer(db));
-  const coupon = await makeCoupon(db, { maxRedemptions: 10, valueCents: 700 });
+  const coupon = await makeCoupon(db, { maxRedemptions: 10, perUserLimit: 5, valueCents: 700 });
   couponId = coupon.id;
+  couponCode = coupon.code;
   const redeemed = await redeemCoupon(db, { userId: customerId, code: coupon.code, idempotencyKey: newKey() });
   if (!redeemed.ok) throw new Error("setup redemption refused");
   redemptionId = redeemed.redemption.id;
   const batch = await generateBatch(db, adminId, { prefix: "ACCESS", quantity: 3, valueCents: 100, expiresAt: null });
   if (!batch.ok) throw new Error("setup batch refused");
   batchId = batch.batch.id;
+  productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
+    .id;
 });
 afterAll(() => test.drop());
 
+type Level = "anonymous" | "customer" | "admin";
+type ServerAction = (...args: unknown[]) => Promise<unknown>;
+
+function form(fields: Record<string, string>): FormData {
+  const data = new FormData();
+  for (const [name, value] of Object.entries(fields)) data.set(name, value);
+  return data;
+}
+
 const terms = { description: "", value: "5.00", maxRedemptions: "20", perUserLimit: "1", startsAt: "", expiresAt: "" };
 
-/** A valid input for each action, so a refusal can only come from the guard. */
-const validInputs: Record<AdminActionName, () => unknown> = {
-  createCoupon: () => ({ ...terms, code: `ACCESS-${newKey().slice(0, 8)}` }),
-  updateCoupon: () => ({ ...terms, couponId, value: "6.00" }),
-  setCouponStatus: () => ({ couponId, status: "DISABLED" }),
-  revokeRedemption: () => ({ redemptionId }),
-  setBatchStatus: () => ({ batchId, status: "DISABLED" }),
+/** Each action's level and a valid call, so a refusal can only come from the level check. */
+const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
+  "app/(auth)/sign-up/actions.ts#signUp": {
+    level: "anonymous",
+    args: () => [form({ name: "Access", email: `access-${newKey()}@test.once`, password: "access-password" })],
+  },
+  "app/(customer)/redeem/actions.ts#redeem": {
+    level: "customer",
+    args: () => [null, form({ code: couponCode, idempotencyKey: newKey() })],
+  },
+  "app/(customer)/shop/actions.ts#buy": {
+    level: "customer",
+    args: () => [null, form({ productId, idempotencyKey: newKey() })],
+  },
+  "app/admin/actions.ts#createCouponAction": {
+    level: "admin",
+    args: () => [null, form({ ...terms, code: `ACCESS-${newKey().slice(0, 8)}` })],
+  },
+  "app/admin/actions.ts#updateCouponAction": {
+    level: "admin",
+    args: () => [null, form({ ...terms, couponId, value: "6.00" })],
+  },
+  "app/admin/actions.ts#setCouponStatusAction": {
+    level: "admin",
+    args: () => [null, form({ couponId, status: "DISABLED" })],
+  },
+  "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
+  "app/admin/actions.ts#setBatchStatusAction": {
+    level: "admin",
+    args: () => [null, form({ batchId, status: "DISABLED" })],
+  },
 };
+
+const root = path.resolve(import.meta.dirname, "..");
+const actionModules = import.meta.glob<Record<string, unknown>>("../app/**/actions.ts");
+
+async function serverActions(): Promise<Map<string, ServerAction>> {
+  const found = new Map<string, ServerAction>();
+  for (const [file, load] of Object.entries(actionModules)) {
+    for (const [name, value] of Object.entries(await load())) {
+      if (typeof value === "function")
+        found.set(`${path.relative(root, path.resolve(import.meta.dirname, file))}#${name}`, value as ServerAction);
+    }
+  }
+  return found;
+}
+
+async function action(key: string): Promise<ServerAction> {
+  const found = (await serverActions()).get(key);
+  if (!found) throw new Error(`no server action ${key}`);
+  return found;
+}
+
+/** The answer inside whichever state a form keeps (keyed forms and echoing forms wrap it). */
+function resultOf(answer: unknown): { ok: boolean; reason?: string } {
+  const state = answer as { result?: { ok: boolean; reason?: string } };
+  return state && typeof state === "object" && "result" in state ? state.result! : (answer as { ok: boolean });
+}
+
+async function callAs(userId: string | null, key: string, args: unknown[]) {
+  request.userId = userId;
+  try {
+    return resultOf(await (await action(key))(...args));
+  } finally {
+    request.userId = null;
+  }
+}
+
+/** Next.js signals a redirect by throwing; a created coupon redirects to its page. */
+async function callExpectingRedirectOrAnswer(userId: string, key: string, args: unknown[]) {
+  try {
+    return await callAs(userId, key, args);
+  } catch (error) {
+    const digest = (error as { digest?: unknown }).digest;
+    if (typeof digest === "string" && digest.startsWith("NEXT_REDIRECT")) return { ok: true, redirect: digest };
+    throw error;
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+const UNKNOWN_USER = "00000000-0000-4000-8000-000000000000";
+
+describe("server actions", () => {
+  it("are all in app/**/actions.ts files, and every one has a case here", async () => {
+    const withDirective: string[] = [];
+    for (const file of await filesUnder(path.join(root, "app"))) {
+      if (/^\s*["']use server["']/m.test(await readFile(file, "utf8"))) withDirective.push(path.relative(root, file));
+    }
+    expect(withDirective.filter((file) => path.basename(file) !== "actions.ts")).toEqual([]);
+    expect([...(await serverActions()).keys()].sort()).toEqual(Object.keys(ACTIONS).sort());
+  });
+
+  for (const [key, { level, args }] of Object.entries(ACTIONS)) {
+    it(`${key} (${level}): refuses every caller below its level, before reading the form, and changes nothing`, async () => {
+      const before = await snapshot(db);
+      // Posted with no arguments at all, as a hand-made request can be: a clean refusal, not an exception.
+      expect(await callAs(null, key, [])).toMatchObject({
+        ok: false,
+        reason: level === "anonymous" ? "invalid" : "unauthenticated",
+      });
+      if (level !== "anonymous") {
+        expect(await callAs(null, key, args())).toMatchObject({ ok: false, reason: "unauthenticated" });
+        expect(await callAs(UNKNOWN_USER, key, args())).toMatchObject({ ok: false, reason: "unauthenticated" });
+      }
+      if (level === "admin") {
+        expect(await callAs(customerId, key, args())).toMatchObject({ ok: false, reason: "forbidden" });
+      }
+      expect(await snapshot(db)).toBe(before);
+    });
+  }
+
+  it("a customer promoted to admin is recognised at once, and demoted is refused at once (role re-read per call)", async () => {
+    const setStatus = "app/admin/actions.ts#setCouponStatusAction";
+    await db.user.update({ where: { id: customerId }, data: { role: "ADMIN" } });
+    expect(await callAs(customerId, setStatus, [null, form({ couponId, status: "ACTIVE" })])).toMatchObject({
+      ok: true,
+    });
+    await db.user.update({ where: { id: customerId }, data: { role: "CUSTOMER" } });
+    expect(await callAs(customerId, setStatus, [null, form({ couponId, status: "DISABLED" })])).toMatchObject({
+      ok: false,
+      reason: "forbidden",
+    });
+  });
+
+  it("each admin action works for an admin and leaves one audit entry naming them", async () => {
+    for (const [key, { level, args }] of Object.entries(ACTIONS)) {
+      if (level !== "admin") continue;
+      const entries = await db.adminAuditEntry.count({ where: { actorId: adminId } });
+      expect(await callExpectingRedirectOrAnswer(adminId, key, args()), key).toMatchObject({ ok: true });
+      expect(await db.adminAuditEntry.count({ where: { actorId: adminId } }), key).toBe(entries + 1);
+    }
+  });
+
+  it("customer actions work for a customer; sign-up works for anyone", async () => {
+    await db.coupon.update({ where: { id: couponId }, data: { status: "ACTIVE" } });
+    await db.user.update({ where: { id: customerId }, data: { balanceCents: { increment: 0 } } });
+    for (const [key, { level, args }] of Object.entries(ACTIONS)) {
+      if (level === "admin") continue;
+      expect(await callAs(level === "customer" ? customerId : null, key, args()), key).toMatchObject({ ok: true });
+    }
+  });
+
+  it("a keyed form keeps its key after an answer that decided nothing, and gets a fresh one after a decided answer", async () => {
+    const redeem = await action("app/(customer)/redeem/actions.ts#redeem");
+    const key = newKey();
+    request.userId = null;
+    const signedOut = (await redeem(null, form({ code: couponCode, idempotencyKey: key }))) as {
+      key: string;
+      values: { code: string };
+      answer: number;
+    };
+    expect(signedOut).toMatchObject({ key, values: { code: couponCode }, answer: 1 });
+    request.userId = customerId;
+    try {
+      const refused = (await redeem(signedOut, form({ code: "NO-SUCH-CODE", idempotencyKey: key }))) as {
+        key: string;
+        answer: number;
+      };
+      expect(refused).toMatchObject({ result: { ok: false, reason: "unknown_code" }, answer: 2 });
+      expect(refused.key).not.toBe(key);
+    } finally {
+      request.userId = null;
+    }
+  });
+
+  it("a database that cannot be reached answers busy, not an error", async () => {
+    const unreachable = createDb("postgresql://once:once@127.0.0.1:9/once", { max: 1, connectionTimeoutMillis: 2_000 });
+    request.db = unreachable;
+    try {
+      expect(
+        await callAs(
+          customerId,
+          "app/(customer)/redeem/actions.ts#redeem",
+          ACTIONS["app/(customer)/redeem/actions.ts#redeem"]!.args(),
+        ),
+      ).toMatchObject({ ok: false, reason: "busy" });
+    } finally {
+      request.db = db;
+      await unreachable.$disconnect();
+    }
+  });
+});
 
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
@@ -61,49 +266,6 @@ const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request;
     params: {},
   }),
 };
-
-describe("admin actions", () => {
-  it("cover every registered action", () => {
-    expect(Object.keys(validInputs).sort()).toEqual(Object.keys(ADMIN_ACTIONS).sort());
-  });
-
-  for (const name of Object.keys(ADMIN_ACTIONS) as AdminActionName[]) {
-    it(`${name}: refuses anonymous and customer callers and changes nothing`, async () => {
-      const before = await snapshot(db);
-      const anonymous = await ADMIN_ACTIONS[name].run({ db, userId: null }, validInputs[name]());
-      expect(anonymous).toMatchObject({ ok: false, reason: "unauthenticated" });
-      const customer = await ADMIN_ACTIONS[name].run({ db, userId: customerId }, validInputs[name]());
-      expect(customer).toMatchObject({ ok: false, reason: "forbidden" });
-      const unknownUser = await ADMIN_ACTIONS[name].run(
-        { db, userId: "00000000-0000-4000-8000-000000000000" },
-        validInputs[name](),
-      );
-      expect(unknownUser).toMatchObject({ ok: false, reason: "unauthenticated" });
-      expect(await snapshot(db)).toBe(before);
-    });
-  }
-
-  it("a customer promoted to admin is recognised at once, and demoted is refused at once (role re-read per call)", async () => {
-    await db.user.update({ where: { id: customerId }, data: { role: "ADMIN" } });
-    const asAdmin = await ADMIN_ACTIONS.setCouponStatus.run({ db, userId: customerId }, { couponId, status: "ACTIVE" });
-    expect(asAdmin.ok).toBe(true);
-    await db.user.update({ where: { id: customerId }, data: { role: "CUSTOMER" } });
-    const demoted = await ADMIN_ACTIONS.setCouponStatus.run(
-      { db, userId: customerId },
-      { couponId, status: "DISABLED" },
-    );
-    expect(demoted).toMatchObject({ ok: false, reason: "forbidden" });
-  });
-
-  it("each action works for an admin and leaves one audit entry naming them", async () => {
-    for (const name of Object.keys(ADMIN_ACTIONS) as AdminActionName[]) {
-      const entries = await db.adminAuditEntry.count({ where: { actorId: adminId } });
-      const result = await ADMIN_ACTIONS[name].run({ db, userId: adminId }, validInputs[name]());
-      expect(result, name).toMatchObject({ ok: true });
-      expect(await db.adminAuditEntry.count({ where: { actorId: adminId } }), name).toBe(entries + 1);
-    }
-  });
-});
 
 describe("admin routes", () => {
   it("cover every registered route", () => {

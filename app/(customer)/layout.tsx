@@ -1,5 +1,5 @@
 import { SiteHeader } from "@/components/site-header";
-import { getCurrentUser } from "@/lib/web/auth";
+import { getCurrentUser } from "@/lib/web/session";
 
 // Each page calls requireUser() itself (a layout does not know the path to come back to).
 export default async function CustomerLayout({ children }: { children: React.ReactNode }) {

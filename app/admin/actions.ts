@@ -1,53 +1,140 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import { ADMIN_ACTIONS, type ActionResult, type AdminActionName } from "@/lib/admin/actions";
-import { type CouponFormValues, formValues } from "@/lib/admin/coupon-form";
-import { sessionUserId } from "@/lib/web/session";
-import { getDb } from "@/lib/db/client";
+import { z } from "zod";
+import type { StatusAnswer } from "@/components/admin/action-button";
+import type { CouponAnswer } from "@/components/admin/coupon-form";
+import { setBatchStatus } from "@/lib/admin/bulk";
+import {
+  type CouponFormValues,
+  couponFormSchema,
+  couponTermsFormSchema,
+  fieldErrors,
+  formValues,
+} from "@/lib/admin/coupon-form";
+import { type IssueList, adminCreateCoupon, adminSetCouponStatus, adminUpdateCoupon } from "@/lib/admin/coupons";
+import { revokeMessage } from "@/lib/admin/messages";
+import { adminRevoke } from "@/lib/admin/redemptions";
+import { formatCount, plural } from "@/lib/format";
+import { adminAction, answering, answeringWithValues, fromForm } from "@/lib/web/actions";
 
 /**
- * The admin server actions: each one only turns FormData into the action's raw input and runs it
- * through lib/admin/actions.ts, which checks the caller's role before anything else. A customer replaying
- * one of these requests gets `forbidden` back and nothing happens.
+ * The admin server actions. Each is built on `adminAction` (lib/web/actions.ts), which re-reads the
+ * caller's role from the database before the form is looked at: a customer replaying one of these
+ * requests gets `forbidden` back and nothing happens. The audit entry is written by the domain inside
+ * the change's own transaction.
  */
 
-async function serve(name: AdminActionName, raw: unknown): Promise<ActionResult> {
-  const result = await ADMIN_ACTIONS[name].run({ db: getDb(), userId: await sessionUserId() }, raw);
-  // Balances in the header, counts on every admin page: refresh them all after any change.
-  if (result.ok) revalidatePath("/", "layout");
-  return result;
+const BUSY = "The database is busy and nothing changed. Try again in a moment.";
+const NOT_FOUND = "That coupon no longer exists.";
+const CHECK_FIELDS = "Check the highlighted fields.";
+const uuid = z.uuid("Unknown id.");
+const status = z.enum(["ACTIVE", "DISABLED"]);
+
+function domainIssues(issues: IssueList) {
+  return fieldErrors(issues.map((i) => ({ path: i.path.split("."), message: i.message })));
 }
 
-export interface CouponFormState {
-  values: CouponFormValues;
-  result: ActionResult | null;
+function terms(input: z.output<typeof couponTermsFormSchema>) {
+  return {
+    description: input.description,
+    valueCents: input.value,
+    maxRedemptions: input.maxRedemptions,
+    perUserLimit: input.perUserLimit,
+    startsAt: input.startsAt,
+    expiresAt: input.expiresAt,
+    counter: input.counter,
+  };
 }
 
-export async function createCouponAction(_previous: CouponFormState, formData: FormData): Promise<CouponFormState> {
-  const values = formValues(formData);
-  const result = await serve("createCoupon", values);
-  if (result.ok) redirect(`/admin/coupons/${result.id}?created=1`);
-  return { values, result };
-}
+/** What the coupon form typed, shown again with the answer. */
+const typedValues = (formData: FormData | undefined): CouponFormValues => formValues(formData ?? new FormData());
 
-export async function updateCouponAction(_previous: CouponFormState, formData: FormData): Promise<CouponFormState> {
-  const values = formValues(formData);
-  return { values, result: await serve("updateCoupon", { ...values, couponId: formData.get("couponId") }) };
-}
+const createCoupon = adminAction
+  .inputSchema(fromForm(couponFormSchema))
+  .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
+    const result = await adminCreateCoupon(ctx.db, ctx.admin.id, { code: parsedInput.code, ...terms(parsedInput) });
+    if (result.ok) redirect(`/admin/coupons/${result.coupon.id}?created=1`);
+    switch (result.reason) {
+      case "duplicate_code":
+        return {
+          ok: false,
+          reason: "duplicate_code",
+          message: `A coupon with the code ${result.code} already exists.`,
+          fieldErrors: { code: `${result.code} is already taken. Choose another code.` },
+        };
+      case "invalid":
+        return { ok: false, reason: "invalid", message: CHECK_FIELDS, fieldErrors: domainIssues(result.issues) };
+      case "busy":
+        return { ok: false, reason: "busy", message: BUSY };
+    }
+  });
 
-export async function setCouponStatusAction(_previous: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return serve("setCouponStatus", { couponId: formData.get("couponId"), status: formData.get("status") });
-}
+/** Creates a coupon and opens its page; a refusal keeps the form as typed. */
+export const createCouponAction = answeringWithValues(createCoupon, typedValues);
 
-export async function revokeRedemptionAction(
-  _previous: ActionResult | null,
-  formData: FormData,
-): Promise<ActionResult> {
-  return serve("revokeRedemption", { redemptionId: formData.get("redemptionId") });
-}
+const updateCoupon = adminAction
+  .inputSchema(fromForm(z.object({ couponId: uuid }).and(couponTermsFormSchema)))
+  .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
+    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, parsedInput.couponId, terms(parsedInput));
+    if (result.ok) {
+      const message = result.changed ? `Saved ${result.coupon.code}.` : "Nothing to save: no field changed.";
+      return { ok: true, message };
+    }
+    switch (result.reason) {
+      case "below_redeemed": {
+        const redeemed = formatCount(result.redeemedCount);
+        return {
+          ok: false,
+          reason: "below_redeemed",
+          message: `Max redemptions cannot go below the ${redeemed} already redeemed. Nothing was changed.`,
+          fieldErrors: { maxRedemptions: `At least ${redeemed} (already redeemed), or empty for no limit.` },
+        };
+      }
+      case "invalid":
+        return { ok: false, reason: "invalid", message: CHECK_FIELDS, fieldErrors: domainIssues(result.issues) };
+      case "not_found":
+        return { ok: false, reason: "not_found", message: NOT_FOUND };
+      case "busy":
+        return { ok: false, reason: "busy", message: BUSY };
+    }
+  });
 
-export async function setBatchStatusAction(_previous: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  return serve("setBatchStatus", { batchId: formData.get("batchId"), status: formData.get("status") });
-}
+/** Saves a coupon's terms (not its code). */
+export const updateCouponAction = answeringWithValues(updateCoupon, typedValues);
+
+const setCouponStatus = adminAction
+  .inputSchema(fromForm(z.object({ couponId: uuid, status })))
+  .action(async ({ ctx, parsedInput }): Promise<StatusAnswer<"not_found">> => {
+    const result = await adminSetCouponStatus(ctx.db, ctx.admin.id, parsedInput.couponId, parsedInput.status);
+    if (!result.ok) return { ok: false, reason: result.reason, message: result.reason === "busy" ? BUSY : NOT_FOUND };
+    const { code } = result.coupon;
+    const verb = parsedInput.status === "DISABLED" ? "disabled" : "enabled";
+    return { ok: true, message: result.changed ? `${code} is ${verb}.` : `${code} was already ${verb}.` };
+  });
+
+/** Disables or enables one coupon. */
+export const setCouponStatusAction = answering(setCouponStatus);
+
+const revokeRedemption = adminAction
+  .inputSchema(fromForm(z.object({ redemptionId: uuid })))
+  .action(async ({ ctx, parsedInput }): Promise<StatusAnswer<"not_found" | "credit_already_spent">> => {
+    const result = await adminRevoke(ctx.db, ctx.admin.id, parsedInput.redemptionId);
+    const message = revokeMessage(result);
+    return result.ok ? { ok: true, message } : { ok: false, reason: result.reason, message };
+  });
+
+/** Revokes a redemption through the engine: the use given back, the credit debited. */
+export const revokeRedemptionAction = answering(revokeRedemption);
+
+const setBatch = adminAction
+  .inputSchema(fromForm(z.object({ batchId: uuid, status })))
+  .action(async ({ ctx, parsedInput }): Promise<StatusAnswer<"not_found">> => {
+    const result = await setBatchStatus(ctx.db, ctx.admin.id, parsedInput.batchId, parsedInput.status);
+    if (!result.ok) return { ok: false, reason: "not_found", message: "That batch does not exist." };
+    const verb = parsedInput.status === "DISABLED" ? "Disabled" : "Enabled";
+    return { ok: true, message: `${verb} ${plural(result.affected, "code")}.` };
+  });
+
+/** Disables or enables every code of a batch. */
+export const setBatchStatusAction = answering(setBatch);

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AdminNav } from "@/components/admin/admin-nav";
 import { SiteHeader } from "@/components/site-header";
-import { getCurrentUser } from "@/lib/web/auth";
+import { getCurrentUser } from "@/lib/web/session";
 
 export const metadata: Metadata = { title: { default: "Admin", template: "%s · Admin · Once" } };
 

@@ -1,10 +1,13 @@
 "use client";
 
 import { useActionState, useRef } from "react";
-import type { ActionResult } from "@/lib/admin/actions";
+import type { ActionResult } from "@/lib/action-result";
 
-interface ActionButtonProps {
-  action: (previous: ActionResult | null, formData: FormData) => Promise<ActionResult>;
+/** What a one-button admin change answers: a message, or a refusal with its reason. */
+export type StatusAnswer<Reason extends string> = ActionResult<object, Reason>;
+
+interface ActionButtonProps<Answer extends StatusAnswer<string>> {
+  action: (previous: Answer | null, formData: FormData) => Promise<Answer>;
   fields: Record<string, string>;
   label: string;
   pendingLabel: string;
@@ -20,7 +23,7 @@ interface ActionButtonProps {
 }
 
 /** One admin change behind one button (disable, enable, revoke…), optionally confirmed, with its outcome inline. */
-export function ActionButton({
+export function ActionButton<Answer extends StatusAnswer<string>>({
   action,
   fields,
   label,
@@ -29,8 +32,8 @@ export function ActionButton({
   tone = "neutral",
   testId,
   settled = false,
-}: ActionButtonProps) {
-  const [result, formAction, pending] = useActionState(action, null);
+}: ActionButtonProps<Answer>) {
+  const [result, formAction, pending] = useActionState<Answer | null, FormData>(action, null);
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
   const style =

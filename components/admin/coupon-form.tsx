@@ -4,16 +4,23 @@ import { type FormEvent, useActionState, useState } from "react";
 import { Callout } from "@/components/callout";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
-import type { CouponFormState } from "@/app/admin/actions";
+import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import { randomCode } from "@/lib/admin/code-generator";
-import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/counters";
 import {
+  type CouponFormField,
+  type CouponFormValues,
   type FieldErrors,
   couponFormSchema,
   couponTermsFormSchema,
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
+import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/counters";
+import { formatCount } from "@/lib/format";
+
+/** What saving a coupon answers (creating one that works opens its page instead). */
+export type CouponAnswer = ActionResult<object, "duplicate_code" | "below_redeemed" | "not_found", CouponFormField>;
+export type CouponFormState = EchoFormState<CouponAnswer, CouponFormValues>;
 
 interface CouponFormProps {
   mode: "create" | "edit";
@@ -111,7 +118,9 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
           defaultValue={v.maxRedemptions}
           error={errors.maxRedemptions}
           hint={
-            redeemedCount !== undefined ? `Empty = unlimited. ${redeemedCount} already redeemed.` : "Empty = unlimited."
+            redeemedCount !== undefined
+              ? `Empty = unlimited. ${formatCount(redeemedCount)} already redeemed.`
+              : "Empty = unlimited."
           }
         />
         <TextField
@@ -167,7 +176,7 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         className={`block w-full rounded-lg border bg-white px-3.5 py-2.5 text-base text-slate-900 shadow-sm ${error ? "border-rose-500" : "border-slate-300"}`}
       >
         <option value="AUTO">
-          Automatic (hot-coupon slots from {HOT_COUPON_THRESHOLD.toLocaleString("en-US")} uses, or no limit)
+          Automatic (hot-coupon slots from {formatCount(HOT_COUPON_THRESHOLD)} uses, or no limit)
         </option>
         <option value="SINGLE_ROW">Single counter</option>
         <option value="SLOTS">Hot coupon: {SLOT_COUNT} parallel slots</option>

@@ -1,13 +1,23 @@
 import Link from "next/link";
-import { revokeRedemptionAction } from "@/app/admin/actions";
 import type { RedemptionRow } from "@/lib/admin/redemptions";
 import { formatCents, formatDayAndTime } from "@/lib/format";
-import { ActionButton } from "./action-button";
+import { ActionButton, type StatusAnswer } from "./action-button";
 import { Badge } from "./badges";
 import { DataTable, td, th } from "./data-table";
 
+interface RedemptionsTableProps<Answer extends StatusAnswer<string>> {
+  rows: RedemptionRow[];
+  showCoupon?: boolean;
+  /** The revoke server action, handed down by the page. */
+  revoke: (previous: Answer | null, formData: FormData) => Promise<Answer>;
+}
+
 /** Redemptions with a revoke button on each active one (through the engine, after a confirmation). */
-export function RedemptionsTable({ rows, showCoupon = true }: { rows: RedemptionRow[]; showCoupon?: boolean }) {
+export function RedemptionsTable<Answer extends StatusAnswer<string>>({
+  rows,
+  showCoupon = true,
+  revoke,
+}: RedemptionsTableProps<Answer>) {
   return (
     <DataTable
       testId="redemptions-table"
@@ -47,7 +57,7 @@ export function RedemptionsTable({ rows, showCoupon = true }: { rows: Redemption
           <td className={td}>
             <ActionButton
               settled={r.status !== "ACTIVE"}
-              action={revokeRedemptionAction}
+              action={revoke}
               fields={{ redemptionId: r.id }}
               label="Revoke"
               pendingLabel="Revoking…"
@@ -55,7 +65,9 @@ export function RedemptionsTable({ rows, showCoupon = true }: { rows: Redemption
               testId={`revoke-${r.id}`}
               confirm={{
                 title: `Revoke ${formatCents(r.amountCents)} from ${r.email}?`,
-                body: `The use of ${r.code} is given back and ${formatCents(r.amountCents)} is debited from the customer's store credit. If they already spent it, nothing changes and you are told why.`,
+                body:
+                  `The use of ${r.code} is given back and ${formatCents(r.amountCents)} is debited from the ` +
+                  "customer's store credit. If they already spent it, nothing changes and you are told why.",
                 confirmLabel: "Revoke redemption",
               }}
             />

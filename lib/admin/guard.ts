@@ -1,8 +1,10 @@
+import "server-only";
+import { findCurrentUser } from "@/lib/current-user";
 import type { Db } from "@/lib/db/client";
 
 /**
  * Who may use the admin dashboard. The session only names the user; the role is re-read from the
- * database on every check, so demoting an admin takes effect on their next request, not at token expiry.
+ * database on every check (lib/current-user.ts), so demoting an admin takes effect on their next request, not at token expiry.
  */
 
 export interface AdminIdentity {
@@ -23,11 +25,7 @@ export const REFUSAL_MESSAGE: Record<AdminRefusal, string> = {
 };
 
 export async function checkAdmin(db: Db, userId: string | null | undefined): Promise<AdminCheck> {
-  if (!userId) return { ok: false, reason: "unauthenticated" };
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { id: true, email: true, name: true, role: true },
-  });
+  const user = await findCurrentUser(db, userId);
   if (!user) return { ok: false, reason: "unauthenticated" };
   if (user.role !== "ADMIN") return { ok: false, reason: "forbidden" };
   return { ok: true, admin: { id: user.id, email: user.email, name: user.name } };

@@ -1,14 +1,17 @@
-import { csvResponse, problem, readJsonBody } from "@/lib/web/http";
-import type { Db } from "@/lib/db/client";
+import "server-only";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
 import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
 import { filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
+import { type Db, getDb } from "@/lib/db/client";
+import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
+import { sessionUserId } from "./session";
 
 /**
- * The admin route handlers, as data, like the actions in actions.ts: `runAdminRoute` answers 401 to
- * anonymous and 403 to non-admin sessions before the handler runs. app/api/admin/* only wires them up.
+ * The admin route handlers, as data: `runAdminRoute` answers 401 to anonymous and 403 to non-admin
+ * sessions (the role re-read from the database) before the handler runs, and `adminRoute` turns one into
+ * what app/api/admin/* exports. The access test runs every entry of ADMIN_ROUTES as each kind of caller.
  */
 
 export interface RouteContext {
@@ -30,6 +33,14 @@ export async function runAdminRoute(
   const guard = await checkAdmin(ctx.db, ctx.userId);
   if (!guard.ok) return problem(REFUSAL_STATUS[guard.reason], guard.reason, REFUSAL_MESSAGE[guard.reason]);
   return handler(request, { db: ctx.db, admin: guard.admin, params: ctx.params });
+}
+
+/** The route handler Next.js calls: the session's user, the database, the path's params. */
+export function adminRoute(handler: AdminRouteHandler) {
+  return answerBusyWhenDatabaseUnavailable(
+    async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> =>
+      runAdminRoute(handler, request, { db: getDb(), userId: await sessionUserId(), params: await context.params }),
+  );
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

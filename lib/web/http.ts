@@ -1,3 +1,4 @@
+import "server-only";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 
 /** Small helpers for JSON route handlers: bounded body reading and problem responses. */
@@ -64,10 +65,12 @@ export function problem(
  * same Idempotency-Key, instead of a 500. The engine reports its own "busy"; this covers the reads
  * around it (the session's user, for one).
  */
-export function answerBusyWhenDatabaseUnavailable(handler: (request: Request) => Promise<Response>) {
-  return async (request: Request): Promise<Response> => {
+export function answerBusyWhenDatabaseUnavailable<Context = unknown>(
+  handler: (request: Request, context: Context) => Promise<Response>,
+) {
+  return async (request: Request, context: Context): Promise<Response> => {
     try {
-      return await handler(request);
+      return await handler(request, context);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       return problem(503, "busy", "The service is busy. Retry in a moment with the same Idempotency-Key.", {

@@ -1,6 +1,15 @@
+import "server-only";
 import { redirect } from "next/navigation";
-import { type CurrentUser, getCurrentUser } from "@/lib/web/auth";
 import { signInPath } from "@/lib/callback-url";
+import type { CurrentUser } from "@/lib/current-user";
+import { getCurrentUser } from "./session";
+
+/** For pages: the current user, or a redirect to sign-in that comes back to `returnTo`. */
+export async function requireUser(returnTo: string): Promise<CurrentUser> {
+  const user = await getCurrentUser();
+  if (!user) redirect(signInPath(returnTo));
+  return user;
+}
 
 /**
  * For admin pages: signed out → redirect to sign-in (coming back to `path`); signed in but not an admin

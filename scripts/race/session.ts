@@ -104,7 +104,7 @@ export async function ensureSignedIn(base: URL, email: string, password: string)
   const existing = await signIn(base, email, password);
   if (existing) return existing;
   const created = await callFormAction(base, "/sign-up", {}, { name: email.split("@")[0]!, email, password });
-  if (created.status !== 200 || !created.body.includes('{"ok":true}')) {
+  if (created.status !== 200 || !created.body.includes('"ok":true')) {
     throw new Error(`sign-up of ${email} failed: ${created.status} ${created.body.slice(-300)}`);
   }
   const jar = await signIn(base, email, password);

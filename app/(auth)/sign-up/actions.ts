@@ -1,25 +1,23 @@
 "use server";
 
-import { createAccount, type SignUpField } from "@/lib/accounts";
-import { getDb } from "@/lib/db/client";
+import type { SignUpAnswer } from "@/components/sign-up-form";
+import { signUpSchema } from "@/lib/account-rules";
+import { createAccount } from "@/lib/accounts";
+import { anonymousAction, answerOf, fromForm } from "@/lib/web/actions";
 
-export type SignUpOutcome =
-  { ok: true } | { ok: false; fieldErrors: Partial<Record<SignUpField, string>>; error: string | null };
+const signUpAction = anonymousAction
+  .inputSchema(fromForm(signUpSchema))
+  .action(async ({ ctx, parsedInput }): Promise<SignUpAnswer> => {
+    const result = await createAccount(ctx.db, parsedInput);
+    if (result.ok) return { ok: true, message: "Your account is ready." };
+    if (result.reason === "email_taken") {
+      const message = "An account with this email already exists. Sign in instead.";
+      return { ok: false, reason: "email_taken", message, fieldErrors: { email: message } };
+    }
+    return { ok: false, reason: "invalid", message: "Check the highlighted fields.", fieldErrors: result.fieldErrors };
+  });
 
 /** Creates the account; the form then signs in through next-auth with the same credentials. */
-export async function signUp(formData: FormData): Promise<SignUpOutcome> {
-  const result = await createAccount(getDb(), {
-    name: formData.get("name"),
-    email: formData.get("email"),
-    password: formData.get("password"),
-  });
-  if (result.ok) return { ok: true };
-  if (result.reason === "email_taken") {
-    return {
-      ok: false,
-      fieldErrors: { email: "An account with this email already exists. Sign in instead." },
-      error: null,
-    };
-  }
-  return { ok: false, fieldErrors: result.fieldErrors, error: null };
+export async function signUp(formData: FormData): Promise<SignUpAnswer> {
+  return answerOf(await signUpAction(formData));
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignUpForm } from "@/components/sign-up-form";
-import { getCurrentUser } from "@/lib/web/auth";
+import { getCurrentUser } from "@/lib/web/session";
 import { safeCallbackUrl } from "@/lib/callback-url";
 import { signUp } from "./actions";
 

@@ -1,82 +1,28 @@
 "use server";
 
-import { randomUUID } from "node:crypto";
-import { revalidatePath } from "next/cache";
-import { headers } from "next/headers";
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/web/auth";
+import type { RedeemAnswer } from "@/components/redeem-form";
 import { RAW_CODE_MAX_LENGTH } from "@/lib/codes";
-import { getDb } from "@/lib/db/client";
 import { redeemMessage } from "@/lib/messages";
 import { redeemCoupon } from "@/lib/redemptions";
-import { requestMeta } from "@/lib/web/request-meta";
+import { answeringWithKey, customerAction, echoedField, fromForm } from "@/lib/web/actions";
+import { currentRequestMeta } from "@/lib/web/request-meta";
 
-export type RedeemOutcome =
-  | { ok: true; message: string; code: string; amountCents: number; balanceCents: number }
-  | { ok: false; reason: string; message: string };
-
-export interface RedeemFormState {
-  /** The idempotency key the form submits next: fresh after every decided answer, kept when nothing happened. */
-  key: string;
-  /** What was typed, so a refusal keeps it in the input (React resets a form after its action). */
-  code: string;
-  outcome: RedeemOutcome | null;
-  /** Counts answers, so the same message twice in a row is still announced as a new one. */
-  answer: number;
-}
-
-const formSchema = z.object({ code: z.string(), idempotencyKey: z.string() });
-
-export async function redeem(previous: RedeemFormState, formData: FormData): Promise<RedeemFormState> {
-  const input = formSchema.safeParse({ code: formData.get("code"), idempotencyKey: formData.get("idempotencyKey") });
-  const typed = input.success && input.data.code.length <= RAW_CODE_MAX_LENGTH ? input.data.code : "";
-
-  const answer = previous.answer + 1;
-  const user = await getCurrentUser();
-  if (!user) {
-    return {
-      answer,
-      key: previous.key,
-      code: typed,
-      outcome: {
-        ok: false,
-        reason: "signed_out",
-        message: "Your session has ended. Sign in again to redeem this code.",
-      },
-    };
-  }
-  if (!input.success) {
-    return {
-      answer,
-      key: previous.key,
-      code: typed,
-      outcome: { ok: false, reason: "invalid_code", message: "Enter a coupon code." },
-    };
-  }
-
-  const result = await redeemCoupon(getDb(), {
-    userId: user.id,
-    code: input.data.code,
-    idempotencyKey: input.data.idempotencyKey,
-    meta: requestMeta(await headers()),
-  });
-  // The header shows the balance; another tab may have changed it even when this attempt was refused.
-  revalidatePath("/", "layout");
-
-  if (result.ok) {
+const redeemAction = customerAction
+  .inputSchema(fromForm(z.object({ code: z.string("Enter a coupon code."), idempotencyKey: z.string() })))
+  .action(async ({ ctx, parsedInput }): Promise<RedeemAnswer> => {
+    const result = await redeemCoupon(ctx.db, {
+      userId: ctx.user.id,
+      code: parsedInput.code,
+      idempotencyKey: parsedInput.idempotencyKey,
+      meta: await currentRequestMeta(),
+    });
+    if (!result.ok) return { ok: false, reason: result.reason, message: redeemMessage(result) };
     const { code, amountCents } = result.redemption;
-    return {
-      answer,
-      key: randomUUID(),
-      code: "",
-      outcome: { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents },
-    };
-  }
-  // `busy` decided nothing, so a retry reuses the key; any other answer is final for its key.
-  return {
-    answer,
-    key: result.reason === "busy" ? input.data.idempotencyKey : randomUUID(),
-    code: typed,
-    outcome: { ok: false, reason: result.reason, message: redeemMessage(result) },
-  };
-}
+    return { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents };
+  });
+
+/** The redeem form: a code and the form's idempotency key. Megabytes of input are not echoed back. */
+export const redeem = answeringWithKey(redeemAction, (formData) => ({
+  code: echoedField(formData, "code", RAW_CODE_MAX_LENGTH),
+}));

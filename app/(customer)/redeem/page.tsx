@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { BalanceCard } from "@/components/balance-card";
 import { PageHeading } from "@/components/page-heading";
 import { RedeemForm } from "@/components/redeem-form";
-import { requireUser } from "@/lib/web/auth";
+import { initialKeyedState } from "@/lib/web/actions";
+import { requireUser } from "@/lib/web/page-guard";
 import { redeem } from "./actions";
 
 export const metadata: Metadata = { title: "Redeem a code" };
@@ -19,7 +19,7 @@ export default async function RedeemPage() {
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <section aria-label="Redeem a code" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           {/* A fresh idempotency key for every rendering of the form. */}
-          <RedeemForm action={redeem} initialState={{ key: randomUUID(), code: "", outcome: null, answer: 0 }} />
+          <RedeemForm action={redeem} initialState={initialKeyedState({ code: "" })} />
         </section>
         <BalanceCard
           balanceCents={user.balanceCents}

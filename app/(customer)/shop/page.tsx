@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeading } from "@/components/page-heading";
 import { ProductCard } from "@/components/product-card";
-import { requireUser } from "@/lib/web/auth";
+import { initialKeyedState } from "@/lib/web/actions";
+import { requireUser } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 import { formatCents } from "@/lib/format";
 import { listProducts } from "@/lib/wallet";
@@ -35,7 +35,7 @@ export default async function ShopPage() {
               balanceCents={user.balanceCents}
               action={buy}
               // A fresh idempotency key for every rendering of each buy button.
-              initialState={{ key: randomUUID(), outcome: null, answer: 0 }}
+              initialState={initialKeyedState({})}
             />
           ))}
         </ul>

@@ -5,7 +5,7 @@ import { EmptyState } from "@/components/empty-state";
 import { LedgerTable } from "@/components/ledger-table";
 import { PageHeading } from "@/components/page-heading";
 import { RedemptionList } from "@/components/redemption-list";
-import { requireUser } from "@/lib/web/auth";
+import { requireUser } from "@/lib/web/page-guard";
 import { signInPath } from "@/lib/callback-url";
 import { getDb } from "@/lib/db/client";
 import { getWallet } from "@/lib/wallet";

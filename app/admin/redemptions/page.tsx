@@ -2,6 +2,7 @@ import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
+import { revokeRedemptionAction } from "@/app/admin/actions";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { decodeCursor, encodeCursor, filtersFromSearchParams, listRedemptions } from "@/lib/admin/redemptions";
@@ -61,7 +62,7 @@ export default async function RedemptionsPage({
           <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={filters.from} />
           <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={filters.to} />
         </FilterForm>
-        <RedemptionsTable rows={page.rows} />
+        <RedemptionsTable rows={page.rows} revoke={revokeRedemptionAction} />
         <nav aria-label="Pages" className="flex justify-end gap-2 text-sm">
           {after && (
             <Link

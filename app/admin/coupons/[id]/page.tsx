@@ -11,7 +11,7 @@ import { DataTable, td, th } from "@/components/admin/data-table";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { StatCard } from "@/components/admin/stat-card";
-import { setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
+import { revokeRedemptionAction, setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
 import { listAuditLog } from "@/lib/admin/audit-log";
 import { centsToInput, toUtcInput } from "@/lib/admin/coupon-form";
 import { refusalLabel } from "@/lib/admin/messages";
@@ -143,7 +143,7 @@ export default async function CouponDetailPage({
             All redemptions of {coupon.code} →
           </Link>
         </div>
-        <RedemptionsTable rows={recent.rows} showCoupon={false} />
+        <RedemptionsTable rows={recent.rows} showCoupon={false} revoke={revokeRedemptionAction} />
       </section>
 
       <div className="grid gap-8 lg:grid-cols-2">

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/web/auth";
+import { getCurrentUser } from "@/lib/web/session";
 import { getDb } from "@/lib/db/client";
 import { naiveRedeem } from "@/test/naive-control";
 

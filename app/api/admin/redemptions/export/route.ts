@@ -1,13 +1,5 @@
-import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
-import { sessionUserId } from "@/lib/web/session";
-import { getDb } from "@/lib/db/client";
+import { ADMIN_ROUTES, adminRoute } from "@/lib/web/admin-routes";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  return runAdminRoute(ADMIN_ROUTES.exportRedemptions, request, {
-    db: getDb(),
-    userId: await sessionUserId(),
-    params: {},
-  });
-}
+export const GET = adminRoute(ADMIN_ROUTES.exportRedemptions);
