@@ -17,6 +17,8 @@ const executablePath =
 
 export default defineConfig({
   testDir: "e2e",
+  // The helpers import domain modules marked `server-only`; this config resolves that to its empty module.
+  tsconfig: "./tsconfig.e2e.json",
   outputDir: "test-results/e2e",
   fullyParallel: false,
   workers: 1,
@@ -43,7 +45,7 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     // A fresh embedded database per run, with the demo data, served by the production build.
-    command: `npx tsx scripts/start.ts --port ${PORT} --data-dir ${DATA_DIR} --reset`,
+    command: `npx tsx --conditions=react-server scripts/start.ts --port ${PORT} --data-dir ${DATA_DIR} --reset`,
     url: `http://localhost:${PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

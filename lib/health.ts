@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "./db/client";
 
 export type Health = { ok: true; postgres: string; coupons: number; migrations: number } | { ok: false; error: string };

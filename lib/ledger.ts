@@ -1,3 +1,4 @@
+import "server-only";
 import type { LedgerKind } from "@/lib/generated/prisma/client";
 import type { Tx } from "./db/transaction";
 

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { type RequestMeta, recordAttempt } from "./attempts";
 import { couponCodeSchema, idempotencyKeySchema } from "./codes";

@@ -120,17 +120,21 @@ process only (docs/benchmarks.md).
 }
 
 function startApp(): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts"), "--port", String(port)], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      ONCE_DIST_DIR: process.env.ONCE_DIST_DIR ?? ".next-e2e",
-      ONCE_NAIVE_CONTROL: "1",
-      NEXTAUTH_URL: base.origin,
+  return spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=react-server", path.join(root, "scripts", "start.ts"), "--port", String(port)],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        ONCE_DIST_DIR: process.env.ONCE_DIST_DIR ?? ".next-e2e",
+        ONCE_NAIVE_CONTROL: "1",
+        NEXTAUTH_URL: base.origin,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
     },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  );
 }
 
 async function waitUntilHealthy(): Promise<void> {

@@ -1,3 +1,4 @@
+import "server-only";
 import type { AdminAction } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";

@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
 import { type NewCoupon, createCoupon, newCouponSchema, setCouponStatus } from "@/lib/coupons";

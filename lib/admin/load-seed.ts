@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes } from "node:crypto";
 import { SLOT_COUNT } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";

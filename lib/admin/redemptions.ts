@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
 import { normalizeCode } from "@/lib/codes";
