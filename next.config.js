@@ -1,3 +1,5 @@
+// Read when Next.js loads its configuration, before any app code: ONCE_NAIVE_CONTROL and ONCE_DIST_DIR are
+// read directly here (this file cannot import lib/env.ts, where both are described).
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // pg and the Prisma runtime are server-only Node packages; keep them out of the bundle.

@@ -10,12 +10,13 @@ import { parseArgs } from "node:util";
 import { seedLoad } from "../lib/admin/load-seed";
 import { prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
+import { env } from "../lib/env";
 import { findViolations } from "../lib/invariants";
 
 const { values } = parseArgs({
   options: {
     redemptions: { type: "string", default: "100000" },
-    "data-dir": { type: "string", default: process.env.ONCE_DATA_DIR ?? ".data" },
+    "data-dir": { type: "string", default: env().ONCE_DATA_DIR },
     "no-verify": { type: "boolean", default: false },
   },
 });

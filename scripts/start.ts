@@ -13,19 +13,19 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Database, prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
+import { env as environment, sessionSecret } from "../lib/env";
 import { DEMO_USERS, seedDemoData } from "../lib/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
   options: {
-    port: { type: "string", default: process.env.PORT ?? "3000" },
-    "data-dir": { type: "string", default: process.env.ONCE_DATA_DIR ?? ".data" },
+    port: { type: "string", default: String(environment().PORT) },
+    "data-dir": { type: "string", default: environment().ONCE_DATA_DIR },
     dev: { type: "boolean", default: false },
     reset: { type: "boolean", default: false },
   },
 });
 const dataDir = path.resolve(root, args["data-dir"]);
-const production = process.env.NODE_ENV === "production";
 
 let database: Database | null = null;
 let next: ChildProcess | null = null;
@@ -46,12 +46,12 @@ async function stop(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
-  if (args.reset && !process.env.DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
+  if (args.reset && !environment().DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
 
   database = await prepareDatabase({ dataDir, port: 54329, log: quietPostgresLog });
 
-  const seedDemo = database.embedded !== null || process.env.ONCE_SEED_DEMO === "1";
+  const seedDemo = database.embedded !== null || environment().ONCE_SEED_DEMO;
   if (seedDemo) {
     const db = createDb(database.url, { max: 2 });
     const seeded = await seedDemoData(db);
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     ...process.env,
     DATABASE_URL: database.url,
     NEXTAUTH_SECRET: await authSecret(),
-    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${args.port}`,
+    NEXTAUTH_URL: environment().NEXTAUTH_URL ?? `http://localhost:${args.port}`,
     // Telemetry would try to reach the internet on every build and start.
     NEXT_TELEMETRY_DISABLED: "1",
   };
@@ -103,13 +103,9 @@ function quietPostgresLog(line: string): void {
 
 /** In development the secret is generated once and kept in the data folder; production must bring its own. */
 async function authSecret(): Promise<string> {
-  const configured = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
+  // The one rule (lib/env.ts): a configured secret must be strong, and production must configure one.
+  const configured = sessionSecret();
   if (configured) return configured;
-  if (production) {
-    throw new Error(
-      "NEXTAUTH_SECRET (or AUTH_SECRET) must be set when NODE_ENV=production. Generate one with: openssl rand -base64 32",
-    );
-  }
   const file = path.join(dataDir, "nextauth-secret");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const secret = randomBytes(32).toString("base64url");
@@ -133,7 +129,7 @@ const SOURCE_ENTRIES = [
 
 /** `next build` takes a minute on two cores, so it runs only when the sources differ from the last build. */
 async function buildIfStale(env: NodeJS.ProcessEnv): Promise<void> {
-  const distDir = path.join(root, process.env.ONCE_DIST_DIR ?? ".next");
+  const distDir = path.join(root, environment().ONCE_DIST_DIR);
   const stamp = path.join(distDir, "once-source-hash");
   const hash = await hashSources();
   const built =
@@ -166,7 +162,7 @@ async function hashSources(): Promise<string> {
   };
   for (const entry of SOURCE_ENTRIES) await visit(entry);
   // A build with the test-only control route must never be reused as an ordinary one.
-  hash.update(`naive-control=${process.env.ONCE_NAIVE_CONTROL === "1"}`);
+  hash.update(`naive-control=${environment().ONCE_NAIVE_CONTROL}`);
   return hash.digest("hex");
 }
 

@@ -1,4 +1,5 @@
 import path from "node:path";
+import { env } from "@/lib/env";
 import { migrate } from "./migrate";
 import { type EmbeddedDatabase, startEmbeddedPostgres } from "./embedded";
 
@@ -17,8 +18,8 @@ export async function prepareDatabase(options: {
   port?: number;
   log?: (line: string) => void;
 }): Promise<Database> {
-  // An empty DATABASE_URL (e.g. cleared by the e2e config) means "unset".
-  const external = process.env.DATABASE_URL || undefined;
+  // An empty DATABASE_URL (e.g. cleared by the e2e config) means "unset" (lib/env.ts).
+  const external = env().DATABASE_URL;
   const embedded = external
     ? null
     : await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.port, log: options.log });

@@ -1,5 +1,6 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
@@ -12,7 +13,7 @@ export interface PoolOptions {
 }
 
 export function databaseUrlFromEnv(): string {
-  const url = process.env.DATABASE_URL;
+  const url = env().DATABASE_URL;
   if (!url) {
     throw new Error(
       "DATABASE_URL is not set. Start the app with `npm start` (it runs an embedded PostgreSQL and sets it) or export DATABASE_URL=postgresql://user:pass@host:5432/db.",
@@ -22,10 +23,11 @@ export function databaseUrlFromEnv(): string {
 }
 
 export function createDb(url: string, pool: PoolOptions = {}): Db {
+  const { DATABASE_POOL_MAX, DATABASE_POOL_TIMEOUT_MS } = env();
   const adapter = new PrismaPg({
     connectionString: url,
-    max: pool.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
-    connectionTimeoutMillis: pool.connectionTimeoutMillis ?? Number(process.env.DATABASE_POOL_TIMEOUT_MS ?? 10_000),
+    max: pool.max ?? DATABASE_POOL_MAX,
+    connectionTimeoutMillis: pool.connectionTimeoutMillis ?? DATABASE_POOL_TIMEOUT_MS,
   });
   return new PrismaClient({ adapter });
 }

@@ -1,3 +1,4 @@
+import { env } from "@/lib/env";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "./client";
 import { isDatabaseUnavailable, isRetryableConflict } from "./errors";
@@ -19,8 +20,8 @@ export class RetryTransaction extends Error {}
 
 export const TRANSACTION_OPTIONS = {
   // Waiting for a pool connection: long enough for a burst to drain, short enough to answer "busy".
-  maxWait: Number(process.env.DATABASE_TX_MAX_WAIT_MS ?? 10_000),
-  timeout: Number(process.env.DATABASE_TX_TIMEOUT_MS ?? 15_000),
+  maxWait: env().DATABASE_TX_MAX_WAIT_MS,
+  timeout: env().DATABASE_TX_TIMEOUT_MS,
 } as const;
 
 const MAX_ATTEMPTS = 5;

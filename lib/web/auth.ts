@@ -2,14 +2,14 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { verifyCredentials } from "@/lib/accounts";
-import { authSecret } from "@/lib/auth-secret";
+import { sessionSecret } from "@/lib/env";
 import { sameOriginPath } from "@/lib/callback-url";
 import { getDb } from "@/lib/db/client";
 
 export const authOptions: NextAuthOptions = {
   // A getter, so `next build` can import this module without the secret; serving cannot.
   get secret() {
-    return authSecret();
+    return sessionSecret();
   },
   session: { strategy: "jwt" },
   pages: { signIn: "/sign-in" },

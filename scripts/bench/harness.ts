@@ -6,11 +6,12 @@ import { type Database, prepareDatabase } from "@/lib/db/bootstrap";
 import { createCoupon } from "@/lib/coupons";
 import type { CounterChoice } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 
 /** The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. */
 export async function benchDatabase(name: string): Promise<Database> {
   const dataDir = path.resolve(import.meta.dirname, "..", "..", ".data", name);
-  if (!process.env.DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
+  if (!env().DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
   return prepareDatabase({ dataDir });
 }
 

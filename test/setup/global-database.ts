@@ -3,6 +3,7 @@ import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import { env } from "@/lib/env";
 
 /**
  * Tests run against a real PostgreSQL: TEST_DATABASE_URL when set (its role needs CREATEDB), else an
@@ -11,7 +12,7 @@ import { migrate } from "@/lib/db/migrate";
  * see each other's rows.
  */
 export default async function setup(project: TestProject) {
-  const external = process.env.TEST_DATABASE_URL;
+  const external = env().TEST_DATABASE_URL;
   const embedded = external
     ? null
     : await startEmbeddedPostgres({
