@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { PASSWORD, createCustomer, e2eDb, screenshot, signInWithUi, uniqueTag } from "./support";
+import { type APIRequestContext, expect, test } from "@playwright/test";
+import { PASSWORD, createCustomer, e2eDb, screenshot, signInApi, signInWithUi, uniqueTag } from "./support";
 
 test("sign up validates each field, then signs the new customer in and lands where they were going", async ({
   page,
@@ -120,4 +120,50 @@ test("the session's role is not trusted: a user deleted from the database is sig
   await e2eDb().user.delete({ where: { id: customer.id } });
   await page.goto("/wallet");
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fwallet$/);
+});
+
+/** The server action ids a page hands to its forms (42 hex digits in its RSC payload). */
+async function actionIdsOn(api: APIRequestContext, page: string): Promise<string[]> {
+  const html = await (await api.get(page)).text();
+  return [...new Set(html.match(/\b[0-9a-f]{42}\b/g) ?? [])];
+}
+
+test("every server action posted with no arguments by a signed-out caller is refused cleanly, never a 500", async ({
+  playwright,
+  baseURL,
+}) => {
+  const customer = await createCustomer();
+  const coupon = await e2eDb().coupon.findFirstOrThrow({ select: { id: true } });
+  const asCustomer = await playwright.request.newContext({ baseURL });
+  const asAdmin = await playwright.request.newContext({ baseURL });
+  const anonymous = await playwright.request.newContext({ baseURL });
+  try {
+    await signInApi(asCustomer, customer.email);
+    await signInApi(asAdmin, "admin@once.test", "once-admin-demo");
+    const ids = [
+      ...(await actionIdsOn(asCustomer, "/redeem")),
+      ...(await actionIdsOn(asCustomer, "/shop")),
+      ...(await actionIdsOn(asAdmin, "/admin/coupons/new")),
+      ...(await actionIdsOn(asAdmin, `/admin/coupons/${coupon.id}`)),
+    ];
+    // redeem, buy, create, update, disable and revoke (the coupon's page lists its redemptions).
+    expect(new Set(ids).size).toBeGreaterThanOrEqual(5);
+    for (const id of ids) {
+      const response = await anonymous.post("/redeem", {
+        headers: { "Next-Action": id, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
+        data: "[]",
+      });
+      expect(response.status(), id).toBe(200);
+      expect(await response.text(), id).toContain('"reason":"unauthenticated"');
+    }
+    const [signUpId] = await actionIdsOn(anonymous, "/sign-up");
+    const signUp = await anonymous.post("/sign-up", {
+      headers: { "Next-Action": signUpId!, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component" },
+      data: "[]",
+    });
+    expect(signUp.status()).toBe(200);
+    expect(await signUp.text()).toContain('"reason":"invalid"');
+  } finally {
+    await Promise.all([asCustomer.dispose(), asAdmin.dispose(), anonymous.dispose()]);
+  }
 });
