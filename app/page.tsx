@@ -2,6 +2,7 @@ import Link from "next/link";
 import { SiteHeader } from "@/components/site-header";
 import { getCurrentUser } from "@/lib/web/session";
 import { getDb } from "@/lib/db/client";
+import { plural } from "@/lib/format";
 import { checkHealth } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
@@ -57,7 +58,7 @@ export default async function HomePage() {
           {health.ok ? (
             <p className="mt-2" data-testid="db-status">
               <span className="font-medium text-emerald-700">Database answering</span>: PostgreSQL {health.postgres},{" "}
-              {health.migrations} migrations applied, {health.coupons} coupons.
+              {plural(health.migrations, "migration")} applied, {plural(health.coupons, "coupon")}.
             </p>
           ) : (
             <p className="mt-2 text-red-700" data-testid="db-status">

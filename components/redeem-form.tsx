@@ -9,6 +9,13 @@ import type { RedeemRefusal } from "@/lib/redemptions";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 
+const CODE_INPUT = [
+  "block w-full min-w-0 flex-1 rounded-lg border bg-white px-3.5 py-2.5 shadow-sm",
+  "font-mono text-base uppercase tracking-wider text-slate-900",
+  "placeholder:font-sans placeholder:normal-case placeholder:tracking-normal placeholder:text-slate-400",
+  "focus:border-indigo-600 focus:outline-2 focus:outline-offset-0 focus:outline-indigo-600/30",
+].join(" ");
+
 export type RedeemAnswer = ActionResult<{ code: string; amountCents: number; balanceCents: number }, RedeemRefusal>;
 export type RedeemFormState = IdempotentFormState<RedeemAnswer, { code: string }>;
 
@@ -62,7 +69,7 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
             placeholder="e.g. WELCOME10"
             aria-invalid={invalid || undefined}
             aria-describedby="code-hint redeem-feedback"
-            className={`block w-full min-w-0 flex-1 rounded-lg border bg-white px-3.5 py-2.5 font-mono text-base uppercase tracking-wider text-slate-900 shadow-sm placeholder:font-sans placeholder:normal-case placeholder:tracking-normal placeholder:text-slate-400 focus:border-indigo-600 focus:outline-2 focus:outline-offset-0 focus:outline-indigo-600/30 ${invalid ? "border-rose-500" : "border-slate-300"}`}
+            className={`${CODE_INPUT} ${invalid ? "border-rose-500" : "border-slate-300"}`}
           />
           <SubmitButton pending={pending} pendingLabel="Redeeming…" className="sm:w-36">
             Redeem

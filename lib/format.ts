@@ -40,3 +40,10 @@ export function formatCount(value: number): string {
 export function plural(value: number, singular: string, pluralForm = `${singular}s`): string {
   return `${formatCount(value)} ${value === 1 ? singular : pluralForm}`;
 }
+
+/** "1250" cents → "12.50": a plain decimal for CSV cells and form inputs, by integer arithmetic. */
+export function formatDecimalCents(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const whole = Math.abs(cents);
+  return `${sign}${Math.floor(whole / 100)}.${String(whole % 100).padStart(2, "0")}`;
+}

@@ -9,12 +9,12 @@ import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { type Totals, overview } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
-import { formatCents } from "@/lib/format";
+import { formatCents, formatCount } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
 function totalsDetail(t: Totals) {
-  return `${formatCents(t.creditCents)} credit kept · ${t.revoked.toLocaleString("en-US")} revoked`;
+  return `${formatCents(t.creditCents)} credit kept · ${formatCount(t.revoked)} revoked`;
 }
 
 export default async function AdminOverviewPage() {
@@ -43,20 +43,12 @@ export default async function AdminOverviewPage() {
       <section aria-label="Totals" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard
           label="Redemptions today (UTC)"
-          value={data.today.redemptions.toLocaleString("en-US")}
+          value={formatCount(data.today.redemptions)}
           detail={totalsDetail(data.today)}
           testId="stat-today"
         />
-        <StatCard
-          label="Last 7 days"
-          value={data.week.redemptions.toLocaleString("en-US")}
-          detail={totalsDetail(data.week)}
-        />
-        <StatCard
-          label="Last 30 days"
-          value={data.month.redemptions.toLocaleString("en-US")}
-          detail={totalsDetail(data.month)}
-        />
+        <StatCard label="Last 7 days" value={formatCount(data.week.redemptions)} detail={totalsDetail(data.week)} />
+        <StatCard label="Last 30 days" value={formatCount(data.month.redemptions)} detail={totalsDetail(data.month)} />
         <StatCard
           label="Credit outstanding"
           value={formatCents(data.outstandingCreditCents)}
@@ -85,7 +77,7 @@ export default async function AdminOverviewPage() {
                     {c.code}
                   </Link>
                 </td>
-                <td className={`${td} tabular-nums`}>{c.redemptions.toLocaleString("en-US")}</td>
+                <td className={`${td} tabular-nums`}>{formatCount(c.redemptions)}</td>
                 <td className={`${td} tabular-nums`}>{formatCents(c.creditCents)}</td>
               </tr>
             ))}
@@ -114,7 +106,7 @@ export default async function AdminOverviewPage() {
                     {refusalLabel(r.reason)}
                   </Link>
                 </td>
-                <td className={`${td} tabular-nums`}>{r.count.toLocaleString("en-US")}</td>
+                <td className={`${td} tabular-nums`}>{formatCount(r.count)}</td>
               </tr>
             ))}
           </DataTable>

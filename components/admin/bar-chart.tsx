@@ -1,3 +1,5 @@
+import { formatCount } from "@/lib/format";
+
 /** A dependency-free SVG bar chart of counts per day; the numbers are also in a visually hidden table. */
 export function BarChart({ data, label }: { data: { day: string; count: number }[]; label: string }) {
   const width = 600;
@@ -8,7 +10,7 @@ export function BarChart({ data, label }: { data: { day: string; count: number }
     <figure className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <figcaption className="mb-2 flex items-baseline justify-between text-sm">
         <span className="font-medium text-slate-800">{label}</span>
-        <span className="text-xs text-slate-500">peak {max.toLocaleString("en-US")} / day (UTC days)</span>
+        <span className="text-xs text-slate-500">peak {formatCount(max)} / day (UTC days)</span>
       </figcaption>
       <svg
         viewBox={`0 0 ${width} ${height + 20}`}

@@ -6,6 +6,7 @@ import { Callout } from "@/components/callout";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { type BatchFormValues, batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { formatCount, plural } from "@/lib/format";
 
 type Status =
   | { kind: "idle" }
@@ -137,13 +138,13 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
           <div data-testid="batch-progress">
             <progress className="h-2 w-full" value={status.inserted} max={status.total} />
             <p className="text-sm text-slate-600">
-              {status.inserted.toLocaleString("en-US")} of {status.total.toLocaleString("en-US")} codes inserted…
+              {formatCount(status.inserted)} of {plural(status.total, "code")} inserted…
             </p>
           </div>
         )}
         {status.kind === "done" && (
           <Callout tone="success" testId="batch-result">
-            Generated {status.generated.toLocaleString("en-US")} codes.{" "}
+            Generated {plural(status.generated, "code")}.{" "}
             <a
               href={`/api/admin/batches/${status.batchId}/codes`}
               className="font-semibold underline"

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import type { CouponListQuery } from "@/lib/admin/coupons";
-import { formatCents, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 import { CouponStateBadges } from "./badges";
 import { DataTable, td, th } from "./data-table";
 
@@ -71,8 +71,7 @@ export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query
           </td>
           <td className={`${td} tabular-nums`}>{formatCents(c.valueCents)}</td>
           <td className={`${td} tabular-nums`}>
-            {c.redeemedCount.toLocaleString("en-US")} /{" "}
-            {c.maxRedemptions === null ? "∞" : c.maxRedemptions.toLocaleString("en-US")}
+            {formatCount(c.redeemedCount)} / {c.maxRedemptions === null ? "∞" : formatCount(c.maxRedemptions)}
           </td>
           <td className={`${td} tabular-nums`}>{c.perUserLimit}</td>
           <td className={`${td} text-xs text-slate-600`}>
@@ -103,7 +102,7 @@ export function CouponPagination({
   return (
     <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
       <span>
-        {total.toLocaleString("en-US")} coupons · page {page} of {pageCount}
+        {plural(total, "coupon")} · page {page} of {pageCount}
       </span>
       <span className="flex gap-2">
         {page > 1 && (

@@ -6,6 +6,7 @@ import { isDatabaseUnavailable, isRetryableConflict } from "@/lib/db/errors";
 import { recordAdminChange } from "./audit-log";
 import { CODE_BODY_BITS, randomCodeBodies } from "./code-generator";
 import type { CsvSource } from "./csv";
+import { formatDecimalCents, plural } from "@/lib/format";
 
 /**
  * Bulk generation: N single-use codes `PREFIX-XXXX-XXXX-XXXX-XXXX` (≈79 bits of randomness each, see
@@ -71,7 +72,7 @@ export async function generateBatch(
         action: "BATCH_GENERATED",
         targetType: "batch",
         targetId: batch.id,
-        summary: `Generated ${input.quantity.toLocaleString("en-US")} single-use codes ${input.prefix}-…`,
+        summary: `Generated ${plural(input.quantity, "single-use code")} ${input.prefix}-…`,
         after: {
           prefix: input.prefix,
           quantity: input.quantity,
@@ -106,7 +107,7 @@ export async function setBatchStatus(
         action: status === "DISABLED" ? "BATCH_DISABLED" : "BATCH_ENABLED",
         targetType: "batch",
         targetId: batchId,
-        summary: `${status === "DISABLED" ? "Disabled" : "Enabled"} ${count.toLocaleString("en-US")} codes of batch ${batch.prefix}`,
+        summary: `${status === "DISABLED" ? "Disabled" : "Enabled"} ${plural(count, "code")} of batch ${batch.prefix}`,
         after: { status, affected: count },
       });
     }
@@ -155,7 +156,7 @@ export function batchCodesCsv(
     },
     cells: (c) => [
       c.code,
-      (c.valueCents / 100).toFixed(2),
+      formatDecimalCents(c.valueCents),
       c.status,
       c.redeemedCount,
       c.expiresAt?.toISOString() ?? "",

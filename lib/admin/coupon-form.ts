@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizeCode } from "@/lib/codes";
+import { formatCount } from "@/lib/format";
 
 /**
  * What the coupon forms send, as strings, turned into the domain's types with a message per field.
@@ -41,7 +42,7 @@ function checkWholeNumber(
   if (value < min || value > max) {
     ctx.addIssue({
       code: "custom",
-      message: `${label} must be between ${min.toLocaleString("en-US")} and ${max.toLocaleString("en-US")}.`,
+      message: `${label} must be between ${formatCount(min)} and ${formatCount(max)}.`,
     });
   }
   return value;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
 import { normalizeCode } from "@/lib/codes";
 import type { Db } from "@/lib/db/client";
+import { formatDecimalCents } from "@/lib/format";
 import { type RevokeResult, revokeRedemption } from "@/lib/redemptions";
 import type { CsvSource } from "./csv";
 
@@ -121,7 +122,7 @@ export function redemptionsCsv(db: Db, filters: RedemptionFilters): CsvSource<Re
       r.id,
       r.code,
       r.email,
-      (r.amountCents / 100).toFixed(2),
+      formatDecimalCents(r.amountCents),
       r.status,
       r.revokedAt?.toISOString() ?? "",
     ],

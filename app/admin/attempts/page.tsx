@@ -8,7 +8,7 @@ import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { SUSPICION, attemptFiltersSchema, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
-import { formatDayAndTime } from "@/lib/format";
+import { formatDayAndTime, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Attempts" };
@@ -57,7 +57,7 @@ export default async function AttemptsPage({
                   {s.kind === "ip" ? "IP" : "Customer"} {s.label}
                 </p>
                 <p className="text-amber-900">
-                  {s.failures} refusals, {s.unknownCodes} unknown codes{" "}
+                  {plural(s.failures, "refusal")}, {plural(s.unknownCodes, "unknown code")}{" "}
                   {s.guessing && <Badge tone="red">guessing</Badge>}
                 </p>
                 <p className="text-xs text-amber-800">last at {formatDayAndTime(s.lastAt)}</p>

@@ -8,7 +8,7 @@ import { setBatchStatusAction } from "@/app/admin/actions";
 import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Batches" };
@@ -58,12 +58,12 @@ export default async function BatchesPage() {
                     {b.prefix}
                   </Link>
                   {b.disabled > 0 && (
-                    <span className="ml-2 text-xs text-slate-500">{b.disabled.toLocaleString("en-US")} disabled</span>
+                    <span className="ml-2 text-xs text-slate-500">{formatCount(b.disabled)} disabled</span>
                   )}
                 </td>
-                <td className={`${td} tabular-nums`}>{b.quantity.toLocaleString("en-US")}</td>
+                <td className={`${td} tabular-nums`}>{formatCount(b.quantity)}</td>
                 <td className={`${td} tabular-nums`}>{formatCents(b.valueCents)}</td>
-                <td className={`${td} tabular-nums`}>{b.redeemed.toLocaleString("en-US")}</td>
+                <td className={`${td} tabular-nums`}>{formatCount(b.redeemed)}</td>
                 <td className={`${td} text-xs text-slate-600`}>
                   {formatDayAndTime(b.createdAt)}
                   <br />

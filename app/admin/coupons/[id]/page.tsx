@@ -20,7 +20,7 @@ import { listRedemptions, redemptionFiltersSchema } from "@/lib/admin/redemption
 import { couponActivity } from "@/lib/admin/reports";
 import { redeemedTotals } from "@/lib/counters";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -48,8 +48,7 @@ export default async function CouponDetailPage({
   const created = (await searchParams).created;
   const now = new Date();
   const redeemed = (await redeemedTotals(db, [coupon])).get(coupon.id) ?? 0;
-  const remaining =
-    coupon.maxRedemptions === null ? "unlimited" : (coupon.maxRedemptions - redeemed).toLocaleString("en-US");
+  const remaining = coupon.maxRedemptions === null ? "unlimited" : formatCount(coupon.maxRedemptions - redeemed);
   const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
 
   return (
@@ -94,7 +93,7 @@ export default async function CouponDetailPage({
         <StatCard label="Value" value={formatCents(coupon.valueCents)} />
         <StatCard
           label="Redeemed / max"
-          value={`${redeemed.toLocaleString("en-US")} / ${coupon.maxRedemptions?.toLocaleString("en-US") ?? "∞"}`}
+          value={`${formatCount(redeemed)} / ${coupon.maxRedemptions === null ? "∞" : formatCount(coupon.maxRedemptions)}`}
           detail={`${remaining} remaining · ${counting}`}
           testId="coupon-redeemed"
         />
@@ -124,7 +123,7 @@ export default async function CouponDetailPage({
             {activity.refusals.map((r) => (
               <tr key={r.reason}>
                 <td className={td}>{refusalLabel(r.reason)}</td>
-                <td className={`${td} tabular-nums`}>{r.count.toLocaleString("en-US")}</td>
+                <td className={`${td} tabular-nums`}>{formatCount(r.count)}</td>
               </tr>
             ))}
           </DataTable>
