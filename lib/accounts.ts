@@ -7,7 +7,7 @@ import { isUniqueViolation } from "./db/errors";
 import { PASSWORD_MAX_LENGTH, emailSchema, signUpSchema } from "./account-rules";
 import { hashPassword, verifyPassword } from "./passwords";
 
-/** Customer accounts: sign-up and credential checks. Sessions live in lib/auth.ts. */
+/** Customer accounts: sign-up and credential checks. Sessions live in lib/web/auth.ts. */
 
 export type SignUpField = keyof z.infer<typeof signUpSchema>;
 
