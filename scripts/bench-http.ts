@@ -144,39 +144,24 @@ for (const [index, durability] of DURABILITIES.entries()) {
           for (const connections of CONNECTIONS) {
             const trials: Measured[] = [];
             for (let trial = 0; trial < TRIALS; trial++) {
-              noteLoad();
-              const prepared = await scenario.prepare();
-              const from = process.hrtime.bigint() / 1000n;
-              const before = cpuSnapshot();
-              const result = {
-                ...(await sustain(base, prepared, connections, SECONDS)),
-                cpu: { generator: 0, apps: 0, postgres: 0, others: 0 },
-              };
-              result.cpu = cpuBetween(
-                before,
-                cpuSnapshot(),
-                apps.map((a) => a.child.pid!),
-              );
+              const result = await measureRun(db, apps, base, scenario, connections);
               windows.push({
                 durability,
                 instances,
                 scenario: name,
                 connections,
                 trial,
-                from: String(from),
-                to: String(process.hrtime.bigint() / 1000n),
                 served: result.served,
+                ...result.window,
               });
-              await settle(db);
-              const problems = [...((await prepared.verify?.(result.served)) ?? []), ...(await violations(db))];
               failures.push(
-                ...problems.map(
+                ...result.problems.map(
                   (p) => `${durability}, ${instances} instance(s), ${name}, ${connections} connections: ${p}`,
                 ),
               );
               trials.push(result);
               console.log(
-                `${durability} x${instances} ${name.padEnd(36)} ${String(connections).padStart(3)} conns  ${result.rate.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(0)} p95 ${result.p95.toFixed(0)} p99 ${result.p99.toFixed(0)} ms  errors ${JSON.stringify(result.errors)}  ${cpuText(result)}${problems.length ? `  PROBLEMS (${problems.length}): ${problems.slice(0, 3).join("; ")}` : ""}`,
+                `${durability} x${instances} ${name.padEnd(36)} ${String(connections).padStart(3)} conns  ${result.rate.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(0)} p95 ${result.p95.toFixed(0)} p99 ${result.p99.toFixed(0)} ms  errors ${JSON.stringify(result.errors)}  ${cpuText(result)}${result.problems.length ? `  PROBLEMS (${result.problems.length}): ${result.problems.slice(0, 3).join("; ")}` : ""}`,
               );
             }
             sustainedRows.push({
@@ -279,6 +264,33 @@ function sustainedScenarios(db: Db, jars: Jar[]): ScenarioDefinition[] {
  * the run ended may have committed without its answer being counted, at most one per connection),
  * and the coupons' counters hold exactly their redemptions.
  */
+/**
+ * One run of a scenario: fresh coupons, the load, the CPU each party used, then (once the requests cut
+ * off at the end have finished on the server) the exactness checks.
+ */
+async function measureRun(
+  db: Db,
+  apps: App[],
+  base: URL,
+  scenario: ScenarioDefinition,
+  connections: number,
+): Promise<Measured & { problems: string[]; window: { from: string; to: string } }> {
+  noteLoad();
+  const prepared = await scenario.prepare();
+  const from = String(process.hrtime.bigint() / 1000n);
+  const before = cpuSnapshot();
+  const load = await sustain(base, prepared, connections, SECONDS);
+  const cpu = cpuBetween(
+    before,
+    cpuSnapshot(),
+    apps.map((a) => a.child.pid!),
+  );
+  const to = String(process.hrtime.bigint() / 1000n);
+  await settle(db);
+  const problems = [...((await prepared.verify?.(load.served)) ?? []), ...(await violations(db))];
+  return { ...load, cpu, problems, window: { from, to } };
+}
+
 async function verifyRedemptions(db: Db, codes: string[], served: number): Promise<string[]> {
   const coupons = await db.coupon.findMany({
     where: { code: { in: codes } },
