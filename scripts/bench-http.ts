@@ -1,50 +1,397 @@
 /**
- * `npm run bench:http [-- --requests 600 --concurrency 64]`
+ * `npm run bench:http [-- --seconds 10 --connections 50,100 --instances 1,2 --db durable,fast --trials 3
+ *                      --only redeem,session --skip-strategies --profile DIR]`
  *
- * The strategy benchmark's HTTP column: the same load as `npm run bench`, sent as real requests to one
- * `next start` (production build, started here by scripts/start.ts on a fresh embedded PostgreSQL),
- * through POST /api/redemptions with a signed-in session each. Measures the strategies the app can
- * serve: Once on the coupon row, Once in hot-coupon mode, and the naive control (its test-only route,
- * compiled in because this build sets ONCE_NAIVE_CONTROL=1). Prints a table and writes
- * docs/benchmarks-http.md. Asserts nothing about speed.
+ * Once over HTTP: production builds of the app (`next start`, started here by scripts/start.ts, with
+ * the test-only control routes compiled in by ONCE_NAIVE_CONTROL=1) on a fresh embedded PostgreSQL.
+ *
+ * 1. The denominator: the raw-SQL baseline (scripts/bench/strategies.ts) and Once's engine, in this
+ *    process, on the same database, one hot coupon and many coupons.
+ * 2. Sustained load with autocannon: keep-alive, 50 and 100 connections, every request its own
+ *    Idempotency-Key, signed-in customers taken in turn, against a table of scenarios: /api/health and
+ *    the session check (the framework's own cost), then POST /api/redemptions on one hot coupon (row
+ *    and slots) and on many coupons. Requests/s, p50/p95/p99 and errors per scenario, medians over
+ *    `--trials`; after every run the database is checked (invariants, and as many redemptions as
+ *    requests answered 201). `--instances 1,2` repeats the table on two `next start` processes behind
+ *    a round-robin TCP balancer.
+ * 3. The strategies the app serves, closed loop with a new connection per request (`--requests`,
+ *    `--concurrency`): Once on the coupon row, in hot-coupon mode, and the naive control.
+ *
+ * Prints the tables and writes docs/benchmarks-http.md. Exits 1 when any invariant is violated;
+ * asserts nothing about speed. `--profile DIR` samples the apps' CPU (scripts/bench/cpu-profile.mjs) and writes each run's
+ * time window to DIR/windows.json for `scripts/profile-summary.ts --from --to`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { createDb } from "../lib/db/client";
+import pg from "pg";
+import { redeemedTotals } from "../lib/counters";
+import { createDb, type Db } from "../lib/db/client";
 import { env } from "../lib/env";
 import { freePort } from "../lib/db/embedded";
 import { findViolations } from "../lib/invariants";
 import { hashPassword } from "../lib/passwords";
-import { benchCoupons, benchDatabase, type Load, percentile, runLoad } from "./bench/harness";
+import {
+  benchCoupons,
+  benchDatabase,
+  benchUsers,
+  databaseSettings,
+  type Durability,
+  type Load,
+  percentile,
+  runLoad,
+} from "./bench/harness";
+import { guarded, rawSql, type Strategy } from "./bench/strategies";
+import { cpuBetween, cpuSnapshot, type CpuUse } from "./bench/cpu";
+import { roundRobinProxy, type SustainedResult, type SustainedScenario, sustain } from "./bench/sustained";
 import { cookieHeader, send } from "./race/http";
 import { type Jar, signIn } from "./race/session";
 
 const { values } = parseArgs({
   options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "50,100" },
+    instances: { type: "string", default: "1" },
+    db: { type: "string", default: "durable" },
+    trials: { type: "string", default: "1" },
+    "in-process-requests": { type: "string", default: "2000" },
     requests: { type: "string", default: "600" },
     concurrency: { type: "string", default: "64" },
+    only: { type: "string" },
+    "skip-strategies": { type: "boolean", default: false },
+    profile: { type: "string" },
   },
 });
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = values.connections.split(",").map(Number);
+const INSTANCES = values.instances.split(",").map(Number);
+const DURABILITIES = values.db.split(",") as Durability[];
+const TRIALS = Number(values.trials);
+/** Runs only the sustained scenarios whose names contain one of these (comma-separated). */
+const ONLY = values.only?.split(",") ?? null;
+const IN_PROCESS_REQUESTS = Number(values["in-process-requests"]);
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 const HOT_LIMIT = Math.floor(REQUESTS / 2);
+/** Enough that no hot-coupon run can exhaust it: the hot scenarios measure taking uses, not refusing. */
+const UNREACHABLE_LIMIT = 100_000_000;
+/** Customers taken in turn by the sustained load: twice the connections, so one rarely has two requests in flight. */
+const LOAD_USERS = 2 * Math.max(...CONNECTIONS);
 const PASSWORD = "bench-http-password";
+const APP_POOL = env().DATABASE_POOL_MAX;
 const root = path.resolve(import.meta.dirname, "..");
+const profileDir = values.profile ? path.resolve(values.profile) : null;
+if (DURABILITIES.some((d) => d !== "durable" && d !== "fast")) throw new Error("--db takes durable and/or fast");
 
-const database = await benchDatabase("bench-http");
-const db = createDb(database.url, { max: 4 });
-const port = await freePort(0);
-const base = new URL(`http://127.0.0.1:${port}`);
-const app = startApp();
+interface App {
+  child: ChildProcess;
+  base: URL;
+}
+interface Measured extends SustainedResult {
+  cpu: CpuUse;
+}
+interface SustainedRow extends Measured {
+  durability: Durability;
+  instances: number;
+  trials: number;
+  denominator: number | null;
+}
+interface InProcessRow {
+  durability: Durability;
+  strategy: string;
+  hot: number;
+  many: number;
+}
+interface StrategyRow {
+  scenario: "hot" | "many";
+  strategy: string;
+  limit: number;
+  load: Load;
+}
 
-try {
-  await waitUntilHealthy();
-  const jars = await signedInUsers(REQUESTS);
-  const rows: { scenario: string; strategy: string; limit: number; load: Load }[] = [];
+const loadAverages: string[] = [];
+const noteLoad = () => loadAverages.push(os.loadavg()[0]!.toFixed(2));
+const failures: string[] = [];
+const inProcessRows: InProcessRow[] = [];
+const sustainedRows: SustainedRow[] = [];
+const strategyRows: StrategyRow[] = [];
+const settingsByDurability = new Map<Durability, string>();
+const windows: object[] = [];
+
+for (const [index, durability] of DURABILITIES.entries()) {
+  const database = await benchDatabase(`bench-http-${durability}`, durability);
+  const db = createDb(database.url, { max: 4 });
+  const apps: App[] = [];
+  try {
+    settingsByDurability.set(durability, await databaseSettings(db));
+    console.log(`\n== ${durability} database: ${settingsByDurability.get(durability)}`);
+    apps.push(await startApp(database.url, 0, durability));
+    const loadJars = await signedInUsers(db, apps[0]!.base, LOAD_USERS);
+
+    const denominators = await inProcess(db, database.url, durability);
+    for (const instances of INSTANCES) {
+      while (apps.length < instances) apps.push(await startApp(database.url, apps.length, durability));
+      const balancer = instances > 1 ? await roundRobinProxy(apps.slice(0, instances).map((a) => a.base)) : null;
+      try {
+        const base = balancer?.url ?? apps[0]!.base;
+        const chosen = sustainedScenarios(db, loadJars).filter((s) => !ONLY || ONLY.some((o) => s.name.includes(o)));
+        for (const scenario of chosen) {
+          const { name } = scenario;
+          await sustain(base, await scenario.prepare(), 10, 2); // warm-up: routes, plan cache, pools
+          for (const connections of CONNECTIONS) {
+            const trials: Measured[] = [];
+            for (let trial = 0; trial < TRIALS; trial++) {
+              const result = await measureRun(db, apps, base, scenario, connections);
+              windows.push({
+                durability,
+                instances,
+                scenario: name,
+                connections,
+                trial,
+                served: result.served,
+                ...result.window,
+              });
+              failures.push(
+                ...result.problems.map(
+                  (p) => `${durability}, ${instances} instance(s), ${name}, ${connections} connections: ${p}`,
+                ),
+              );
+              trials.push(result);
+              console.log(
+                `${durability} x${instances} ${name.padEnd(36)} ${String(connections).padStart(3)} conns  ${result.rate.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(0)} p95 ${result.p95.toFixed(0)} p99 ${result.p99.toFixed(0)} ms  errors ${JSON.stringify(result.errors)}  ${cpuText(result)}${result.problems.length ? `  PROBLEMS (${result.problems.length}): ${result.problems.slice(0, 3).join("; ")}` : ""}`,
+              );
+            }
+            sustainedRows.push({
+              ...median(trials),
+              durability,
+              instances,
+              trials: TRIALS,
+              denominator: scenario.denominator(denominators),
+            });
+          }
+        }
+      } finally {
+        await balancer?.close();
+      }
+    }
+    // Last: the naive control leaves violations behind by design, which later invariant checks would report.
+    if (index === 0 && !values["skip-strategies"]) await strategies(db, apps[0]!.base);
+  } finally {
+    for (const app of apps.reverse()) await stopApp(app.child);
+    await db.$disconnect();
+    await database.embedded?.stop();
+  }
+}
+
+const report = renderReport();
+console.log(`\n${report}`);
+await writeFile(path.join(root, "docs", "benchmarks-http.md"), report);
+console.log("written to docs/benchmarks-http.md");
+if (profileDir) {
+  await writeFile(path.join(profileDir, "windows.json"), JSON.stringify(windows, null, 2));
+  console.log(`profiles in ${profileDir}; run windows in ${path.join(profileDir, "windows.json")}`);
+}
+if (failures.length > 0) {
+  console.error(`\nEXACTNESS FAILED (${failures.length}):\n${failures.slice(0, 20).join("\n")}`);
+  process.exitCode = 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+interface ScenarioDefinition {
+  name: string;
+  /** Fresh coupons for one run, so each run's redemptions can be counted on their own. */
+  prepare(): Promise<SustainedScenario>;
+  /** The in-process raw-SQL figure this scenario is compared with, if any. */
+  denominator(d: { hot: number; many: number }): number | null;
+}
+
+/** The sustained-load table. Checkout orders join here when they exist. */
+function sustainedScenarios(db: Db, jars: Jar[]): ScenarioDefinition[] {
+  const cookie = (n: number) => cookieHeader(jars[n % jars.length]!);
+  const fixed = (scenario: SustainedScenario): ScenarioDefinition => ({
+    name: scenario.name,
+    prepare: async () => scenario,
+    denominator: () => null,
+  });
+  const redeeming = (name: string, kind: "hot" | "many", counter: "SINGLE_ROW" | "SLOTS"): ScenarioDefinition => ({
+    name,
+    denominator: (d) => d[kind],
+    async prepare() {
+      // Many coupons: enough that concurrent requests rarely share one, each with room for any run.
+      const codes = await benchCoupons(db, kind === "hot" ? 1 : 500, UNREACHABLE_LIMIT, counter, 1_000);
+      return {
+        name,
+        expect: 201,
+        request: (n) => ({
+          method: "POST",
+          path: "/api/redemptions",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookie(n) },
+          body: JSON.stringify({ code: codes[n % codes.length] }),
+        }),
+        verify: (served) => verifyRedemptions(db, codes, served),
+      };
+    },
+  });
+  return [
+    fixed({
+      name: "GET /api/health (two small queries)",
+      expect: 200,
+      request: () => ({ method: "GET", path: "/api/health" }),
+    }),
+    fixed({
+      name: "session check: cookie (JWT) only",
+      expect: 200,
+      request: (n) => ({ method: "GET", path: "/api/control/session?read=jwt", headers: { Cookie: cookie(n) } }),
+    }),
+    fixed({
+      name: "session check: cookie + user re-read",
+      expect: 200,
+      request: (n) => ({ method: "GET", path: "/api/control/session", headers: { Cookie: cookie(n) } }),
+    }),
+    redeeming("redeem: one hot coupon (row)", "hot", "SINGLE_ROW"),
+    redeeming("redeem: one hot coupon (slots)", "hot", "SLOTS"),
+    redeeming("redeem: many coupons (row)", "many", "SINGLE_ROW"),
+  ];
+}
+
+/**
+ * Exactness of one run: every request answered 201 committed one redemption (a request cut off when
+ * the run ended may have committed without its answer being counted, at most one per connection),
+ * and the coupons' counters hold exactly their redemptions.
+ */
+/**
+ * One run of a scenario: fresh coupons, the load, the CPU each party used, then (once the requests cut
+ * off at the end have finished on the server) the exactness checks.
+ */
+async function measureRun(
+  db: Db,
+  apps: App[],
+  base: URL,
+  scenario: ScenarioDefinition,
+  connections: number,
+): Promise<Measured & { problems: string[]; window: { from: string; to: string } }> {
+  noteLoad();
+  const prepared = await scenario.prepare();
+  const from = String(process.hrtime.bigint() / 1000n);
+  const before = cpuSnapshot();
+  const load = await sustain(base, prepared, connections, SECONDS);
+  const cpu = cpuBetween(
+    before,
+    cpuSnapshot(),
+    apps.map((a) => a.child.pid!),
+  );
+  const to = String(process.hrtime.bigint() / 1000n);
+  await settle(db);
+  const problems = [...((await prepared.verify?.(load.served)) ?? []), ...(await violations(db))];
+  return { ...load, cpu, problems, window: { from, to } };
+}
+
+async function verifyRedemptions(db: Db, codes: string[], served: number): Promise<string[]> {
+  const coupons = await db.coupon.findMany({
+    where: { code: { in: codes } },
+    select: { id: true, redeemedCount: true },
+  });
+  const ids = coupons.map((c) => c.id);
+  const committed = await db.redemption.count({ where: { couponId: { in: ids } } });
+  const counted = [...(await redeemedTotals(db, coupons)).values()].reduce((a, b) => a + b, 0);
+  const problems: string[] = [];
+  if (committed < served || committed > served + Math.max(...CONNECTIONS)) {
+    problems.push(`${served} requests answered 201 but ${committed} redemptions committed`);
+  }
+  if (counted !== committed) problems.push(`the coupons count ${counted} uses for ${committed} redemptions`);
+  return problems;
+}
+
+async function violations(db: Db): Promise<string[]> {
+  return (await findViolations(db)).map((v) => `invariant violated: ${v.invariant}: ${v.detail}`);
+}
+
+/** Waits until requests cut off at the end of a run have finished on the server (no other backend busy). */
+async function settle(db: Db): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 100) {
+    const [row] = await db.$queryRaw<{ busy: number }[]>`
+      SELECT count(*)::int AS busy FROM pg_stat_activity
+      WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'`;
+    if (row?.busy === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the server still had transactions open a minute after the load stopped");
+}
+
+/** CPU per served request of the app and of PostgreSQL, and the cores the load generator and others used. */
+function cpuText(r: Measured): string {
+  const perRequest = (seconds: number) => ((1000 * seconds) / Math.max(1, r.served)).toFixed(2);
+  return `app ${perRequest(r.cpu.apps)} ms/req, PostgreSQL ${perRequest(r.cpu.postgres)} ms/req, generator ${(r.cpu.generator / r.seconds).toFixed(2)} cores, others ${(r.cpu.others / r.seconds).toFixed(2)} cores`;
+}
+
+function median(trials: Measured[]): Measured {
+  const mid = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+  const byRate = mid(trials, (t) => t.rate);
+  return {
+    ...byRate,
+    p50: mid(trials, (t) => t.p50).p50,
+    p95: mid(trials, (t) => t.p95).p95,
+    p99: mid(trials, (t) => t.p99).p99,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// In process: the denominator
+
+async function inProcess(db: Db, url: string, durability: Durability): Promise<{ hot: number; many: number }> {
+  const pool = new pg.Pool({ connectionString: url, max: 24 });
+  // Idle connections die when PostgreSQL stops at the end; that is not an error of the run.
+  pool.on("error", () => undefined);
+  const engineDb = createDb(url, { max: 24 });
+  try {
+    const rates: Record<string, { hot: number; many: number }> = {};
+    for (const strategy of [rawSql(pool), guarded(engineDb)]) {
+      const rate = async (kind: "hot" | "many") => {
+        const users = await benchUsers(db, IN_PROCESS_REQUESTS);
+        const codes = await benchCoupons(
+          db,
+          kind === "hot" ? 1 : IN_PROCESS_REQUESTS,
+          kind === "hot" ? IN_PROCESS_REQUESTS : 1,
+        );
+        noteLoad();
+        const load = await runStrategy(strategy, users, (i) => codes[kind === "hot" ? 0 : i]!);
+        if (load.successes !== IN_PROCESS_REQUESTS)
+          failures.push(`${strategy.name} in process, ${kind}: ${load.successes}/${IN_PROCESS_REQUESTS} redeemed`);
+        return load.successes / load.seconds;
+      };
+      const [warm] = await benchCoupons(db, 1, null);
+      await runStrategy(strategy, await benchUsers(db, 200), () => warm!); // opens the pool, compiles the queries
+      rates[strategy.name] = { hot: await rate("hot"), many: await rate("many") };
+      inProcessRows.push({ durability, strategy: strategy.name, ...rates[strategy.name]! });
+      console.log(
+        `${durability} in process  ${strategy.name.padEnd(28)} hot ${rates[strategy.name]!.hot.toFixed(0)}/s  many ${rates[strategy.name]!.many.toFixed(0)}/s`,
+      );
+    }
+    failures.push(...(await violations(db)).map((p) => `${durability}, in process: ${p}`));
+    return rates["raw SQL baseline (pg)"]!;
+  } finally {
+    await engineDb.$disconnect();
+    await pool.end();
+  }
+}
+
+function runStrategy(strategy: Strategy, users: string[], code: (i: number) => string): Promise<Load> {
+  return runLoad(users.length, 64, (i) =>
+    strategy.redeem({ userId: users[i]!, code: code(i), idempotencyKey: randomUUID() }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Closed loop, one new connection per request: the strategies the app serves
+
+async function strategies(db: Db, base: URL): Promise<void> {
+  const jars = await signedInUsers(db, base, REQUESTS);
   const measure = async (
     scenario: "hot" | "many",
     strategy: string,
@@ -53,114 +400,104 @@ try {
   ) => {
     const codes =
       scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, counter) : await benchCoupons(db, REQUESTS, 1, counter);
+    noteLoad();
     const load = await runLoad(REQUESTS, CONCURRENCY, (i) =>
-      redeemOverHttp(route, jars[i]!, scenario === "hot" ? codes[0]! : codes[i]!),
+      redeemOverHttp(base, route, jars[i]!, scenario === "hot" ? codes[0]! : codes[i]!),
     );
-    rows.push({ scenario, strategy, limit: scenario === "hot" ? HOT_LIMIT : REQUESTS, load });
+    strategyRows.push({ scenario, strategy, limit: scenario === "hot" ? HOT_LIMIT : REQUESTS, load });
     console.log(
-      `${scenario.padEnd(5)} ${strategy.padEnd(28)} ${load.successes}/${scenario === "hot" ? HOT_LIMIT : REQUESTS} ok in ${load.seconds.toFixed(1)} s`,
+      `closed loop ${scenario.padEnd(5)} ${strategy.padEnd(28)} ${load.successes}/${scenario === "hot" ? HOT_LIMIT : REQUESTS} ok in ${load.seconds.toFixed(1)} s`,
     );
   };
-  // Warm-up: every route compiled and the pools open before anything is measured.
-  const [warm] = await benchCoupons(db, 1, 1_000_000);
-  await runLoad(64, 16, (i) => redeemOverHttp("/api/redemptions", jars[i]!, warm!));
-
   for (const scenario of ["hot", "many"] as const) {
     await measure(scenario, "Once: guarded updateMany", "/api/redemptions", "SINGLE_ROW");
     await measure(scenario, "Once: hot-coupon slots", "/api/redemptions", "SLOTS");
   }
   // Checked before the naive control runs, whose oversells and lost updates are violations by design.
-  const violations = await findViolations(db);
-  if (violations.length > 0) console.log("invariant violations after Once's runs:", violations.slice(0, 5));
+  failures.push(...(await violations(db)).map((p) => `closed loop: ${p}`));
   const [naiveWarm] = await benchCoupons(db, 1, 1_000_000, "SINGLE_ROW");
-  await runLoad(64, 16, (i) => redeemOverHttp("/api/control/naive-redemptions", jars[i]!, naiveWarm!));
+  await runLoad(64, 16, (i) => redeemOverHttp(base, "/api/control/naive-redemptions", jars[i]!, naiveWarm!));
   for (const scenario of ["hot", "many"] as const) {
     await measure(scenario, "naive check-then-act", "/api/control/naive-redemptions", "SINGLE_ROW");
   }
-
-  const rate = (load: Load) => load.successes / load.seconds;
-  // Requests, not redemptions: the hot coupon sells out halfway, and its refusals are part of its load.
-  const requestRate = (load: Load) => load.requests / load.seconds;
-  const find = (scenario: string, strategy: string) =>
-    rows.find((r) => r.scenario === scenario && r.strategy === strategy)!;
-  const many = find("many", "Once: guarded updateMany");
-  const table = [
-    "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...rows.map((r) => {
-      const errors = Object.values(r.load.errors).reduce((a, b) => a + b, 0);
-      const over = r.load.successes > r.limit ? ` (**${r.load.successes - r.limit} over**)` : "";
-      const cells = [
-        r.scenario === "hot" ? "one hot coupon" : "many coupons",
-        r.strategy,
-        `${r.load.successes} / ${r.limit}${over}`,
-        rate(r.load).toFixed(0),
-        (r.load.requests / r.load.seconds).toFixed(0),
-        percentile(r.load.latencies, 50).toFixed(1),
-        percentile(r.load.latencies, 99).toFixed(1),
-        errors,
-        (requestRate(r.load) / requestRate(many.load)).toFixed(2),
-      ];
-      return `| ${cells.join(" | ")} |`;
-    }),
-  ].join("\n");
-  const hotRow = find("hot", "Once: guarded updateMany");
-  const hotSlots = find("hot", "Once: hot-coupon slots");
-  const relativeRate = (row: typeof hotRow) => (requestRate(row.load) / requestRate(many.load)).toFixed(2);
-  const report = `# Benchmarks over HTTP
-
-Generated by \`npm run bench:http\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}),
-Node.js ${process.version}, one \`next start\` (production build, default pool of ${env().DATABASE_POOL_MAX} connections)
-on an embedded PostgreSQL, the load generator on the same machine. ${REQUESTS} requests per run, ${CONCURRENCY} in flight,
-one signed-in customer per request, a new connection per request. "One hot coupon" has a limit of ${HOT_LIMIT}.
-
-${table}
-
-Once hot / many throughput over HTTP (requests per second): single row ${relativeRate(hotRow)}, hot-coupon slots ${relativeRate(hotSlots)}.
-Invariant violations after Once's runs (checked before the naive control ran): ${violations.length}.
-
-SERIALIZABLE, FOR UPDATE and the raw-SQL baseline are not routes of the app, so they are measured in
-process only (docs/benchmarks.md).
-`;
-  console.log(`\n${table}\n`);
-  await mkdir(path.join(root, "docs"), { recursive: true });
-  await writeFile(path.join(root, "docs", "benchmarks-http.md"), report);
-  console.log("written to docs/benchmarks-http.md");
-} finally {
-  await stopApp(app);
-  await db.$disconnect();
-  await database.embedded?.stop();
 }
 
-function startApp(): ChildProcess {
-  return spawn(
+async function redeemOverHttp(
+  base: URL,
+  route: string,
+  jar: Jar,
+  code: string,
+): Promise<{ ok: boolean; error?: string }> {
+  try {
+    const response = await send(base, {
+      method: "POST",
+      path: route,
+      headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
+      body: Buffer.from(JSON.stringify({ code })),
+    });
+    return { ok: response.status === 201, error: response.status >= 500 ? `HTTP ${response.status}` : undefined };
+  } catch (error) {
+    return { ok: false, error: `connection: ${(error as Error).message}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The apps
+
+async function startApp(databaseUrl: string, index: number, durability: Durability): Promise<App> {
+  const port = await freePort(0);
+  const base = new URL(`http://127.0.0.1:${port}`);
+  const profile = profileDir ? path.join(profileDir, `${durability}-app${index}`) : null;
+  if (profile) await mkdir(profile, { recursive: true });
+  const child = spawn(
     process.execPath,
     ["--import", "tsx", "--conditions=react-server", path.join(root, "scripts", "start.ts"), "--port", String(port)],
     {
       cwd: root,
       env: {
         ...process.env,
-        DATABASE_URL: database.url,
+        DATABASE_URL: databaseUrl,
         ONCE_DIST_DIR: process.env.ONCE_DIST_DIR ?? ".next-e2e",
         ONCE_NAIVE_CONTROL: "1",
         NEXTAUTH_URL: base.origin,
+        ...(profile
+          ? {
+              NODE_OPTIONS:
+                `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(root, "scripts", "bench", "cpu-profile.mjs")}`.trim(),
+              ONCE_CPU_PROFILE_DIR: profile,
+            }
+          : {}),
       },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "inherit", "pipe"],
     },
   );
-}
-
-async function waitUntilHealthy(): Promise<void> {
+  forwardWithoutCutOffNoise(child);
   // The first run builds the app (a few minutes on two cores); later runs reuse the build.
   for (let waited = 0; waited < 15 * 60_000; waited += 500) {
-    if (app.exitCode !== null) throw new Error("the app exited before it became healthy");
+    if (child.exitCode !== null) throw new Error("the app exited before it became healthy");
     const ok = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(2_000) })
       .then((r) => r.ok)
       .catch(() => false);
-    if (ok) return;
+    if (ok) return { child, base };
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error("the app did not become healthy");
+}
+
+/**
+ * A sustained run ends by closing its connections, requests in flight included, and Next.js logs each
+ * of those as a four-line "Error: aborted … ECONNRESET" block: dropped here, everything else passes.
+ */
+function forwardWithoutCutOffNoise(child: ChildProcess): void {
+  let skip = 0;
+  createInterface({ input: child.stderr! }).on("line", (line) => {
+    if (line.includes("Error: aborted")) skip = 4;
+    if (skip > 0) {
+      skip--;
+      return;
+    }
+    process.stderr.write(`${line}\n`);
+  });
 }
 
 function stopApp(child: ChildProcess): Promise<void> {
@@ -171,7 +508,7 @@ function stopApp(child: ChildProcess): Promise<void> {
 }
 
 /** Customers created directly (one password hash shared) and signed in through next-auth, a few at a time. */
-async function signedInUsers(count: number): Promise<Jar[]> {
+async function signedInUsers(db: Db, base: URL, count: number): Promise<Jar[]> {
   const tag = randomUUID().slice(0, 8);
   const passwordHash = await hashPassword(PASSWORD);
   const emails = Array.from({ length: count }, (_, i) => `http-${tag}-${i}@bench.once`);
@@ -191,16 +528,76 @@ async function signedInUsers(count: number): Promise<Jar[]> {
   return jars;
 }
 
-async function redeemOverHttp(route: string, jar: Jar, code: string): Promise<{ ok: boolean; error?: string }> {
-  try {
-    const response = await send(base, {
-      method: "POST",
-      path: route,
-      headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
-      body: Buffer.from(JSON.stringify({ code })),
-    });
-    return { ok: response.status === 201, error: response.status >= 500 ? `HTTP ${response.status}` : undefined };
-  } catch (error) {
-    return { ok: false, error: `connection: ${(error as Error).message}` };
-  }
+// ---------------------------------------------------------------------------------------------
+// The report
+
+function renderReport(): string {
+  const fmt = (x: number) => x.toFixed(0);
+  const errors = (e: Record<string, number>) =>
+    Object.entries(e)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(", ") || "0";
+  const inProcessTable = [
+    "| database | strategy | one hot coupon, redemptions/s | many coupons, redemptions/s |",
+    "| --- | --- | ---: | ---: |",
+    ...inProcessRows.map((r) => `| ${r.durability} | ${r.strategy} | ${fmt(r.hot)} | ${fmt(r.many)} |`),
+  ].join("\n");
+  const sustainedTable = [
+    "| database | `next start` processes | scenario | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | vs in-process raw SQL | app CPU ms/request | PostgreSQL CPU ms/request | load generator, other work (cores) |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+    ...sustainedRows.map((r) => {
+      const perRequest = (seconds: number) => ((1000 * seconds) / Math.max(1, r.served)).toFixed(2);
+      return `| ${r.durability} | ${r.instances} | ${r.scenario} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${errors(r.errors)} | ${r.denominator ? (r.rate / r.denominator).toFixed(2) : ""} | ${perRequest(r.cpu.apps)} | ${perRequest(r.cpu.postgres)} | ${(r.cpu.generator / r.seconds).toFixed(2)}, ${(r.cpu.others / r.seconds).toFixed(2)} |`;
+    }),
+  ].join("\n");
+  const rate = (load: Load) => load.successes / load.seconds;
+  const requestRate = (load: Load) => load.requests / load.seconds;
+  const many = strategyRows.find((r) => r.scenario === "many" && r.strategy === "Once: guarded updateMany");
+  const strategyTable = [
+    "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...strategyRows.map((r) => {
+      const errorCount = Object.values(r.load.errors).reduce((a, b) => a + b, 0);
+      const over = r.load.successes > r.limit ? ` (**${r.load.successes - r.limit} over**)` : "";
+      return `| ${r.scenario === "hot" ? "one hot coupon" : "many coupons"} | ${r.strategy} | ${r.load.successes} / ${r.limit}${over} | ${fmt(rate(r.load))} | ${fmt(requestRate(r.load))} | ${percentile(r.load.latencies, 50).toFixed(1)} | ${percentile(r.load.latencies, 99).toFixed(1)} | ${errorCount} | ${many ? (requestRate(r.load) / requestRate(many.load)).toFixed(2) : ""} |`;
+    }),
+  ].join("\n");
+  const settings = [...settingsByDurability].map(([d, s]) => `- ${d}: ${s}`).join("\n");
+  return `# Benchmarks over HTTP
+
+Generated by \`npm run bench:http -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}),
+Node.js ${process.version}; the load generator, the app and PostgreSQL share this machine. One-minute load
+average seen before each run: ${loadAverages.join(", ")}. Embedded PostgreSQL, as the server reported it:
+
+${settings}
+
+"durable" is what users run (every commit flushed); "fast" (no fsync) only ever backs throwaway databases.
+
+## In process (the denominator)
+
+Same database, ${IN_PROCESS_REQUESTS} requests per run, 64 in flight over a pool of 24 connections; one hot coupon with a
+limit equal to the requests, and many coupons with one request each.
+
+${inProcessTable}
+
+## Sustained load (autocannon)
+
+Production build, \`next start\` with a pool of ${APP_POOL} connections per process; keep-alive connections, ${SECONDS} s per
+run after a 2 s warm-up, median of ${TRIALS} run(s); every request carries its own Idempotency-Key and the
+cookie of one of ${LOAD_USERS} signed-in customers, taken in turn. Hot coupons have room for every request
+(per-customer limit 1,000); "many coupons" spreads the requests over 500. With two processes, a
+round-robin TCP balancer in the load generator hands each connection to the next process. The
+session checks are a test-build-only route (app/api/control/session) that does what every signed-in
+request does first: decode the session cookie, then re-read the user. After every run the database
+passed the invariant checker and held one redemption per 201.${failures.length ? ` **Exactness failures: ${failures.length}.**` : ""}
+
+${sustainedTable}
+
+## Closed loop, a new connection per request
+
+${REQUESTS} requests per run, ${CONCURRENCY} in flight, one signed-in customer per request. "One hot coupon" has a limit of ${HOT_LIMIT}.
+SERIALIZABLE and FOR UPDATE are not routes of the app; they are measured in process only (docs/benchmarks.md).
+
+${strategyTable}
+`;
 }

@@ -17,12 +17,19 @@ export async function prepareDatabase(options: {
   dataDir: string;
   port?: number;
   log?: (line: string) => void;
+  /** Extra PostgreSQL settings for the embedded server (ignored with DATABASE_URL). */
+  settings?: Record<string, string>;
 }): Promise<Database> {
   // An empty DATABASE_URL (e.g. cleared by the e2e config) means "unset" (lib/env.ts).
   const external = env().DATABASE_URL;
   const embedded = external
     ? null
-    : await startEmbeddedPostgres({ dataDir: path.join(options.dataDir, "pg"), port: options.port, log: options.log });
+    : await startEmbeddedPostgres({
+        dataDir: path.join(options.dataDir, "pg"),
+        port: options.port,
+        log: options.log,
+        settings: options.settings,
+      });
   const url = external ?? embedded!.url;
   const result = await migrate(url);
   if (!result.ok) {

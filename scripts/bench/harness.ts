@@ -8,11 +8,34 @@ import type { CounterChoice } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 
-/** The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. */
-export async function benchDatabase(name: string): Promise<Database> {
+/**
+ * How an embedded bench database commits. "durable" is what users run (every commit flushed to disk);
+ * "fast" is a throwaway database's shortcut (no fsync), shown beside it only when asked for.
+ */
+export type Durability = "durable" | "fast";
+
+const DURABILITY_SETTINGS: Record<Durability, Record<string, string>> = {
+  durable: { fsync: "on", synchronous_commit: "on", full_page_writes: "on" },
+  fast: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
+};
+
+/**
+ * The embedded PostgreSQL in .data/<name>, recreated per run, committing as `durability` says (the
+ * settings are explicit, so the figures never depend on the embedded server's defaults); DATABASE_URL
+ * when set, whatever its settings are (databaseSettings() says which).
+ */
+export async function benchDatabase(name: string, durability?: Durability): Promise<Database> {
   const dataDir = path.resolve(import.meta.dirname, "..", "..", ".data", name);
   if (!env().DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
-  return prepareDatabase({ dataDir });
+  return prepareDatabase({ dataDir, settings: durability && DURABILITY_SETTINGS[durability] });
+}
+
+/** The settings that decide what a commit costs, as the server reports them: printed with every figure. */
+export async function databaseSettings(db: Db): Promise<string> {
+  const [row] = await db.$queryRaw<{ settings: string }[]>`
+    SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) AS settings FROM pg_settings
+    WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'max_connections', 'server_version')`;
+  return row?.settings ?? "unknown";
 }
 
 export async function benchUsers(db: Db, count: number): Promise<string[]> {
@@ -31,13 +54,14 @@ export async function benchCoupons(
   count: number,
   maxRedemptions: number | null,
   counter: CounterChoice = "SINGLE_ROW",
+  perUserLimit = 1,
 ): Promise<string[]> {
   const tag = randomUUID().replaceAll("-", "").slice(0, 8).toUpperCase();
   const codes = Array.from({ length: count }, (_, i) => `B${tag}${i}`);
   for (let i = 0; i < codes.length; i += 100) {
     await Promise.all(
       codes.slice(i, i + 100).map(async (code) => {
-        const created = await createCoupon(db, { code, valueCents: 100, maxRedemptions, counter });
+        const created = await createCoupon(db, { code, valueCents: 100, maxRedemptions, counter, perUserLimit });
         if (!created.ok) throw new Error(`bench coupon ${code} refused: ${created.reason}`);
       }),
     );
