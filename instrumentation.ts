@@ -2,9 +2,10 @@ import { authSecret } from "@/lib/auth-secret";
 
 /**
  * Runs once when the server starts. A production server without its session secret would start and
- * then fail every signed-in request, so it stops here with the reason instead.
+ * then fail every signed-in request, so it stops here with the reason instead. It also starts stamping
+ * each request's socket address, which Next.js does not pass on (lib/client-address.ts).
  */
-export function register() {
+export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   try {
     authSecret();
@@ -12,4 +13,6 @@ export function register() {
     console.error(`[once] ${(error as Error).message}`);
     process.exit(1);
   }
+  const { stampPeerAddresses } = await import("@/lib/peer-stamp");
+  stampPeerAddresses();
 }

@@ -7,11 +7,15 @@ declare module "next-auth" {
   }
   interface User {
     role: Role;
+    /** The server-side session opened by this sign-in (lib/sessions.ts). */
+    sessionId: string;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: Role;
+    /** The server-side session this cookie belongs to; checked on every request. */
+    sid?: string;
   }
 }
