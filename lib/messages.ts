@@ -2,6 +2,7 @@ import type { RateLimited } from "./rate-limits";
 import type { RedeemResult } from "./redemptions";
 import type { PurchaseResult } from "./wallet";
 import { formatCents, formatDay } from "./format";
+import { MAX_BALANCE_CENTS } from "./ledger";
 
 /**
  * What a customer is told about each outcome, in one place for the redeem page, the shop and the
@@ -37,6 +38,8 @@ export function redeemMessage(result: RedeemResult): string {
       return "This form has expired. Press Redeem again.";
     case "unknown_user":
       return "We couldn't find your account. Please sign in again.";
+    case "balance_limit":
+      return `Your store credit can't go above ${formatCents(MAX_BALANCE_CENTS)}, so this code was not applied. Spend some credit first.`;
     case "busy":
       return "We're very busy right now and nothing was applied. Please try again in a moment.";
   }
