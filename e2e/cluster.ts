@@ -7,7 +7,7 @@ import path from "node:path";
 import { createDb, type Db } from "@/lib/db/client";
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
-import { RELAXED_REDEEM_LIMITS } from "./relaxed-limits";
+import { RELAXED_LIMITS } from "./relaxed-limits";
 
 /**
  * Several `next start` instances of the e2e build against one PostgreSQL of their own (optionally
@@ -65,7 +65,7 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
           NEXTAUTH_URL: `http://127.0.0.1:${port}`,
           ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
           NEXT_TELEMETRY_DISABLED: "1",
-          ...RELAXED_REDEEM_LIMITS,
+          ...RELAXED_LIMITS,
           ...options.env,
           ...options.instanceEnv?.[i],
         },

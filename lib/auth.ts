@@ -1,4 +1,5 @@
 import { type NextAuthOptions, getServerSession } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { redirect } from "next/navigation";
 import { cache } from "react";
@@ -8,19 +9,22 @@ import { authSecret } from "./auth-secret";
 import { sameOriginPath, signInPath } from "./callback-url";
 import { clientAddress } from "./client-address";
 import { getDb } from "./db/client";
-import { SESSION_COOKIE_MAX_AGE_SECONDS, endSession, isSessionActive } from "./sessions";
+import { SESSION_COOKIE_MAX_AGE_SECONDS, endSession, isSessionActive, openSessionWhere } from "./sessions";
 import { signInLimitedError } from "./sign-in-errors";
 
-/** Thrown by the jwt callback for a cookie whose server-side session has ended: next-auth then treats it as signed out. */
+/**
+ * next-auth, credentials only. The session cookie is a JWT naming a server-side session (lib/sessions.ts);
+ * whoever reads the session checks that row: getCurrentUser and sessionUserId in the same read as the
+ * user, and next-auth's own /api/auth/session (authRouteOptions). So signing out, a password change or
+ * disabling the account ends a session on every instance at once.
+ */
+
+/** Thrown by the route handler's jwt callback for a cookie whose session has ended: next-auth then answers "signed out". */
 class SessionEnded extends Error {
   override name = "SessionEnded";
 }
 
-export const authOptions: NextAuthOptions = {
-  // A getter, so `next build` can import this module without the secret; serving cannot.
-  get secret() {
-    return authSecret();
-  },
+const shared: Omit<NextAuthOptions, "secret" | "callbacks"> = {
   // The cookie may live as long as the longest session; the session row decides (lib/sessions.ts).
   // Cookies are `Secure` (and `__Secure-`/`__Host-` prefixed) exactly when NEXTAUTH_URL is https://.
   session: { strategy: "jwt", maxAge: SESSION_COOKIE_MAX_AGE_SECONDS },
@@ -46,27 +50,6 @@ export const authOptions: NextAuthOptions = {
       },
     }),
   ],
-  callbacks: {
-    async jwt({ token, user }) {
-      if (user) {
-        token.role = user.role;
-        token.sid = user.sessionId;
-        return token;
-      }
-      // Every request that reads the session checks its row: signed out, expired, password changed or
-      // account disabled all end it here, on every instance.
-      if (!(await isSessionActive(getDb(), token.sid, token.sub))) throw new SessionEnded();
-      return token;
-    },
-    session({ session, token }) {
-      session.user = { id: token.sub ?? "", role: token.role ?? "CUSTOMER", name: token.name, email: token.email };
-      return session;
-    },
-    redirect({ url, baseUrl }) {
-      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
-      return `${baseUrl}${sameOriginPath(path) ?? "/"}`;
-    },
-  },
   events: {
     async signOut({ token }) {
       if (typeof token?.sid === "string") await endSession(getDb(), token.sid);
@@ -85,6 +68,65 @@ export const authOptions: NextAuthOptions = {
   },
 };
 
+function tokenOnSignIn({ token, user }: { token: JWT; user?: { role: Role; sessionId: string } }): JWT {
+  if (user) {
+    token.role = user.role;
+    token.sid = user.sessionId;
+  }
+  return token;
+}
+
+const publicUser = (token: JWT) => ({
+  id: token.sub ?? "",
+  role: token.role ?? "CUSTOMER",
+  name: token.name,
+  email: token.email,
+});
+
+/** For getServerSession: decoding the cookie costs no query; the callers check the session row. */
+export const authOptions: NextAuthOptions = {
+  // A getter, so `next build` can import this module without the secret; serving cannot.
+  get secret() {
+    return authSecret();
+  },
+  ...shared,
+  callbacks: {
+    jwt: tokenOnSignIn,
+    session({ session, token }) {
+      session.user = publicUser(token);
+      session.sid = token.sid;
+      return session;
+    },
+    redirect({ url, baseUrl }) {
+      const path = url.startsWith(baseUrl) ? url.slice(baseUrl.length) || "/" : url;
+      return `${baseUrl}${sameOriginPath(path) ?? "/"}`;
+    },
+  },
+};
+
+/**
+ * For the /api/auth/* route handler: the same, except that reading the session checks its row (a
+ * cookie whose session ended reads as signed out and is cleared), and the session id stays on the server.
+ */
+export const authRouteOptions: NextAuthOptions = {
+  get secret() {
+    return authSecret();
+  },
+  ...shared,
+  callbacks: {
+    ...authOptions.callbacks,
+    async jwt(params) {
+      if (params.user) return tokenOnSignIn(params);
+      if (!(await isSessionActive(getDb(), params.token.sid, params.token.sub))) throw new SessionEnded();
+      return params.token;
+    },
+    session({ session, token }) {
+      session.user = publicUser(token);
+      return session;
+    },
+  },
+};
+
 export interface CurrentUser {
   id: string;
   email: string;
@@ -94,16 +136,17 @@ export interface CurrentUser {
 }
 
 /**
- * The signed-in user as the database knows them now, or null. The session only says who is asking
- * (and getServerSession has checked that its server-side session is still open); role and balance
- * always come from this read. Cached per request, so layout and page share it.
+ * The signed-in user as the database knows them now, or null. The cookie only says who is asking and
+ * in which session; this one read checks that the session is still open and the user enabled, and
+ * loads role and balance. Cached per request, so layout and page share it.
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const session = await getServerSession(authOptions);
   const id = session?.user?.id;
-  if (!id) return null;
-  return getDb().user.findUnique({
-    where: { id, disabled: false },
+  const open = openSessionWhere(session?.sid);
+  if (!id || !open) return null;
+  return getDb().user.findFirst({
+    where: { id, disabled: false, sessions: { some: open } },
     select: { id: true, email: true, name: true, role: true, balanceCents: true },
   });
 });

@@ -185,6 +185,10 @@ export async function consume(
   }
 }
 
+/**
+ * Gives points back (an atomic decrement). A refund that lands after its window ended opens the next
+ * window below zero, by at most one attempt's reservation: a bounded gift, never an extra guess now.
+ */
 async function refund(db: Db, policy: Policy, budget: Budget, key: string, points: number): Promise<void> {
   if (points > 0) await limiter(db, policy, budget).reward(key, points);
 }

@@ -49,13 +49,20 @@ export async function endSession(db: Db, sessionId: string, reason: SessionEndRe
   return ended.count === 1;
 }
 
+/**
+ * The where-clause of an open session (not ended, not expired), for reads that fold the check into the
+ * user they load; null for a session id that cannot exist.
+ */
+export function openSessionWhere(sessionId: unknown) {
+  if (!isUuid(sessionId)) return null;
+  return { id: sessionId, endedAt: null, expiresAt: { gt: new Date() } };
+}
+
 /** Whether this session of this user is still open, unexpired and the user still enabled. */
 export async function isSessionActive(db: Db, sessionId: unknown, userId: unknown): Promise<boolean> {
-  if (!isUuid(sessionId) || !isUuid(userId)) return false;
-  const open = await db.session.count({
-    where: { id: sessionId, userId, endedAt: null, expiresAt: { gt: new Date() }, user: { disabled: false } },
-  });
-  return open === 1;
+  const open = openSessionWhere(sessionId);
+  if (!open || !isUuid(userId)) return false;
+  return (await db.session.count({ where: { ...open, userId, user: { disabled: false } } })) === 1;
 }
 
 function isUuid(value: unknown): value is string {

@@ -4,6 +4,8 @@ import type { Role } from "@/lib/generated/prisma/client";
 declare module "next-auth" {
   interface Session {
     user: { id: string; role: Role; name?: string | null; email?: string | null };
+    /** The server-side session (getServerSession only; /api/auth/session does not show it). */
+    sid?: string;
   }
   interface User {
     role: Role;
