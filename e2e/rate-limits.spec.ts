@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { hashPassword } from "@/lib/passwords";
-import { type RawResponse, burst, cookieHeader, send, serialise } from "../scripts/race/http";
+import { type RawResponse, burst, connect, cookieHeader, send, serialise } from "../scripts/race/http";
 import { signIn } from "../scripts/race/session";
 import { type Cluster, startCluster } from "./cluster";
 
@@ -45,6 +45,13 @@ function redeemRequest(url: URL, cookie: string, code: string, extra: Record<str
   });
 }
 
+/** The same bytes again: same Idempotency-Key, same session. */
+async function resend(url: URL, bytes: Buffer): Promise<RawResponse> {
+  const connection = await connect(url);
+  connection.socket.write(bytes);
+  return connection.response;
+}
+
 function histogram(responses: PromiseSettledResult<RawResponse>[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of responses) {
@@ -72,11 +79,26 @@ test.describe("a burst of guesses over three instances", () => {
         .map((i) => redeemRequest(url, cookie, `GUESS${i}`)),
     }));
     const results = await Promise.all(perInstance.map(({ url, requests }) => burst(url, requests, 500)));
+    const burstByInstance = results.map((r) => histogram(r.responses));
+    // On two loaded cores some requests wait too long for a pool connection and are told 503 (busy,
+    // nothing decided); a client re-sends those with the same key, as the race tool does.
+    let resent = 0;
+    for (let round = 0; round < 5; round++) {
+      const lost = results.flatMap(({ responses }, instance) =>
+        responses.flatMap((r, i) => (r.status === "rejected" || r.value.status === 503 ? [{ instance, i }] : [])),
+      );
+      if (lost.length === 0) break;
+      resent += lost.length;
+      for (const { instance, i } of lost) {
+        const bytes = perInstance[instance]!.requests[i]!;
+        const [again] = await Promise.allSettled([resend(cluster.urls[instance]!, bytes)]);
+        results[instance]!.responses[i] = again!;
+      }
+    }
     const byInstance = results.map((r) => histogram(r.responses));
     const all = histogram(results.flatMap((r) => r.responses));
-    console.log(
-      `burst: ${JSON.stringify({ all, byInstance, releaseSpreadMs: results.map((r) => r.releaseSpreadMs) })}`,
-    );
+    const releaseSpreadMs = results.map((r) => Number(r.releaseSpreadMs.toFixed(1)));
+    console.log(`burst: ${JSON.stringify({ all, byInstance, burstByInstance, resent, releaseSpreadMs })}`);
 
     const admitted = 60 / 5;
     expect(all).toEqual({ "422": admitted, "429": GUESSES - admitted });

@@ -17,7 +17,9 @@ export async function redeemWithinLimits(
   const admission = await admitRedeemAttempt(db, { userId: input.userId, address: input.meta?.ip }, settings);
   if (!admission.ok) return { ...admission, replayed: false };
   const result = await redeemCoupon(db, input);
-  const guessed = !result.ok && (result.reason === "unknown_code" || result.reason === "invalid_code");
-  await admission.settle(guessed ? "unknown_code" : "known_code");
+  // A guess keeps its whole reservation, and so does "busy": the engine was reached and the outcome is
+  // unknown, so a saturated database never buys an attacker extra guesses.
+  const keepsReservation = !result.ok && ["unknown_code", "invalid_code", "busy"].includes(result.reason);
+  await admission.settle(keepsReservation ? "unknown_code" : "known_code");
   return result;
 }
