@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { RELAXED_LIMITS } from "./e2e/relaxed-limits";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 // The server's data folder; the suites' helpers (e2e/support.ts) read it to reach the same database.
@@ -50,6 +51,6 @@ export default defineConfig({
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { DATABASE_URL: "", ONCE_DIST_DIR: DIST_DIR, ONCE_NAIVE_CONTROL: "1" },
+    env: { DATABASE_URL: "", ONCE_DIST_DIR: DIST_DIR, ONCE_NAIVE_CONTROL: "1", ...RELAXED_LIMITS },
   },
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { GeistMono } from "geist/font/mono";
 import { GeistSans } from "geist/font/sans";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -8,7 +9,11 @@ export const metadata: Metadata = {
   description: "Coupons and store credit that redeem exactly as often as they allow.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: Next.js puts the CSP nonce that proxy.ts made for this request on
+  // its scripts, and a page built ahead of time (the 404 page, say) would carry none and be blocked.
+  // (A <Script> of our own would take the nonce from the `x-nonce` request header; there is none yet.)
+  await connection();
   return (
     <html lang="en" className={`${GeistSans.variable} ${GeistMono.variable}`}>
       <body className="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">

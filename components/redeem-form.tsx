@@ -16,7 +16,10 @@ const CODE_INPUT = [
   "focus:border-indigo-600 focus:outline-2 focus:outline-offset-0 focus:outline-indigo-600/30",
 ].join(" ");
 
-export type RedeemAnswer = ActionResult<{ code: string; amountCents: number; balanceCents: number }, RedeemRefusal>;
+export type RedeemAnswer = ActionResult<
+  { code: string; amountCents: number; balanceCents: number },
+  RedeemRefusal | "rate_limited"
+>;
 export type RedeemFormState = IdempotentFormState<RedeemAnswer, { code: string }>;
 
 interface RedeemFormProps {

@@ -4,6 +4,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useActionState } from "react";
+import { signInLimitedMessage } from "@/lib/messages";
+import { parseSignInError } from "@/lib/sign-in-errors";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 import { TextField } from "./text-field";
@@ -15,7 +17,7 @@ interface SignInState {
   error: string | null;
 }
 
-/** Email and password through next-auth's credentials provider; bad credentials get one generic message. */
+/** Email and password through next-auth's credentials provider; bad credentials get one generic message, a rate-limited attempt says when to try again. */
 export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
   const router = useRouter();
   const hydrated = useHydrated();
@@ -40,10 +42,13 @@ export function SignInForm({ callbackUrl, notice }: { callbackUrl: string; notic
         router.refresh();
         return { email, fieldErrors: {}, error: null };
       }
+      const refusal = parseSignInError(response?.error);
       const error =
-        response?.error === "CredentialsSignin"
+        refusal.kind === "credentials"
           ? "That email and password don't match an account. Check both and try again."
-          : "We couldn't sign you in just now. Please try again in a moment.";
+          : refusal.kind === "limited"
+            ? signInLimitedMessage(refusal.retryAfterSeconds, refusal.slowdown)
+            : "We couldn't sign you in just now. Please try again in a moment.";
       return { email, fieldErrors: {}, error };
     },
     { email: "", fieldErrors: {}, error: null },

@@ -12,7 +12,7 @@ import { SubmitButton } from "./submit-button";
 import { TextField } from "./text-field";
 import { useHydrated } from "./use-hydrated";
 
-export type SignUpAnswer = ActionResult<object, "email_taken", SignUpField>;
+export type SignUpAnswer = ActionResult<object, "email_taken" | "rate_limited", SignUpField>;
 
 interface SignUpState {
   name: string;

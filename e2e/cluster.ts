@@ -7,6 +7,7 @@ import path from "node:path";
 import { createDb, type Db } from "@/lib/db/client";
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
+import { RELAXED_LIMITS } from "./relaxed-limits";
 
 /**
  * Several `next start` instances of the e2e build against one PostgreSQL of their own (optionally
@@ -21,6 +22,8 @@ export interface ClusterOptions {
   pgbouncer?: boolean;
   /** Pool and transaction limits per instance (the pool-exhaustion scenario makes them small). */
   env?: Record<string, string>;
+  /** Settings for one instance each (index = instance), over `env`. */
+  instanceEnv?: Record<string, string>[];
 }
 
 export interface Cluster {
@@ -62,7 +65,9 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
           NEXTAUTH_URL: `http://127.0.0.1:${port}`,
           ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
           NEXT_TELEMETRY_DISABLED: "1",
+          ...RELAXED_LIMITS,
           ...options.env,
+          ...options.instanceEnv?.[i],
         },
         stdio: ["ignore", "ignore", "inherit"],
       },

@@ -13,12 +13,12 @@ export interface CurrentUser {
 /**
  * The user a session names, as the database knows them now, or null. The session only says who is
  * asking; role and balance always come from this read, so demoting an admin takes effect on their next
- * request, not at token expiry. Pages, actions and routes all go through it.
+ * request, not at token expiry; a disabled account reads as signed out. Pages, actions and routes all go through it.
  */
 export async function findCurrentUser(db: Db, userId: string | null | undefined): Promise<CurrentUser | null> {
   if (!userId) return null;
   return db.user.findUnique({
-    where: { id: userId },
+    where: { id: userId, disabled: false },
     select: { id: true, email: true, name: true, role: true, balanceCents: true },
   });
 }

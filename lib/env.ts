@@ -30,6 +30,14 @@ const positiveInteger = (fallback: number) =>
 
 const flag = optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").optional()).transform((value) => value === "1");
 
+/** A rate-limit setting: passed through as text, parsed (and refused when malformed) by lib/rate-limits.ts. */
+function rateLimitVariable<Name extends string>(name: Name, fallback: string, meaning: string) {
+  return { [name]: { schema: optionalText, default: fallback, meaning } } as Record<
+    Name,
+    { schema: typeof optionalText; default: string; meaning: string }
+  >;
+}
+
 export const ENVIRONMENT = {
   DATABASE_URL: {
     schema: postgresUrl,
@@ -101,6 +109,21 @@ export const ENVIRONMENT = {
     default: "set by Next.js",
     meaning: "`phase-production-build` while `next build` runs: nothing is signed, so no secret is needed.",
   },
+  TRUSTED_PROXIES: {
+    schema: optionalText,
+    default: "none",
+    meaning:
+      "Comma-separated addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal` of the reverse proxies " +
+      "in front of the app; `X-Forwarded-For` is walked right to left through these only (lib/client-address.ts).",
+  },
+  ...rateLimitVariable("RATE_LIMIT_REDEEM_CUSTOMER", "60/15m", "Redeem budget per customer, `<points>/<window>`."),
+  ...rateLimitVariable("RATE_LIMIT_REDEEM_ADDRESS", "300/15m", "Redeem budget per client address (IPv6 per /64)."),
+  ...rateLimitVariable("RATE_LIMIT_REDEEM_UNKNOWN_COST", "5", "Points an unknown or malformed code costs."),
+  ...rateLimitVariable("RATE_LIMIT_SIGN_IN_ACCOUNT", "10/1h", "Failed sign-ins per account before a lock."),
+  ...rateLimitVariable("RATE_LIMIT_SIGN_IN_SLOWDOWN_AFTER", "5", "Failed sign-ins at full speed, then waits."),
+  ...rateLimitVariable("RATE_LIMIT_SIGN_IN_LOCK", "15m", "How long a locked account stays locked."),
+  ...rateLimitVariable("RATE_LIMIT_SIGN_IN_ADDRESS", "100/1h", "Failed sign-ins per client address."),
+  ...rateLimitVariable("RATE_LIMIT_SIGN_UP_ADDRESS", "10/1h", "Accounts created per client address."),
 } as const;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;

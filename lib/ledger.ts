@@ -4,8 +4,16 @@ import type { Tx } from "./db/transaction";
 
 /**
  * Store credit. A balance only moves together with a ledger entry that records the new running
- * balance, inside the caller's transaction; debits are one guarded decrement, never read-then-write.
+ * balance, inside the caller's transaction; credits and debits are each one guarded update, never
+ * read-then-write.
  */
+
+/**
+ * The most a wallet may hold: 10,000,000.00. balance_cents is a 32-bit integer (at most 21,474,836.47),
+ * so without a bound a few redemptions of a large coupon overflowed it and failed with a 500.
+ * CHECK (balance_cents <= 1000000000) stands behind the guarded credit.
+ */
+export const MAX_BALANCE_CENTS = 1_000_000_000;
 
 interface LedgerLink {
   kind: LedgerKind;
@@ -14,12 +22,16 @@ interface LedgerLink {
   orderId?: string;
 }
 
-export async function credit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<number> {
-  const user = await tx.user.update({
-    where: { id: userId },
+export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
+
+/** Adds credit unless the balance would pass MAX_BALANCE_CENTS; the bound is in the increment's where-clause. */
+export async function credit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<CreditResult> {
+  const [user] = await tx.user.updateManyAndReturn({
+    where: { id: userId, balanceCents: { lte: MAX_BALANCE_CENTS - amountCents } },
     data: { balanceCents: { increment: amountCents } },
     select: { balanceCents: true },
   });
+  if (!user) return { ok: false, reason: "balance_limit" };
   await tx.ledgerEntry.create({
     data: {
       userId,
@@ -30,7 +42,7 @@ export async function credit(tx: Tx, userId: string, amountCents: number, link: 
       orderId: link.orderId,
     },
   });
-  return user.balanceCents;
+  return { ok: true, balanceCents: user.balanceCents };
 }
 
 export type DebitResult = { ok: true; balanceCents: number } | { ok: false; reason: "insufficient_credit" };

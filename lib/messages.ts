@@ -1,6 +1,8 @@
+import type { RateLimited } from "./rate-limits";
 import type { RedeemResult } from "./redemptions";
 import type { PurchaseResult } from "./wallet";
 import { formatCents, formatDay } from "./format";
+import { MAX_BALANCE_CENTS } from "./ledger";
 
 /**
  * What a customer is told about each outcome, in one place for the redeem page, the shop and the
@@ -36,6 +38,8 @@ export function redeemMessage(result: RedeemResult): string {
       return "This form has expired. Press Redeem again.";
     case "unknown_user":
       return "We couldn't find your account. Please sign in again.";
+    case "balance_limit":
+      return `Your store credit can't go above ${formatCents(MAX_BALANCE_CENTS)}, so this code was not applied. Spend some credit first.`;
     case "busy":
       return "We're very busy right now and nothing was applied. Please try again in a moment.";
   }
@@ -62,4 +66,24 @@ export function purchaseMessage(result: PurchaseResult): string {
     case "busy":
       return "We're very busy right now and nothing was charged. Please try again in a moment.";
   }
+}
+
+/** "12 seconds", "3 minutes", "2 hours": a wait rounded up to the unit a person would use. */
+export function formatWait(seconds: number): string {
+  const unit = (n: number, name: string) => `${n} ${name}${n === 1 ? "" : "s"}`;
+  if (seconds < 90) return unit(Math.max(1, Math.ceil(seconds)), "second");
+  if (seconds < 90 * 60) return unit(Math.ceil(seconds / 60), "minute");
+  return unit(Math.ceil(seconds / 3600), "hour");
+}
+
+/** A redeem attempt or sign-up refused by a rate limit: nothing was tried, and when it can be. */
+export function rateLimitedMessage(result: Pick<RateLimited, "retryAfterSeconds">): string {
+  return `Too many attempts in a short time, so this one was not tried. Try again in ${formatWait(result.retryAfterSeconds)}.`;
+}
+
+/** A sign-in refused by a rate limit (the account's or the address's); it never says whether the account exists. */
+export function signInLimitedMessage(retryAfterSeconds: number, slowdown: boolean): string {
+  return slowdown
+    ? `Too many failed sign-ins in a row. Wait ${formatWait(retryAfterSeconds)} before the next try.`
+    : `Too many failed sign-ins. Sign-in is locked for ${formatWait(retryAfterSeconds)}; try again then.`;
 }

@@ -27,6 +27,8 @@ export type RedeemRefusal =
   | "per_user_limit"
   | "idempotency_key_reused"
   | "unknown_user"
+  /** Crediting the coupon would take the wallet past its limit (lib/ledger.ts MAX_BALANCE_CENTS). */
+  | "balance_limit"
   /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
   | "busy";
 
@@ -163,10 +165,9 @@ async function redeemInTransaction(
     data: { couponId: terms.id, userId, amountCents: terms.valueCents, idempotencyKey, createdAt: now },
     select: { id: true, couponId: true, amountCents: true, createdAt: true },
   });
-  const balanceCents = await credit(tx, userId, terms.valueCents, {
-    kind: "COUPON_CREDIT",
-    redemptionId: redemption.id,
-  });
+  const credited = await credit(tx, userId, terms.valueCents, { kind: "COUPON_CREDIT", redemptionId: redemption.id });
+  if (!credited.ok) throw new Rollback(credited.reason);
+  const { balanceCents } = credited;
 
   // The coupon's use is taken last, so the row it is counted on (the one every redeemer of this code
   // contends for) stays locked only from this statement to COMMIT.

@@ -9,7 +9,8 @@ import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { type Totals, overview } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount } from "@/lib/format";
+import { formatCents, formatCount, plural } from "@/lib/format";
+import { systemDetails } from "@/lib/health";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +20,7 @@ function totalsDetail(t: Totals) {
 
 export default async function AdminOverviewPage() {
   if (!(await requireAdminPage("/admin"))) return <AdminForbidden />;
-  const data = await overview(getDb());
+  const [data, system] = await Promise.all([overview(getDb()), systemDetails(getDb())]);
   return (
     <>
       <PageHeading
@@ -55,6 +56,10 @@ export default async function AdminOverviewPage() {
           detail="Sum of all customer balances"
         />
       </section>
+      <p className="mt-4 text-sm text-slate-600" data-testid="system-details">
+        PostgreSQL {system.postgres} · {plural(system.migrations, "migration")} applied ·{" "}
+        {plural(system.coupons, "coupon")}
+      </p>
       <div className="mt-8 grid gap-8 lg:grid-cols-2">
         <section aria-labelledby="top" className="space-y-3">
           <h2 id="top" className="text-lg font-semibold">

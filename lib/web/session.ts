@@ -3,12 +3,19 @@ import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { type CurrentUser, findCurrentUser } from "@/lib/current-user";
 import { getDb } from "@/lib/db/client";
+import { isSessionActive } from "@/lib/sessions";
 import { authOptions } from "./auth";
 
-/** The signed-in user's id from the session cookie; role and balance are never taken from here. */
+/**
+ * The signed-in user's id from the session cookie, while its server-side session is open (signing out,
+ * a password change or disabling the account end it at once, lib/sessions.ts). Role and balance are never
+ * taken from here: they come from the user's row (lib/current-user.ts).
+ */
 export async function sessionUserId(): Promise<string | null> {
   const session = await getServerSession(authOptions);
-  return session?.user?.id || null;
+  const id = session?.user?.id;
+  if (!id || !(await isSessionActive(getDb(), session.sid, id))) return null;
+  return id;
 }
 
 /** The signed-in user as the database knows them now, or null. Cached per request, so layout and page share it. */

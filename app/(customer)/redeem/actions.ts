@@ -3,20 +3,23 @@
 import { z } from "zod";
 import type { RedeemAnswer } from "@/components/redeem-form";
 import { RAW_CODE_MAX_LENGTH } from "@/lib/codes";
-import { redeemMessage } from "@/lib/messages";
-import { redeemCoupon } from "@/lib/redemptions";
+import { rateLimitedMessage, redeemMessage } from "@/lib/messages";
+import { redeemWithinLimits } from "@/lib/redeem-within-limits";
 import { answeringWithKey, customerAction, echoedField, fromForm } from "@/lib/web/actions";
 import { currentRequestMeta } from "@/lib/web/request-meta";
 
 const redeemAction = customerAction
   .inputSchema(fromForm(z.object({ code: z.string("Enter a coupon code."), idempotencyKey: z.string() })))
   .action(async ({ ctx, parsedInput }): Promise<RedeemAnswer> => {
-    const result = await redeemCoupon(ctx.db, {
+    const result = await redeemWithinLimits(ctx.db, {
       userId: ctx.user.id,
       code: parsedInput.code,
       idempotencyKey: parsedInput.idempotencyKey,
       meta: await currentRequestMeta(),
     });
+    if (!result.ok && result.reason === "rate_limited") {
+      return { ok: false, reason: "rate_limited", message: rateLimitedMessage(result) };
+    }
     if (!result.ok) return { ok: false, reason: result.reason, message: redeemMessage(result) };
     const { code, amountCents } = result.redemption;
     return { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents };

@@ -3,8 +3,9 @@ import { getCurrentUser } from "@/lib/web/session";
 import { idempotencyKeySchema } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "@/lib/web/http";
-import { redeemMessage } from "@/lib/messages";
-import { type RedeemRefusal, type RedeemResult, redeemCoupon } from "@/lib/redemptions";
+import { rateLimitedMessage, redeemMessage } from "@/lib/messages";
+import { type LimitedRedeemResult, redeemWithinLimits } from "@/lib/redeem-within-limits";
+import type { RedeemRefusal } from "@/lib/redemptions";
 import { requestMeta } from "@/lib/web/request-meta";
 
 /**
@@ -14,6 +15,9 @@ import { requestMeta } from "@/lib/web/request-meta";
  * request with that key gets the same status and body, marked `Idempotent-Replayed: true`. A request
  * that arrives while the first one with its key is still running waits for it (the engine's claim on
  * the key blocks) and then receives that same stored answer, so duplicates never apply twice.
+ *
+ * Attempts are rate-limited per customer and per client address (lib/rate-limits.ts): over the limit,
+ * the answer is 429 with Retry-After and nothing reaches the engine, so the key stays unused.
  */
 
 export const dynamic = "force-dynamic";
@@ -30,6 +34,7 @@ const STATUS: Record<RedeemRefusal, number> = {
   expired: 409,
   exhausted: 409,
   per_user_limit: 409,
+  balance_limit: 409,
   invalid_idempotency_key: 400,
   unknown_user: 401,
   busy: 503,
@@ -50,7 +55,7 @@ export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): 
   const input = bodySchema.safeParse(body.value);
   if (!input.success) return problem(400, "invalid_body", 'Send a JSON object like {"code": "WELCOME10"}.');
 
-  const result = await redeemCoupon(getDb(), {
+  const result = await redeemWithinLimits(getDb(), {
     userId: user.id,
     code: input.data.code,
     idempotencyKey: validKey.data,
@@ -59,7 +64,15 @@ export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): 
   return toResponse(result);
 });
 
-function toResponse(result: RedeemResult): Response {
+function toResponse(result: LimitedRedeemResult): Response {
+  if (!result.ok && result.reason === "rate_limited") {
+    const { reason, scope, retryAfterSeconds } = result;
+    return jsonResponse(
+      429,
+      { status: "refused", reason, scope, retryAfterSeconds, message: rateLimitedMessage(result) },
+      { "Retry-After": String(retryAfterSeconds) },
+    );
+  }
   const replayed: Record<string, string> = result.replayed ? { "Idempotent-Replayed": "true" } : {};
   if (result.ok) {
     const { id, code, amountCents, createdAt } = result.redemption;

@@ -1,6 +1,6 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/web/auth";
+import { authRouteOptions } from "@/lib/web/auth";
 
-const handler = NextAuth(authOptions);
+const handler = NextAuth(authRouteOptions);
 
 export { handler as GET, handler as POST };
