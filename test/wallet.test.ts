@@ -5,7 +5,7 @@ import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
 import { CATALOGUE, seedCatalogue } from "@/lib/seed";
 import { getWallet, listProducts, purchase } from "@/lib/wallet";
 import { freshDatabase, fulfilled, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
-import { naivePurchase } from "./naive-purchase";
+import { naivePurchase } from "@/lib/controls/naive";
 
 let database: TestDatabase;
 let db: Db;

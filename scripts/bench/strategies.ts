@@ -8,8 +8,7 @@ import { type CounterMode, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { isRetryableConflict } from "@/lib/db/errors";
 import { redeemCoupon } from "@/lib/redemptions";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- moving to lib/controls/ (branch domain)
-import { naiveRedeem } from "../../test/naive-control";
+import { naiveRedeem } from "@/lib/controls/naive";
 
 export interface Attempt {
   userId: string;

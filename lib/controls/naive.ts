@@ -1,3 +1,4 @@
+import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
 import type { Coupon } from "@/lib/generated/prisma/client";
@@ -14,7 +15,9 @@ import type { Coupon } from "@/lib/generated/prisma/client";
  * sometimes runs the whole naive transaction before the next one reads, and the control would only
  * oversell most of the time instead of every time.
  *
- * It never leaves test/; the hook that flags read-then-write code skips files named "naive".
+ * It is shared by the race suites (test/), the e2e test build's control route (app/api/control/, compiled
+ * only with ONCE_NAIVE_CONTROL=1) and the strategy benchmark (scripts/bench/); nothing else may import it
+ * (eslint.config.mjs). The hook that flags read-then-write code skips files named "naive".
  */
 
 const CHECK_TO_ACT_GAP_MS = 20;
@@ -113,6 +116,56 @@ export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRe
           },
         });
         return { ok: true as const };
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Purchases
+
+/**
+ * THE CONTROL for purchases: check-then-act, the way a shop is usually written. It reads the balance,
+ * decides in application code, then writes the computed balance back, inside a READ COMMITTED
+ * transaction that does not help. test/wallet.test.ts runs the same race against it and asserts the
+ * harness sees it overspend; a harness that cannot catch this proves nothing about lib/purchase.ts.
+ */
+
+export type NaivePurchaseResult = { ok: true; orderId: string } | { ok: false; reason: string };
+
+export async function naivePurchase(
+  db: Db,
+  input: { userId: string; productId: string; idempotencyKey: string },
+): Promise<NaivePurchaseResult> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const product = await tx.product.findUniqueOrThrow({ where: { id: input.productId } });
+        const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
+        if (user.balanceCents < product.priceCents) return { ok: false as const, reason: "insufficient_credit" };
+        const order = await tx.order.create({
+          data: {
+            userId: input.userId,
+            productId: product.id,
+            priceCents: product.priceCents,
+            idempotencyKey: input.idempotencyKey,
+          },
+        });
+        const balanceCents = user.balanceCents - product.priceCents;
+        await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
+        await tx.ledgerEntry.create({
+          data: {
+            userId: input.userId,
+            amountCents: -product.priceCents,
+            kind: "PURCHASE",
+            balanceAfterCents: balanceCents,
+            orderId: order.id,
+          },
+        });
+        return { ok: true as const, orderId: order.id };
       },
       { maxWait: 30_000, timeout: 30_000 },
     );
