@@ -15,7 +15,7 @@ import {
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
-import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/counters";
+import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/coupon-terms";
 import { formatCount } from "@/lib/format";
 
 /** What saving a coupon answers (creating one that works opens its page instead). */

@@ -5,7 +5,8 @@ import { type NewCoupon, createCoupon, newCouponSchema, setCouponStatus } from "
 import type { Db } from "@/lib/db/client";
 import { isCheckViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
-import { type CounterChoice, counterModeFor, redeemedTotals, relayCounters } from "@/lib/counters";
+import { type CounterChoice, counterModeFor } from "@/lib/coupon-terms";
+import { redeemedTotals, relayCounters } from "@/lib/counters";
 import { recordAdminChange } from "./audit-log";
 import { randomCode } from "./code-generator";
 
