@@ -14,7 +14,7 @@ import { migrate, MIGRATIONS_DIR } from "@/lib/db/migrate";
 import { Rollback } from "@/lib/db/transaction";
 import { fingerprint, type KeyedRequest, runOnce } from "@/lib/idempotency";
 import { redeemCoupon } from "@/lib/redemptions";
-import { emptyDatabase, freshDatabase, makeUsers, newKey, race, type TestDatabase } from "./helpers";
+import { emptyDatabase, freshDatabase, fulfilled, makeUsers, newKey, race, type TestDatabase } from "./helpers";
 
 /** Runs one scenario on its own database, closed and dropped when it ends, failures included. */
 async function withDatabase(scenario: (test: TestDatabase) => Promise<void>, open = () => freshDatabase(4)) {
@@ -93,12 +93,11 @@ describe("runOnce", () => {
       async ({ db }) => {
         const [user] = await makeUsers(db, 1);
         const order = placeOrder(db, orderKey(user!, newKey(), [{ sku: "TEE", quantity: 1 }]));
-        const results = await race(200, () => order.run());
-        const answers = results.map((r) => (r.status === "fulfilled" ? r.value : { kind: "thrown" }));
-        const done = answers.filter((a) => a.kind === "done");
+        const answers = fulfilled(await race(200, () => order.run()));
+        const done = answers.flatMap((a) => (a.kind === "done" ? [a.value] : []));
         expect(done).toHaveLength(1);
-        const resultId = done[0]!.kind === "done" ? done[0]!.value : "missing";
-        expect(answers.filter((a) => a.kind === "replayed")).toEqual(Array(199).fill({ kind: "replayed", resultId }));
+        const others = answers.filter((a) => a.kind !== "done");
+        expect(others).toEqual(Array(199).fill({ kind: "replayed", resultId: done[0] }));
         expect(order.ran()).toBe(1);
       },
       () => freshDatabase(),

@@ -11,9 +11,9 @@ import type { Coupon } from "@/lib/generated/prisma/client";
  * a harness that cannot catch this proves nothing about the real engine.
  *
  * Between its check and its write it spends 20 milliseconds, standing in for what real engines do
- * there (pricing rules, a fraud check, a call to another service); without it a two-core machine
- * sometimes runs the whole naive transaction before the next one reads, and the control would only
- * oversell most of the time instead of every time.
+ * there (pricing rules, a fraud check, a call to another service). A gap alone cannot promise that two
+ * calls overlap (a slow machine may run one whole naive transaction before the next one reads), so a
+ * race suite may also pass `checked`, which holds the first callers there until several have read.
  *
  * It is shared by the race suites (test/), the e2e test build's control route (app/api/control/, compiled
  * only with ONCE_NAIVE_CONTROL=1) and the strategy benchmark (scripts/bench/); nothing else may import it
@@ -25,15 +25,58 @@ const CHECK_TO_ACT_GAP_MS = 20;
 export interface NaiveOptions {
   /** The benchmark sets 0 to compare raw speed; the race tests keep the default. */
   gapMs?: number;
+  /** Awaited between the check and the write, before the gap (a test's meeting point). */
+  checked?: () => Promise<void>;
+}
+
+export type NaiveCouponUse<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/**
+ * The control of lib/coupon-use.ts takeCouponUse, with the same shape: one use of `code` for `userId`
+ * inside the caller's transaction, `record` writing what it is for. It reads the coupon, its uses and the
+ * user's, decides in code, then writes the numbers it read plus one: the oversell and the lost updates
+ * the guarded updates exist to prevent.
+ */
+export async function naiveTakeCouponUse<T>(
+  tx: Tx,
+  input: { code: string; userId: string; now?: Date },
+  record: (coupon: Coupon, now: Date) => Promise<T>,
+  { gapMs = CHECK_TO_ACT_GAP_MS, checked }: NaiveOptions = {},
+): Promise<NaiveCouponUse<T>> {
+  const now = input.now ?? new Date();
+  const coupon = await tx.coupon.findUnique({ where: { code: input.code } });
+  if (!coupon) return { ok: false, reason: "unknown_code" };
+  if (coupon.status !== "ACTIVE") return { ok: false, reason: "disabled" };
+  if (coupon.startsAt && coupon.startsAt > now) return { ok: false, reason: "not_started" };
+  if (coupon.expiresAt && coupon.expiresAt <= now) return { ok: false, reason: "expired" };
+  const uses = await readUses(tx, coupon);
+  if (coupon.maxRedemptions !== null && uses.total >= coupon.maxRedemptions) return { ok: false, reason: "exhausted" };
+  const usage = await tx.couponUsage.findUnique({
+    where: { couponId_userId: { couponId: coupon.id, userId: input.userId } },
+  });
+  const mine = usage?.used ?? 0;
+  if (mine >= coupon.perUserLimit) return { ok: false, reason: "per_user_limit" };
+  await checked?.();
+  if (gapMs > 0) await sleep(gapMs);
+
+  const value = await record(coupon, new Date());
+  // Upserted with the count read above, so concurrent first uses overwrite each other instead of failing.
+  await tx.$executeRaw`
+    INSERT INTO coupon_usages (coupon_id, user_id, used, per_user_limit)
+    VALUES (${coupon.id}::uuid, ${input.userId}::uuid, ${mine + 1}, ${coupon.perUserLimit})
+    ON CONFLICT (coupon_id, user_id) DO UPDATE SET used = ${mine + 1}`;
+  await uses.write(+1);
+  return { ok: true, value };
 }
 
 export type NaiveRedeemResult =
   { ok: true; redemptionId: string; balanceCents: number } | { ok: false; reason: string };
 
+/** The control of lib/redemptions.ts redeemCoupon: a naive key check, the naive use, a read-then-write credit. */
 export async function naiveRedeem(
   db: Db,
   input: { userId: string; code: string; idempotencyKey: string; now?: Date },
-  { gapMs = CHECK_TO_ACT_GAP_MS }: NaiveOptions = {},
+  options: NaiveOptions = {},
 ): Promise<NaiveRedeemResult> {
   try {
     return await db.$transaction(
@@ -42,45 +85,36 @@ export async function naiveRedeem(
           where: { userId: input.userId, idempotencyKey: input.idempotencyKey },
         });
         if (previous) return { ok: true as const, redemptionId: previous.id, balanceCents: -1 };
-        const now = input.now ?? new Date();
-        const coupon = await tx.coupon.findUnique({ where: { code: input.code } });
-        if (!coupon) return { ok: false as const, reason: "unknown_code" };
-        if (coupon.status !== "ACTIVE") return { ok: false as const, reason: "disabled" };
-        if (coupon.startsAt && coupon.startsAt > now) return { ok: false as const, reason: "not_started" };
-        if (coupon.expiresAt && coupon.expiresAt <= now) return { ok: false as const, reason: "expired" };
-        const uses = await readUses(tx, coupon);
-        if (coupon.maxRedemptions !== null && uses.total >= coupon.maxRedemptions) {
-          return { ok: false as const, reason: "exhausted" };
-        }
-        const mine = await tx.redemption.count({
-          where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" },
-        });
-        if (mine >= coupon.perUserLimit) return { ok: false as const, reason: "per_user_limit" };
-        if (gapMs > 0) await sleep(gapMs);
-
-        const redemption = await tx.redemption.create({
-          data: {
-            couponId: coupon.id,
-            userId: input.userId,
-            amountCents: coupon.valueCents,
-            idempotencyKey: input.idempotencyKey,
-            createdAt: new Date(),
+        const use = await naiveTakeCouponUse(
+          tx,
+          input,
+          async (coupon, createdAt) => {
+            const redemption = await tx.redemption.create({
+              data: {
+                couponId: coupon.id,
+                userId: input.userId,
+                amountCents: coupon.valueCents,
+                idempotencyKey: input.idempotencyKey,
+                createdAt,
+              },
+            });
+            const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
+            const balanceCents = user.balanceCents + coupon.valueCents;
+            await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
+            await tx.ledgerEntry.create({
+              data: {
+                userId: input.userId,
+                amountCents: coupon.valueCents,
+                kind: "COUPON_CREDIT",
+                balanceAfterCents: balanceCents,
+                redemptionId: redemption.id,
+              },
+            });
+            return { redemptionId: redemption.id, balanceCents };
           },
-        });
-        await uses.write(+1);
-        const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
-        const balanceCents = user.balanceCents + coupon.valueCents;
-        await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
-        await tx.ledgerEntry.create({
-          data: {
-            userId: input.userId,
-            amountCents: coupon.valueCents,
-            kind: "COUPON_CREDIT",
-            balanceAfterCents: balanceCents,
-            redemptionId: redemption.id,
-          },
-        });
-        return { ok: true as const, redemptionId: redemption.id, balanceCents };
+          options,
+        );
+        return use.ok ? { ok: true as const, ...use.value } : use;
       },
       { maxWait: 30_000, timeout: 30_000 },
     );
@@ -91,13 +125,18 @@ export async function naiveRedeem(
 
 export type NaiveRevokeResult = { ok: true } | { ok: false; reason: string };
 
-export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRevokeResult> {
+export async function naiveRevoke(
+  db: Db,
+  redemptionId: string,
+  { checked }: Pick<NaiveOptions, "checked"> = {},
+): Promise<NaiveRevokeResult> {
   try {
     return await db.$transaction(
       async (tx) => {
         const redemption = await tx.redemption.findUnique({ where: { id: redemptionId } });
         if (!redemption) return { ok: false as const, reason: "not_found" };
         if (redemption.status !== "ACTIVE") return { ok: true as const };
+        await checked?.();
         await sleep(CHECK_TO_ACT_GAP_MS);
         const coupon = await tx.coupon.findUniqueOrThrow({ where: { id: redemption.couponId } });
         const uses = await readUses(tx, coupon);
@@ -139,6 +178,7 @@ export type NaivePurchaseResult = { ok: true; orderId: string } | { ok: false; r
 export async function naivePurchase(
   db: Db,
   input: { userId: string; productId: string; idempotencyKey: string },
+  { checked }: Pick<NaiveOptions, "checked"> = {},
 ): Promise<NaivePurchaseResult> {
   try {
     return await db.$transaction(
@@ -146,6 +186,7 @@ export async function naivePurchase(
         const product = await tx.product.findUniqueOrThrow({ where: { id: input.productId } });
         const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
         if (user.balanceCents < product.priceCents) return { ok: false as const, reason: "insufficient_credit" };
+        await checked?.();
         const order = await tx.order.create({
           data: {
             userId: input.userId,
