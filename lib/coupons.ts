@@ -1,49 +1,22 @@
 import "server-only";
-import { z } from "zod";
 import type { Coupon } from "@/lib/generated/prisma/client";
-import { couponCodeSchema } from "./codes";
-import { counterModeFor } from "./coupon-terms";
+import { counterModeFor, type IssueList, type NewCoupon, newCouponSchema, parseTerms } from "./coupon-terms";
 import { slotRows } from "./counters";
 import type { Db } from "./db/client";
 import { isUniqueViolation } from "./db/errors";
 import type { Tx } from "./db/transaction";
 
-const cents = z.number().int("Amounts are whole cents.").positive().max(100_000_000, "That is more than 1,000,000.00.");
-
-export const newCouponSchema = z
-  .object({
-    code: couponCodeSchema,
-    description: z.string().trim().max(500).default(""),
-    valueCents: cents,
-    maxRedemptions: z.number().int().positive().max(1_000_000_000).nullable().default(null),
-    perUserLimit: z.number().int().min(1).max(1_000).default(1),
-    startsAt: z.date().nullable().default(null),
-    expiresAt: z.date().nullable().default(null),
-    status: z.enum(["ACTIVE", "DISABLED"]).default("ACTIVE"),
-    /** Where uses are counted; AUTO picks slots for unlimited coupons and those of HOT_COUPON_THRESHOLD or more. */
-    counter: z.enum(["AUTO", "SINGLE_ROW", "SLOTS"]).default("AUTO"),
-  })
-  .refine((c) => !c.startsAt || !c.expiresAt || c.startsAt < c.expiresAt, {
-    message: "The coupon must start before it expires.",
-    path: ["expiresAt"],
-  });
-
-export type NewCoupon = z.input<typeof newCouponSchema>;
+/** Creating a coupon takes its terms as lib/coupon-terms.ts defines them. */
+export type { NewCoupon };
 
 export type CreateCouponResult =
   | { ok: true; coupon: Coupon }
-  | { ok: false; reason: "invalid"; issues: { path: string; message: string }[] }
+  | { ok: false; reason: "invalid"; issues: IssueList }
   | { ok: false; reason: "duplicate_code"; code: string };
 
 export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<CreateCouponResult> {
-  const parsed = newCouponSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      reason: "invalid",
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    };
-  }
+  const parsed = parseTerms(newCouponSchema, input);
+  if (!parsed.ok) return parsed;
   const { counter, ...fields } = parsed.data;
   const counterMode = counterModeFor(fields.maxRedemptions, counter);
   const terms = { ...fields, counterMode, termsVersion: 1 };

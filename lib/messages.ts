@@ -1,5 +1,5 @@
 import type { RedeemResult } from "./redemptions";
-import type { PurchaseResult } from "./wallet";
+import type { PurchaseResult } from "./purchase";
 import { formatCents, formatDay } from "./format";
 
 /**
