@@ -81,7 +81,46 @@ interface Scenario {
   users: number;
   maxRedemptions: number | null;
   perUserLimit: number;
+  /** What exactly-once answers: the uses the coupon allows, the rest refused for this reason. */
+  allowed: number;
+  refusal?: CouponUseRefusal;
 }
+
+const SCENARIOS: Scenario[] = [
+  {
+    label: "single use, 200 users",
+    users: CONCURRENCY,
+    maxRedemptions: 1,
+    perUserLimit: 1,
+    allowed: 1,
+    refusal: "exhausted",
+  },
+  {
+    label: "limit 50, 200 users",
+    users: CONCURRENCY,
+    maxRedemptions: 50,
+    perUserLimit: 1,
+    allowed: 50,
+    refusal: "exhausted",
+  },
+  { label: "unlimited, 200 users", users: CONCURRENCY, maxRedemptions: null, perUserLimit: 1, allowed: CONCURRENCY },
+  {
+    label: "one user, per-user limit 1",
+    users: 1,
+    maxRedemptions: null,
+    perUserLimit: 1,
+    allowed: 1,
+    refusal: "per_user_limit",
+  },
+  {
+    label: "one user, per-user limit 3",
+    users: 1,
+    maxRedemptions: null,
+    perUserLimit: 3,
+    allowed: 3,
+    refusal: "per_user_limit",
+  },
+];
 
 /** Runs one burst on a database of its own, closed and dropped when the scenario ends, failures included. */
 async function burst(impl: Implementation, scenario: Scenario): Promise<Report> {
@@ -134,72 +173,23 @@ async function burst(impl: Implementation, scenario: Scenario): Promise<Report> 
   }
 }
 
-const SINGLE_USE: Scenario = { label: "single use, 200 users", users: CONCURRENCY, maxRedemptions: 1, perUserLimit: 1 };
-const LIMIT_50: Scenario = { label: "limit 50, 200 users", users: CONCURRENCY, maxRedemptions: 50, perUserLimit: 1 };
-const UNLIMITED: Scenario = {
-  label: "unlimited, 200 users",
-  users: CONCURRENCY,
-  maxRedemptions: null,
-  perUserLimit: 1,
-};
-const PER_USER_1: Scenario = { label: "one user, per-user limit 1", users: 1, maxRedemptions: null, perUserLimit: 1 };
-const PER_USER_3: Scenario = { label: "one user, per-user limit 3", users: 1, maxRedemptions: null, perUserLimit: 3 };
-
 describe.each(COUNTERS)("takeCouponUse holds every limit under 200 concurrent callers (%s)", (counter) => {
-  const impl = { ...primitive, counter };
-
-  it("single-use code: exactly 1 use", async () => {
-    const r = await burst(impl, SINGLE_USE);
-    expect(r).toEqual({ successes: 1, errors: 0, reasons: { ok: 1, exhausted: CONCURRENCY - 1 }, violations: [] });
-  });
-
-  it("limit 50: exactly 50 uses", async () => {
-    const r = await burst(impl, LIMIT_50);
-    expect(r).toEqual({ successes: 50, errors: 0, reasons: { ok: 50, exhausted: CONCURRENCY - 50 }, violations: [] });
-  });
-
-  it("unlimited code: every caller gets a use, and every use is counted", async () => {
-    const r = await burst(impl, UNLIMITED);
-    expect(r).toEqual({ successes: CONCURRENCY, errors: 0, reasons: { ok: CONCURRENCY }, violations: [] });
-  });
-
-  it("one user, per-user limit 1: exactly 1 use", async () => {
-    const r = await burst(impl, PER_USER_1);
-    expect(r).toEqual({ successes: 1, errors: 0, reasons: { ok: 1, per_user_limit: CONCURRENCY - 1 }, violations: [] });
-  });
-
-  it("one user, per-user limit 3: exactly 3 uses", async () => {
-    const r = await burst(impl, PER_USER_3);
-    expect(r).toEqual({ successes: 3, errors: 0, reasons: { ok: 3, per_user_limit: CONCURRENCY - 3 }, violations: [] });
+  it.each(SCENARIOS)("$label: exactly the uses it allows", async (scenario) => {
+    const r = await burst({ ...primitive, counter }, scenario);
+    const refused = CONCURRENCY - scenario.allowed;
+    expect(r).toEqual({
+      successes: scenario.allowed,
+      errors: 0,
+      reasons: { ok: scenario.allowed, ...(refused > 0 ? { [scenario.refusal!]: refused } : {}) },
+      violations: [],
+    });
   });
 });
 
 describe.each(COUNTERS)("control: the same harness catches the primitive's naive check-then-act (%s)", (counter) => {
-  const impl = { ...naive, counter };
-
-  it("single-use code: oversold", async () => {
-    const r = await burst(impl, SINGLE_USE);
-    expect(r.successes).toBeGreaterThan(1);
+  it.each(SCENARIOS)("$label: oversold, or uses lost from the count", async (scenario) => {
+    const r = await burst({ ...naive, counter }, scenario);
+    if (scenario.allowed < CONCURRENCY) expect(r.successes).toBeGreaterThan(scenario.allowed);
     expect(r.violations.length).toBeGreaterThan(0);
-  });
-
-  it("limit 50: oversold", async () => {
-    const r = await burst(impl, LIMIT_50);
-    expect(r.successes).toBeGreaterThan(50);
-    expect(r.violations.length).toBeGreaterThan(0);
-  });
-
-  it("unlimited code: lost updates leave the count below the uses given", async () => {
-    const r = await burst(impl, UNLIMITED);
-    expect(r.violations.length).toBeGreaterThan(0);
-  });
-
-  it("per-user limits 1 and 3: exceeded", async () => {
-    const one = await burst(impl, PER_USER_1);
-    expect(one.successes).toBeGreaterThan(1);
-    expect(one.violations.length).toBeGreaterThan(0);
-    const three = await burst(impl, PER_USER_3);
-    expect(three.successes).toBeGreaterThan(3);
-    expect(three.violations.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
-import type { Coupon } from "@/lib/generated/prisma/client";
+import type { Coupon, LedgerKind } from "@/lib/generated/prisma/client";
 
 /**
  * THE CONTROL. A deliberately naive check-then-act implementation, written the way most coupon engines
@@ -99,16 +99,9 @@ export async function naiveRedeem(
               },
             });
             const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
-            const balanceCents = user.balanceCents + coupon.valueCents;
-            await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
-            await tx.ledgerEntry.create({
-              data: {
-                userId: input.userId,
-                amountCents: coupon.valueCents,
-                kind: "COUPON_CREDIT",
-                balanceAfterCents: balanceCents,
-                redemptionId: redemption.id,
-              },
+            const balanceCents = await writeBalance(tx, user, coupon.valueCents, {
+              kind: "COUPON_CREDIT",
+              redemptionId: redemption.id,
             });
             return { redemptionId: redemption.id, balanceCents };
           },
@@ -143,17 +136,7 @@ export async function naiveRevoke(
         const user = await tx.user.findUniqueOrThrow({ where: { id: redemption.userId } });
         await tx.redemption.update({ where: { id: redemptionId }, data: { status: "REVOKED", revokedAt: new Date() } });
         await uses.write(-1);
-        const balanceCents = user.balanceCents - redemption.amountCents;
-        await tx.user.update({ where: { id: user.id }, data: { balanceCents } });
-        await tx.ledgerEntry.create({
-          data: {
-            userId: user.id,
-            amountCents: -redemption.amountCents,
-            kind: "COUPON_REVOCATION",
-            balanceAfterCents: balanceCents,
-            redemptionId,
-          },
-        });
+        await writeBalance(tx, user, -redemption.amountCents, { kind: "COUPON_REVOCATION", redemptionId });
         return { ok: true as const };
       },
       { maxWait: 30_000, timeout: 30_000 },
@@ -195,17 +178,7 @@ export async function naivePurchase(
             idempotencyKey: input.idempotencyKey,
           },
         });
-        const balanceCents = user.balanceCents - product.priceCents;
-        await tx.user.update({ where: { id: input.userId }, data: { balanceCents } });
-        await tx.ledgerEntry.create({
-          data: {
-            userId: input.userId,
-            amountCents: -product.priceCents,
-            kind: "PURCHASE",
-            balanceAfterCents: balanceCents,
-            orderId: order.id,
-          },
-        });
+        await writeBalance(tx, user, -product.priceCents, { kind: "PURCHASE", orderId: order.id });
         return { ok: true as const, orderId: order.id };
       },
       { maxWait: 30_000, timeout: 30_000 },
@@ -213,6 +186,22 @@ export async function naivePurchase(
   } catch (error) {
     return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
   }
+}
+
+/**
+ * Moves a balance the naive way: the balance `user` had when it was read, plus `amountCents`, written
+ * back with its ledger entry. Whatever committed since that read is overwritten: the lost update.
+ */
+async function writeBalance(
+  tx: Tx,
+  user: { id: string; balanceCents: number },
+  amountCents: number,
+  link: { kind: LedgerKind; redemptionId?: string; orderId?: string },
+): Promise<number> {
+  const balanceCents = user.balanceCents + amountCents;
+  await tx.user.update({ where: { id: user.id }, data: { balanceCents } });
+  await tx.ledgerEntry.create({ data: { userId: user.id, amountCents, balanceAfterCents: balanceCents, ...link } });
+  return balanceCents;
 }
 
 /**
