@@ -64,7 +64,7 @@ function usableCouponWhere(tx: Tx, terms: Pick<Coupon, "id" | "termsVersion">, n
   };
 }
 
-export const couponRowCounter: UseCounter = {
+const couponRowCounter: UseCounter = {
   // The row's count is part of the snapshot the caller judged (couponRefusal): nothing more to read.
   prepare: async (tx, terms) => ({ ok: true, take: (now) => takeFromCouponRow(tx, terms, now) }),
 
@@ -92,7 +92,7 @@ async function takeFromCouponRow(tx: Tx, terms: Coupon, now: Date): Promise<Take
 // ---------------------------------------------------------------------------------------------
 // In hot-coupon slots
 
-export const slotCounter: UseCounter = {
+const slotCounter: UseCounter = {
   async prepare(tx, terms) {
     const open = await openSlots(tx, terms.id);
     if (open.length === 0) return { ok: false, reason: "exhausted" };
@@ -110,32 +110,6 @@ async function takeFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date): 
   if (refusal) return { ok: false, reason: refusal };
   const taken = await takeSlotUse(tx, terms, open);
   return taken === "taken" ? { ok: true } : { ok: false, reason: taken };
-}
-
-/** `total` as `parts` whole shares that differ by at most one, larger shares first. */
-function split(total: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
-}
-
-export interface SlotRow {
-  slot: number;
-  capacity: number | null;
-  used: number;
-}
-
-/**
- * The slots of a coupon holding `used` uses out of `max` (null = unlimited). Every slot gets a near
- * equal share of both the uses and the room left, so none starts out full while others have room.
- */
-export function slotLayout(max: number | null, used: number): SlotRow[] {
-  const count = max === null ? SLOT_COUNT : Math.min(SLOT_COUNT, max);
-  const usedShares = split(used, count);
-  const roomShares = max === null ? null : split(max - used, count).reverse();
-  return usedShares.map((share, slot) => ({
-    slot,
-    used: share,
-    capacity: roomShares ? share + roomShares[slot]! : null,
-  }));
 }
 
 type Terms = Pick<Coupon, "id" | "termsVersion">;
@@ -191,6 +165,35 @@ async function giveBackSlotUse(tx: Tx, couponId: string): Promise<boolean> {
     }
   }
   return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Laying out and re-laying slots
+
+/** `total` as `parts` whole shares that differ by at most one, larger shares first. */
+function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+export interface SlotRow {
+  slot: number;
+  capacity: number | null;
+  used: number;
+}
+
+/**
+ * The slots of a coupon holding `used` uses out of `max` (null = unlimited). Every slot gets a near
+ * equal share of both the uses and the room left, so none starts out full while others have room.
+ */
+export function slotLayout(max: number | null, used: number): SlotRow[] {
+  const count = max === null ? SLOT_COUNT : Math.min(SLOT_COUNT, max);
+  const usedShares = split(used, count);
+  const roomShares = max === null ? null : split(max - used, count).reverse();
+  return usedShares.map((share, slot) => ({
+    slot,
+    used: share,
+    capacity: roomShares ? share + roomShares[slot]! : null,
+  }));
 }
 
 /**
