@@ -9,7 +9,7 @@ import {
   couponTermFields,
   TERM_BOUNDS,
 } from "@/lib/coupon-terms";
-import { formatCount } from "@/lib/format";
+import { formatCount, formatDecimalCents } from "@/lib/format";
 
 /**
  * What the coupon forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
@@ -138,7 +138,7 @@ export function couponFormValues(coupon?: Coupon): CouponFormValues {
   return {
     code: terms.code,
     description: terms.description,
-    value: terms.valueCents === null ? "" : centsToInput(terms.valueCents),
+    value: terms.valueCents === null ? "" : formatDecimalCents(terms.valueCents),
     maxRedemptions: terms.maxRedemptions === null ? "" : String(terms.maxRedemptions),
     perUserLimit: String(terms.perUserLimit),
     startsAt: toUtcInput(terms.startsAt),
@@ -161,10 +161,6 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
 /** `2026-11-28T09:30` for a datetime-local input showing UTC. */
 function toUtcInput(date: Date | null): string {
   return date ? date.toISOString().slice(0, 16) : "";
-}
-
-function centsToInput(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
 /** The bulk generation form; the batch's codes are single-use by definition, so only these four. */
