@@ -17,6 +17,11 @@ const web = {
   group: ["@/lib/web/*"],
   message: "lib/web/ adapts the domain to Next.js and HTTP; only app/ uses it.",
 };
+const controls = {
+  group: ["@/lib/controls/*", "**/lib/controls/*"],
+  message:
+    "The naive controls are deliberately wrong: only tests, benchmarks and the test build's control route use them.",
+};
 const framework = {
   paths: ["next", "react", "react-dom", "next-auth", "next-safe-action"].map((name) => ({
     name,
@@ -48,8 +53,14 @@ export default defineConfig([
     },
   },
   { files: ["**/*.{ts,tsx,js,mjs}"], ignores: ["test/**"], rules: restrict(tests) },
-  { files: ["components/**"], rules: restrict(tests, app, web) },
-  { files: ["lib/**"], ignores: ["lib/web/**"], rules: restrict(tests, app, components, web, framework) },
-  { files: ["lib/web/**"], rules: restrict(tests, app, components) },
+  { files: ["app/**"], ignores: ["app/api/control/**"], rules: restrict(tests, controls) },
+  { files: ["components/**"], rules: restrict(tests, app, web, controls) },
+  {
+    files: ["lib/**"],
+    ignores: ["lib/web/**", "lib/controls/**"],
+    rules: restrict(tests, app, components, web, controls, framework),
+  },
+  { files: ["lib/controls/**"], rules: restrict(tests, app, components, web, framework) },
+  { files: ["lib/web/**"], rules: restrict(tests, app, components, controls) },
   globalIgnores([".next/**", ".next-*/**", ".data/**", "lib/generated/**", "test-results/**", "next-env.d.ts"]),
 ]);

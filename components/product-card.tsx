@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useActionState } from "react";
 import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import { formatCents } from "@/lib/format";
-import type { CatalogueProduct, PurchaseRefusal } from "@/lib/wallet";
+import type { CatalogueProduct } from "@/lib/catalogue";
+import type { PurchaseRefusal } from "@/lib/purchase";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 

@@ -117,7 +117,7 @@ async function undoNaiveDamage(couponId: string, userPrefix: string) {
     db.redemptionAttempt.deleteMany({ where: { OR: [{ userId: { in: users } }, { couponId }] } }),
     db.redemption.deleteMany({ where: { couponId } }),
     db.couponUsage.deleteMany({ where: { couponId } }),
-    db.redemptionRequest.deleteMany({ where: { userId: { in: users } } }),
+    db.idempotencyKey.deleteMany({ where: { userId: { in: users } } }),
     db.user.updateMany({ where: { id: { in: users } }, data: { balanceCents: 0 } }),
     db.coupon.update({ where: { id: couponId }, data: { redeemedCount: 0 } }),
   ]);

@@ -1,33 +1,174 @@
-import type { Coupon, CounterMode } from "@/lib/generated/prisma/client";
+import "server-only";
+import type { Coupon, CounterMode, Prisma } from "@/lib/generated/prisma/client";
+import { type CouponRefusal, couponRefusal, SLOT_COUNT } from "./coupon-terms";
 import type { Db } from "./db/client";
 import type { Tx } from "./db/transaction";
 
 /**
- * Where a coupon's uses are counted, and taking or giving back one use of a hot coupon.
+ * Where a coupon's uses are counted, behind one interface (UseCounter) with two implementations. The
+ * exactly-once primitive (lib/coupon-use.ts) picks one by the coupon's counter mode; nothing else does.
  *
- * SINGLE_ROW: `coupons.redeemed_count`, consumed by the coupon row's own guarded UPDATE (see
- * lib/redemptions). Every redemption of the code queues on that one row from its UPDATE to COMMIT.
+ * SINGLE_ROW (couponRowCounter): `coupons.redeemed_count`, consumed by the coupon row's own guarded
+ * UPDATE, whose where-clause carries every coupon-level limit. Every use of the code queues on that one
+ * row from its UPDATE to COMMIT.
  *
- * SLOTS (hot-coupon mode): the limit is split over coupon_counter_slots. A redemption takes a use from
- * one slot with the same guarded UPDATE pattern (`used < capacity`, count checked), so redemptions of
- * one code spread over several rows. Each slot carries the coupon's terms version; every change to the
- * coupon's terms rewrites it (trigger, same transaction), so a redemption's slot UPDATE both waits for
- * a concurrent disable or edit and fails once it has happened. Unlimited coupons always use slots
- * without a capacity: they never queue on a single row.
+ * SLOTS (slotCounter, hot-coupon mode): the limit is split over coupon_counter_slots. A use is taken from
+ * one slot with the same guarded UPDATE pattern (`used < capacity`, count checked), so uses of one code
+ * spread over several rows. Each slot carries the coupon's terms version; every change to the coupon's
+ * terms rewrites it (trigger, same transaction), so a slot UPDATE both waits for a concurrent disable or
+ * edit and fails once it has happened. Unlimited coupons always use slots without a capacity: they never
+ * queue on a single row.
  */
 
-/** Coupons with at least this many uses count them in slots unless the admin chose otherwise. */
-export const HOT_COUPON_THRESHOLD = 1_000;
-/** Slots per hot coupon: enough to spread the redemptions one server's pool can have in flight. */
-export const SLOT_COUNT = 16;
+export type TakeUse = { ok: true } | { ok: false; reason: CouponRefusal | "terms_changed" };
 
-export type CounterChoice = "AUTO" | CounterMode;
+export type PreparedUse =
+  | { ok: false; reason: "exhausted" }
+  /** `take` is the guarded UPDATE; call it as late as possible in the transaction (see lib/coupon-use.ts). */
+  | { ok: true; take: (now: Date) => Promise<TakeUse> };
 
-export function counterModeFor(maxRedemptions: number | null, choice: CounterChoice): CounterMode {
-  if (maxRedemptions === null) return "SLOTS";
-  if (choice !== "AUTO") return choice;
-  return maxRedemptions >= HOT_COUPON_THRESHOLD ? "SLOTS" : "SINGLE_ROW";
+export interface UseCounter {
+  /**
+   * Readies taking one use under `terms` (the coupon as the caller judged it). It may refuse as exhausted
+   * from committed state, which takes nothing; it never grants anything: only `take` does.
+   * `terms_changed` from `take` means the coupon's terms moved since `terms` was read: start over.
+   */
+  prepare(tx: Tx, terms: Coupon): Promise<PreparedUse>;
+  /** Gives one use back; false when this counter holds none. */
+  giveBack(tx: Tx, couponId: string): Promise<boolean>;
 }
+
+export function counterFor(mode: CounterMode): UseCounter {
+  return mode === "SLOTS" ? slotCounter : couponRowCounter;
+}
+
+// ---------------------------------------------------------------------------------------------
+// On the coupon row
+
+/**
+ * Every coupon-level limit as one where-clause, so the write that consumes a use is the same
+ * statement that checks status, window and remaining uses (field reference, no read beforehand).
+ */
+function usableCouponWhere(tx: Tx, terms: Pick<Coupon, "id" | "termsVersion">, now: Date): Prisma.CouponWhereInput {
+  return {
+    // The terms the caller already acted on (credit amount, per-user limit, counter) must still be the
+    // coupon's: any change to them bumps the version (trigger coupons_bump_terms_version).
+    id: terms.id,
+    termsVersion: terms.termsVersion,
+    status: "ACTIVE",
+    AND: [
+      { OR: [{ startsAt: null }, { startsAt: { lte: now } }] },
+      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+      { OR: [{ maxRedemptions: null }, { redeemedCount: { lt: tx.coupon.fields.maxRedemptions } }] },
+    ],
+  };
+}
+
+const couponRowCounter: UseCounter = {
+  // The row's count is part of the snapshot the caller judged (couponRefusal): nothing more to read.
+  prepare: async (tx, terms) => ({ ok: true, take: (now) => takeFromCouponRow(tx, terms, now) }),
+
+  async giveBack(tx, couponId) {
+    const given = await tx.coupon.updateMany({
+      where: { id: couponId, counterMode: "SINGLE_ROW", redeemedCount: { gt: 0 } },
+      data: { redeemedCount: { decrement: 1 } },
+    });
+    return given.count === 1;
+  },
+};
+
+/** One guarded UPDATE of the coupon row; when it matches nothing, the row as it is now says why. */
+async function takeFromCouponRow(tx: Tx, terms: Coupon, now: Date): Promise<TakeUse> {
+  const consumed = await tx.coupon.updateMany({
+    where: usableCouponWhere(tx, terms, now),
+    data: { redeemedCount: { increment: 1 } },
+  });
+  if (consumed.count === 1) return { ok: true };
+  const refusal = couponRefusal(await tx.coupon.findUnique({ where: { id: terms.id } }), now);
+  // Still usable means its terms changed since they were read (an admin edit).
+  return { ok: false, reason: refusal ?? "terms_changed" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// In hot-coupon slots
+
+const slotCounter: UseCounter = {
+  async prepare(tx, terms) {
+    const open = await openSlots(tx, terms.id);
+    if (open.length === 0) return { ok: false, reason: "exhausted" };
+    return { ok: true, take: (now) => takeFromSlots(tx, terms, open, now) };
+  },
+  giveBack: giveBackSlotUse,
+};
+
+/**
+ * The slot's guarded UPDATE requires the terms version judged here, so these terms (status, window,
+ * value, limits) are the coupon's until this transaction commits.
+ */
+async function takeFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date): Promise<TakeUse> {
+  const refusal = couponRefusal(terms, now);
+  if (refusal) return { ok: false, reason: refusal };
+  const taken = await takeSlotUse(tx, terms, open);
+  return taken === "taken" ? { ok: true } : { ok: false, reason: taken };
+}
+
+type Terms = Pick<Coupon, "id" | "termsVersion">;
+
+const withRoom = (tx: Tx) => ({ OR: [{ capacity: null }, { used: { lt: tx.couponCounterSlot.fields.capacity } }] });
+
+/** Slots that had room when last committed: a use is tried from these, and none means exhausted. */
+async function openSlots(tx: Tx, couponId: string): Promise<number[]> {
+  const rows = await tx.couponCounterSlot.findMany({ where: { couponId, ...withRoom(tx) }, select: { slot: true } });
+  return rows.map((row) => row.slot);
+}
+
+type SlotUse = "taken" | "exhausted" | "terms_changed";
+
+// A slot emptied under us is retried from a fresh read; others taking uses is progress, so this is a backstop.
+const MAX_SLOT_ROUNDS = 20;
+
+/**
+ * Takes one use from a slot that has room, for a caller that judged the coupon at `terms`. Each
+ * attempt is one guarded UPDATE: room left and the same terms version. A slot locked by another
+ * transaction is waited for (not skipped), so "exhausted" is only answered once every slot is full in
+ * committed state: skipping could refuse while a slot's holder was about to roll back.
+ */
+async function takeSlotUse(tx: Tx, terms: Terms, open: number[]): Promise<SlotUse> {
+  let candidates = shuffle(open);
+  for (let round = 0; round < MAX_SLOT_ROUNDS; round++) {
+    for (const slot of candidates) {
+      const taken = await tx.couponCounterSlot.updateMany({
+        where: { couponId: terms.id, slot, termsVersion: terms.termsVersion, ...withRoom(tx) },
+        data: { used: { increment: 1 } },
+      });
+      if (taken.count === 1) return "taken";
+    }
+    const slots = await tx.couponCounterSlot.findMany({ where: { couponId: terms.id } });
+    if (slots.length === 0 || slots.some((s) => s.termsVersion !== terms.termsVersion)) return "terms_changed";
+    candidates = shuffle(slots.filter((s) => s.capacity === null || s.used < s.capacity).map((s) => s.slot));
+    if (candidates.length === 0) return "exhausted";
+  }
+  return "terms_changed";
+}
+
+/** Gives one use back to any slot holding one; false if no slot held a use. */
+async function giveBackSlotUse(tx: Tx, couponId: string): Promise<boolean> {
+  for (let round = 0; round < MAX_SLOT_ROUNDS; round++) {
+    const held = await tx.couponCounterSlot.findMany({ where: { couponId, used: { gt: 0 } }, select: { slot: true } });
+    if (held.length === 0) return false;
+    for (const slot of shuffle(held.map((h) => h.slot))) {
+      const given = await tx.couponCounterSlot.updateMany({
+        where: { couponId, slot, used: { gt: 0 } },
+        data: { used: { decrement: 1 } },
+      });
+      if (given.count === 1) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Laying out and re-laying slots
 
 /** `total` as `parts` whole shares that differ by at most one, larger shares first. */
 function split(total: number, parts: number): number[] {
@@ -53,61 +194,6 @@ export function slotLayout(max: number | null, used: number): SlotRow[] {
     used: share,
     capacity: roomShares ? share + roomShares[slot]! : null,
   }));
-}
-
-type Terms = Pick<Coupon, "id" | "termsVersion">;
-
-const withRoom = (tx: Tx) => ({ OR: [{ capacity: null }, { used: { lt: tx.couponCounterSlot.fields.capacity } }] });
-
-/** Slots that had room when last committed: a redemption tries these, and none means exhausted. */
-export async function openSlots(tx: Tx, couponId: string): Promise<number[]> {
-  const rows = await tx.couponCounterSlot.findMany({ where: { couponId, ...withRoom(tx) }, select: { slot: true } });
-  return rows.map((row) => row.slot);
-}
-
-export type SlotUse = "taken" | "exhausted" | "terms_changed";
-
-// A slot emptied under us is retried from a fresh read; others taking uses is progress, so this is a backstop.
-const MAX_SLOT_ROUNDS = 20;
-
-/**
- * Takes one use from a slot that has room, for a redemption that judged the coupon at `terms`. Each
- * attempt is one guarded UPDATE: room left and the same terms version. A slot locked by another
- * redemption is waited for (not skipped), so "exhausted" is only answered once every slot is full in
- * committed state: skipping could refuse while a slot's holder was about to roll back.
- */
-export async function takeSlotUse(tx: Tx, terms: Terms, open: number[]): Promise<SlotUse> {
-  let candidates = shuffle(open);
-  for (let round = 0; round < MAX_SLOT_ROUNDS; round++) {
-    for (const slot of candidates) {
-      const taken = await tx.couponCounterSlot.updateMany({
-        where: { couponId: terms.id, slot, termsVersion: terms.termsVersion, ...withRoom(tx) },
-        data: { used: { increment: 1 } },
-      });
-      if (taken.count === 1) return "taken";
-    }
-    const slots = await tx.couponCounterSlot.findMany({ where: { couponId: terms.id } });
-    if (slots.length === 0 || slots.some((s) => s.termsVersion !== terms.termsVersion)) return "terms_changed";
-    candidates = shuffle(slots.filter((s) => s.capacity === null || s.used < s.capacity).map((s) => s.slot));
-    if (candidates.length === 0) return "exhausted";
-  }
-  return "terms_changed";
-}
-
-/** Gives one use back to any slot holding one (a revocation); false if no slot held a use. */
-export async function giveBackSlotUse(tx: Tx, couponId: string): Promise<boolean> {
-  for (let round = 0; round < MAX_SLOT_ROUNDS; round++) {
-    const held = await tx.couponCounterSlot.findMany({ where: { couponId, used: { gt: 0 } }, select: { slot: true } });
-    if (held.length === 0) return false;
-    for (const slot of shuffle(held.map((h) => h.slot))) {
-      const given = await tx.couponCounterSlot.updateMany({
-        where: { couponId, slot, used: { gt: 0 } },
-        data: { used: { decrement: 1 } },
-      });
-      if (given.count === 1) return true;
-    }
-  }
-  return false;
 }
 
 /**

@@ -1,87 +1,22 @@
 import "server-only";
-import { z } from "zod";
-import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
-import { couponCodeSchema } from "./codes";
-import { counterModeFor, slotRows } from "./counters";
+import type { Coupon } from "@/lib/generated/prisma/client";
+import { counterModeFor, type IssueList, type NewCoupon, newCouponSchema, parseTerms } from "./coupon-terms";
+import { slotRows } from "./counters";
 import type { Db } from "./db/client";
 import { isUniqueViolation } from "./db/errors";
 import type { Tx } from "./db/transaction";
 
-/** Why a coupon cannot be redeemed right now, judged from its own row. */
-export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expired" | "exhausted";
-
-/**
- * Every coupon-level limit as one where-clause, so the write that consumes a use is the same
- * statement that checks status, window and remaining uses (field reference, no read beforehand).
- */
-export function redeemableCouponWhere(
-  tx: Tx,
-  terms: Pick<Coupon, "id" | "termsVersion">,
-  now: Date,
-): Prisma.CouponWhereInput {
-  return {
-    // The terms the caller already acted on (credit amount, per-user limit, counter) must still be the
-    // coupon's: any change to them bumps the version (trigger coupons_bump_terms_version).
-    id: terms.id,
-    termsVersion: terms.termsVersion,
-    status: "ACTIVE",
-    AND: [
-      { OR: [{ startsAt: null }, { startsAt: { lte: now } }] },
-      { OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-      { OR: [{ maxRedemptions: null }, { redeemedCount: { lt: tx.coupon.fields.maxRedemptions } }] },
-    ],
-  };
-}
-
-/**
- * Why this snapshot of a coupon cannot be redeemed at `now`, or null if it can. A refusal may be
- * decided from a snapshot (nothing is consumed); a success never is: it needs the guarded update.
- */
-export function couponRefusal(coupon: Coupon | null, now: Date): CouponRefusal | null {
-  if (!coupon) return "unknown_code";
-  if (coupon.status === "DISABLED") return "disabled";
-  if (coupon.startsAt && coupon.startsAt > now) return "not_started";
-  if (coupon.expiresAt && coupon.expiresAt <= now) return "expired";
-  if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) return "exhausted";
-  return null;
-}
-
-const cents = z.number().int("Amounts are whole cents.").positive().max(100_000_000, "That is more than 1,000,000.00.");
-
-export const newCouponSchema = z
-  .object({
-    code: couponCodeSchema,
-    description: z.string().trim().max(500).default(""),
-    valueCents: cents,
-    maxRedemptions: z.number().int().positive().max(1_000_000_000).nullable().default(null),
-    perUserLimit: z.number().int().min(1).max(1_000).default(1),
-    startsAt: z.date().nullable().default(null),
-    expiresAt: z.date().nullable().default(null),
-    status: z.enum(["ACTIVE", "DISABLED"]).default("ACTIVE"),
-    /** Where uses are counted; AUTO picks slots for unlimited coupons and those of HOT_COUPON_THRESHOLD or more. */
-    counter: z.enum(["AUTO", "SINGLE_ROW", "SLOTS"]).default("AUTO"),
-  })
-  .refine((c) => !c.startsAt || !c.expiresAt || c.startsAt < c.expiresAt, {
-    message: "The coupon must start before it expires.",
-    path: ["expiresAt"],
-  });
-
-export type NewCoupon = z.input<typeof newCouponSchema>;
+/** Creating a coupon takes its terms as lib/coupon-terms.ts defines them. */
+export type { NewCoupon };
 
 export type CreateCouponResult =
   | { ok: true; coupon: Coupon }
-  | { ok: false; reason: "invalid"; issues: { path: string; message: string }[] }
+  | { ok: false; reason: "invalid"; issues: IssueList }
   | { ok: false; reason: "duplicate_code"; code: string };
 
 export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<CreateCouponResult> {
-  const parsed = newCouponSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      reason: "invalid",
-      issues: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
-    };
-  }
+  const parsed = parseTerms(newCouponSchema, input);
+  if (!parsed.ok) return parsed;
   const { counter, ...fields } = parsed.data;
   const counterMode = counterModeFor(fields.maxRedemptions, counter);
   const terms = { ...fields, counterMode, termsVersion: 1 };

@@ -87,17 +87,19 @@ const CHECKS: { invariant: string; sql: string }[] = [
           FROM ledger_entries WHERE kind IN ('COUPON_CREDIT', 'COUPON_REVOCATION') AND redemption_id IS NULL`,
   },
   {
-    invariant: "at most one redemption per idempotency key, matching its request record",
-    sql: `SELECT 'user ' || r.user_id || ', key ' || r.idempotency_key || ': ' || count(*) || ' redemptions, request outcome ' || coalesce(min(q.outcome::text), 'missing') AS detail
-          FROM redemptions r LEFT JOIN redemption_requests q ON q.user_id = r.user_id AND q.idempotency_key = r.idempotency_key
+    invariant: "at most one redemption per idempotency key, and its key answers with it",
+    sql: `SELECT 'user ' || r.user_id || ', key ' || r.idempotency_key || ': ' || count(*) || ' redemptions, key outcome ' || coalesce(min(q.outcome::text), 'missing') AS detail
+          FROM redemptions r
+          LEFT JOIN idempotency_keys q ON q.scope = 'redeem' AND q.user_id = r.user_id AND q.idempotency_key = r.idempotency_key
           GROUP BY r.user_id, r.idempotency_key
-          HAVING count(*) > 1 OR min(q.outcome::text) IS DISTINCT FROM 'REDEEMED'`,
+          HAVING count(*) > 1 OR min(q.outcome::text) IS DISTINCT FROM 'SUCCEEDED' OR bool_or(q.result_id IS DISTINCT FROM r.id)`,
   },
   {
-    invariant: "every request recorded as redeemed has its redemption",
-    sql: `SELECT 'user ' || q.user_id || ', key ' || q.idempotency_key || ' is recorded as redeemed without a redemption' AS detail
-          FROM redemption_requests q LEFT JOIN redemptions r ON r.user_id = q.user_id AND r.idempotency_key = q.idempotency_key
-          WHERE q.outcome = 'REDEEMED' AND r.id IS NULL`,
+    invariant: "every redeem key recorded as succeeded has its redemption",
+    sql: `SELECT 'user ' || q.user_id || ', key ' || q.idempotency_key || ' is recorded as redeemed without its redemption' AS detail
+          FROM idempotency_keys q LEFT JOIN redemptions r ON r.id = q.result_id
+          WHERE q.scope = 'redeem' AND q.outcome = 'SUCCEEDED'
+            AND (r.id IS NULL OR r.user_id <> q.user_id OR r.idempotency_key <> q.idempotency_key)`,
   },
   {
     invariant: "every order has exactly one PURCHASE entry of minus its price, for its buyer",

@@ -1,6 +1,6 @@
 import type { RateLimited } from "./rate-limits";
 import type { RedeemResult } from "./redemptions";
-import type { PurchaseResult } from "./wallet";
+import type { PurchaseResult } from "./purchase";
 import { formatCents, formatDay } from "./format";
 import { MAX_BALANCE_CENTS } from "./ledger";
 

@@ -2,29 +2,28 @@ import "server-only";
 import { z } from "zod";
 import { type RequestMeta, recordAttempt } from "./attempts";
 import { couponCodeSchema, idempotencyKeySchema } from "./codes";
-import { type CouponRefusal, couponRefusal, redeemableCouponWhere } from "./coupons";
+import { giveBackCouponUse, takeCouponUse, type CouponUseRefusal } from "./coupon-use";
+import { creditValue } from "./coupon-value";
 import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
-import { Rollback, RetryTransaction, runTransaction, type Tx } from "./db/transaction";
-import { giveBackSlotUse, openSlots, takeSlotUse } from "./counters";
-import type { Coupon } from "@/lib/generated/prisma/client";
+import { Rollback, runTransaction, type Tx } from "./db/transaction";
+import { fingerprint, type KeyedRequest, type Once, runOnce } from "./idempotency";
 import { credit, debit } from "./ledger";
 
 /**
- * Redeeming a coupon into store credit, and reversing it, exactly once.
+ * Redeeming a coupon into store credit, and reversing it: two callers of the exactly-once primitive.
  *
- * Every limit is checked by the write that consumes it: the coupon's status, window and remaining uses
- * by one guarded UPDATE of the row its uses are counted on (the coupon's own, or in hot-coupon mode a
- * slot whose terms version pins the terms judged, see lib/counters.ts), the per-user limit by a guarded UPDATE of the user's usage row (backed by a
- * CHECK), idempotency by the primary key of redemption_requests. The redemption, the balance and the
- * ledger entry commit in the same transaction, or none of them does.
+ * Redeem is one transaction: claim the idempotency key (lib/idempotency.ts), take one use of the coupon
+ * for the user (lib/coupon-use.ts: per-user and global guards, terms fenced), and in between write the
+ * redemption and its credit (lib/ledger.ts) for what the coupon is worth (lib/coupon-value.ts). The
+ * redemption, the balance and the ledger entry commit together with the use, or none of them does.
+ * Revoke is guarded on the redemption still being active, gives the use back and debits the credit.
  */
 
 export type RedeemRefusal =
-  | CouponRefusal
+  | CouponUseRefusal
   | "invalid_code"
   | "invalid_idempotency_key"
-  | "per_user_limit"
   | "idempotency_key_reused"
   | "unknown_user"
   /** Crediting the coupon would take the wallet past its limit (lib/ledger.ts MAX_BALANCE_CENTS). */
@@ -82,7 +81,15 @@ interface Decision {
   couponId: string | null;
 }
 
-type Redeemed = { kind: "redeemed"; redemption: RedemptionSummary; balanceCents: number } | { kind: "key_taken" };
+/** A redeem request's idempotency key: one per user, naming one (normalised) code. */
+export function redeemKey(userId: string, idempotencyKey: string, code: string): KeyedRequest {
+  return { scope: "redeem", userId, key: idempotencyKey, fingerprint: fingerprint({ code }) };
+}
+
+interface Redeemed {
+  redemption: RedemptionSummary;
+  balanceCents: number;
+}
 
 async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
   const code = couponCodeSchema.safeParse(input.code);
@@ -100,26 +107,31 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
     };
   }
   const request = { userId: input.userId, code: code.data, idempotencyKey: key.data, now: input.now };
+  const keyed = redeemKey(request.userId, request.idempotencyKey, request.code);
 
-  let outcome;
+  let once: Once<Redeemed, RedeemRefusal>;
   try {
-    outcome = await runTransaction<Redeemed, RedeemRefusal>(db, (tx) => redeemInTransaction(tx, request));
+    once = await runOnce<Redeemed, RedeemRefusal>(db, keyed, (tx, redemptionId) =>
+      redeemInTransaction(tx, request, redemptionId),
+    );
   } catch (error) {
     if (isForeignKeyViolation(error))
       return { result: { ok: false, reason: "unknown_user", replayed: false }, couponId: null };
     throw error;
   }
-  switch (outcome.kind) {
+  switch (once.kind) {
+    case "done": {
+      const { redemption, balanceCents } = once.value;
+      return { result: { ok: true, redemption, balanceCents, replayed: false }, couponId: redemption.couponId };
+    }
+    case "replayed":
+      return replayRedemption(db, once.resultId);
+    case "refused":
+      return refusalWithWindow(db, request.code, once.reason, once.replayed);
+    case "key_reused":
+      return { result: { ok: false, reason: "idempotency_key_reused", replayed: true }, couponId: null };
     case "busy":
       return { result: { ok: false, reason: "busy", replayed: false }, couponId: null };
-    case "committed":
-      if (outcome.value.kind === "redeemed") {
-        const { redemption, balanceCents } = outcome.value;
-        return { result: { ok: true, redemption, balanceCents, replayed: false }, couponId: redemption.couponId };
-      }
-      return answerFromRecord(db, request, true);
-    case "rolled_back":
-      return settleRefusal(db, request, outcome.reason);
   }
 }
 
@@ -130,118 +142,37 @@ interface Request {
   now?: Date;
 }
 
+/** Runs after the key was claimed, in its transaction; the redemption gets the id the key will answer with. */
 async function redeemInTransaction(
   tx: Tx,
-  { userId, code, idempotencyKey, now: pinnedNow }: Request,
+  { userId, code, idempotencyKey, now }: Request,
+  redemptionId: string,
 ): Promise<Redeemed> {
-  // Claim the key first. A concurrent duplicate blocks on this insert until we commit or roll back,
-  // so duplicates never do the work twice; a committed claim means the key was already decided.
-  const claim = await tx.redemptionRequest.createMany({
-    data: [{ userId, idempotencyKey, code, outcome: "REDEEMED" }],
-    skipDuplicates: true,
+  const use = await takeCouponUse(tx, { code, userId, now }, async (coupon, at) => {
+    const amountCents = creditValue(coupon);
+    const redemption = await tx.redemption.create({
+      data: { id: redemptionId, couponId: coupon.id, userId, amountCents, idempotencyKey, createdAt: at },
+      select: { id: true, couponId: true, amountCents: true, createdAt: true },
+    });
+    const credited = await credit(tx, userId, amountCents, { kind: "COUPON_CREDIT", redemptionId });
+    if (!credited.ok) throw new Rollback<RedeemRefusal>(credited.reason);
+    return { redemption: { ...redemption, code: coupon.code }, balanceCents: credited.balanceCents };
   });
-  if (claim.count === 0) return { kind: "key_taken" };
-
-  // A snapshot may refuse early (nothing is consumed by refusing); it never grants anything.
-  const terms = await tx.coupon.findUnique({ where: { code } });
-  const early = couponRefusal(terms, pinnedNow ?? new Date());
-  if (early || !terms) throw new Rollback(early ?? "unknown_code");
-  const slots = terms.counterMode === "SLOTS" ? await openSlots(tx, terms.id) : null;
-  if (slots?.length === 0) throw new Rollback("exhausted");
-
-  await tx.couponUsage.createMany({
-    data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
-    skipDuplicates: true,
-  });
-  const usage = await tx.couponUsage.updateMany({
-    where: { couponId: terms.id, userId, used: { lt: terms.perUserLimit } },
-    data: { used: { increment: 1 }, perUserLimit: terms.perUserLimit },
-  });
-  if (usage.count !== 1) throw new Rollback("per_user_limit");
-
-  // Judged as late as possible: the window is checked at the instant the consuming UPDATE is sent.
-  const now = pinnedNow ?? new Date();
-  const redemption = await tx.redemption.create({
-    data: { couponId: terms.id, userId, amountCents: terms.valueCents, idempotencyKey, createdAt: now },
-    select: { id: true, couponId: true, amountCents: true, createdAt: true },
-  });
-  const credited = await credit(tx, userId, terms.valueCents, { kind: "COUPON_CREDIT", redemptionId: redemption.id });
-  if (!credited.ok) throw new Rollback(credited.reason);
-  const { balanceCents } = credited;
-
-  // The coupon's use is taken last, so the row it is counted on (the one every redeemer of this code
-  // contends for) stays locked only from this statement to COMMIT.
-  if (slots) await takeUseFromSlots(tx, terms, slots, now);
-  else await takeUseFromCouponRow(tx, terms, now);
-  return { kind: "redeemed", redemption: { ...redemption, code: terms.code }, balanceCents };
+  if (!use.ok) throw new Rollback<RedeemRefusal>(use.reason);
+  return use.value;
 }
 
-/** One guarded UPDATE of the coupon row whose where-clause carries every coupon-level limit. */
-async function takeUseFromCouponRow(tx: Tx, terms: Coupon, now: Date): Promise<void> {
-  const consumed = await tx.coupon.updateMany({
-    where: redeemableCouponWhere(tx, terms, now),
-    data: { redeemedCount: { increment: 1 } },
-  });
-  if (consumed.count === 1) return;
-  const refusal = couponRefusal(await tx.coupon.findUnique({ where: { id: terms.id } }), now);
-  // Still redeemable means its terms changed since we read them (an admin edit): start over.
-  if (!refusal) throw new RetryTransaction();
-  throw new Rollback(refusal);
+/** A refusal, with the coupon's window so the message can say "expired on …" or "valid from …". */
+async function refusalWithWindow(db: Db, code: string, reason: RedeemRefusal, replayed: boolean): Promise<Decision> {
+  const coupon = await db.coupon.findUnique({ where: { code } });
+  const window = coupon ? { startsAt: coupon.startsAt, expiresAt: coupon.expiresAt } : undefined;
+  return { result: { ok: false, reason, replayed, window }, couponId: coupon?.id ?? null };
 }
 
-/**
- * Hot-coupon mode: the slot's guarded UPDATE requires the terms version judged here, so these terms
- * (status, window, value, limits) are the coupon's until this transaction commits.
- */
-async function takeUseFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date): Promise<void> {
-  const refusal = couponRefusal(terms, now);
-  if (refusal) throw new Rollback(refusal);
-  switch (await takeSlotUse(tx, terms, open)) {
-    case "taken":
-      return;
-    case "exhausted":
-      throw new Rollback("exhausted");
-    case "terms_changed":
-      throw new RetryTransaction();
-  }
-}
-
-/**
- * Stores a refusal as the key's outcome, unless a concurrent duplicate with the same key decided first,
- * in which case that outcome is the answer: every caller of one key gets the same answer.
- */
-async function settleRefusal(db: Db, request: Request, reason: RedeemRefusal): Promise<Decision> {
-  const stored = await db.redemptionRequest.createMany({
-    data: [
-      {
-        userId: request.userId,
-        idempotencyKey: request.idempotencyKey,
-        code: request.code,
-        outcome: "REFUSED",
-        reason,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  return answerFromRecord(db, request, stored.count === 0);
-}
-
-/** Rebuilds the answer of an already-decided key from what was committed for it. */
-async function answerFromRecord(db: Db, request: Request, replayed: boolean): Promise<Decision> {
-  const record = await db.redemptionRequest.findUniqueOrThrow({
-    where: { userId_idempotencyKey: { userId: request.userId, idempotencyKey: request.idempotencyKey } },
-  });
-  if (record.code !== request.code) {
-    return { result: { ok: false, reason: "idempotency_key_reused", replayed: true }, couponId: null };
-  }
-  const coupon = await db.coupon.findUnique({ where: { code: record.code } });
-  if (record.outcome === "REFUSED") {
-    const reason = record.reason as RedeemRefusal;
-    const window = coupon ? { startsAt: coupon.startsAt, expiresAt: coupon.expiresAt } : undefined;
-    return { result: { ok: false, reason, replayed, window }, couponId: coupon?.id ?? null };
-  }
+/** The answer of an already-redeemed key, rebuilt from the redemption it produced. */
+async function replayRedemption(db: Db, redemptionId: string): Promise<Decision> {
   const redemption = await db.redemption.findUniqueOrThrow({
-    where: { userId_idempotencyKey: { userId: request.userId, idempotencyKey: request.idempotencyKey } },
+    where: { id: redemptionId },
     select: {
       id: true,
       couponId: true,
@@ -251,14 +182,14 @@ async function answerFromRecord(db: Db, request: Request, replayed: boolean): Pr
       ledger: { where: { kind: "COUPON_CREDIT" }, select: { balanceAfterCents: true } },
     },
   });
-  const { coupon: redeemed, ledger, ...summary } = redemption;
+  const { coupon, ledger, ...summary } = redemption;
   return {
     result: {
       ok: true,
-      redemption: { ...summary, code: redeemed.code },
+      redemption: { ...summary, code: coupon.code },
       // The balance right after this redemption, so every replay shows the same answer.
       balanceCents: ledger[0]?.balanceAfterCents ?? 0,
-      replayed,
+      replayed: true,
     },
     couponId: summary.couponId,
   };
@@ -307,40 +238,20 @@ async function revokeInTransaction(
   });
   if (!redemption) return previousRevocation(tx, redemptionId);
 
-  // Same lock order as redeeming (usage row, user row, then the coupon's counter), so the two never deadlock.
-  const usage = await tx.couponUsage.updateMany({
-    where: { couponId: redemption.couponId, userId: redemption.userId, used: { gt: 0 } },
-    data: { used: { decrement: 1 } },
+  // The user's use, the debit (the user's row), then the coupon's counter: redeem's lock order, so the two never deadlock.
+  const givenBack = await giveBackCouponUse(tx, redemption, async () => {
+    const debited = await debit(tx, redemption.userId, redemption.amountCents, {
+      kind: "COUPON_REVOCATION",
+      redemptionId,
+    });
+    if (!debited.ok) throw new Rollback<RevokeRefusal>("credit_already_spent");
+    return debited.balanceCents;
   });
-  const debited = await debit(tx, redemption.userId, redemption.amountCents, {
-    kind: "COUPON_REVOCATION",
-    redemptionId,
-  });
-  if (!debited.ok) throw new Rollback("credit_already_spent");
-  const givenBack = await giveBackCouponUse(tx, redemption.couponId);
-  if (!givenBack || usage.count !== 1) {
+  if (!givenBack.ok) {
     // An active redemption always holds one use of each; anything else is corruption, not a user error.
     throw new Error(`Redemption ${redemptionId} is active but its coupon or usage counter holds no use.`);
   }
-  return { redemptionId, balanceCents: debited.balanceCents, alreadyRevoked: false };
-}
-
-/** Gives the coupon's use back wherever it is counted; a counter moved by an admin meanwhile means start over. */
-async function giveBackCouponUse(tx: Tx, couponId: string): Promise<boolean> {
-  const { counterMode } = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
-  const givenBack =
-    counterMode === "SLOTS"
-      ? await giveBackSlotUse(tx, couponId)
-      : (
-          await tx.coupon.updateMany({
-            where: { id: couponId, counterMode, redeemedCount: { gt: 0 } },
-            data: { redeemedCount: { decrement: 1 } },
-          })
-        ).count === 1;
-  if (givenBack) return true;
-  const current = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
-  if (current.counterMode !== counterMode) throw new RetryTransaction();
-  return false;
+  return { redemptionId, balanceCents: givenBack.value, alreadyRevoked: false };
 }
 
 /** A revoke that matched no active redemption: either it never existed or it was revoked already. */

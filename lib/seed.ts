@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "./db/client";
-import type { NewCoupon } from "./coupons";
+import type { NewCoupon } from "./coupon-terms";
 import { createCoupon } from "./coupons";
 import { hashPassword } from "./passwords";
 

@@ -8,7 +8,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { couponListQuerySchema, listCoupons } from "../lib/admin/coupons";
+import { couponListQuerySchema, listCoupons } from "../lib/admin/coupons/list";
 import { csvStream } from "../lib/admin/csv";
 import { seedLoad } from "../lib/admin/load-seed";
 import { type Cursor, listRedemptions, redemptionFiltersSchema, redemptionsCsv } from "../lib/admin/redemptions";

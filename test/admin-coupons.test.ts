@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
-import { adminCreateCoupon, adminUpdateCoupon, couponListQuerySchema, listCoupons } from "@/lib/admin/coupons";
+import { adminCreateCoupon } from "@/lib/admin/coupons/create";
+import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
+import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons/list";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
 

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon } from "@/lib/redemptions";
-import { adminUpdateCoupon } from "@/lib/admin/coupons";
+import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
 import { redeemedTotals } from "@/lib/counters";
 import type { CounterMode } from "@/lib/generated/prisma/client";
 import { freshDatabase, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";

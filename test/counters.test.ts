@@ -4,8 +4,9 @@
  * proofs are in races.test.ts and admin-edit-race.test.ts, which run every scenario in both modes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminUpdateCoupon } from "@/lib/admin/coupons";
-import { counterModeFor, HOT_COUPON_THRESHOLD, redeemedTotals, SLOT_COUNT, slotLayout } from "@/lib/counters";
+import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
+import { counterModeFor, HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/coupon-terms";
+import { redeemedTotals, slotLayout } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";

@@ -70,6 +70,22 @@ export async function makeCoupon(db: Db, overrides: Partial<NewCoupon> = {}) {
 
 export const newKey = () => randomUUID();
 
+/**
+ * A place where the first `parties` callers wait for each other; later callers pass straight through.
+ * Put between a naive control's check and its write, it makes that many transactions read before any of
+ * them writes, on any machine. Every one of those callers must reach it (fewer than the pool's
+ * connections, all passing the check), or they would wait for ever.
+ */
+export function meetingPoint(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const everyoneHere = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    if (++arrived === parties) open();
+    return arrived <= parties ? everyoneHere : Promise.resolve();
+  };
+}
+
 /** Starts `count` calls in the same tick and waits for all of them, failures included. */
 export async function race<T>(count: number, call: (index: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
   let release!: () => void;

@@ -1,7 +1,7 @@
 /**
  * Exactly-once under real concurrency: every scenario fires 200 calls at once over a pool of 24
  * connections against a real PostgreSQL, then runs the invariant checker. Each scenario also runs
- * against the naive check-then-act control (test/naive-control.ts), and there the test asserts that
+ * against the naive check-then-act control (lib/controls/naive.ts), and there the test asserts that
  * the same harness DOES catch the oversell: the harness is shown to be able to fail.
  */
 import { afterAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
 import { freshDatabase, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
-import { naiveRedeem, naiveRevoke } from "./naive-control";
+import { naiveRedeem, naiveRevoke } from "@/lib/controls/naive";
 
 const CONCURRENCY = 200;
 /** Every scenario runs with its coupons counted on one row and in hot-coupon slots. */

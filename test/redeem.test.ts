@@ -3,7 +3,7 @@ import { setCouponStatus } from "@/lib/coupons";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
-import { purchase } from "@/lib/wallet";
+import { purchase } from "@/lib/purchase";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 
 let test: TestDatabase;

@@ -3,9 +3,11 @@ import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
 import { CATALOGUE, seedCatalogue } from "@/lib/seed";
-import { getWallet, listProducts, purchase } from "@/lib/wallet";
+import { listProducts } from "@/lib/catalogue";
+import { purchase } from "@/lib/purchase";
+import { getWallet } from "@/lib/wallet";
 import { freshDatabase, fulfilled, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
-import { naivePurchase } from "./naive-purchase";
+import { naivePurchase } from "@/lib/controls/naive";
 
 let database: TestDatabase;
 let db: Db;
@@ -162,7 +164,7 @@ describe("200 concurrent purchases against a balance that affords N", () => {
   const AFFORDABLE = 7;
   const ATTEMPTS = 200;
 
-  it("lib/wallet.ts: exactly N succeed and the balance never goes below zero", async () => {
+  it("lib/purchase.ts: exactly N succeed and the balance never goes below zero", async () => {
     const userId = await userWithCredit(PRICE * AFFORDABLE + PRICE - 1);
     const product = await makeProduct(PRICE);
     const results = fulfilled(

@@ -12,10 +12,14 @@ import {
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
-import { type IssueList, adminCreateCoupon, adminSetCouponStatus, adminUpdateCoupon } from "@/lib/admin/coupons";
+import { adminCreateCoupon } from "@/lib/admin/coupons/create";
+import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
+import { adminSetCouponStatus } from "@/lib/admin/coupons/status";
+import type { IssueList } from "@/lib/coupon-terms";
 import { revokeMessage } from "@/lib/admin/messages";
 import { adminRevoke } from "@/lib/admin/redemptions";
 import { formatCount, plural } from "@/lib/format";
+import { CouponStatus } from "@/lib/generated/prisma/client";
 import { adminAction, answering, answeringWithValues, fromForm } from "@/lib/web/actions";
 
 /**
@@ -29,22 +33,10 @@ const BUSY = "The database is busy and nothing changed. Try again in a moment.";
 const NOT_FOUND = "That coupon no longer exists.";
 const CHECK_FIELDS = "Check the highlighted fields.";
 const uuid = z.uuid("Unknown id.");
-const status = z.enum(["ACTIVE", "DISABLED"]);
+const status = z.enum(CouponStatus);
 
 function domainIssues(issues: IssueList) {
   return fieldErrors(issues.map((i) => ({ path: i.path.split("."), message: i.message })));
-}
-
-function terms(input: z.output<typeof couponTermsFormSchema>) {
-  return {
-    description: input.description,
-    valueCents: input.value,
-    maxRedemptions: input.maxRedemptions,
-    perUserLimit: input.perUserLimit,
-    startsAt: input.startsAt,
-    expiresAt: input.expiresAt,
-    counter: input.counter,
-  };
 }
 
 /** What the coupon form typed, shown again with the answer. */
@@ -53,7 +45,7 @@ const typedValues = (formData: FormData | undefined): CouponFormValues => formVa
 const createCoupon = adminAction
   .inputSchema(fromForm(couponFormSchema))
   .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
-    const result = await adminCreateCoupon(ctx.db, ctx.admin.id, { code: parsedInput.code, ...terms(parsedInput) });
+    const result = await adminCreateCoupon(ctx.db, ctx.admin.id, parsedInput);
     if (result.ok) redirect(`/admin/coupons/${result.coupon.id}?created=1`);
     switch (result.reason) {
       case "duplicate_code":
@@ -76,7 +68,8 @@ export const createCouponAction = answeringWithValues(createCoupon, typedValues)
 const updateCoupon = adminAction
   .inputSchema(fromForm(z.object({ couponId: uuid }).and(couponTermsFormSchema)))
   .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
-    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, parsedInput.couponId, terms(parsedInput));
+    const { couponId, ...terms } = parsedInput;
+    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, couponId, terms);
     if (result.ok) {
       const message = result.changed ? `Saved ${result.coupon.code}.` : "Nothing to save: no field changed.";
       return { ok: true, message };

@@ -15,7 +15,7 @@ import {
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
-import { HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/counters";
+import { COUNTER_CHOICES, type CounterChoice, HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/coupon-terms";
 import { formatCount } from "@/lib/format";
 
 /** What saving a coupon answers (creating one that works opens its page instead). */
@@ -160,6 +160,12 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
   );
 }
 
+const COUNTER_LABELS: Record<CounterChoice, string> = {
+  AUTO: `Automatic (hot-coupon slots from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or no limit)`,
+  SINGLE_ROW: "Single counter",
+  SLOTS: `Hot coupon: ${SLOT_COUNT} parallel slots`,
+};
+
 /** Where the coupon's uses are counted: one row, or hot-coupon slots that let a flash sale redeem in parallel. */
 function CounterField({ defaultValue, error }: { defaultValue: string; error?: string }) {
   return (
@@ -175,11 +181,11 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         aria-describedby={error ? "counter-error" : "counter-hint"}
         className={`block w-full rounded-lg border bg-white px-3.5 py-2.5 text-base text-slate-900 shadow-sm ${error ? "border-rose-500" : "border-slate-300"}`}
       >
-        <option value="AUTO">
-          Automatic (hot-coupon slots from {formatCount(HOT_COUPON_THRESHOLD)} uses, or no limit)
-        </option>
-        <option value="SINGLE_ROW">Single counter</option>
-        <option value="SLOTS">Hot coupon: {SLOT_COUNT} parallel slots</option>
+        {COUNTER_CHOICES.map((choice) => (
+          <option key={choice} value={choice}>
+            {COUNTER_LABELS[choice]}
+          </option>
+        ))}
       </select>
       {error ? (
         <p id="counter-error" className="text-sm font-medium text-rose-700">

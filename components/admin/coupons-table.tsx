@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { Coupon } from "@/lib/generated/prisma/client";
-import type { CouponListQuery } from "@/lib/admin/coupons";
+import type { CouponListQuery } from "@/lib/admin/coupons/list";
 import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 import { CouponStateBadges } from "./badges";
 import { DataTable, td, th } from "./data-table";

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { CouponBatch } from "@/lib/generated/prisma/client";
+import { couponTermFields } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { isDatabaseUnavailable, isRetryableConflict } from "@/lib/db/errors";
 import { recordAdminChange } from "./audit-log";
@@ -22,7 +23,7 @@ export const batchInputSchema = z
   .object({
     prefix: z.string().regex(/^[A-Z0-9][A-Z0-9_-]{0,23}$/),
     quantity: z.number().int().min(1).max(MAX_BATCH_SIZE),
-    valueCents: z.number().int().positive().max(100_000_000),
+    valueCents: couponTermFields.valueCents,
     expiresAt: z.date().nullable(),
   })
   .refine((b) => !b.expiresAt || b.expiresAt > new Date(), {

@@ -1,17 +1,25 @@
 import { z } from "zod";
+import type { Coupon } from "@/lib/generated/prisma/client";
 import { normalizeCode } from "@/lib/codes";
-import { formatCount } from "@/lib/format";
+import {
+  checkWindowOrdered,
+  COUNTER_CHOICES,
+  COUPON_DEFAULTS,
+  type CounterChoice,
+  couponTermFields,
+  TERM_BOUNDS,
+} from "@/lib/coupon-terms";
+import { formatCount, formatDecimalCents } from "@/lib/format";
 
 /**
- * What the coupon forms send, as strings, turned into the domain's types with a message per field.
- * Shared by the browser (instant feedback) and the server action (the check that counts); the domain
- * (lib/coupons.ts newCouponSchema, the table's CHECKs) validates again behind both.
+ * What the coupon forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
+ * fields, bounds, defaults and window rule) with a message per field. Shared by the browser (instant
+ * feedback) and the server action (the check that counts); the domain's schemas and the table's CHECKs
+ * validate again behind both.
  *
  * Money is typed in currency units and converted to integer cents by string arithmetic, never through a
  * float, so 19.99 is 1999 cents exactly. Times are entered and shown in UTC.
  */
-
-export const MAX_VALUE_CENTS = 100_000_000;
 
 const money = z.string().transform((raw, ctx) => {
   const text = raw.trim().replace(/,/g, "");
@@ -22,7 +30,8 @@ const money = z.string().transform((raw, ctx) => {
   }
   const cents = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
   if (cents <= 0) ctx.addIssue({ code: "custom", message: "The value must be more than 0.00." });
-  if (cents > MAX_VALUE_CENTS) ctx.addIssue({ code: "custom", message: "The value can be at most 1,000,000.00." });
+  if (cents > TERM_BOUNDS.valueCents.max)
+    ctx.addIssue({ code: "custom", message: "The value can be at most 1,000,000.00." });
   return cents;
 });
 
@@ -80,44 +89,37 @@ const code = z.string().transform((raw, ctx): string | null => {
 });
 
 const termsShape = {
-  description: z.string().trim().max(500, "The description can be at most 500 characters."),
+  description: couponTermFields.description,
   value: money,
-  maxRedemptions: optionalWholeNumber("Max redemptions", 1, 1_000_000_000),
-  perUserLimit: wholeNumber("The per-customer limit", 1, 1_000),
+  maxRedemptions: optionalWholeNumber(
+    "Max redemptions",
+    TERM_BOUNDS.maxRedemptions.min,
+    TERM_BOUNDS.maxRedemptions.max,
+  ),
+  perUserLimit: wholeNumber("The per-customer limit", TERM_BOUNDS.perUserLimit.min, TERM_BOUNDS.perUserLimit.max),
   startsAt: utcDateTime,
   expiresAt: utcDateTime,
   // Empty (a form without the choice) keeps the domain's default: automatic when creating, unchanged when editing.
   counter: z
-    .enum(["", "AUTO", "SINGLE_ROW", "SLOTS"], { message: "Choose where uses are counted." })
+    .enum(["", ...COUNTER_CHOICES], { message: "Choose where uses are counted." })
     .optional()
     .transform((v) => v || undefined),
 };
+const formShape = { code, ...termsShape };
 
-function windowOrdered(terms: { startsAt: Date | null; expiresAt: Date | null }, ctx: z.RefinementCtx) {
-  if (terms.startsAt && terms.expiresAt && terms.startsAt >= terms.expiresAt) {
-    ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The coupon must start before it expires." });
-  }
-}
+/** The form's value, in cents, is the domain's valueCents. */
+const asTerms = <T extends { value: number }>({ value, ...terms }: T) => ({ ...terms, valueCents: value });
 
 /** Create: the code may be left empty, and one is generated. */
-export const couponFormSchema = z.object({ code, ...termsShape }).superRefine(windowOrdered);
+export const couponFormSchema = z.object(formShape).superRefine(checkWindowOrdered).transform(asTerms);
 /** Edit: everything but the code, which redemptions and printed material refer to. */
-export const couponTermsFormSchema = z.object(termsShape).superRefine(windowOrdered);
+export const couponTermsFormSchema = z.object(termsShape).superRefine(checkWindowOrdered).transform(asTerms);
 
-export type CouponFormValues = Record<keyof z.input<typeof couponFormSchema>, string>;
+export type CouponFormValues = Record<keyof typeof formShape, string>;
 export type CouponFormField = keyof CouponFormValues;
 export type FieldErrors = Partial<Record<CouponFormField, string>>;
 
-export const COUPON_FORM_FIELDS: CouponFormField[] = [
-  "code",
-  "description",
-  "value",
-  "maxRedemptions",
-  "perUserLimit",
-  "startsAt",
-  "expiresAt",
-  "counter",
-];
+export const COUPON_FORM_FIELDS = Object.keys(formShape) as CouponFormField[];
 
 export function formValues(formData: FormData): CouponFormValues {
   const values = {} as CouponFormValues;
@@ -126,6 +128,23 @@ export function formValues(formData: FormData): CouponFormValues {
     values[field] = typeof value === "string" ? value.slice(0, 1_000) : "";
   }
   return values;
+}
+
+/** What the form shows: an existing coupon's terms when editing, the domain's defaults when creating. */
+export function couponFormValues(coupon?: Coupon): CouponFormValues {
+  const terms = coupon
+    ? { ...coupon, counter: coupon.counterMode }
+    : { code: "", valueCents: null, ...COUPON_DEFAULTS };
+  return {
+    code: terms.code,
+    description: terms.description,
+    value: terms.valueCents === null ? "" : formatDecimalCents(terms.valueCents),
+    maxRedemptions: terms.maxRedemptions === null ? "" : String(terms.maxRedemptions),
+    perUserLimit: String(terms.perUserLimit),
+    startsAt: toUtcInput(terms.startsAt),
+    expiresAt: toUtcInput(terms.expiresAt),
+    counter: terms.counter satisfies CounterChoice,
+  };
 }
 
 /** The first message for each field, keyed the way the form names its inputs. */
@@ -140,12 +159,8 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
 }
 
 /** `2026-11-28T09:30` for a datetime-local input showing UTC. */
-export function toUtcInput(date: Date | null): string {
+function toUtcInput(date: Date | null): string {
   return date ? date.toISOString().slice(0, 16) : "";
-}
-
-export function centsToInput(cents: number): string {
-  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
 /** The bulk generation form; the batch's codes are single-use by definition, so only these four. */
@@ -163,6 +178,6 @@ export const batchFormSchema = z
     value: money,
     expiresAt: utcDateTime,
   })
-  .transform(({ value, ...batch }) => ({ ...batch, valueCents: value }));
+  .transform(asTerms);
 
 export type BatchFormValues = Record<keyof z.input<typeof batchFormSchema>, string>;

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { SLOT_COUNT } from "@/lib/counters";
+import { SLOT_COUNT } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 
 /**
@@ -81,8 +81,12 @@ export async function seedLoad(db: Db, options: LoadOptions): Promise<LoadResult
         FROM redemptions WHERE idempotency_key LIKE 'load-${tag}-%' AND status = 'REVOKED'`);
       log("redemptions inserted");
       await tx.$executeRawUnsafe(`
-        INSERT INTO redemption_requests (user_id, idempotency_key, code, outcome, created_at)
-        SELECT user_id, 'load-${tag}-' || i, code, 'REDEEMED', created_at FROM load_r`);
+        -- The fingerprint of {"code": …} as lib/idempotency.ts fingerprint() computes it.
+        INSERT INTO idempotency_keys (user_id, scope, idempotency_key, fingerprint, outcome, result_id, created_at)
+        SELECT user_id, 'redeem', 'load-${tag}-' || i,
+               encode(sha256(convert_to('{"code":' || to_json(code)::text || '}', 'UTF8')), 'hex'),
+               'SUCCEEDED', id, created_at
+        FROM load_r`);
       // Ledger ids are reserved from the sequence first, so the app may keep writing while this runs.
       await tx.$executeRawUnsafe(`
         CREATE TEMP TABLE load_ids ON COMMIT DROP AS

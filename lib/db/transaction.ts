@@ -5,12 +5,18 @@ import { isDatabaseUnavailable, isRetryableConflict } from "./errors";
 
 export type Tx = Prisma.TransactionClient;
 
+/** What a refusal says besides its reason (which product ran out, what was owed), as stored JSON. */
+export type RefusalDetail = Prisma.JsonObject;
+
 /**
  * Thrown inside a transaction to roll all of it back and report a domain reason instead.
  * It never leaves the domain module that threw it.
  */
 export class Rollback<Reason extends string> extends Error {
-  constructor(readonly reason: Reason) {
+  constructor(
+    readonly reason: Reason,
+    readonly detail?: RefusalDetail,
+  ) {
     super(reason);
   }
 }
@@ -27,7 +33,7 @@ export const TRANSACTION_OPTIONS = {
 const MAX_ATTEMPTS = 5;
 
 export type TransactionOutcome<T, Reason extends string> =
-  { kind: "committed"; value: T } | { kind: "rolled_back"; reason: Reason } | { kind: "busy" };
+  { kind: "committed"; value: T } | { kind: "rolled_back"; reason: Reason; detail?: RefusalDetail } | { kind: "busy" };
 
 /**
  * Runs `work` in one interactive transaction. Deadlocks and serialization failures are retried a
@@ -42,7 +48,9 @@ export async function runTransaction<T, Reason extends string>(
     try {
       return { kind: "committed", value: await db.$transaction(work, TRANSACTION_OPTIONS) };
     } catch (error) {
-      if (error instanceof Rollback) return { kind: "rolled_back", reason: error.reason as Reason };
+      if (error instanceof Rollback) {
+        return { kind: "rolled_back", reason: error.reason as Reason, detail: error.detail };
+      }
       const retryable = error instanceof RetryTransaction || isRetryableConflict(error);
       if (retryable && attempt < MAX_ATTEMPTS) {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));

@@ -4,7 +4,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { type Database, prepareDatabase } from "@/lib/db/bootstrap";
 import { createCoupon } from "@/lib/coupons";
-import type { CounterChoice } from "@/lib/counters";
+import type { CounterChoice } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 

@@ -3,13 +3,13 @@
  * whether it redeemed; all write the same rows (request, usage, redemption, balance, ledger, count).
  * Only the engine (lib/redemptions.ts) is used by the app; the others exist to be measured against it.
  */
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { type CounterMode, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { isRetryableConflict } from "@/lib/db/errors";
-import { redeemCoupon } from "@/lib/redemptions";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- moving to lib/controls/ (branch domain)
-import { naiveRedeem } from "../../test/naive-control";
+import { redeemCoupon, redeemKey } from "@/lib/redemptions";
+import { naiveRedeem } from "@/lib/controls/naive";
 
 export interface Attempt {
   userId: string;
@@ -110,8 +110,10 @@ async function checkThenWrite(tx: Tx, a: Attempt): Promise<boolean> {
   if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) return false;
   const mine = await tx.redemption.count({ where: { couponId: coupon.id, userId: a.userId, status: "ACTIVE" } });
   if (mine >= coupon.perUserLimit) return false;
-  await tx.redemptionRequest.create({
-    data: { userId: a.userId, idempotencyKey: a.idempotencyKey, code: a.code, outcome: "REDEEMED" },
+  const { scope, userId, key, fingerprint } = redeemKey(a.userId, a.idempotencyKey, a.code);
+  const redemptionId = randomUUID();
+  await tx.idempotencyKey.create({
+    data: { scope, userId, key, fingerprint, outcome: "SUCCEEDED", resultId: redemptionId },
   });
   await tx.couponUsage.upsert({
     where: { couponId_userId: { couponId: coupon.id, userId: a.userId } },
@@ -119,7 +121,13 @@ async function checkThenWrite(tx: Tx, a: Attempt): Promise<boolean> {
     update: { used: { increment: 1 } },
   });
   const redemption = await tx.redemption.create({
-    data: { couponId: coupon.id, userId: a.userId, amountCents: coupon.valueCents, idempotencyKey: a.idempotencyKey },
+    data: {
+      id: redemptionId,
+      couponId: coupon.id,
+      userId: a.userId,
+      amountCents: coupon.valueCents,
+      idempotencyKey: a.idempotencyKey,
+    },
   });
   const user = await tx.user.update({
     where: { id: a.userId },
@@ -148,10 +156,13 @@ export function rawSql(pool: pg.Pool): Strategy {
     async redeem(a) {
       const client = await pool.connect();
       try {
+        const key = redeemKey(a.userId, a.idempotencyKey, a.code);
+        const redemptionId = randomUUID();
         await client.query("BEGIN");
         const claim = await client.query(
-          `INSERT INTO redemption_requests (user_id, idempotency_key, code, outcome) VALUES ($1, $2, $3, 'REDEEMED') ON CONFLICT DO NOTHING`,
-          [a.userId, a.idempotencyKey, a.code],
+          `INSERT INTO idempotency_keys (user_id, scope, idempotency_key, fingerprint, outcome, result_id)
+             VALUES ($1, $2, $3, $4, 'SUCCEEDED', $5) ON CONFLICT DO NOTHING`,
+          [key.userId, key.scope, key.key, key.fingerprint, redemptionId],
         );
         const { rows } = await client.query<{ id: string; value_cents: number; per_user_limit: number }>(
           `SELECT id, value_cents, per_user_limit FROM coupons WHERE code = $1 AND status = 'ACTIVE'
@@ -170,8 +181,8 @@ export function rawSql(pool: pg.Pool): Strategy {
         );
         if (usage.rowCount !== 1) return await rollback(client);
         const redemption = await client.query<{ id: string }>(
-          `INSERT INTO redemptions (coupon_id, user_id, amount_cents, idempotency_key) VALUES ($1, $2, $3, $4) RETURNING id`,
-          [coupon.id, a.userId, coupon.value_cents, a.idempotencyKey],
+          `INSERT INTO redemptions (id, coupon_id, user_id, amount_cents, idempotency_key) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [redemptionId, coupon.id, a.userId, coupon.value_cents, a.idempotencyKey],
         );
         const user = await client.query<{ balance_cents: number }>(
           `UPDATE users SET balance_cents = balance_cents + $2 WHERE id = $1 RETURNING balance_cents`,

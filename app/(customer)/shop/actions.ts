@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { BuyAnswer } from "@/components/product-card";
 import { purchaseMessage } from "@/lib/messages";
-import { purchase } from "@/lib/wallet";
+import { purchase } from "@/lib/purchase";
 import { answeringWithKey, customerAction, fromForm } from "@/lib/web/actions";
 
 const buyAction = customerAction

@@ -6,7 +6,7 @@ import { initialKeyedState } from "@/lib/web/actions";
 import { requireUser } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 import { formatCents } from "@/lib/format";
-import { listProducts } from "@/lib/wallet";
+import { listProducts } from "@/lib/catalogue";
 import { buy } from "./actions";
 
 export const metadata: Metadata = { title: "Shop" };

@@ -3,7 +3,7 @@ import { PageHeading } from "@/components/page-heading";
 import { CouponPagination, CouponsTable } from "@/components/admin/coupons-table";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
-import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons";
+import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons/list";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { Callout } from "@/components/callout";
 import { ActionButton } from "@/components/admin/action-button";
 import { AuditLogList } from "@/components/admin/audit-log-list";
@@ -12,13 +11,10 @@ import { AdminForbidden } from "@/components/admin/forbidden";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { StatCard } from "@/components/admin/stat-card";
 import { revokeRedemptionAction, setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
-import { listAuditLog } from "@/lib/admin/audit-log";
-import { centsToInput, toUtcInput } from "@/lib/admin/coupon-form";
+import { couponFormValues } from "@/lib/admin/coupon-form";
+import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
-import { listRedemptions, redemptionFiltersSchema } from "@/lib/admin/redemptions";
-import { couponActivity } from "@/lib/admin/reports";
-import { redeemedTotals } from "@/lib/counters";
 import { getDb } from "@/lib/db/client";
 import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
 
@@ -33,21 +29,10 @@ export default async function CouponDetailPage({
 }) {
   const { id } = await params;
   if (!(await requireAdminPage(`/admin/coupons/${id}`))) return <AdminForbidden />;
-  if (!z.uuid().safeParse(id).success) notFound();
-  const db = getDb();
-  const coupon = await db.coupon.findUnique({
-    where: { id },
-    include: { batch: { select: { id: true, prefix: true } } },
-  });
-  if (!coupon) notFound();
-  const [activity, recent, history] = await Promise.all([
-    couponActivity(db, coupon.id),
-    listRedemptions(db, redemptionFiltersSchema.parse({ code: coupon.code }), null, 20),
-    listAuditLog(db, { target: { type: "coupon", id: coupon.id }, limit: 20 }),
-  ]);
-  const created = (await searchParams).created;
+  const [detail, { created }] = await Promise.all([getCouponDetail(getDb(), id), searchParams]);
+  if (!detail) notFound();
+  const { coupon, redeemed, activity, latestRedemptions, changes } = detail;
   const now = new Date();
-  const redeemed = (await redeemedTotals(db, [coupon])).get(coupon.id) ?? 0;
   const remaining = coupon.maxRedemptions === null ? "unlimited" : formatCount(coupon.maxRedemptions - redeemed);
   const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
 
@@ -142,7 +127,7 @@ export default async function CouponDetailPage({
             All redemptions of {coupon.code} →
           </Link>
         </div>
-        <RedemptionsTable rows={recent.rows} showCoupon={false} revoke={revokeRedemptionAction} />
+        <RedemptionsTable rows={latestRedemptions} showCoupon={false} revoke={revokeRedemptionAction} />
       </section>
 
       <div className="grid gap-8 lg:grid-cols-2">
@@ -156,19 +141,7 @@ export default async function CouponDetailPage({
               action={updateCouponAction}
               couponId={coupon.id}
               redeemedCount={redeemed}
-              initialState={{
-                values: {
-                  code: coupon.code,
-                  description: coupon.description,
-                  value: centsToInput(coupon.valueCents),
-                  maxRedemptions: coupon.maxRedemptions === null ? "" : String(coupon.maxRedemptions),
-                  perUserLimit: String(coupon.perUserLimit),
-                  startsAt: toUtcInput(coupon.startsAt),
-                  expiresAt: toUtcInput(coupon.expiresAt),
-                  counter: coupon.counterMode,
-                },
-                result: null,
-              }}
+              initialState={{ values: couponFormValues(coupon), result: null }}
             />
           </div>
         </section>
@@ -176,7 +149,7 @@ export default async function CouponDetailPage({
           <h2 id="history" className="text-lg font-semibold">
             Changes
           </h2>
-          <AuditLogList entries={history.entries} />
+          <AuditLogList entries={changes} />
         </section>
       </div>
     </div>

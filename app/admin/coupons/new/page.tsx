@@ -2,6 +2,7 @@ import { PageHeading } from "@/components/page-heading";
 import { CouponForm } from "@/components/admin/coupon-form";
 import { AdminForbidden } from "@/components/admin/forbidden";
 import { createCouponAction } from "@/app/admin/actions";
+import { couponFormValues } from "@/lib/admin/coupon-form";
 import { requireAdminPage } from "@/lib/web/page-guard";
 
 export const metadata = { title: "New coupon" };
@@ -15,19 +16,7 @@ export default async function NewCouponPage() {
         <CouponForm
           mode="create"
           action={createCouponAction}
-          initialState={{
-            values: {
-              code: "",
-              description: "",
-              value: "",
-              maxRedemptions: "",
-              perUserLimit: "1",
-              startsAt: "",
-              expiresAt: "",
-              counter: "AUTO",
-            },
-            result: null,
-          }}
+          initialState={{ values: couponFormValues(), result: null }}
         />
       </section>
     </>

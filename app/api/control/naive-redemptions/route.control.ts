@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { getCurrentUser } from "@/lib/web/session";
 import { getDb } from "@/lib/db/client";
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- moving to lib/controls/ (branch domain)
-import { naiveRedeem } from "@/test/naive-control";
+import { naiveRedeem } from "@/lib/controls/naive";
 
 /**
  * TEST-ONLY CONTROL. POST /api/control/naive-redemptions redeems through the deliberately naive

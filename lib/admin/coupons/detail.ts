@@ -1,0 +1,37 @@
+import "server-only";
+import { z } from "zod";
+import type { Coupon } from "@/lib/generated/prisma/client";
+import { redeemedTotals } from "@/lib/counters";
+import type { Db } from "@/lib/db/client";
+import { type AuditEntryView, listAuditLog } from "../audit-log";
+import { listRedemptions, type RedemptionRow, redemptionFiltersSchema } from "../redemptions";
+import { type CouponActivity, couponActivity } from "../reports";
+
+/** Everything the coupon's admin page shows, read in one call. */
+export interface CouponDetail {
+  coupon: Coupon & { batch: { id: string; prefix: string } | null };
+  /** Uses given out, wherever they are counted (its row or its hot-coupon slots). */
+  redeemed: number;
+  activity: CouponActivity;
+  latestRedemptions: RedemptionRow[];
+  changes: AuditEntryView[];
+}
+
+const SHOWN = 20;
+
+/** Null when no coupon has this id (or it is not an id at all). */
+export async function getCouponDetail(db: Db, couponId: string): Promise<CouponDetail | null> {
+  if (!z.uuid().safeParse(couponId).success) return null;
+  const coupon = await db.coupon.findUnique({
+    where: { id: couponId },
+    include: { batch: { select: { id: true, prefix: true } } },
+  });
+  if (!coupon) return null;
+  const [redeemed, activity, latest, changes] = await Promise.all([
+    redeemedTotals(db, [coupon]).then((totals) => totals.get(coupon.id) ?? 0),
+    couponActivity(db, coupon.id),
+    listRedemptions(db, redemptionFiltersSchema.parse({ code: coupon.code }), null, SHOWN),
+    listAuditLog(db, { target: { type: "coupon", id: coupon.id }, limit: SHOWN }),
+  ]);
+  return { coupon, redeemed, activity, latestRedemptions: latest.rows, changes: changes.entries };
+}

@@ -1,0 +1,86 @@
+import "server-only";
+import { z } from "zod";
+import type { Coupon } from "@/lib/generated/prisma/client";
+import { counterModeFor, type CouponUpdate, couponUpdateSchema, type IssueList, parseTerms } from "@/lib/coupon-terms";
+import { redeemedTotals, relayCounters } from "@/lib/counters";
+import type { Db } from "@/lib/db/client";
+import { isCheckViolation } from "@/lib/db/errors";
+import { Rollback, runTransaction } from "@/lib/db/transaction";
+import { recordAdminChange } from "../audit-log";
+import { auditedTerms, lockCoupon } from "./row";
+
+/** An admin edits a coupon's terms: changed and audited in one transaction, ordered against redemptions. */
+
+export type AdminUpdateResult =
+  | { ok: true; coupon: Coupon; changed: boolean }
+  | { ok: false; reason: "invalid"; issues: IssueList }
+  | { ok: false; reason: "not_found" }
+  /** The new maximum is below what has already been redeemed (possibly by redemptions that raced in). */
+  | { ok: false; reason: "below_redeemed"; redeemedCount: number }
+  | { ok: false; reason: "busy" };
+
+type UpdateRefusal = "not_found" | "below_redeemed";
+
+/**
+ * Changes a coupon's terms. On the coupon row the maximum is guarded by the UPDATE itself
+ * (`redeemed_count <= new max` in its WHERE), so a redemption committing at the same moment can never
+ * leave the coupon over its limit; CHECK coupons_redeemed_within_max is the second line. In hot-coupon
+ * mode relayCounters re-lays the slots under the locks this UPDATE's trigger took, and refuses a max
+ * below the uses taken. Every other term may change freely: a redemption that judged the old terms
+ * finds its guarded UPDATE's terms version no longer matches and retries.
+ */
+export async function adminUpdateCoupon(
+  db: Db,
+  actorId: string,
+  couponId: string,
+  terms: CouponUpdate,
+): Promise<AdminUpdateResult> {
+  const parsed = parseTerms(couponUpdateSchema, terms);
+  if (!parsed.ok) return parsed;
+  if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
+  const { counter, ...next } = parsed.data;
+  const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, UpdateRefusal>(db, async (tx) => {
+    const before = await lockCoupon(tx, couponId);
+    if (!before) throw new Rollback("not_found");
+    const counterMode = counterModeFor(next.maxRedemptions, counter ?? before.counterMode);
+    const [after] = await tx.coupon.updateManyAndReturn({
+      where: {
+        id: couponId,
+        ...(next.maxRedemptions === null ? {} : { redeemedCount: { lte: next.maxRedemptions } }),
+      },
+      // A coupon moving to slots takes its row count with it (relayCounters, below).
+      data: { ...next, counterMode, ...(counterMode === "SLOTS" ? { redeemedCount: 0 } : {}) },
+    });
+    if (!after || !(await relayCounters(tx, before, after))) throw new Rollback("below_redeemed");
+    const changed = JSON.stringify(auditedTerms(before)) !== JSON.stringify(auditedTerms(after));
+    if (changed) {
+      await recordAdminChange(tx, actorId, {
+        action: "COUPON_UPDATED",
+        targetType: "coupon",
+        targetId: couponId,
+        summary: `Edited ${after.code}`,
+        before: auditedTerms(before),
+        after: auditedTerms(after),
+      });
+    }
+    return { coupon: after, changed };
+  }).catch((error: unknown) => {
+    // Only reachable if the guard above were wrong: the CHECK still refuses, and it is still the admin's race to lose.
+    if (isCheckViolation(error)) return { kind: "rolled_back" as const, reason: "below_redeemed" as const };
+    throw error;
+  });
+  switch (outcome.kind) {
+    case "committed":
+      return { ok: true, ...outcome.value };
+    case "busy":
+      return { ok: false, reason: "busy" };
+    case "rolled_back":
+      if (outcome.reason === "not_found") return { ok: false, reason: "not_found" };
+      return { ok: false, reason: "below_redeemed", redeemedCount: await redeemedTotal(db, couponId) };
+  }
+}
+
+async function redeemedTotal(db: Db, couponId: string): Promise<number> {
+  const coupon = await db.coupon.findUnique({ where: { id: couponId } });
+  return coupon ? ((await redeemedTotals(db, [coupon])).get(couponId) ?? 0) : 0;
+}

@@ -1,0 +1,27 @@
+import "server-only";
+import type { Coupon } from "@/lib/generated/prisma/client";
+import type { Tx } from "@/lib/db/transaction";
+
+/** The coupon row as an admin change sees it: locked for the change, and what its audit entry records. */
+
+/**
+ * Locks the coupon row for the rest of the transaction and reads it, so the audit entry's "before" is
+ * exactly what this change replaced. The limit itself is never decided from this read.
+ *
+ * FOR NO KEY UPDATE is the lock the UPDATE itself would take. FOR UPDATE would also wait for the KEY
+ * SHARE locks that every in-flight redemption's foreign keys hold on this row, and under a steady
+ * stream of redemptions it could wait for as long as the stream lasts.
+ */
+export async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | null> {
+  const locked = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM coupons WHERE id = ${couponId}::uuid FOR NO KEY UPDATE`;
+  return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
+}
+
+/** What the audit log records of a coupon's terms, before and after a change. */
+export function auditedTerms(coupon: Coupon) {
+  const { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } =
+    coupon;
+  return { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
+}

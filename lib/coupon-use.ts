@@ -1,0 +1,106 @@
+import "server-only";
+import type { Coupon } from "@/lib/generated/prisma/client";
+import { type CouponRefusal, couponRefusal } from "./coupon-terms";
+import { counterFor } from "./counters";
+import { RetryTransaction, type Tx } from "./db/transaction";
+
+/**
+ * THE exactly-once primitive: take one use of a coupon for a user, or give one back, inside the caller's
+ * own transaction. Redeeming into store credit is one caller (lib/redemptions.ts); an order taking a
+ * discount code is the next.
+ *
+ * Every limit is checked by the write that consumes it, a Prisma updateMany whose count is checked:
+ * - per user: the user's coupon_usages row, `used < per_user_limit` (CHECK used <= per_user_limit);
+ * - globally: status, window and remaining uses on the row the coupon's uses are counted on, its own or a
+ *   hot-coupon slot (lib/counters.ts), fenced by the terms version the caller acted on, so an admin's
+ *   disable or edit either waits for this transaction or makes it start over (RetryTransaction).
+ * A refusal is returned, typed, after writes may have happened: the caller rolls its transaction back
+ * (throw Rollback with the reason). Nothing here reads a limit and then writes on the strength of it.
+ */
+
+export type CouponUseRefusal = CouponRefusal | "per_user_limit";
+
+export interface CouponUseRequest {
+  code: string;
+  userId: string;
+  /** The instant the validity window is judged at; defaults to now (tests pin it). */
+  now?: Date;
+}
+
+export type CouponUse<T> = { ok: true; coupon: Coupon; value: T } | { ok: false; reason: CouponUseRefusal };
+
+/**
+ * Takes one use of `code` for `userId`. `record` runs between the user's use and the coupon's: it writes
+ * what the use is for (a redemption and its credit, an order) from the terms it is given, which stay the
+ * coupon's until commit, and may throw Rollback to refuse. Its value is returned with the use.
+ */
+export async function takeCouponUse<T>(
+  tx: Tx,
+  { code, userId, now: pinnedNow }: CouponUseRequest,
+  record: (coupon: Coupon, now: Date) => Promise<T>,
+): Promise<CouponUse<T>> {
+  // A snapshot may refuse early (nothing is consumed by refusing); it never grants anything.
+  const terms = await tx.coupon.findUnique({ where: { code } });
+  const early = couponRefusal(terms, pinnedNow ?? new Date());
+  if (early || !terms) return { ok: false, reason: early ?? "unknown_code" };
+  const counter = await counterFor(terms.counterMode).prepare(tx, terms);
+  if (!counter.ok) return counter;
+
+  if (!(await takeUserUse(tx, terms, userId))) return { ok: false, reason: "per_user_limit" };
+
+  // Judged as late as possible: the window is checked at the instant the consuming UPDATE is sent.
+  const now = pinnedNow ?? new Date();
+  const value = await record(terms, now);
+
+  // The coupon's use is taken last, so the row it is counted on (the one every user of this code
+  // contends for) stays locked only from this statement to COMMIT.
+  const taken = await counter.take(now);
+  if (taken.ok) return { ok: true, coupon: terms, value };
+  // Still usable means its terms changed since we read them (an admin edit): start over.
+  if (taken.reason === "terms_changed") throw new RetryTransaction();
+  return { ok: false, reason: taken.reason };
+}
+
+/** The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. */
+async function takeUserUse(tx: Tx, terms: Coupon, userId: string): Promise<boolean> {
+  await tx.couponUsage.createMany({
+    data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
+    skipDuplicates: true,
+  });
+  const usage = await tx.couponUsage.updateMany({
+    where: { couponId: terms.id, userId, used: { lt: terms.perUserLimit } },
+    data: { used: { increment: 1 }, perUserLimit: terms.perUserLimit },
+  });
+  return usage.count === 1;
+}
+
+export type GiveBack<T> = { ok: true; value: T } | { ok: false; reason: "no_use_held" };
+
+/**
+ * Gives back one use of `couponId` that `userId` holds: the user's, then (after `record`, which writes
+ * the reversal and may throw Rollback) the coupon's, in the same lock order as taking one, so the two
+ * never deadlock. `no_use_held` means the counters held no use to give back: for a caller that knows a
+ * use is held (an active redemption) that is corruption, not a user error.
+ */
+export async function giveBackCouponUse<T>(
+  tx: Tx,
+  { couponId, userId }: { couponId: string; userId: string },
+  record: () => Promise<T>,
+): Promise<GiveBack<T>> {
+  const usage = await tx.couponUsage.updateMany({
+    where: { couponId, userId, used: { gt: 0 } },
+    data: { used: { decrement: 1 } },
+  });
+  const value = await record();
+  const givenBack = await giveBackToCounter(tx, couponId);
+  return givenBack && usage.count === 1 ? { ok: true, value } : { ok: false, reason: "no_use_held" };
+}
+
+/** Gives the coupon's use back wherever it is counted; a counter moved by an admin meanwhile means start over. */
+async function giveBackToCounter(tx: Tx, couponId: string): Promise<boolean> {
+  const { counterMode } = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
+  if (await counterFor(counterMode).giveBack(tx, couponId)) return true;
+  const current = await tx.coupon.findUniqueOrThrow({ where: { id: couponId }, select: { counterMode: true } });
+  if (current.counterMode !== counterMode) throw new RetryTransaction();
+  return false;
+}

@@ -1,0 +1,151 @@
+import "server-only";
+import { z } from "zod";
+import { idempotencyKeySchema } from "./codes";
+import type { Db } from "./db/client";
+import { isForeignKeyViolation } from "./db/errors";
+import { Rollback, runTransaction, type Tx } from "./db/transaction";
+import { debit } from "./ledger";
+
+/**
+ * Spending store credit on the catalogue (lib/catalogue.ts); the wallet's reads are lib/wallet.ts.
+ *
+ * A purchase is one transaction: the order row claims the (user, idempotency key) pair, the balance is
+ * taken by one guarded decrement (lib/ledger.ts `debit`), and the PURCHASE ledger entry records it.
+ * A refusal rolls all of it back, so nothing about a refused purchase is stored and a retry with the
+ * same key is judged afresh; a committed order is the key's answer forever.
+ */
+
+export type PurchaseRefusal =
+  | "invalid_product"
+  | "invalid_idempotency_key"
+  | "unknown_product"
+  | "unavailable"
+  | "insufficient_credit"
+  | "idempotency_key_reused"
+  | "unknown_user"
+  /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
+  | "busy";
+
+export interface OrderSummary {
+  id: string;
+  productId: string;
+  productName: string;
+  priceCents: number;
+  createdAt: Date;
+}
+
+export type PurchaseResult =
+  | { ok: true; order: OrderSummary; balanceCents: number; replayed: boolean }
+  | {
+      ok: false;
+      reason: PurchaseRefusal;
+      /** Validation message for invalid_product / invalid_idempotency_key. */
+      message?: string;
+      /** For insufficient_credit: what it costs and what the customer had when it was refused. */
+      priceCents?: number;
+      balanceCents?: number;
+    };
+
+export interface PurchaseInput {
+  userId: string;
+  productId: string;
+  idempotencyKey: string;
+}
+
+const productIdSchema = z.uuid("That product does not exist.");
+
+type Purchased = { kind: "bought"; order: OrderSummary; balanceCents: number } | { kind: "key_taken" };
+
+export async function purchase(db: Db, input: PurchaseInput): Promise<PurchaseResult> {
+  const productId = productIdSchema.safeParse(input.productId);
+  if (!productId.success) return { ok: false, reason: "invalid_product", message: productId.error.issues[0]?.message };
+  const key = idempotencyKeySchema.safeParse(input.idempotencyKey);
+  if (!key.success) return { ok: false, reason: "invalid_idempotency_key", message: key.error.issues[0]?.message };
+  const request = { userId: input.userId, productId: productId.data, idempotencyKey: key.data };
+
+  let outcome;
+  try {
+    outcome = await runTransaction<Purchased, PurchaseRefusal>(db, (tx) => purchaseInTransaction(tx, request));
+  } catch (error) {
+    if (isForeignKeyViolation(error)) return { ok: false, reason: "unknown_user" };
+    throw error;
+  }
+  switch (outcome.kind) {
+    case "busy":
+      return { ok: false, reason: "busy" };
+    case "rolled_back":
+      return outcome.reason === "insufficient_credit"
+        ? explainInsufficientCredit(db, request)
+        : { ok: false, reason: outcome.reason };
+    case "committed":
+      if (outcome.value.kind === "bought")
+        return { ok: true, order: outcome.value.order, balanceCents: outcome.value.balanceCents, replayed: false };
+      return answerFromOrder(db, request);
+  }
+}
+
+interface ProductRow {
+  id: string;
+  name: string;
+  priceCents: number;
+  active: boolean;
+}
+
+async function purchaseInTransaction(tx: Tx, { userId, productId, idempotencyKey }: PurchaseInput): Promise<Purchased> {
+  // FOR SHARE: a concurrent price change or withdrawal waits for this purchase to commit, so the price
+  // charged is the price at commit time and nothing is sold after it was withdrawn.
+  const [product] = await tx.$queryRaw<ProductRow[]>`
+    SELECT id::text AS id, name, price_cents AS "priceCents", active FROM products WHERE id = ${productId}::uuid FOR SHARE`;
+  if (!product) throw new Rollback<PurchaseRefusal>("unknown_product");
+
+  // Claim the key. A concurrent duplicate blocks on the unique index until this commits or rolls back.
+  const [order] = await tx.order.createManyAndReturn({
+    data: [{ userId, productId, priceCents: product.priceCents, idempotencyKey }],
+    skipDuplicates: true,
+    select: { id: true, productId: true, priceCents: true, createdAt: true },
+  });
+  if (!order) return { kind: "key_taken" };
+  if (!product.active) throw new Rollback<PurchaseRefusal>("unavailable");
+
+  const paid = await debit(tx, userId, product.priceCents, { kind: "PURCHASE", orderId: order.id });
+  if (!paid.ok) throw new Rollback<PurchaseRefusal>("insufficient_credit");
+  return { kind: "bought", order: { ...order, productName: product.name }, balanceCents: paid.balanceCents };
+}
+
+/** The stored order of an already-used key is the answer to every later request with that key. */
+async function answerFromOrder(db: Db, request: PurchaseInput): Promise<PurchaseResult> {
+  const order = await db.order.findUniqueOrThrow({
+    where: { userId_idempotencyKey: { userId: request.userId, idempotencyKey: request.idempotencyKey } },
+    select: {
+      id: true,
+      productId: true,
+      priceCents: true,
+      createdAt: true,
+      product: { select: { name: true } },
+      ledgerEntry: { select: { balanceAfterCents: true } },
+    },
+  });
+  if (order.productId !== request.productId) return { ok: false, reason: "idempotency_key_reused" };
+  const { product, ledgerEntry, ...summary } = order;
+  return {
+    ok: true,
+    order: { ...summary, productName: product.name },
+    // The balance right after this order, so every replay shows the same answer.
+    balanceCents: ledgerEntry?.balanceAfterCents ?? 0,
+    replayed: true,
+  };
+}
+
+/** Only explains a refusal the guarded debit already decided; never used to decide. */
+async function explainInsufficientCredit(db: Db, request: PurchaseInput): Promise<PurchaseResult> {
+  const [user, product] = await Promise.all([
+    db.user.findUnique({ where: { id: request.userId }, select: { balanceCents: true } }),
+    db.product.findUnique({ where: { id: request.productId }, select: { priceCents: true } }),
+  ]);
+  return {
+    ok: false,
+    reason: "insufficient_credit",
+    priceCents: product?.priceCents,
+    balanceCents: user?.balanceCents,
+  };
+}

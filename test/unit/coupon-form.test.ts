@@ -1,0 +1,94 @@
+/**
+ * The admin coupon form parses text into the terms lib/coupon-terms.ts defines: the same fields, bounds,
+ * defaults and window rule, so what the form accepts the domain accepts, and a coupon shown in the form
+ * parses back to its own terms.
+ */
+import { describe, expect, it } from "vitest";
+import { couponFormSchema, couponFormValues, couponTermsFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { COUPON_DEFAULTS, couponUpdateSchema, newCouponSchema, TERM_BOUNDS } from "@/lib/coupon-terms";
+import type { Coupon } from "@/lib/generated/prisma/client";
+
+const coupon: Coupon = {
+  id: "00000000-0000-4000-8000-000000000001",
+  code: "SPRING25",
+  description: "Spring sale",
+  valueCents: 1_999,
+  maxRedemptions: 100,
+  redeemedCount: 3,
+  counterMode: "SINGLE_ROW",
+  termsVersion: 2,
+  perUserLimit: 3,
+  startsAt: new Date("2026-03-01T09:30:00Z"),
+  expiresAt: new Date("2026-06-01T00:00:00Z"),
+  status: "ACTIVE",
+  createdAt: new Date("2026-02-01T00:00:00Z"),
+  updatedAt: new Date("2026-02-01T00:00:00Z"),
+  batchId: null,
+};
+
+const errorsOf = (values: Record<string, string>) => {
+  const parsed = couponFormSchema.safeParse({ ...couponFormValues(), ...values });
+  return parsed.success ? {} : fieldErrors(parsed.error.issues);
+};
+
+describe("the coupon form", () => {
+  it("starts a new coupon from the domain's defaults", () => {
+    expect(couponFormValues()).toEqual({
+      code: "",
+      description: COUPON_DEFAULTS.description,
+      value: "",
+      maxRedemptions: "",
+      perUserLimit: String(COUPON_DEFAULTS.perUserLimit),
+      startsAt: "",
+      expiresAt: "",
+      counter: COUPON_DEFAULTS.counter,
+    });
+  });
+
+  it("shows a coupon's terms so that they parse back to the same terms, which the domain accepts", () => {
+    const values = couponFormValues(coupon);
+    expect(values).toMatchObject({ value: "19.99", startsAt: "2026-03-01T09:30", counter: "SINGLE_ROW" });
+    const parsed = couponTermsFormSchema.parse(values);
+    expect(parsed).toEqual({
+      description: coupon.description,
+      valueCents: coupon.valueCents,
+      maxRedemptions: coupon.maxRedemptions,
+      perUserLimit: coupon.perUserLimit,
+      startsAt: coupon.startsAt,
+      expiresAt: coupon.expiresAt,
+      counter: "SINGLE_ROW",
+    });
+    expect(couponUpdateSchema.safeParse(parsed).success).toBe(true);
+    expect(newCouponSchema.safeParse(couponFormSchema.parse(values)).success).toBe(true);
+  });
+
+  it("reads money by string arithmetic, empty limits as none, and an empty counter as the default", () => {
+    expect(couponFormSchema.parse({ ...couponFormValues(), value: " 1,000.5 " })).toMatchObject({
+      code: null,
+      valueCents: 100_050,
+      maxRedemptions: null,
+      perUserLimit: 1,
+      startsAt: null,
+      counter: "AUTO",
+    });
+    expect(couponFormSchema.parse({ ...couponFormValues(), value: "1", counter: "" }).counter).toBeUndefined();
+  });
+
+  it("explains each mistake beside its field, with the domain's bounds and window rule", () => {
+    expect(errorsOf({ value: "" })).toEqual({ value: "Enter an amount like 10 or 12.50." });
+    expect(errorsOf({ value: "1000000.01" })).toEqual({ value: "The value can be at most 1,000,000.00." });
+    expect(errorsOf({ value: "1", perUserLimit: String(TERM_BOUNDS.perUserLimit.max + 1) })).toEqual({
+      perUserLimit: "The per-customer limit must be between 1 and 1,000.",
+    });
+    expect(errorsOf({ value: "1", maxRedemptions: "0" })).toEqual({
+      maxRedemptions: "Max redemptions must be between 1 and 1,000,000,000.",
+    });
+    expect(errorsOf({ value: "1", description: "x".repeat(501) })).toEqual({
+      description: "The description can be at most 500 characters.",
+    });
+    expect(errorsOf({ value: "1", startsAt: "2026-06-01T00:00", expiresAt: "2026-03-01T00:00" })).toEqual({
+      expiresAt: "The coupon must start before it expires.",
+    });
+    expect(errorsOf({ value: "1", counter: "SOMEWHERE" })).toEqual({ counter: "Choose where uses are counted." });
+  });
+});
