@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { inject, onTestFinished } from "vitest";
 import { type NewCoupon, createCoupon } from "@/lib/coupons";
 import { createDb, type Db } from "@/lib/db/client";
 import { withDatabase } from "./setup/global-database";
@@ -14,9 +14,26 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A private, freshly migrated database cloned from the suite template. */
+/**
+ * A private, freshly migrated database cloned from the suite template, for a whole file: opened in
+ * beforeAll, dropped in afterAll. Inside a test, use scenarioDatabase.
+ */
 export function freshDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
   return createTestDatabase(`TEMPLATE ${inject("testTemplateDatabase")}`, poolSize);
+}
+
+/** A fresh database for the running test alone: its pool closed and the database dropped when the test ends, passed or failed. */
+export async function scenarioDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
+  const database = await freshDatabase(poolSize);
+  onTestFinished(() => database.drop());
+  return database;
+}
+
+/** Another pool on a test's database (an admin's own connection, say), closed when the test ends. */
+export function scenarioClient(url: string, poolSize: number): Db {
+  const db = createDb(url, { max: poolSize });
+  onTestFinished(() => db.$disconnect());
+  return db;
 }
 
 /** A private database with no schema at all, for the migration runner's tests. */
@@ -34,8 +51,11 @@ async function createTestDatabase(options: string, poolSize: number): Promise<Te
     db,
     url,
     async drop() {
-      await db.$disconnect();
-      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      try {
+        await db.$disconnect();
+      } finally {
+        await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
     },
   };
 }
@@ -69,6 +89,22 @@ export async function makeCoupon(db: Db, overrides: Partial<NewCoupon> = {}) {
 }
 
 export const newKey = () => randomUUID();
+
+/**
+ * A place where the first `parties` callers wait for each other; later callers pass straight through.
+ * Put between a naive control's check and its write, it makes that many transactions read before any of
+ * them writes, on any machine. Every one of those callers must reach it (fewer than the pool's
+ * connections, all passing the check), or they would wait for ever.
+ */
+export function meetingPoint(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let open!: () => void;
+  const everyoneHere = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    if (++arrived === parties) open();
+    return arrived <= parties ? everyoneHere : Promise.resolve();
+  };
+}
 
 /** Starts `count` calls in the same tick and waits for all of them, failures included. */
 export async function race<T>(count: number, call: (index: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {

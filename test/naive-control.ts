@@ -10,9 +10,10 @@ import type { Coupon } from "@/lib/generated/prisma/client";
  * a harness that cannot catch this proves nothing about the real engine.
  *
  * Between its check and its write it spends 20 milliseconds, standing in for what real engines do
- * there (pricing rules, a fraud check, a call to another service); without it a two-core machine
- * sometimes runs the whole naive transaction before the next one reads, and the control would only
- * oversell most of the time instead of every time.
+ * there (pricing rules, a fraud check, a call to another service). A gap alone cannot promise that two
+ * calls overlap (a slow machine may run one whole naive transaction before the next one reads), so the
+ * race suites also pass `checked`, which holds the first callers there until several have read: then
+ * the control oversells on every run, on any machine.
  *
  * It never leaves test/; the hook that flags read-then-write code skips files named "naive".
  */
@@ -22,6 +23,8 @@ const CHECK_TO_ACT_GAP_MS = 20;
 export interface NaiveOptions {
   /** The benchmark sets 0 to compare raw speed; the race tests keep the default. */
   gapMs?: number;
+  /** Awaited between the check and the write, before the gap (see test/helpers.ts meetingPoint). */
+  checked?: () => Promise<void>;
 }
 
 export type NaiveRedeemResult =
@@ -30,7 +33,7 @@ export type NaiveRedeemResult =
 export async function naiveRedeem(
   db: Db,
   input: { userId: string; code: string; idempotencyKey: string; now?: Date },
-  { gapMs = CHECK_TO_ACT_GAP_MS }: NaiveOptions = {},
+  { gapMs = CHECK_TO_ACT_GAP_MS, checked }: NaiveOptions = {},
 ): Promise<NaiveRedeemResult> {
   try {
     return await db.$transaction(
@@ -53,6 +56,7 @@ export async function naiveRedeem(
           where: { couponId: coupon.id, userId: input.userId, status: "ACTIVE" },
         });
         if (mine >= coupon.perUserLimit) return { ok: false as const, reason: "per_user_limit" };
+        await checked?.();
         if (gapMs > 0) await sleep(gapMs);
 
         const redemption = await tx.redemption.create({
@@ -88,13 +92,18 @@ export async function naiveRedeem(
 
 export type NaiveRevokeResult = { ok: true } | { ok: false; reason: string };
 
-export async function naiveRevoke(db: Db, redemptionId: string): Promise<NaiveRevokeResult> {
+export async function naiveRevoke(
+  db: Db,
+  redemptionId: string,
+  { checked }: Pick<NaiveOptions, "checked"> = {},
+): Promise<NaiveRevokeResult> {
   try {
     return await db.$transaction(
       async (tx) => {
         const redemption = await tx.redemption.findUnique({ where: { id: redemptionId } });
         if (!redemption) return { ok: false as const, reason: "not_found" };
         if (redemption.status !== "ACTIVE") return { ok: true as const };
+        await checked?.();
         await sleep(CHECK_TO_ACT_GAP_MS);
         const coupon = await tx.coupon.findUniqueOrThrow({ where: { id: redemption.couponId } });
         const uses = await readUses(tx, coupon);

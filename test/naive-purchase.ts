@@ -14,6 +14,7 @@ export type NaivePurchaseResult = { ok: true; orderId: string } | { ok: false; r
 export async function naivePurchase(
   db: Db,
   input: { userId: string; productId: string; idempotencyKey: string },
+  { checked }: { checked?: () => Promise<void> } = {},
 ): Promise<NaivePurchaseResult> {
   try {
     return await db.$transaction(
@@ -21,6 +22,8 @@ export async function naivePurchase(
         const product = await tx.product.findUniqueOrThrow({ where: { id: input.productId } });
         const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
         if (user.balanceCents < product.priceCents) return { ok: false as const, reason: "insufficient_credit" };
+        // The race suite holds the first callers here until several have read the same balance.
+        await checked?.();
         const order = await tx.order.create({
           data: {
             userId: input.userId,

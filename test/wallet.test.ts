@@ -4,7 +4,16 @@ import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
 import { CATALOGUE, seedCatalogue } from "@/lib/seed";
 import { getWallet, listProducts, purchase } from "@/lib/wallet";
-import { freshDatabase, fulfilled, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
+import {
+  freshDatabase,
+  fulfilled,
+  makeCoupon,
+  makeUsers,
+  meetingPoint,
+  newKey,
+  race,
+  type TestDatabase,
+} from "./helpers";
 import { naivePurchase } from "./naive-purchase";
 
 let database: TestDatabase;
@@ -187,9 +196,11 @@ describe("200 concurrent purchases against a balance that affords N", () => {
     try {
       const userId = await userWithCredit(PRICE * AFFORDABLE + PRICE - 1, control.db);
       const product = await makeProduct(PRICE, {}, control.db);
+      // Several purchases read the same balance before any writes, on any machine.
+      const meet = meetingPoint(AFFORDABLE + 1);
       const results = fulfilled(
         await race(ATTEMPTS, () =>
-          naivePurchase(control.db, { userId, productId: product.id, idempotencyKey: newKey() }),
+          naivePurchase(control.db, { userId, productId: product.id, idempotencyKey: newKey() }, { checked: meet }),
         ),
       );
 
