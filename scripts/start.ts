@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole app in one command. Without DATABASE_URL it runs an embedded PostgreSQL
- * (data in .data/), applies migrations, seeds the demo data, builds the app when its sources changed,
- * and serves it with `next start`. Ctrl-C / SIGTERM stop Next.js and PostgreSQL cleanly.
+ * (data in .data/, durable settings), applies migrations, seeds the demo data (outside production),
+ * builds the app when its sources changed, and serves it with `next start`. Ctrl-C / SIGTERM stop
+ * Next.js and PostgreSQL cleanly.
  *
  *   npm start -- [--port 3000] [--data-dir .data] [--dev] [--reset]
  */
@@ -11,9 +12,10 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { MISSING_SECRET_MESSAGE } from "../lib/auth-secret";
 import { type Database, prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
-import { DEMO_USERS, seedDemoData } from "../lib/seed";
+import { DEMO_USERS, demoSeedWanted, seedDemoData } from "../lib/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
 });
 const dataDir = path.resolve(root, args["data-dir"]);
 const production = process.env.NODE_ENV === "production";
+const configuredSecret = process.env.NEXTAUTH_SECRET || process.env.AUTH_SECRET;
 
 let database: Database | null = null;
 let next: ChildProcess | null = null;
@@ -46,12 +49,15 @@ async function stop(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // A misconfigured production start stops here, before it touches the database or its files.
+  if (production && !configuredSecret) throw new Error(MISSING_SECRET_MESSAGE);
   if (args.reset && !process.env.DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
+  const secret = configuredSecret || (await developmentSecret());
 
   database = await prepareDatabase({ dataDir, port: 54329, log: quietPostgresLog });
 
-  const seedDemo = database.embedded !== null || process.env.ONCE_SEED_DEMO === "1";
+  const seedDemo = demoSeedWanted(process.env.ONCE_SEED_DEMO, { embedded: database.embedded !== null, production });
   if (seedDemo) {
     const db = createDb(database.url, { max: 2 });
     const seeded = await seedDemoData(db);
@@ -64,7 +70,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
-    NEXTAUTH_SECRET: await authSecret(),
+    NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${args.port}`,
     // Telemetry would try to reach the internet on every build and start.
     NEXT_TELEMETRY_DISABLED: "1",
@@ -101,15 +107,8 @@ function quietPostgresLog(line: string): void {
     console.error(`[postgres] ${line}`);
 }
 
-/** In development the secret is generated once and kept in the data folder; production must bring its own. */
-async function authSecret(): Promise<string> {
-  const configured = process.env.NEXTAUTH_SECRET ?? process.env.AUTH_SECRET;
-  if (configured) return configured;
-  if (production) {
-    throw new Error(
-      "NEXTAUTH_SECRET (or AUTH_SECRET) must be set when NODE_ENV=production. Generate one with: openssl rand -base64 32",
-    );
-  }
+/** Outside production the secret is generated once and kept in the data folder; production brings its own. */
+async function developmentSecret(): Promise<string> {
   const file = path.join(dataDir, "nextauth-secret");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const secret = randomBytes(32).toString("base64url");

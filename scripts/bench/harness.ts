@@ -7,11 +7,26 @@ import { createCoupon } from "@/lib/coupons";
 import type { CounterChoice } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 
-/** The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. */
-export async function benchDatabase(name: string): Promise<Database> {
+/**
+ * The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. Durable like the
+ * app's unless `unsafeFast` (the `--unsafe-fast` flag of each benchmark): a throwaway database may trade
+ * durability for speed, and the report says which it ran on (durabilityOf).
+ */
+export async function benchDatabase(name: string, { unsafeFast = false } = {}): Promise<Database> {
   const dataDir = path.resolve(import.meta.dirname, "..", "..", ".data", name);
   if (!process.env.DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
-  return prepareDatabase({ dataDir });
+  return prepareDatabase({ dataDir, unsafeFastForThrowawayData: unsafeFast });
+}
+
+/** The durability settings the server really runs with, read from it (also for DATABASE_URL). */
+export async function durabilityOf(db: Db): Promise<string> {
+  const [settings] = await db.$queryRaw<Record<string, string>[]>`
+    SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit,
+           current_setting('full_page_writes') AS full_page_writes`;
+  const off = Object.entries(settings!).flatMap(([name, value]) => (value === "off" ? [name] : []));
+  return off.length === 0
+    ? "durable (fsync, synchronous_commit and full_page_writes on, as PostgreSQL ships and `npm start` runs)"
+    : `UNSAFE, ${off.join(", ")} off (a crash loses acknowledged commits; not what \`npm start\` runs)`;
 }
 
 export async function benchUsers(db: Db, count: number): Promise<string[]> {
