@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -87,10 +87,14 @@ export async function useEmbeddedPostgres(options: EmbeddedOptions): Promise<Emb
   };
 }
 
-/** The URL of the server running on `dataDir` right now, or null; for suites that reach the app's database. */
-export async function runningEmbeddedPostgresUrl(dataDir: string, database = "once"): Promise<string | null> {
-  const running = await runningServer(path.resolve(dataDir), () => {});
-  return running ? connectionUrl(await readPassword(path.resolve(dataDir)), running.port, database) : null;
+/**
+ * The URL of the server running on `dataDir`, from its postmaster.pid (the port) and its password file:
+ * for suites that reach the database of an app they started and know to be up.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database = "once"): string {
+  const port = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[3]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in ${dataDir}/postmaster.pid`);
+  return connectionUrl(readFileSync(path.join(dataDir, PASSWORD_FILE), "utf8").trim(), port, database);
 }
 
 async function startServer(dataDir: string, options: EmbeddedOptions, log: (line: string) => void) {

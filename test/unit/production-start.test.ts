@@ -22,7 +22,7 @@ describe("npm start in production", () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "once-start-"));
     onTestFinished(() => rm(dataDir, { recursive: true, force: true }));
     await writeFile(path.join(dataDir, "kept"), "--reset must not have run\n");
-    const env = { ...process.env, NODE_ENV: "production", DATABASE_URL: "" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production", DATABASE_URL: "" };
     delete env.NEXTAUTH_SECRET;
     delete env.AUTH_SECRET;
     const child = spawn(

@@ -8,7 +8,6 @@ import { CouponStateBadges } from "@/components/admin/badges";
 import { BarChart } from "@/components/admin/bar-chart";
 import { CouponForm } from "@/components/admin/coupon-form";
 import { DataTable, td, th } from "@/components/admin/data-table";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { StatCard } from "@/components/admin/stat-card";
 import { setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
@@ -32,7 +31,7 @@ export default async function CouponDetailPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { id } = await params;
-  if (!(await requireAdminPage(`/admin/coupons/${id}`))) return <AdminForbidden />;
+  await requireAdminPage();
   if (!z.uuid().safeParse(id).success) notFound();
   const db = getDb();
   const coupon = await db.coupon.findUnique({

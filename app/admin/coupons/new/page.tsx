@@ -1,13 +1,12 @@
 import { PageHeading } from "@/components/page-heading";
 import { CouponForm } from "@/components/admin/coupon-form";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { createCouponAction } from "@/app/admin/actions";
 import { requireAdminPage } from "@/lib/admin/page-guard";
 
 export const metadata = { title: "New coupon" };
 
 export default async function NewCouponPage() {
-  if (!(await requireAdminPage("/admin/coupons/new"))) return <AdminForbidden />;
+  await requireAdminPage();
   return (
     <>
       <PageHeading title="New coupon" description="Values are in US dollars and stored in cents; all times are UTC." />
