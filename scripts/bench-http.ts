@@ -6,7 +6,8 @@
  * through POST /api/redemptions with a signed-in session each. Measures the strategies the app can
  * serve: Once on the coupon row, Once in hot-coupon mode, and the naive control (its test-only route,
  * compiled in because this build sets ONCE_NAIVE_CONTROL=1). Prints a table and writes
- * docs/benchmarks-http.md. Asserts nothing about speed.
+ * docs/benchmarks-http.md (docs/benchmarks-http-unsafe-fast.md with --unsafe-fast). Asserts nothing
+ * about speed.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -114,8 +115,9 @@ process only (docs/benchmarks.md).
 `;
   console.log(`\n${table}\n`);
   await mkdir(path.join(root, "docs"), { recursive: true });
-  await writeFile(path.join(root, "docs", "benchmarks-http.md"), report);
-  console.log("written to docs/benchmarks-http.md");
+  const reportFile = values["unsafe-fast"] ? "benchmarks-http-unsafe-fast.md" : "benchmarks-http.md";
+  await writeFile(path.join(root, "docs", reportFile), report);
+  console.log(`written to docs/${reportFile}`);
 } finally {
   await stopApp(app);
   await db.$disconnect();

@@ -5,7 +5,8 @@
  * (1) one hot coupon whose limit is half the requests, (2) many coupons, one request each. For each:
  * successes against the limit (the naive control oversells), redemptions and requests per second,
  * p50/p99 latency, errors and retries, and the ratio to a raw-SQL baseline of the same transaction.
- * Prints a table and writes it to docs/benchmarks.md. Not a test: it asserts nothing about speed.
+ * Prints a table and writes it to docs/benchmarks.md (docs/benchmarks-unsafe-fast.md with --unsafe-fast,
+ * so the two sit side by side). Not a test: it asserts nothing about speed.
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -130,8 +131,9 @@ ORM: the gap to it is the cost of Prisma's query layer on this machine, not of t
 `;
 console.log(`\n${table}\n`);
 await mkdir(path.resolve(import.meta.dirname, "..", "docs"), { recursive: true });
-await writeFile(path.resolve(import.meta.dirname, "..", "docs", "benchmarks.md"), report);
-console.log("written to docs/benchmarks.md");
+const reportFile = values["unsafe-fast"] ? "benchmarks-unsafe-fast.md" : "benchmarks.md";
+await writeFile(path.resolve(import.meta.dirname, "..", "docs", reportFile), report);
+console.log(`written to docs/${reportFile}`);
 
 await db.$disconnect();
 await pool.end();

@@ -36,9 +36,11 @@ export function scenarioClient(url: string, poolSize: number): Db {
   return db;
 }
 
-/** A private database with no schema at all, for the migration runner's tests. */
-export function emptyDatabase(): Promise<TestDatabase> {
-  return createTestDatabase("", 2);
+/** A private database with no schema at all for the running test (the migration runner's), dropped when it ends. */
+export async function emptyDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase("", 2);
+  onTestFinished(() => database.drop());
+  return database;
 }
 
 async function createTestDatabase(options: string, poolSize: number): Promise<TestDatabase> {
