@@ -118,7 +118,9 @@ ${table}
 
 Once hot / many throughput (requests per second against Once on many coupons): ${hotRatios}.
 \`npm run bench:engine\` measures the same with a limit equal to the requests (no refusals), and
-\`npm run bench:http\` the strategies the app serves over HTTP (docs/benchmarks-http.md).
+\`npm run bench:http\` the strategies the app serves over HTTP (docs/benchmarks-http.md). The same run on
+durable settings (what \`npm start\` runs) writes docs/benchmarks.md; with \`--unsafe-fast\` (no fsync, no
+synchronous commit) it writes docs/benchmarks-unsafe-fast.md, so the two sit side by side.
 
 Reading it: the naive control is fast because it is wrong (it oversells the hot coupon). SERIALIZABLE
 pays for the same exactness with aborted transactions and retries; FOR UPDATE serialises every

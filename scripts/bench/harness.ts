@@ -26,7 +26,7 @@ export async function durabilityOf(db: Db): Promise<string> {
   const off = Object.entries(settings!).flatMap(([name, value]) => (value === "off" ? [name] : []));
   return off.length === 0
     ? "durable (fsync, synchronous_commit and full_page_writes on, as PostgreSQL ships and `npm start` runs)"
-    : `UNSAFE, ${off.join(", ")} off (a crash loses acknowledged commits; not what \`npm start\` runs)`;
+    : `UNSAFE: ${off.join(", ")} off (a crash loses acknowledged commits; not what \`npm start\` runs)`;
 }
 
 export async function benchUsers(db: Db, count: number): Promise<string[]> {
