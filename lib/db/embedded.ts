@@ -47,6 +47,11 @@ export const UNSAFE_FAST_SETTINGS: Readonly<Record<string, string>> = {
 const USER = "once";
 /** The login's password, generated per cluster and readable only by its owner. */
 export const PASSWORD_FILE = "once-password";
+/**
+ * The PID of the process that started the server, which is its parent while it is not orphaned. (In a
+ * container that process can be PID 1, so "reparented to init" alone cannot tell.)
+ */
+const OWNER_FILE = "once-owner.pid";
 /** What clusters made before passwords were generated were initialised with; replaced on their next start. */
 const LEGACY_PASSWORD = "once";
 
@@ -133,6 +138,7 @@ async function startServer(dataDir: string, options: EmbeddedOptions, log: (line
   }
   try {
     await server.start();
+    await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
   } catch (error) {
     throw new Error(
       `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ""}. Its log lines above say why.`,
@@ -173,7 +179,11 @@ async function writePassword(dataDir: string, password: string): Promise<void> {
 async function replaceLegacyPassword(dataDir: string, port: number): Promise<string> {
   const password = randomBytes(24).toString("base64url");
   const client = new pg.Client({ connectionString: connectionUrl(LEGACY_PASSWORD, port, "postgres") });
-  await client.connect();
+  await client.connect().catch(() => {
+    throw new Error(
+      `${path.join(dataDir, PASSWORD_FILE)} is missing and the PostgreSQL in ${dataDir} refuses the old default login: restore the file, or start afresh with --reset.`,
+    );
+  });
   try {
     await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(password)}`);
   } finally {
@@ -226,7 +236,7 @@ async function runningServer(
       return null;
     }
     const pid = Number(lines[0]);
-    const server = Number.isInteger(pid) && pid > 0 ? await postgresProcess(pid) : null;
+    const server = Number.isInteger(pid) && pid > 0 ? await postgresProcess(pid, await ownerOf(dataDir)) : null;
     if (!server) {
       await rm(pidFile, { force: true });
       return null;
@@ -245,13 +255,23 @@ async function runningServer(
 async function stopOrphan(pid: number, pidFile: string, log: (line: string) => void): Promise<void> {
   log(`stopping an orphaned PostgreSQL (pid ${pid}) left by a crashed run`);
   process.kill(pid, "SIGINT");
-  for (let waited = 0; waited < 30_000 && (await postgresProcess(pid)); waited += 100) await sleep(100);
+  for (let waited = 0; waited < 30_000 && (await postgresProcess(pid, null)); waited += 100) await sleep(100);
   await rm(pidFile, { force: true });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function postgresProcess(pid: number): Promise<{ orphaned: boolean } | null> {
+/** The process that started the cluster's server last (OWNER_FILE), when known. */
+async function ownerOf(dataDir: string): Promise<number | null> {
+  const owner = Number(await readFile(path.join(dataDir, OWNER_FILE), "utf8").catch(() => ""));
+  return Number.isInteger(owner) && owner > 0 ? owner : null;
+}
+
+/**
+ * Whether `pid` is a live postgres, and whether it is orphaned: its parent is no longer the process that
+ * started it (`owner`), or, for a server started before owners were recorded, it was reparented to init.
+ */
+async function postgresProcess(pid: number, owner: number | null): Promise<{ orphaned: boolean } | null> {
   try {
     process.kill(pid, 0);
   } catch {
@@ -265,7 +285,7 @@ async function postgresProcess(pid: number): Promise<{ orphaned: boolean } | nul
     if (!cmdline.includes("postgres")) return null;
     // Field 4 of /proc/PID/stat, after the parenthesised command name, is the parent PID.
     const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    return { orphaned: parent === 1 };
+    return { orphaned: owner === null ? parent === 1 : parent !== owner };
   } catch {
     // No /proc (macOS): trust that a live PID is a postgres of another instance, as postgres itself does.
     return { orphaned: false };
