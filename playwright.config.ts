@@ -1,10 +1,26 @@
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { RELAXED_LIMITS } from "./e2e/relaxed-limits";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+/**
+ * The app's port: E2E_PORT, else one that is free now. Port and data folder are written back to the
+ * environment, which the workers inherit, so they read this config with the same values and the suites'
+ * helpers (e2e/support.ts, e2e/cluster.ts) find the same database. (The config is loaded synchronously;
+ * a child process asks the kernel for a free port.)
+ */
+const portGiven = process.env.E2E_PORT !== undefined;
+const PORT = Number(
+  (process.env.E2E_PORT ??= execFileSync(process.execPath, [
+    "-e",
+    "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })",
+  ])
+    .toString()
+    .trim()),
+);
 // The server's data folder; the suites' helpers (e2e/support.ts) read it to reach the same database.
-const DATA_DIR = (process.env.E2E_DATA_DIR ??= `.data/e2e-${PORT}`);
+// Runs side by side give themselves ports, and so get data folders of their own.
+const DATA_DIR = (process.env.E2E_DATA_DIR ??= portGiven ? `.data/e2e-${PORT}` : ".data/e2e");
 // Its own build folder: this build contains the test-only naive control route (next.config.js).
 // The multi-instance suite starts more servers from the same build.
 const DIST_DIR = (process.env.E2E_DIST_DIR ??= process.env.ONCE_DIST_DIR ?? ".next-e2e");

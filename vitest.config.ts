@@ -1,23 +1,45 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const alias = {
+  "@": path.resolve(import.meta.dirname),
+  // Tests are a server too: `server-only` resolves to its empty module, as under React's server condition.
+  "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
+};
+
+/**
+ * Two projects, both run by `npm test` (`vitest run`): `unit` (test/unit/, pure code, no database; also
+ * `vitest run --project unit` alone) and `db` (everything else in test/, against a real PostgreSQL that
+ * the global setup starts).
+ */
 export default defineConfig({
-  resolve: {
-    alias: {
-      "@": path.resolve(import.meta.dirname),
-      // Tests are a server too: `server-only` resolves to its empty module, as under React's server condition.
-      "server-only": path.resolve(import.meta.dirname, "node_modules/server-only/empty.js"),
-    },
-  },
+  resolve: { alias },
   test: {
-    include: ["test/**/*.test.ts"],
-    globalSetup: ["test/setup/global-database.ts"],
-    // The race suites saturate a two-core machine on their own; running files side by side only adds noise.
+    // The race suites saturate a two-core machine on their own; running files side by side only adds
+    // noise, and the connection guard counts the server's connections one file at a time.
     fileParallelism: false,
-    // The suites judge exactness, not latency: on a loaded two-core machine 200 transactions queued on
-    // one row can outwait the production limits and answer "busy" (tested on its own in e2e).
-    env: { DATABASE_TX_MAX_WAIT_MS: "60000", DATABASE_TX_TIMEOUT_MS: "60000", DATABASE_POOL_TIMEOUT_MS: "60000" },
-    testTimeout: 120_000,
-    hookTimeout: 60_000,
+    projects: [
+      {
+        resolve: { alias },
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], sequence: { groupOrder: 0 } },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: "db",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/unit/**"],
+          sequence: { groupOrder: 1 },
+          globalSetup: ["test/setup/global-database.ts"],
+          // After each file the server must have as many connections as before it: a pool left open fails loudly.
+          setupFiles: ["test/setup/connection-guard.ts"],
+          // The suites judge exactness, not latency: on a loaded two-core machine 200 transactions queued on
+          // one row can outwait the production limits and answer "busy" (tested on its own in e2e).
+          env: { DATABASE_TX_MAX_WAIT_MS: "60000", DATABASE_TX_TIMEOUT_MS: "60000", DATABASE_POOL_TIMEOUT_MS: "60000" },
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
-import { screenshot, uniqueTag } from "./support";
+import { createTestCoupon, screenshot, uniqueTag } from "./support";
 
 /**
  * The admin dashboard end to end, with the demo accounts the start script seeds: the admin creates a
@@ -152,13 +153,50 @@ test("a customer is refused everywhere in the admin: pages, route handlers, and 
   expect(await generate.json()).toMatchObject({ reason: "forbidden" });
   expect((await customer.request.get("/api/admin/redemptions/export")).status()).toBe(403);
 
-  // Signed out: 401 from the routes, sign-in from the pages.
+  // Signed out: 401 from the routes (the pages: below).
   expect((await request.get("/api/admin/redemptions/export")).status()).toBe(401);
   expect((await request.post("/api/admin/batches", { data: {} })).status()).toBe(401);
-  const anonymous = await (await browser.newContext()).newPage();
-  await anonymous.goto("/admin/coupons");
-  await expect(anonymous).toHaveURL(/\/sign-in\?callbackUrl=%2Fadmin%2Fcoupons/);
 
   const admin = await signIn(browser, ADMIN, "/admin/batches");
   await expect(admin.getByTestId("batches-table")).not.toContainText("STOLEN");
+});
+
+/** Every admin page, read from app/admin, the coupon page with a real coupon. */
+function adminPages(couponId: string): string[] {
+  const app = path.resolve(import.meta.dirname, "..", "app");
+  return readdirSync(path.join(app, "admin"), { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === "page.tsx")
+    .map((file) => `/admin/${path.dirname(file)}`.replace(/\/\.$/, "").replace("[id]", couponId))
+    .sort();
+}
+
+test("every admin page answers 401 signed out and 403 to a customer, each with a page that says what to do", async ({
+  browser,
+  request,
+}) => {
+  const coupon = await createTestCoupon();
+  const pages = adminPages(coupon.id);
+  expect(pages).toEqual(expect.arrayContaining(["/admin", "/admin/coupons", `/admin/coupons/${coupon.id}`]));
+  const customer = await signIn(browser, CUSTOMER, "/redeem");
+  const admin = await signIn(browser, ADMIN, "/admin");
+  for (const page of pages) {
+    expect((await request.get(page, { maxRedirects: 0 })).status(), `${page} signed out`).toBe(401);
+    expect((await customer.request.get(page, { maxRedirects: 0 })).status(), `${page} as a customer`).toBe(403);
+    expect((await admin.request.get(page, { maxRedirects: 0 })).status(), `${page} as an admin`).toBe(200);
+  }
+
+  await customer.goto("/admin/coupons");
+  await expect(customer.getByTestId("admin-forbidden")).toBeVisible();
+
+  // Signed out, the page offers sign-in, which comes back to the very page, query included.
+  const anonymous = await (await browser.newContext()).newPage();
+  const answer = await anonymous.goto("/admin/redemptions?status=REVOKED");
+  expect(answer?.status()).toBe(401);
+  await screenshot(anonymous, "admin-sign-in-required");
+  await anonymous.getByTestId("sign-in-back").click();
+  await anonymous.getByLabel("Email").fill(ADMIN.email);
+  await anonymous.getByLabel("Password").fill(ADMIN.password);
+  await anonymous.getByRole("button", { name: "Sign in" }).click();
+  await anonymous.waitForURL((url) => url.pathname === "/admin/redemptions" && url.search === "?status=REVOKED");
+  await expect(anonymous.getByTestId("redemptions-table")).toBeVisible();
 });

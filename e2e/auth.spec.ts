@@ -21,6 +21,9 @@ test("sign up validates each field, then signs the new customer in and lands whe
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
+  // This submission's own answer (the message on screen is still the previous one's): the form resets
+  // when its action has finished, and only then may the password be typed again.
+  await expect(page.getByLabel("Password")).toHaveValue("");
   await expect(page.getByText("Use at least 8 characters.")).toBeVisible();
   await expect(page.getByLabel("Email")).toHaveValue(email);
 
@@ -59,6 +62,9 @@ test("sign in: one generic message for a wrong password and for an unknown email
     await page.getByLabel("Email").fill(email!);
     await page.getByLabel("Password").fill(password!);
     await page.getByRole("button", { name: "Sign in" }).click();
+    // This attempt's own answer: React resets the form once its action has finished. (The error on
+    // screen may still be the previous attempt's; filling in the form before the reset loses the input.)
+    await expect(page.getByLabel("Password")).toHaveValue("");
     const error = page.getByTestId("sign-in-error");
     await expect(error).toBeVisible();
     messages.push(await error.innerText());

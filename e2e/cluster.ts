@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { createDb, type Db } from "@/lib/db/client";
@@ -11,8 +11,8 @@ import { RELAXED_LIMITS } from "./relaxed-limits";
 
 /**
  * Several `next start` instances of the e2e build against one PostgreSQL of their own (optionally
- * behind PgBouncer in transaction mode), with the faults the multi-instance suite injects: killed
- * backends, a SIGKILLed instance, a PostgreSQL restart.
+ * behind PgBouncer in transaction mode), with the faults the suites inject: killed backends, a
+ * SIGKILLed instance, a PostgreSQL restart, a PostgreSQL crash.
  */
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -24,57 +24,46 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Settings for one instance each (index = instance), over `env`. */
   instanceEnv?: Record<string, string>[];
+  /** The cluster's PostgreSQL without durability (see EmbeddedOptions); it is thrown away after the suite. */
+  unsafeFastForThrowawayData?: boolean;
 }
 
 export interface Cluster {
   urls: URL[];
   /** A client of the cluster's database (directly, not through PgBouncer). */
   db: Db;
+  /** Its URL, the same after a restart or a crash (same port, same generated password). */
+  databaseUrl: string;
   kill(instance: number): void;
   terminateBackends(): Promise<number>;
   restartPostgres(): Promise<void>;
+  /**
+   * SIGKILLs the postmaster and every process of its server at once (what a crash of PostgreSQL or of
+   * the machine does to it; only the kernel's cache survives), then starts it again on the same port.
+   */
+  crashPostgres(): Promise<void>;
   healthy(instance: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
 export async function startCluster(name: string, options: ClusterOptions): Promise<Cluster> {
-  const dir = path.join(root, ".data", `cluster-${name}-${process.env.E2E_PORT ?? 3100}`);
+  // Beside the run's own data folder (playwright.config.ts), so runs side by side do not share it.
+  const dir = path.join(root, `${process.env.E2E_DATA_DIR}-cluster-${name}`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  let postgres: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: 0 });
-  const migrated = await migrate(postgres.url);
-  if (!migrated.ok) throw new Error(migrated.message);
+  const pgDir = path.join(dir, "pg");
+  const { unsafeFastForThrowawayData } = options;
+  let postgres: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: pgDir, port: 0, unsafeFastForThrowawayData });
   const db = createDb(postgres.url, { max: 4 });
-
-  const bouncer = options.pgbouncer ? await startPgBouncer(dir, postgres.port) : null;
-  const appDatabaseUrl = bouncer ? `postgresql://once:once@127.0.0.1:${bouncer.port}/once` : postgres.url;
-  const secret = randomBytes(32).toString("base64url");
+  let bouncer: { port: number; process: ChildProcess } | null = null;
   const servers: { url: URL; process: ChildProcess }[] = [];
-  for (let i = 0; i < options.instances; i++) {
-    const port = await freePort(0);
-    const child = spawn(
-      process.execPath,
-      [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          DATABASE_URL: appDatabaseUrl,
-          NEXTAUTH_SECRET: secret,
-          NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-          ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
-          NEXT_TELEMETRY_DISABLED: "1",
-          ...RELAXED_LIMITS,
-          ...options.env,
-          ...options.instanceEnv?.[i],
-        },
-        stdio: ["ignore", "ignore", "inherit"],
-      },
-    );
-    servers.push({ url: new URL(`http://127.0.0.1:${port}`), process: child });
-  }
-
+  const stop = async () => {
+    const running = servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null);
+    await Promise.all(running.map((s) => stopProcess(s.process)));
+    if (bouncer) await stopProcess(bouncer.process);
+    await db.$disconnect();
+    await postgres.stop();
+  };
   const healthy = async (i: number) => {
     try {
       const response = await fetch(new URL("/api/health", servers[i]!.url), { signal: AbortSignal.timeout(2_000) });
@@ -83,16 +72,56 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
       return false;
     }
   };
-  for (let i = 0; i < servers.length; i++) {
-    for (let waited = 0; !(await healthy(i)); waited += 200) {
-      if (waited > 60_000) throw new Error(`instance ${i} did not become healthy`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+
+  // A cluster that fails to come up is taken down again: nothing it started outlives the suite.
+  try {
+    const migrated = await migrate(postgres.url);
+    if (!migrated.ok) throw new Error(migrated.message);
+    const login = new URL(postgres.url);
+    bouncer = options.pgbouncer ? await startPgBouncer(dir, postgres.port, decodeURIComponent(login.password)) : null;
+    const appDatabaseUrl = bouncer ? Object.assign(login, { port: String(bouncer.port) }).toString() : postgres.url;
+    const secret = randomBytes(32).toString("base64url");
+    for (let i = 0; i < options.instances; i++) {
+      const port = await freePort(0);
+      const child = spawn(
+        process.execPath,
+        [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+        {
+          cwd: root,
+          env: {
+            ...process.env,
+            NODE_ENV: "production",
+            DATABASE_URL: appDatabaseUrl,
+            NEXTAUTH_SECRET: secret,
+            NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+            ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",
+            NEXT_TELEMETRY_DISABLED: "1",
+            ...RELAXED_LIMITS,
+            ...options.env,
+            ...options.instanceEnv?.[i],
+          },
+          stdio: ["ignore", "ignore", "inherit"],
+        },
+      );
+      servers.push({ url: new URL(`http://127.0.0.1:${port}`), process: child });
     }
+    for (let i = 0; i < servers.length; i++) {
+      for (let waited = 0; !(await healthy(i)); waited += 200) {
+        if (waited > 60_000 || servers[i]!.process.exitCode !== null) {
+          throw new Error(`instance ${i} did not become healthy`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
   }
 
   return {
     urls: servers.map((s) => s.url),
     db,
+    databaseUrl: postgres.url,
     healthy,
     kill(i) {
       servers[i]!.process.kill("SIGKILL");
@@ -105,26 +134,54 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
     },
     async restartPostgres() {
       await postgres.stop();
-      postgres = await startEmbeddedPostgres({ dataDir: path.join(dir, "pg"), port: postgres.port });
+      postgres = await startEmbeddedPostgres({ dataDir: pgDir, port: postgres.port, unsafeFastForThrowawayData });
     },
-    async stop() {
-      const running = servers.filter((s) => s.process.exitCode === null && s.process.signalCode === null);
-      await Promise.all(running.map((s) => stopProcess(s.process)));
-      if (bouncer) await stopProcess(bouncer.process);
-      await db.$disconnect();
-      await postgres.stop();
+    async crashPostgres() {
+      const postmaster = Number((await readFile(path.join(pgDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+      const server = [postmaster, ...(await childrenOf(postmaster))];
+      for (const pid of server) process.kill(pid, "SIGKILL");
+      await Promise.all(server.map(waitUntilGone));
+      postgres = await startEmbeddedPostgres({ dataDir: pgDir, port: postgres.port, unsafeFastForThrowawayData });
     },
+    stop,
   };
 }
 
+/** The PIDs whose parent is `parent` (Linux /proc). */
+async function childrenOf(parent: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // Field 4, after the parenthesised command name, is the parent PID.
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === parent) children.push(Number(entry));
+  }
+  return children;
+}
+
+async function waitUntilGone(pid: number): Promise<void> {
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** PgBouncer from Debian's package, transaction pooling, in front of the cluster's PostgreSQL. */
-async function startPgBouncer(dir: string, postgresPort: number): Promise<{ port: number; process: ChildProcess }> {
+async function startPgBouncer(
+  dir: string,
+  postgresPort: number,
+  password: string,
+): Promise<{ port: number; process: ChildProcess }> {
   const binary = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].find((candidate) => existsSync(candidate));
   if (!binary) throw new Error("pgbouncer is not installed (apt-get install pgbouncer; .ci/run does it)");
   const port = await freePort(0);
   const bouncerDir = path.join(dir, "pgbouncer");
   await mkdir(bouncerDir, { recursive: true });
-  await writeFile(path.join(bouncerDir, "userlist.txt"), `"once" "once"\n`);
+  await writeFile(path.join(bouncerDir, "userlist.txt"), `"once" "${password}"\n`, { mode: 0o600 });
   await writeFile(
     path.join(bouncerDir, "pgbouncer.ini"),
     [

@@ -52,7 +52,7 @@ for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
   test.describe(`three instances, one database (${counter})`, () => {
     let cluster: Cluster;
     test.beforeAll(async () => {
-      cluster = await startCluster(`direct-${counter}`, { instances: 3 });
+      cluster = await startCluster(`direct-${counter}`, { instances: 3, unsafeFastForThrowawayData: true });
     });
     test.afterAll(() => cluster?.stop());
 
@@ -123,7 +123,11 @@ for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
   test.describe(`three instances behind PgBouncer, transaction pooling (${counter})`, () => {
     let cluster: Cluster;
     test.beforeAll(async () => {
-      cluster = await startCluster(`pgbouncer-${counter}`, { instances: 3, pgbouncer: true });
+      cluster = await startCluster(`pgbouncer-${counter}`, {
+        instances: 3,
+        pgbouncer: true,
+        unsafeFastForThrowawayData: true,
+      });
     });
     test.afterAll(() => cluster?.stop());
 
@@ -144,6 +148,7 @@ test.describe("pool exhaustion", () => {
     cluster = await startCluster("pool", {
       instances: 1,
       env: { DATABASE_POOL_MAX: "2", DATABASE_POOL_TIMEOUT_MS: "1000", DATABASE_TX_MAX_WAIT_MS: "1000" },
+      unsafeFastForThrowawayData: true,
     });
   });
   test.afterAll(() => cluster?.stop());

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import {
   type APIRequestContext,
@@ -10,36 +9,28 @@ import {
 } from "@playwright/test";
 import { type NewCoupon, createCoupon } from "@/lib/coupons";
 import { createDb, type Db } from "@/lib/db/client";
+import { runningEmbeddedPostgresUrl } from "@/lib/db/embedded";
 import { findViolations } from "@/lib/invariants";
 import { hashPassword } from "@/lib/passwords";
 import { redeemCoupon } from "@/lib/redemptions";
 
 /**
  * Test data for the e2e suites, written straight into the database of the server under test (the one
- * playwright.config.ts starts with --data-dir .data/e2e --reset), so every test makes its own users
+ * playwright.config.ts starts with --data-dir $E2E_DATA_DIR --reset), so every test makes its own users
  * and coupons and no test depends on another.
  */
 
 export const PASSWORD = "e2e-password-123";
-const DATA_DIR = path.resolve(import.meta.dirname, "..", process.env.E2E_DATA_DIR ?? ".data/e2e");
+// Set by playwright.config.ts for the whole run, workers included.
+const DATA_DIR = path.resolve(import.meta.dirname, "..", process.env.E2E_DATA_DIR!);
 
 let db: Db | undefined;
 let passwordHash: Promise<string> | undefined;
 
-/** The embedded PostgreSQL picks a free port when 54329 is taken; its pid file says which. */
+/** The server's embedded PostgreSQL: its port and generated password are in its data folder. */
 export function e2eDb(): Db {
-  if (!db) {
-    const url = process.env.E2E_DATABASE_URL ?? `postgresql://once:once@127.0.0.1:${postgresPort()}/once`;
-    db = createDb(url, { max: 8 });
-  }
+  db ??= createDb(process.env.E2E_DATABASE_URL ?? runningEmbeddedPostgresUrl(path.join(DATA_DIR, "pg")), { max: 8 });
   return db;
-}
-
-function postgresPort(): number {
-  const pidFile = readFileSync(path.join(DATA_DIR, "pg", "postmaster.pid"), "utf8").split("\n");
-  const port = Number(pidFile[3]);
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in ${DATA_DIR}/pg/postmaster.pid`);
-  return port;
 }
 
 export const uniqueTag = () => randomUUID().replaceAll("-", "").slice(0, 10);

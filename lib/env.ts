@@ -62,9 +62,13 @@ export const ENVIRONMENT = {
     meaning: "Public URL of the app.",
   },
   ONCE_SEED_DEMO: {
-    schema: flag,
-    default: "1 with the embedded database",
-    meaning: "Set to `1` to seed the demo users and coupons into an external database too.",
+    // Three states: unset leaves the choice to where the database is (lib/seed.ts demoSeedWanted).
+    schema: optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").optional()).transform((value) =>
+      value === undefined ? undefined : value === "1",
+    ),
+    default: "1 with the embedded database outside production",
+    meaning:
+      "`1` seeds the demo users and coupons (into an external or production database too); `0` never seeds them.",
   },
   DATABASE_POOL_MAX: { schema: positiveInteger(10), default: "10", meaning: "Connections per app process." },
   DATABASE_POOL_TIMEOUT_MS: {

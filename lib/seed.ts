@@ -11,6 +11,14 @@ export const DEMO_USERS = [
   { email: "bob@once.test", name: "Bob Customer", password: "once-bob-demo", role: "CUSTOMER" },
 ] as const;
 
+/**
+ * Whether `npm start` seeds the demo data: ONCE_SEED_DEMO=1 or 0 decides; unset, only on the embedded
+ * database and outside production, since the demo accounts' passwords are published.
+ */
+export function demoSeedWanted(setting: boolean | undefined, where: { embedded: boolean; production: boolean }) {
+  return setting ?? (where.embedded && !where.production);
+}
+
 const DAY = 24 * 60 * 60 * 1000;
 
 export function demoCoupons(now = new Date()): NewCoupon[] {

@@ -4,17 +4,18 @@
  * Server time of the admin audit pages at scale: the query functions the pages call (first page and a
  * deep keyset page, with each filter), the overview, and the streaming CSV export of every redemption
  * with its peak memory. Load data is added first (lib/admin/load-seed.ts) until the database holds
- * --redemptions. Prints numbers only; nothing here asserts speed.
+ * --redemptions. Joins the server `npm start` runs on that data folder, if any. Prints numbers and the
+ * server's durability settings; nothing here asserts speed.
  */
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { couponListQuerySchema, listCoupons } from "../lib/admin/coupons/list";
 import { csvStream } from "../lib/admin/csv";
 import { seedLoad } from "../lib/admin/load-seed";
 import { type Cursor, listRedemptions, redemptionFiltersSchema, redemptionsCsv } from "../lib/admin/redemptions";
 import { attemptFiltersSchema, listAttempts, overview, suspiciousActivity } from "../lib/admin/reports";
-import { prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
+import { durabilityOf } from "./bench/harness";
+import { toolDatabase } from "./tool-database";
 
 const { values } = parseArgs({
   options: {
@@ -23,8 +24,9 @@ const { values } = parseArgs({
   },
 });
 const target = Number(values.redemptions);
-const database = await prepareDatabase({ dataDir: path.resolve(import.meta.dirname, "..", values["data-dir"]!) });
+const database = await toolDatabase(values["data-dir"]);
 const db = createDb(database.url, { max: 4 });
+console.log(`database settings: ${await durabilityOf(db)}`);
 
 const existing = await db.redemption.count();
 if (existing < target) {

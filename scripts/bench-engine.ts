@@ -1,5 +1,5 @@
 /**
- * `npm run bench:engine [-- --requests 4000 --concurrency 64 --pool 24]`
+ * `npm run bench:engine [-- --requests 4000 --concurrency 64 --pool 24 --unsafe-fast]`
  *
  * Redemptions per second of the engine, in process, against a real PostgreSQL (embedded in .data/bench,
  * recreated per run, or DATABASE_URL): one hot coupon that every request redeems, and many coupons with
@@ -11,19 +11,20 @@ import { parseArgs } from "node:util";
 import { createDb } from "../lib/db/client";
 import { findViolations } from "../lib/invariants";
 import { redeemCoupon } from "../lib/redemptions";
-import { benchCoupons, benchDatabase, benchUsers, type Load, percentile, runLoad } from "./bench/harness";
+import { benchCoupons, benchDatabase, benchUsers, durabilityOf, type Load, percentile, runLoad } from "./bench/harness";
 
 const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "4000" },
     concurrency: { type: "string", default: "64" },
     pool: { type: "string", default: "24" },
+    "unsafe-fast": { type: "boolean", default: false },
   },
 });
 const REQUESTS = Number(values.requests);
 const CONCURRENCY = Number(values.concurrency);
 
-const database = await benchDatabase("bench");
+const database = await benchDatabase("bench", { unsafeFast: values["unsafe-fast"] });
 const db = createDb(database.url, { max: Number(values.pool) });
 
 async function scenario(name: string, codes: (i: number) => string, total: number, expected: number): Promise<Load> {
@@ -43,6 +44,7 @@ async function scenario(name: string, codes: (i: number) => string, total: numbe
 console.log(
   `engine benchmark: ${REQUESTS} requests per scenario, ${CONCURRENCY} in flight, pool of ${values.pool} connections`,
 );
+console.log(`database: ${await durabilityOf(db)}`);
 const people = await benchUsers(db, REQUESTS);
 // Warm-up: opens the pool and lets Prisma compile each query shape once.
 const [warm] = await benchCoupons(db, 1, null);

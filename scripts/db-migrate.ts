@@ -1,12 +1,15 @@
-/** `npm run db:migrate`: applies pending migrations to DATABASE_URL (Prisma-compatible bookkeeping). */
-import { databaseUrlFromEnv } from "../lib/db/client";
-import { migrate } from "../lib/db/migrate";
+/**
+ * `npm run db:migrate`: applies pending migrations (Prisma-compatible bookkeeping) to DATABASE_URL, or
+ * to the embedded database in the data folder, whether or not `npm start` is running on it.
+ */
+import { toolDatabase } from "./tool-database";
 
-const result = await migrate(databaseUrlFromEnv());
-if (!result.ok) {
-  console.error(`Refused (${result.reason}) at ${result.migration}: ${result.message}`);
+const database = await toolDatabase().catch((error: Error) => {
+  console.error(error.message);
   process.exit(1);
-}
+});
+const { applied, alreadyApplied } = database.migrations;
 console.log(
-  `${result.applied.length} applied (${result.applied.join(", ") || "none pending"}), ${result.alreadyApplied.length} already applied.`,
+  `${applied.length} applied (${applied.join(", ") || "none pending"}), ${alreadyApplied.length} already applied.`,
 );
+await database.embedded?.stop();

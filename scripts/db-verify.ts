@@ -1,13 +1,12 @@
 /**
- * `npm run db:verify`: checks every invariant (lib/invariants.ts) against DATABASE_URL, or against
- * the embedded demo database in .data/ when DATABASE_URL is unset. Exits 1 when any is violated.
+ * `npm run db:verify`: checks every invariant (lib/invariants.ts) against DATABASE_URL, or against the
+ * embedded database of the data folder, also while `npm start` serves it. Exits 1 when any is violated.
  */
-import path from "node:path";
-import { prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
 import { findViolations } from "../lib/invariants";
+import { toolDatabase } from "./tool-database";
 
-const database = await prepareDatabase({ dataDir: path.resolve(import.meta.dirname, "..", ".data") });
+const database = await toolDatabase();
 const db = createDb(database.url, { max: 2 });
 try {
   const violations = await findViolations(db);

@@ -43,8 +43,18 @@ const users = Number(values.users ?? values.requests);
 if (!(requests > 0 && users > 0)) usage("--requests and --users must be positive numbers");
 if (values.target !== "api" && values.target !== "action") usage("--target is api or action");
 
+const urls = values.url!.split(",").map((u) => new URL(u.trim()));
+// The tool attacks an app that runs; without one there is nothing to measure.
+for (const url of urls) {
+  const reachable = await fetch(new URL("/api/health", url), { signal: AbortSignal.timeout(10_000) }).then(
+    () => true,
+    () => false,
+  );
+  if (!reachable) usage(`cannot reach ${url.origin}. Start the app first (npm start), or point --url at it.`);
+}
+
 const summary = await runRace({
-  urls: values.url!.split(",").map((u) => new URL(u.trim())),
+  urls,
   code: values.code ?? usage("--code is required"),
   requests,
   users,

@@ -2,16 +2,15 @@
  * `npm run seed:load -- --redemptions 1000000 [--data-dir .data] [--no-verify]`
  *
  * Adds N redemptions of load data (lib/admin/load-seed.ts: generated in SQL, every invariant kept) to
- * DATABASE_URL, or to the embedded PostgreSQL in --data-dir (the one `npm start` uses by default; stop
- * the app first, two servers cannot share a data folder). Then runs the invariant checker over it all.
+ * DATABASE_URL, or to the embedded PostgreSQL in --data-dir (the one `npm start` uses by default, also
+ * while it runs). Then runs the invariant checker over it all.
  */
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { seedLoad } from "../lib/admin/load-seed";
-import { prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
 import { env } from "../lib/env";
 import { findViolations } from "../lib/invariants";
+import { toolDatabase } from "./tool-database";
 
 const { values } = parseArgs({
   options: {
@@ -21,10 +20,7 @@ const { values } = parseArgs({
   },
 });
 
-const database = await prepareDatabase({
-  dataDir: path.resolve(import.meta.dirname, "..", values["data-dir"]!),
-  port: 54329,
-});
+const database = await toolDatabase(values["data-dir"]);
 const db = createDb(database.url, { max: 2 });
 try {
   const result = await seedLoad(db, {

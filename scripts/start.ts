@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole app in one command. Without DATABASE_URL it runs an embedded PostgreSQL
- * (data in .data/), applies migrations, seeds the demo data, builds the app when its sources changed,
- * and serves it with `next start`. Ctrl-C / SIGTERM stop Next.js and PostgreSQL cleanly.
+ * (data in .data/, durable settings), applies migrations, seeds the demo data (outside production),
+ * builds the app when its sources changed, and serves it with `next start`. Ctrl-C / SIGTERM stop
+ * Next.js and PostgreSQL cleanly.
  *
  *   npm start -- [--port 3000] [--data-dir .data] [--dev] [--reset]
  */
@@ -14,7 +15,7 @@ import { parseArgs } from "node:util";
 import { type Database, prepareDatabase } from "../lib/db/bootstrap";
 import { createDb } from "../lib/db/client";
 import { env as environment, sessionSecret } from "../lib/env";
-import { DEMO_USERS, seedDemoData } from "../lib/seed";
+import { DEMO_USERS, demoSeedWanted, seedDemoData } from "../lib/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -46,12 +47,19 @@ async function stop(code: number): Promise<void> {
 async function main(): Promise<void> {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // The one secret rule (lib/env.ts) runs before anything touches the database or its files: production
+  // without a strong secret stops here.
+  const configuredSecret = sessionSecret();
   if (args.reset && !environment().DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
+  const secret = configuredSecret ?? (await developmentSecret());
 
   database = await prepareDatabase({ dataDir, port: 54329, log: quietPostgresLog });
 
-  const seedDemo = database.embedded !== null || environment().ONCE_SEED_DEMO;
+  const seedDemo = demoSeedWanted(environment().ONCE_SEED_DEMO, {
+    embedded: database.embedded !== null,
+    production: environment().NODE_ENV === "production",
+  });
   if (seedDemo) {
     const db = createDb(database.url, { max: 2 });
     const seeded = await seedDemoData(db);
@@ -64,7 +72,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
-    NEXTAUTH_SECRET: await authSecret(),
+    NEXTAUTH_SECRET: secret,
     NEXTAUTH_URL: environment().NEXTAUTH_URL ?? `http://localhost:${args.port}`,
     // Telemetry would try to reach the internet on every build and start.
     NEXT_TELEMETRY_DISABLED: "1",
@@ -101,11 +109,8 @@ function quietPostgresLog(line: string): void {
     console.error(`[postgres] ${line}`);
 }
 
-/** In development the secret is generated once and kept in the data folder; production must bring its own. */
-async function authSecret(): Promise<string> {
-  // The one rule (lib/env.ts): a configured secret must be strong, and production must configure one.
-  const configured = sessionSecret();
-  if (configured) return configured;
+/** Outside production the secret is generated once and kept in the data folder; production brings its own. */
+async function developmentSecret(): Promise<string> {
   const file = path.join(dataDir, "nextauth-secret");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
   const secret = randomBytes(32).toString("base64url");

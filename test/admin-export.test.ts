@@ -56,12 +56,22 @@ describe("the seeded load data", () => {
 describe("redemptions export", () => {
   it("is pulled page by page: nothing is read ahead of the consumer", async () => {
     let pages = 0;
+    let reading: Promise<unknown> = Promise.resolve();
     const source = redemptionsCsv(db, noFilters);
-    const stream = csvStream({ ...source, page: (cursor: Cursor | null) => (pages++, source.page(cursor)) });
-    const reader = stream.getReader();
+    const page = (cursor: Cursor | null) => {
+      pages++;
+      return (reading = source.page(cursor));
+    };
+    const reader = csvStream({ ...source, page }).getReader();
     await reader.read(); // header
     await reader.read(); // first page
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Everything the stream does unprompted, however long its reads take: until no read is under way
+    // and none starts after the last one ended (a stream that reads ahead would go on past two).
+    for (let seen = -1; seen !== pages && pages <= 2;) {
+      seen = pages;
+      await reading;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(pages).toBeLessThanOrEqual(2);
     await reader.cancel();
   });

@@ -1,27 +1,41 @@
 import { spawn } from "node:child_process";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { PASSWORD_FILE, startEmbeddedPostgres, useEmbeddedPostgres } from "@/lib/db/embedded";
 
 // Under the project (not /tmp): the postgres OS user must be able to reach the folder when run as root.
 const root = path.resolve(import.meta.dirname, "../.data/test/embedded");
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 async function answers(url: string): Promise<boolean> {
+  return (await query(url, "SELECT 1 AS one"))[0]?.one === 1;
+}
+
+async function query(url: string, sql: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query("SELECT 1 AS one");
-  await client.end();
-  return rows[0]?.one === 1;
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function durabilitySettings(url: string) {
+  const [row] = await query(
+    url,
+    "SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit, current_setting('full_page_writes') AS full_page_writes",
+  );
+  return row;
 }
 
 /** Runs the embedded server in a child process and SIGKILLs that process once the server is up. */
 async function crashWhileRunning(dataDir: string): Promise<void> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(import.meta.dirname, "fixtures/run-embedded.ts"), dataDir],
+    ["--import", "tsx", "--conditions=react-server", path.join(import.meta.dirname, "fixtures/run-embedded.ts"), dataDir],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },
@@ -71,5 +85,93 @@ describe("embedded PostgreSQL after a crash", () => {
     } finally {
       await running.stop();
     }
+  });
+});
+
+describe("embedded PostgreSQL settings and login", () => {
+  it("is durable unless a throwaway database opts into the fast settings by name", async () => {
+    const durable = await startEmbeddedPostgres({ dataDir: path.join(root, "durable"), port: 0 });
+    try {
+      expect(await durabilitySettings(durable.url)).toEqual({
+        fsync: "on",
+        synchronous_commit: "on",
+        full_page_writes: "on",
+      });
+    } finally {
+      await durable.stop();
+    }
+    const fast = await startEmbeddedPostgres({
+      dataDir: path.join(root, "fast"),
+      port: 0,
+      unsafeFastForThrowawayData: true,
+    });
+    try {
+      expect(await durabilitySettings(fast.url)).toEqual({
+        fsync: "off",
+        synchronous_commit: "off",
+        full_page_writes: "off",
+      });
+    } finally {
+      await fast.stop();
+    }
+  });
+
+  it("generates a password per data folder, kept in it readable by its owner only", async () => {
+    const [a, b] = [path.join(root, "login-a"), path.join(root, "login-b")];
+    const first = await startEmbeddedPostgres({ dataDir: a, port: 0 });
+    const second = await startEmbeddedPostgres({ dataDir: b, port: 0 });
+    try {
+      const passwords = await Promise.all(
+        [a, b].map(async (dir) => (await readFile(path.join(dir, PASSWORD_FILE), "utf8")).trim()),
+      );
+      expect(passwords[0]).toMatch(/^[\w-]{32}$/);
+      expect(passwords[0]).not.toBe(passwords[1]);
+      expect((await stat(path.join(a, PASSWORD_FILE))).mode & 0o777).toBe(0o600);
+      expect(new URL(first.url).password).toBe(passwords[0]);
+      // The old fixed login is gone, and another folder's password does not open this one.
+      const wrong = new URL(first.url);
+      for (const password of ["once", passwords[1]!]) {
+        wrong.password = password;
+        await expect(answers(wrong.toString())).rejects.toThrow(/password authentication failed/);
+      }
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it("replaces the fixed login of a folder made before passwords were generated", async () => {
+    const dataDir = path.join(root, "legacy");
+    const first = await startEmbeddedPostgres({ dataDir, port: 0 });
+    await query(first.url, "ALTER ROLE once PASSWORD 'once'");
+    await first.stop();
+    await rm(path.join(dataDir, PASSWORD_FILE));
+    const again = await startEmbeddedPostgres({ dataDir, port: 0 });
+    try {
+      const password = (await readFile(path.join(dataDir, PASSWORD_FILE), "utf8")).trim();
+      expect(password).not.toBe("once");
+      expect(await answers(again.url)).toBe(true);
+    } finally {
+      await again.stop();
+    }
+  });
+
+  it("lets a tool join the server another process runs on the folder, and leaves it running", async () => {
+    const dataDir = path.join(root, "shared");
+    const owner = await startEmbeddedPostgres({ dataDir, port: 0 });
+    try {
+      const tool = await useEmbeddedPostgres({ dataDir });
+      expect(tool).toMatchObject({ attached: true, port: owner.port });
+      expect(await answers(tool.url)).toBe(true);
+      await tool.stop();
+      expect(await answers(owner.url)).toBe(true);
+    } finally {
+      await owner.stop();
+    }
+    // Nothing running: the tool starts its own server, and stops it.
+    const alone = await useEmbeddedPostgres({ dataDir });
+    expect(alone.attached).toBe(false);
+    expect(await answers(alone.url)).toBe(true);
+    await alone.stop();
+    await expect(answers(alone.url)).rejects.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { inject, onTestFinished } from "vitest";
 import { type NewCoupon, createCoupon } from "@/lib/coupons";
 import { createDb, type Db } from "@/lib/db/client";
 import { withDatabase } from "./setup/global-database";
@@ -14,14 +14,33 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A private, freshly migrated database cloned from the suite template. */
+/**
+ * A private, freshly migrated database cloned from the suite template, for a whole file: opened in
+ * beforeAll, dropped in afterAll. Inside a test, use scenarioDatabase.
+ */
 export function freshDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
   return createTestDatabase(`TEMPLATE ${inject("testTemplateDatabase")}`, poolSize);
 }
 
-/** A private database with no schema at all, for the migration runner's tests. */
-export function emptyDatabase(): Promise<TestDatabase> {
-  return createTestDatabase("", 2);
+/** A fresh database for the running test alone: its pool closed and the database dropped when the test ends, passed or failed. */
+export async function scenarioDatabase(poolSize = RACE_POOL_SIZE): Promise<TestDatabase> {
+  const database = await freshDatabase(poolSize);
+  onTestFinished(() => database.drop());
+  return database;
+}
+
+/** Another pool on a test's database (an admin's own connection, say), closed when the test ends. */
+export function scenarioClient(url: string, poolSize: number): Db {
+  const db = createDb(url, { max: poolSize });
+  onTestFinished(() => db.$disconnect());
+  return db;
+}
+
+/** A private database with no schema at all for the running test (the migration runner's), dropped when it ends. */
+export async function emptyDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase("", 2);
+  onTestFinished(() => database.drop());
+  return database;
 }
 
 async function createTestDatabase(options: string, poolSize: number): Promise<TestDatabase> {
@@ -34,8 +53,11 @@ async function createTestDatabase(options: string, poolSize: number): Promise<Te
     db,
     url,
     async drop() {
-      await db.$disconnect();
-      await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      try {
+        await db.$disconnect();
+      } finally {
+        await adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
     },
   };
 }

@@ -5,19 +5,15 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrate, MIGRATIONS_DIR } from "@/lib/db/migrate";
-import { emptyDatabase, type TestDatabase } from "./helpers";
+import { emptyDatabase } from "./helpers";
 
-const created: TestDatabase[] = [];
 const tempDirs: string[] = [];
 afterAll(async () => {
-  await Promise.all(created.map((d) => d.drop()));
   await Promise.all(tempDirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
 async function database(): Promise<string> {
-  const d = await emptyDatabase();
-  created.push(d);
-  return d.url;
+  return (await emptyDatabase()).url;
 }
 
 async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {

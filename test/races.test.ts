@@ -7,10 +7,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { setCouponStatus } from "@/lib/coupons";
 import type { CounterMode } from "@/lib/generated/prisma/client";
-import { createDb, type Db } from "@/lib/db/client";
+import type { Db } from "@/lib/db/client";
+import type { Tx } from "@/lib/db/transaction";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
-import { freshDatabase, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
+import { makeCoupon, makeUsers, meetingPoint, newKey, race, scenarioClient, scenarioDatabase } from "./helpers";
 import { naiveRedeem, naiveRevoke } from "@/lib/controls/naive";
 
 const CONCURRENCY = 200;
@@ -28,9 +29,20 @@ interface Implementation {
   name: "engine" | "naive";
   /** Where the scenario's coupons count their uses; unlimited coupons always use slots. */
   counter: CounterMode;
-  redeem(db: Db, input: { userId: string; code: string; idempotencyKey: string }): Promise<Outcome>;
-  revoke(db: Db, redemptionId: string, adminId: string): Promise<Outcome>;
+  /** `meet`: for the naive control, awaited between its check and its write (meetingPoint). */
+  redeem(
+    db: Db,
+    input: { userId: string; code: string; idempotencyKey: string },
+    meet?: () => Promise<void>,
+  ): Promise<Outcome>;
+  revoke(db: Db, redemptionId: string, adminId: string, meet?: () => Promise<void>): Promise<Outcome>;
 }
+
+/**
+ * How many naive calls read before any of them writes, in the scenarios where every call of the first
+ * wave passes the naive check: enough to exceed a per-user limit of 3, fewer than the pool's connections.
+ */
+const NAIVE_OVERLAP = 8;
 
 const engineImpl: Omit<Implementation, "counter"> = {
   name: "engine",
@@ -50,14 +62,14 @@ const engineImpl: Omit<Implementation, "counter"> = {
 
 const naiveImpl: Omit<Implementation, "counter"> = {
   name: "naive",
-  async redeem(db, input) {
-    const r = await naiveRedeem(db, input);
+  async redeem(db, input, meet) {
+    const r = await naiveRedeem(db, input, { checked: meet });
     return r.ok
       ? { ok: true, redemptionId: r.redemptionId, answer: `ok ${r.redemptionId}` }
       : { ok: false, reason: r.reason, answer: r.reason };
   },
-  async revoke(db, redemptionId) {
-    const r = await naiveRevoke(db, redemptionId);
+  async revoke(db, redemptionId, _adminId, meet) {
+    const r = await naiveRevoke(db, redemptionId, { checked: meet });
     return r.ok ? { ok: true, answer: "ok" } : { ok: false, reason: r.reason, answer: r.reason };
   },
 };
@@ -71,19 +83,9 @@ interface Report {
   violations: string[];
 }
 
-const databases: TestDatabase[] = [];
-afterAll(async () => {
-  await Promise.all(databases.map((d) => d.drop()));
-});
-
+/** Each scenario's own database, closed and dropped when its test ends, also when it fails. */
 async function database(): Promise<Db> {
-  return (await freshTestDatabase()).db;
-}
-
-async function freshTestDatabase(): Promise<TestDatabase> {
-  const d = await freshDatabase();
-  databases.push(d);
-  return d;
+  return (await scenarioDatabase()).db;
 }
 
 async function observe(db: Db, results: PromiseSettledResult<Outcome>[]): Promise<Report> {
@@ -114,8 +116,9 @@ async function manyUsersRedeem(impl: Implementation, maxRedemptions: number | nu
   const db = await database();
   const coupon = await makeCoupon(db, { maxRedemptions, counter: impl.counter });
   const users = await makeUsers(db, CONCURRENCY);
+  const meet = meetingPoint(NAIVE_OVERLAP);
   const results = await race(CONCURRENCY, (i) =>
-    impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }),
+    impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }, meet),
   );
   const report = await observe(db, results);
   remember(impl, `${CONCURRENCY} users, max ${maxRedemptions ?? "unlimited"}`, report);
@@ -126,8 +129,9 @@ async function oneUserRedeems(impl: Implementation, perUserLimit: number) {
   const db = await database();
   const coupon = await makeCoupon(db, { perUserLimit, counter: impl.counter });
   const [user] = await makeUsers(db, 1);
+  const meet = meetingPoint(NAIVE_OVERLAP);
   const results = await race(CONCURRENCY, () =>
-    impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() }),
+    impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() }, meet),
   );
   const report = await observe(db, results);
   remember(impl, `one user, per-user limit ${perUserLimit}`, report);
@@ -139,8 +143,9 @@ async function oneKeyRepeated(impl: Implementation) {
   const coupon = await makeCoupon(db, { perUserLimit: 1_000, counter: impl.counter });
   const [user] = await makeUsers(db, 1);
   const key = newKey();
+  const meet = meetingPoint(NAIVE_OVERLAP);
   const results = await race(CONCURRENCY, () =>
-    impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: key }),
+    impl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: key }, meet),
   );
   const report = await observe(db, results);
   const effects = await db.redemption.count({ where: { userId: user! } });
@@ -148,45 +153,72 @@ async function oneKeyRepeated(impl: Implementation) {
   return { ...report, effects };
 }
 
-/** Disables the coupon mid-burst and returns the commit time of the disabling transaction. */
-async function disableAndTimestamp(db: Db, couponId: string): Promise<Date> {
+/**
+ * Disables the coupon and returns the commit time of the disabling transaction. `whileLocked` runs
+ * after the disable's write, before its commit, while it holds the rows redemptions must write.
+ */
+async function disableAndTimestamp(db: Db, couponId: string, whileLocked: (tx: Tx) => Promise<void>): Promise<Date> {
   const xid = await db.$transaction(
     async (tx) => {
       await setCouponStatus(tx, couponId, "DISABLED");
+      await whileLocked(tx);
       const [row] = await tx.$queryRaw<{ xid: string }[]>`SELECT pg_current_xact_id()::text AS xid`;
       return row!.xid;
     },
-    { maxWait: 30_000, timeout: 30_000 },
+    { maxWait: 30_000, timeout: 60_000 },
   );
   const [row] = await db.$queryRaw<{ at: Date }[]>`SELECT pg_xact_commit_timestamp(${xid}::xid) AS at`;
   return row!.at;
 }
 
+/** Waits until at least one other transaction of this database waits for a lock; returns how many do. */
+async function lockWaiters(tx: Tx): Promise<number> {
+  for (let waited = 0; waited < 30_000; waited += 2) {
+    // pg_stat_activity is read once per transaction unless its snapshot is cleared.
+    await tx.$executeRaw`SELECT pg_stat_clear_snapshot()`;
+    const [row] = await tx.$queryRaw<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+    if (row!.n > 0) return row!.n;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error("no redemption came to wait for the disable's lock within 30 s");
+}
+
 async function redeemRacingDisable(impl: Implementation) {
-  const { db, url } = await freshTestDatabase();
+  const { db, url } = await scenarioDatabase();
   // The admin's disable arrives on its own connection, as it would from another request.
-  const adminDb = createDb(url, { max: 1 });
+  const adminDb = scenarioClient(url, 1);
   // A limit far above the burst, so the coupon is counted the way the scenario asks (unlimited ones always use slots).
   const coupon = await makeCoupon(db, { maxRedemptions: 10_000, counter: impl.counter });
   const users = await makeUsers(db, CONCURRENCY * 2);
   // Both pools warm, so the disable lands inside the burst instead of after a cold connect.
   await warmUp(db, impl, users);
   await adminDb.coupon.findUnique({ where: { id: coupon.id } });
-  // The disable goes in once a tenth of the burst has committed, while the rest is in flight. Watched
-  // from the admin's own connection: a call's completion would be too late a signal, as every call
-  // logs its attempt after its transaction and those queue behind the rest of the burst for the pool.
-  const first = race(CONCURRENCY, (i) =>
-    impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }),
-  );
+  // Half the burst leaves at once; the disable goes in once a tenth of the burst has committed, watched
+  // from the admin's own connection (a call's completion would be too late a signal: every call logs
+  // its attempt after its transaction, queued behind the rest of the burst for the pool). The other
+  // half is held back until the disable holds the coupon's row (or slots), and the disable commits
+  // only once a redemption waits for that lock: some are in flight across the commit on any machine.
+  let releaseHeldBack!: () => void;
+  const heldBack = new Promise<void>((resolve) => (releaseHeldBack = resolve));
+  const first = race(CONCURRENCY, async (i) => {
+    if (i >= CONCURRENCY / 2) await heldBack;
+    return impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() });
+  });
+  let waitingAtCommit = 0;
   const disabledAt = (async () => {
     while ((await adminDb.redemption.count({ where: { couponId: coupon.id } })) < CONCURRENCY / 10) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    return disableAndTimestamp(adminDb, coupon.id);
+    return disableAndTimestamp(adminDb, coupon.id, async (tx) => {
+      releaseHeldBack();
+      waitingAtCommit = await lockWaiters(tx);
+    });
   })();
+  // Whatever happens to the disable, the held-back half must not wait forever.
+  const disableCommit = await disabledAt.finally(releaseHeldBack);
   const firstResults = await first;
-  const disableCommit = await disabledAt;
-  await adminDb.$disconnect();
   // Requests sent after the disable committed must all be refused.
   const after = await race(50, (i) =>
     impl.redeem(db, { userId: users[CONCURRENCY + i]!, code: coupon.code, idempotencyKey: newKey() }),
@@ -197,7 +229,7 @@ async function redeemRacingDisable(impl: Implementation) {
     WHERE coupon_id = ${coupon.id}::uuid AND pg_xact_commit_timestamp(xmin) > ${disableCommit}`;
   const afterSuccesses = after.filter((r) => r.status === "fulfilled" && r.value.ok).length;
   remember(impl, "redeem racing disable", report);
-  return { ...report, committedAfterDisable: late!.n, afterSuccesses };
+  return { ...report, committedAfterDisable: late!.n, afterSuccesses, waitingAtCommit };
 }
 
 async function redeemRacingExpiry(impl: Implementation) {
@@ -246,7 +278,8 @@ async function revokeRacingRevoke(impl: Implementation) {
   const coupon = await makeCoupon(db, { maxRedemptions: 1, valueCents: 700, counter: impl.counter });
   const [user, admin] = await makeUsers(db, 2);
   const redeemed = await engineImpl.redeem(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() });
-  const results = await race(CONCURRENCY, () => impl.revoke(db, redeemed.redemptionId!, admin!));
+  const meet = meetingPoint(NAIVE_OVERLAP);
+  const results = await race(CONCURRENCY, () => impl.revoke(db, redeemed.redemptionId!, admin!, meet));
   const report = await observe(db, results);
   const reversals = await db.ledgerEntry.count({
     where: { redemptionId: redeemed.redemptionId!, kind: "COUPON_REVOCATION" },
@@ -321,8 +354,9 @@ describe.each(COUNTERS)("the engine holds every limit under 200 concurrent calls
   it("redeem racing disable: nothing commits after the disable commits; later requests are refused", async () => {
     const r = await redeemRacingDisable(engine);
     expect(r).toMatchObject({ errors: 0, violations: [], committedAfterDisable: 0, afterSuccesses: 0 });
-    // The disable really landed inside the burst: some of the first 200 were refused by it.
-    expect(r.reasons.disabled).toBeGreaterThan(50);
+    // The disable really landed inside the burst: redemptions waited on it as it committed, and were refused.
+    expect(r.waitingAtCommit).toBeGreaterThan(0);
+    expect(r.reasons.disabled).toBeGreaterThan(0);
   });
 
   it("redeem racing the expiry instant: no redemption at or after expires_at", async () => {
@@ -388,6 +422,7 @@ describe.each(COUNTERS)("control: the same harness catches the naive check-then-
 
   it("redeem racing disable: redemptions commit after the disable", async () => {
     const r = await redeemRacingDisable(naive);
+    expect(r.waitingAtCommit).toBeGreaterThan(0);
     expect(r.committedAfterDisable).toBeGreaterThan(0);
   });
 

@@ -6,7 +6,16 @@ import { CATALOGUE, seedCatalogue } from "@/lib/seed";
 import { listProducts } from "@/lib/catalogue";
 import { purchase } from "@/lib/purchase";
 import { getWallet } from "@/lib/wallet";
-import { freshDatabase, fulfilled, makeCoupon, makeUsers, newKey, race, type TestDatabase } from "./helpers";
+import {
+  freshDatabase,
+  fulfilled,
+  makeCoupon,
+  makeUsers,
+  meetingPoint,
+  newKey,
+  race,
+  type TestDatabase,
+} from "./helpers";
 import { naivePurchase } from "@/lib/controls/naive";
 
 let database: TestDatabase;
@@ -189,9 +198,11 @@ describe("200 concurrent purchases against a balance that affords N", () => {
     try {
       const userId = await userWithCredit(PRICE * AFFORDABLE + PRICE - 1, control.db);
       const product = await makeProduct(PRICE, {}, control.db);
+      // Several purchases read the same balance before any writes, on any machine.
+      const meet = meetingPoint(AFFORDABLE + 1);
       const results = fulfilled(
         await race(ATTEMPTS, () =>
-          naivePurchase(control.db, { userId, productId: product.id, idempotencyKey: newKey() }),
+          naivePurchase(control.db, { userId, productId: product.id, idempotencyKey: newKey() }, { checked: meet }),
         ),
       );
 

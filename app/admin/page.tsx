@@ -2,7 +2,6 @@ import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeading } from "@/components/page-heading";
 import { DataTable, td, th } from "@/components/admin/data-table";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { InvariantStatus } from "@/components/admin/invariant-status";
 import { StatCard } from "@/components/admin/stat-card";
 import { refusalLabel } from "@/lib/admin/messages";
@@ -19,7 +18,7 @@ function totalsDetail(t: Totals) {
 }
 
 export default async function AdminOverviewPage() {
-  if (!(await requireAdminPage("/admin"))) return <AdminForbidden />;
+  await requireAdminPage();
   const [data, system] = await Promise.all([overview(getDb()), systemDetails(getDb())]);
   return (
     <>

@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -12,10 +13,14 @@ import pg from "pg";
 export interface EmbeddedDatabase {
   url: string;
   port: number;
+  /** True when this process joined a server that another process (`npm start`) runs and will stop. */
+  attached: boolean;
+  /** Stops the server this process started; a no-op when it only attached to another's. */
   stop(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
+  /** The cluster's folder (PGDATA). Its login is generated on first start and kept in it (PASSWORD_FILE). */
   dataDir: string;
   /** Preferred port; a free one is chosen when it is taken. */
   port?: number;
@@ -23,24 +28,95 @@ export interface EmbeddedOptions {
   maxConnections?: number;
   /** Extra `-c name=value` settings. */
   settings?: Record<string, string>;
+  /**
+   * Runs with UNSAFE_FAST_SETTINGS: commits are acknowledged before they reach the disk, so a crash
+   * loses acknowledged writes, and a power loss can corrupt the cluster. Only for databases that tests
+   * and benchmarks create and throw away; what a user runs keeps PostgreSQL's durable defaults.
+   */
+  unsafeFastForThrowawayData?: boolean;
   log?: (line: string) => void;
 }
 
-const USER = "once";
-const PASSWORD = "once";
+/** The settings `unsafeFastForThrowawayData` turns on. */
+export const UNSAFE_FAST_SETTINGS: Readonly<Record<string, string>> = {
+  fsync: "off",
+  synchronous_commit: "off",
+  full_page_writes: "off",
+};
 
+const USER = "once";
+/** The login's password, generated per cluster and readable only by its owner. */
+export const PASSWORD_FILE = "once-password";
+/**
+ * The PID of the process that started the server, which is its parent while it is not orphaned. (In a
+ * container that process can be PID 1, so "reparented to init" alone cannot tell.)
+ */
+const OWNER_FILE = "once-owner.pid";
+/** What clusters made before passwords were generated were initialised with; replaced on their next start. */
+const LEGACY_PASSWORD = "once";
+
+/**
+ * Starts the cluster in `dataDir` and owns it: the caller stops it. Refuses when another live process
+ * already runs a server on that folder (two servers cannot share one).
+ */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => {});
+  const running = await runningServer(dataDir, log);
+  if (running) {
+    throw new Error(
+      `PostgreSQL (pid ${running.pid}) is already running on ${dataDir} for another process. Stop the other Once instance first, or use another --data-dir.`,
+    );
+  }
+  return startServer(dataDir, options, log);
+}
+
+/**
+ * For command-line tools beside the app: joins the server that another process (`npm start`) runs on
+ * `dataDir`, found through its postmaster.pid and the cluster's password file; when none runs, starts
+ * one for the caller, as startEmbeddedPostgres does.
+ */
+export async function useEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const log = options.log ?? (() => {});
+  const running = await runningServer(dataDir, log);
+  if (!running) return startServer(dataDir, options, log);
+  const database = options.database ?? "once";
+  const password = await readPassword(dataDir);
+  await ensureDatabase(connectionUrl(password, running.port, "postgres"), database);
+  return {
+    url: connectionUrl(password, running.port, database),
+    port: running.port,
+    attached: true,
+    stop: async () => {},
+  };
+}
+
+/**
+ * The URL of the server running on `dataDir`, from its postmaster.pid (the port) and its password file:
+ * for suites that reach the database of an app they started and know to be up.
+ */
+export function runningEmbeddedPostgresUrl(dataDir: string, database = "once"): string {
+  const port = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[3]);
+  if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in ${dataDir}/postmaster.pid`);
+  return connectionUrl(readFileSync(path.join(dataDir, PASSWORD_FILE), "utf8").trim(), port, database);
+}
+
+async function startServer(dataDir: string, options: EmbeddedOptions, log: (line: string) => void) {
   const database = options.database ?? "once";
   const port = await freePort(options.port ?? 0);
-  const log = options.log ?? (() => {});
+  const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
+  // A new cluster gets its own password; an older one keeps its login until it is rotated below.
+  const password = fresh ? randomBytes(24).toString("base64url") : await readPassword(dataDir).catch(() => null);
+  const settings = { ...(options.unsafeFastForThrowawayData ? UNSAFE_FAST_SETTINGS : {}), ...options.settings };
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password: password ?? LEGACY_PASSWORD,
+    authMethod: "scram-sha-256",
     persistent: true,
     // Postgres refuses to run as root; the package creates and uses a `postgres` OS user instead.
     createPostgresUser: process.getuid?.() === 0,
@@ -49,35 +125,72 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       `max_connections=${options.maxConnections ?? 300}`,
       "-c",
       "listen_addresses=127.0.0.1",
-      // A local demo/test database: durability across OS crashes is not worth the fsync cost here.
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+      ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ],
     onLog: (message) => log(String(message).trimEnd()),
     onError: (error) => log(`[postgres] ${String(error)}`),
   });
 
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+  if (fresh) {
     await mkdir(path.dirname(dataDir), { recursive: true });
     await server.initialise();
+    await writePassword(dataDir, password!);
   }
-  await clearLeftoversOfCrash(dataDir, log);
   try {
     await server.start();
+    await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
   } catch (error) {
     throw new Error(
       `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ""}. Its log lines above say why.`,
     );
   }
+  const current =
+    password ??
+    (await replaceLegacyPassword(dataDir, port).catch(async (error) => {
+      await server.stop();
+      throw error;
+    }));
+  await ensureDatabase(connectionUrl(current, port, "postgres"), database);
+  return { url: connectionUrl(current, port, database), port, attached: false, stop: () => server.stop() };
+}
 
-  const url = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
-  await ensureDatabase(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, database);
-  return { url, port, stop: () => server.stop() };
+function connectionUrl(password: string, port: number, database: string): string {
+  return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+async function readPassword(dataDir: string): Promise<string> {
+  try {
+    return (await readFile(path.join(dataDir, PASSWORD_FILE), "utf8")).trim();
+  } catch {
+    throw new Error(
+      `${path.join(dataDir, PASSWORD_FILE)} is missing or unreadable: it holds the login of the PostgreSQL in ${dataDir}.`,
+    );
+  }
+}
+
+async function writePassword(dataDir: string, password: string): Promise<void> {
+  const file = path.join(dataDir, PASSWORD_FILE);
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  // writeFile applies the mode only when it creates the file.
+  await chmod(file, 0o600);
+}
+
+/** A cluster from before per-cluster passwords still has the old fixed login: it gets a generated one. */
+async function replaceLegacyPassword(dataDir: string, port: number): Promise<string> {
+  const password = randomBytes(24).toString("base64url");
+  const client = new pg.Client({ connectionString: connectionUrl(LEGACY_PASSWORD, port, "postgres") });
+  await client.connect().catch(() => {
+    throw new Error(
+      `${path.join(dataDir, PASSWORD_FILE)} is missing and the PostgreSQL in ${dataDir} refuses the old default login: restore the file, or start afresh with --reset.`,
+    );
+  });
+  try {
+    await client.query(`ALTER ROLE ${USER} PASSWORD ${client.escapeLiteral(password)}`);
+  } finally {
+    await client.end();
+  }
+  await writePassword(dataDir, password);
+  return password;
 }
 
 /**
@@ -85,7 +198,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
  * process.exit(0), so a process that set process.exitCode = 1 and let the event loop drain (vitest after
  * a failed test, db:verify after a violation) would exit 0; its `exit` handler throws. Its listeners are
  * removed: every caller stops the server it started, and a server orphaned by a crash is cleaned up by
- * the next start (clearLeftoversOfCrash).
+ * the next start (runningServer).
  */
 const EXIT_HOOK_EVENTS = ["exit", "beforeExit", "SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK", "message"];
 
@@ -102,41 +215,63 @@ async function loadEmbeddedPostgres() {
 }
 
 /**
- * What a crash leaves behind must not block the next start:
+ * The server that a live process runs on `dataDir`, from its postmaster.pid (PID, port, status), once it
+ * is ready; null when none runs. What a crash leaves behind is cleared on the way, so it never blocks
+ * the next start:
  * - postmaster.pid of a dead server. Postgres removes it itself only when the recorded PID is dead; in
  *   containers that PID is often reused by an unrelated process, which blocks every later start.
  * - a live, orphaned server: when the app is SIGKILLed its postgres child keeps running, reparented to
- *   init. It belongs to nobody, so it is shut down (fast shutdown, which is crash-safe) and restarted.
- * A live server whose parent is alive belongs to another running instance: that is refused clearly.
+ *   init. It belongs to nobody, so it is shut down (fast shutdown, which is crash-safe).
  */
-async function clearLeftoversOfCrash(dataDir: string, log: (line: string) => void): Promise<void> {
+async function runningServer(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<{ pid: number; port: number } | null> {
   const pidFile = path.join(dataDir, "postmaster.pid");
-  let content: string;
-  try {
-    content = await readFile(pidFile, "utf8");
-  } catch {
-    return;
+  for (let waited = 0; ; waited += 100) {
+    let lines: string[];
+    try {
+      lines = (await readFile(pidFile, "utf8")).split("\n");
+    } catch {
+      return null;
+    }
+    const pid = Number(lines[0]);
+    const server = Number.isInteger(pid) && pid > 0 ? await postgresProcess(pid, await ownerOf(dataDir)) : null;
+    if (!server) {
+      await rm(pidFile, { force: true });
+      return null;
+    }
+    if (server.orphaned) {
+      await stopOrphan(pid, pidFile, log);
+      return null;
+    }
+    // Line 8 says whether the server is starting, ready or stopping: wait until it is one or the other.
+    if (lines[7]?.trim() === "ready") return { pid, port: Number(lines[3]) };
+    if (waited >= 60_000) throw new Error(`PostgreSQL (pid ${pid}) on ${dataDir} has not become ready in a minute.`);
+    await sleep(100);
   }
-  const pid = Number(content.split("\n")[0]);
-  const server = Number.isInteger(pid) && pid > 0 ? await postgresProcess(pid) : null;
-  if (!server) {
-    await rm(pidFile, { force: true });
-    return;
-  }
-  if (!server.orphaned) {
-    throw new Error(
-      `PostgreSQL (pid ${pid}) is already running on ${dataDir} for another process. Stop the other Once instance first, or use another --data-dir.`,
-    );
-  }
+}
+
+async function stopOrphan(pid: number, pidFile: string, log: (line: string) => void): Promise<void> {
   log(`stopping an orphaned PostgreSQL (pid ${pid}) left by a crashed run`);
   process.kill(pid, "SIGINT");
-  for (let waited = 0; waited < 30_000 && (await postgresProcess(pid)); waited += 100) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  for (let waited = 0; waited < 30_000 && (await postgresProcess(pid, null)); waited += 100) await sleep(100);
   await rm(pidFile, { force: true });
 }
 
-async function postgresProcess(pid: number): Promise<{ orphaned: boolean } | null> {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The process that started the cluster's server last (OWNER_FILE), when known. */
+async function ownerOf(dataDir: string): Promise<number | null> {
+  const owner = Number(await readFile(path.join(dataDir, OWNER_FILE), "utf8").catch(() => ""));
+  return Number.isInteger(owner) && owner > 0 ? owner : null;
+}
+
+/**
+ * Whether `pid` is a live postgres, and whether it is orphaned: its parent is no longer the process that
+ * started it (`owner`), or, for a server started before owners were recorded, it was reparented to init.
+ */
+async function postgresProcess(pid: number, owner: number | null): Promise<{ orphaned: boolean } | null> {
   try {
     process.kill(pid, 0);
   } catch {
@@ -150,7 +285,7 @@ async function postgresProcess(pid: number): Promise<{ orphaned: boolean } | nul
     if (!cmdline.includes("postgres")) return null;
     // Field 4 of /proc/PID/stat, after the parenthesised command name, is the parent PID.
     const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    return { orphaned: parent === 1 };
+    return { orphaned: owner === null ? parent === 1 : parent !== owner };
   } catch {
     // No /proc (macOS): trust that a live PID is a postgres of another instance, as postgres itself does.
     return { orphaned: false };

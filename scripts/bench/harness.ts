@@ -9,33 +9,25 @@ import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 
 /**
- * How an embedded bench database commits. "durable" is what users run (every commit flushed to disk);
- * "fast" is a throwaway database's shortcut (no fsync), shown beside it only when asked for.
+ * The embedded PostgreSQL in .data/<name>, recreated per run; DATABASE_URL when set. Durable like the
+ * app's unless `unsafeFast` (the `--unsafe-fast` flag of each benchmark): a throwaway database may trade
+ * durability for speed, and the report says which it ran on (durabilityOf).
  */
-export type Durability = "durable" | "fast";
-
-const DURABILITY_SETTINGS: Record<Durability, Record<string, string>> = {
-  durable: { fsync: "on", synchronous_commit: "on", full_page_writes: "on" },
-  fast: { fsync: "off", synchronous_commit: "off", full_page_writes: "off" },
-};
-
-/**
- * The embedded PostgreSQL in .data/<name>, recreated per run, committing as `durability` says (the
- * settings are explicit, so the figures never depend on the embedded server's defaults); DATABASE_URL
- * when set, whatever its settings are (databaseSettings() says which).
- */
-export async function benchDatabase(name: string, durability?: Durability): Promise<Database> {
+export async function benchDatabase(name: string, { unsafeFast = false } = {}): Promise<Database> {
   const dataDir = path.resolve(import.meta.dirname, "..", "..", ".data", name);
   if (!env().DATABASE_URL) await rm(dataDir, { recursive: true, force: true });
-  return prepareDatabase({ dataDir, settings: durability && DURABILITY_SETTINGS[durability] });
+  return prepareDatabase({ dataDir, unsafeFastForThrowawayData: unsafeFast });
 }
 
-/** The settings that decide what a commit costs, as the server reports them: printed with every figure. */
-export async function databaseSettings(db: Db): Promise<string> {
-  const [row] = await db.$queryRaw<{ settings: string }[]>`
-    SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) AS settings FROM pg_settings
-    WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'max_connections', 'server_version')`;
-  return row?.settings ?? "unknown";
+/** The durability settings the server really runs with, read from it (also for DATABASE_URL). */
+export async function durabilityOf(db: Db): Promise<string> {
+  const [settings] = await db.$queryRaw<Record<string, string>[]>`
+    SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit,
+           current_setting('full_page_writes') AS full_page_writes`;
+  const off = Object.entries(settings!).flatMap(([name, value]) => (value === "off" ? [name] : []));
+  return off.length === 0
+    ? "durable (fsync, synchronous_commit and full_page_writes on, as PostgreSQL ships and `npm start` runs)"
+    : `UNSAFE: ${off.join(", ")} off (a crash loses acknowledged commits; not what \`npm start\` runs)`;
 }
 
 export async function benchUsers(db: Db, count: number): Promise<string[]> {

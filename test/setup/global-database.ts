@@ -18,6 +18,8 @@ export default async function setup(project: TestProject) {
     : await startEmbeddedPostgres({
         dataDir: path.resolve(import.meta.dirname, "../../.data/test/pg"),
         port: 0,
+        // Its databases are cloned per suite and dropped after it: nothing here is worth an fsync.
+        unsafeFastForThrowawayData: true,
         // The disable race compares commit times of redemptions and of the disable.
         settings: { track_commit_timestamp: "on" },
       });

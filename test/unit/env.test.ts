@@ -27,7 +27,7 @@ describe("the environment module", () => {
       ONCE_DATA_DIR: ".data",
       DATABASE_POOL_MAX: 10,
       DATABASE_TX_TIMEOUT_MS: 15_000,
-      ONCE_SEED_DEMO: false,
+      ONCE_SEED_DEMO: undefined,
       NODE_ENV: "development",
     });
     expect(env({ DATABASE_POOL_MAX: "24", ONCE_SEED_DEMO: "1" })).toMatchObject({

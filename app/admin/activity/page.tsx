@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { AuditLogList } from "@/components/admin/audit-log-list";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { listAuditLog } from "@/lib/admin/audit-log";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
@@ -14,7 +13,7 @@ export default async function ActivityPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  if (!(await requireAdminPage("/admin/activity"))) return <AdminForbidden />;
+  await requireAdminPage();
   const before = (await searchParams).before;
   const page = await listAuditLog(getDb(), { beforeId: typeof before === "string" ? before : undefined });
   return (

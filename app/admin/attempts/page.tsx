@@ -3,7 +3,6 @@ import { PageHeading } from "@/components/page-heading";
 import { Badge } from "@/components/admin/badges";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { SUSPICION, attemptFiltersSchema, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
@@ -18,7 +17,7 @@ export default async function AttemptsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  if (!(await requireAdminPage("/admin/attempts"))) return <AdminForbidden />;
+  await requireAdminPage();
   const filters = attemptFiltersSchema.parse(await searchParams);
   const db = getDb();
   const [page, suspects] = await Promise.all([listAttempts(db, filters), suspiciousActivity(db)]);

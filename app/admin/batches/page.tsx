@@ -3,7 +3,6 @@ import { PageHeading } from "@/components/page-heading";
 import { ActionButton } from "@/components/admin/action-button";
 import { BatchGenerator } from "@/components/admin/batch-generator";
 import { DataTable, td, th } from "@/components/admin/data-table";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { setBatchStatusAction } from "@/app/admin/actions";
 import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
 import { requireAdminPage } from "@/lib/web/page-guard";
@@ -14,7 +13,7 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Batches" };
 
 export default async function BatchesPage() {
-  if (!(await requireAdminPage("/admin/batches"))) return <AdminForbidden />;
+  await requireAdminPage();
   const batches = await listBatches(getDb());
   return (
     <>

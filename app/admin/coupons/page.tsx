@@ -2,7 +2,6 @@ import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { CouponPagination, CouponsTable } from "@/components/admin/coupons-table";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons/list";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
@@ -15,7 +14,7 @@ export default async function CouponsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  if (!(await requireAdminPage("/admin/coupons"))) return <AdminForbidden />;
+  await requireAdminPage();
   const query = couponListQuerySchema.parse(await searchParams);
   const now = new Date();
   const page = await listCoupons(getDb(), query, now);

@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { revokeRedemptionAction } from "@/app/admin/actions";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { requireAdminPage } from "@/lib/web/page-guard";
@@ -18,7 +17,7 @@ export default async function RedemptionsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  if (!(await requireAdminPage("/admin/redemptions"))) return <AdminForbidden />;
+  await requireAdminPage();
   const params = await searchParams;
   const filters = filtersFromSearchParams(params);
   const after = decodeCursor(params.after);

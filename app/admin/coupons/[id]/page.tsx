@@ -7,7 +7,6 @@ import { CouponStateBadges } from "@/components/admin/badges";
 import { BarChart } from "@/components/admin/bar-chart";
 import { CouponForm } from "@/components/admin/coupon-form";
 import { DataTable, td, th } from "@/components/admin/data-table";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { StatCard } from "@/components/admin/stat-card";
 import { revokeRedemptionAction, setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
@@ -28,7 +27,7 @@ export default async function CouponDetailPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { id } = await params;
-  if (!(await requireAdminPage(`/admin/coupons/${id}`))) return <AdminForbidden />;
+  await requireAdminPage();
   const [detail, { created }] = await Promise.all([getCouponDetail(getDb(), id), searchParams]);
   if (!detail) notFound();
   const { coupon, redeemed, activity, latestRedemptions, changes } = detail;

@@ -1,6 +1,5 @@
 import { PageHeading } from "@/components/page-heading";
 import { CouponForm } from "@/components/admin/coupon-form";
-import { AdminForbidden } from "@/components/admin/forbidden";
 import { createCouponAction } from "@/app/admin/actions";
 import { couponFormValues } from "@/lib/admin/coupon-form";
 import { requireAdminPage } from "@/lib/web/page-guard";
@@ -8,7 +7,7 @@ import { requireAdminPage } from "@/lib/web/page-guard";
 export const metadata = { title: "New coupon" };
 
 export default async function NewCouponPage() {
-  if (!(await requireAdminPage("/admin/coupons/new"))) return <AdminForbidden />;
+  await requireAdminPage();
   return (
     <>
       <PageHeading title="New coupon" description="Values are in US dollars and stored in cents; all times are UTC." />
