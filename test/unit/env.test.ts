@@ -27,9 +27,10 @@ describe("the environment module", () => {
       ONCE_DATA_DIR: ".data",
       DATABASE_POOL_MAX: 10,
       DATABASE_TX_TIMEOUT_MS: 15_000,
-      ONCE_SEED_DEMO: undefined,
       NODE_ENV: "development",
     });
+    // Unset leaves the demo-data choice to where the database is (lib/seed.ts).
+    expect(defaults.ONCE_SEED_DEMO).toBeUndefined();
     expect(env({ DATABASE_POOL_MAX: "24", ONCE_SEED_DEMO: "1" })).toMatchObject({
       DATABASE_POOL_MAX: 24,
       ONCE_SEED_DEMO: true,
