@@ -1,5 +1,6 @@
 import "server-only";
 import type { LedgerKind } from "@/lib/generated/prisma/client";
+import { MAX_BALANCE_CENTS } from "./balance-limit";
 import type { Tx } from "./db/transaction";
 
 /**
@@ -7,13 +8,6 @@ import type { Tx } from "./db/transaction";
  * balance, inside the caller's transaction; credits and debits are each one guarded update, never
  * read-then-write.
  */
-
-/**
- * The most a wallet may hold: 10,000,000.00. balance_cents is a 32-bit integer (at most 21,474,836.47),
- * so without a bound a few redemptions of a large coupon overflowed it and failed with a 500.
- * CHECK (balance_cents <= 1000000000) stands behind the guarded credit.
- */
-export const MAX_BALANCE_CENTS = 1_000_000_000;
 
 interface LedgerLink {
   kind: LedgerKind;

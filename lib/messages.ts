@@ -2,7 +2,7 @@ import type { RateLimited } from "./rate-limits";
 import type { RedeemResult } from "./redemptions";
 import type { PurchaseResult } from "./purchase";
 import { formatCents, formatDay } from "./format";
-import { MAX_BALANCE_CENTS } from "./ledger";
+import { MAX_BALANCE_CENTS } from "./balance-limit";
 
 /**
  * What a customer is told about each outcome, in one place for the redeem page, the shop and the

@@ -26,7 +26,7 @@ export type RedeemRefusal =
   | "invalid_idempotency_key"
   | "idempotency_key_reused"
   | "unknown_user"
-  /** Crediting the coupon would take the wallet past its limit (lib/ledger.ts MAX_BALANCE_CENTS). */
+  /** Crediting the coupon would take the wallet past its limit (lib/balance-limit.ts MAX_BALANCE_CENTS). */
   | "balance_limit"
   /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
   | "busy";

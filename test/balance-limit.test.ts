@@ -1,12 +1,12 @@
 /**
- * A wallet's balance is bounded (lib/ledger.ts MAX_BALANCE_CENTS): balance_cents is a 32-bit integer,
+ * A wallet's balance is bounded (lib/balance-limit.ts MAX_BALANCE_CENTS): balance_cents is a 32-bit integer,
  * and a coupon worth 1,000,000.00 with a per-customer limit of 1,000 used to overflow it on the 22nd
  * redemption with a 500, and the retry with the same key too. The credit refuses cleanly instead.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findViolations } from "@/lib/invariants";
-import { MAX_BALANCE_CENTS } from "@/lib/ledger";
+import { MAX_BALANCE_CENTS } from "@/lib/balance-limit";
 import { redeemMessage } from "@/lib/messages";
 import { redeemCoupon } from "@/lib/redemptions";
 import { freshDatabase, makeCoupon, makeUsers, type TestDatabase } from "./helpers";
