@@ -63,9 +63,9 @@ export const ENVIRONMENT = {
   },
   ONCE_SEED_DEMO: {
     // Three states: unset leaves the choice to where the database is (lib/seed.ts demoSeedWanted).
-    schema: optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").optional()).transform((value) =>
-      value === undefined ? undefined : value === "1",
-    ),
+    schema: optionalText
+      .pipe(z.enum(["0", "1"], "must be 1 or 0").optional())
+      .transform((value) => (value === undefined ? undefined : value === "1")),
     default: "1 with the embedded database outside production",
     meaning:
       "`1` seeds the demo users and coupons (into an external or production database too); `0` never seeds them.",

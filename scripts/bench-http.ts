@@ -35,15 +35,7 @@ import { env } from "../lib/env";
 import { freePort } from "../lib/db/embedded";
 import { findViolations } from "../lib/invariants";
 import { hashPassword } from "../lib/passwords";
-import {
-  benchCoupons,
-  benchDatabase,
-  benchUsers,
-  durabilityOf,
-  type Load,
-  percentile,
-  runLoad,
-} from "./bench/harness";
+import { benchCoupons, benchDatabase, benchUsers, durabilityOf, type Load, percentile, runLoad } from "./bench/harness";
 import { guarded, rawSql, type Strategy } from "./bench/strategies";
 import { cpuBetween, cpuSnapshot, type CpuUse } from "./bench/cpu";
 import { roundRobinProxy, type SustainedResult, type SustainedScenario, sustain } from "./bench/sustained";

@@ -35,7 +35,13 @@ async function durabilitySettings(url: string) {
 async function crashWhileRunning(dataDir: string): Promise<void> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(import.meta.dirname, "fixtures/run-embedded.ts"), dataDir],
+    [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      path.join(import.meta.dirname, "fixtures/run-embedded.ts"),
+      dataDir,
+    ],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -27,7 +27,17 @@ describe("npm start in production", () => {
     delete env.AUTH_SECRET;
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "--conditions=react-server", "scripts/start.ts", "--data-dir", dataDir, "--reset", "--port", "0"],
+      [
+        "--import",
+        "tsx",
+        "--conditions=react-server",
+        "scripts/start.ts",
+        "--data-dir",
+        dataDir,
+        "--reset",
+        "--port",
+        "0",
+      ],
       { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] },
     );
     onTestFinished(() => void child.kill("SIGKILL"));
