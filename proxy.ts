@@ -7,7 +7,7 @@ import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from "@/lib/se
  * for its scripts, and `x-nonce` carries it to the root layout. It also refuses oversized request
  * bodies before Next.js reads them: Next answers a Server Action body over its 1 MB limit with a 500;
  * here it becomes a clean 413 (or 411 when the size is not declared, since a chunked body could be any
- * size), and refuses methods nothing here serves (TRACE) with 405. Authentication is not decided here: every page, action and route checks the session itself.
+ * size). Authentication is not decided here: every page, action and route checks the session itself.
  */
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -15,23 +15,13 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export function proxy(request: NextRequest) {
   const nonce = newNonce();
   const policy = contentSecurityPolicy(nonce);
-  const refusal = refuseMethod(request) ?? refuseOversizedBody(request);
+  const refusal = refuseOversizedBody(request);
   if (refusal) return withSecurityHeaders(refusal, policy);
 
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
   headers.set("Content-Security-Policy", policy);
   return withSecurityHeaders(NextResponse.next({ request: { headers } }), policy);
-}
-
-// Methods no page or route answers, which Next.js would otherwise fail on with a 500 (TRACE does).
-const UNSERVED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
-
-function refuseMethod(request: NextRequest): NextResponse | null {
-  if (!UNSERVED_METHODS.has(request.method)) return null;
-  const refusal = refuse(405, "method_not_allowed", `${request.method} is not served here.`);
-  refusal.headers.set("Allow", "GET, HEAD, POST");
-  return refusal;
 }
 
 function refuseOversizedBody(request: NextRequest): NextResponse | null {
