@@ -11,14 +11,13 @@ const STAMPED = Symbol.for("once.peerStamp");
  * what the client claims. Runs once per process from instrumentation.ts: Next.js offers no other hook
  * that sees the socket under `next start`. Requests already queued while the server was starting are
  * not stamped; they count as coming from an unknown address (per-customer limits still apply). The same
- * hook answers TRACE, TRACK and CONNECT with 405 (see UNSERVED_METHODS).
+ * hook answers TRACE with 405 (refuseUnservedMethod).
  */
-// The methods the Fetch standard forbids: Next.js cannot even build a Request for them and answers 500,
-// before proxy.ts runs. They are refused here, where the request still is Node's.
-const UNSERVED_METHODS = new Set(["TRACE", "TRACK", "CONNECT"]);
-
+// TRACE is a method the Fetch standard forbids: Next.js cannot even build a Request for it and answers
+// 500, before proxy.ts runs. It is refused here, where the request still is Node's. (Node's parser
+// already answers 400 to TRACK, and CONNECT never reaches "request".)
 function refuseUnservedMethod(request: http.IncomingMessage, response: http.ServerResponse): boolean {
-  if (!UNSERVED_METHODS.has(request.method ?? "")) return false;
+  if (request.method !== "TRACE") return false;
   const body = JSON.stringify({
     status: "error",
     reason: "method_not_allowed",
