@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "./input-rules";
 
 /** What a valid account looks like; shared by the server and the sign-up form. */
 
@@ -19,7 +20,7 @@ export const newPasswordSchema = z
   .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
 
 export const signUpSchema = z.object({
-  name: z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
+  name: storableText().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters."),
   email: emailSchema,
   password: newPasswordSchema,
 });

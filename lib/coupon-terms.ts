@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import { CounterMode, CouponStatus } from "@/lib/generated/prisma/enums";
 import { couponCodeSchema } from "./codes";
+import { YEAR_RANGE, isStorableInstant, storableText } from "./input-rules";
 
 /**
  * A coupon's terms, defined once: their fields, bounds and defaults, the window rule, what makes a
@@ -25,6 +26,7 @@ export const COUPON_DEFAULTS = {
   perUserLimit: 1,
   startsAt: null,
   expiresAt: null,
+  noRedeemAfterRevoke: false,
   status: CouponStatus.ACTIVE,
   counter: "AUTO",
 } as const;
@@ -64,10 +66,13 @@ export const SLOT_COUNT = 16;
 export const COUNTER_CHOICES = ["AUTO", ...Object.values(CounterMode)] as const;
 export type CounterChoice = (typeof COUNTER_CHOICES)[number];
 
+const storableDate = z
+  .date()
+  .refine(isStorableInstant, `Choose a date between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}.`);
+
 /** The terms an admin sets, with their domain types; extended into the schemas below, never restated. */
 export const couponTermFields = {
-  description: z
-    .string()
+  description: storableText()
     .trim()
     .max(TERM_BOUNDS.descriptionLength, `The description can be at most ${TERM_BOUNDS.descriptionLength} characters.`)
     .default(COUPON_DEFAULTS.description),
@@ -89,8 +94,10 @@ export const couponTermFields = {
     .min(TERM_BOUNDS.perUserLimit.min)
     .max(TERM_BOUNDS.perUserLimit.max)
     .default(COUPON_DEFAULTS.perUserLimit),
-  startsAt: z.date().nullable().default(COUPON_DEFAULTS.startsAt),
-  expiresAt: z.date().nullable().default(COUPON_DEFAULTS.expiresAt),
+  startsAt: storableDate.nullable().default(COUPON_DEFAULTS.startsAt),
+  expiresAt: storableDate.nullable().default(COUPON_DEFAULTS.expiresAt),
+  /** A customer one of whose redemptions was revoked cannot redeem the coupon again (lib/coupon-use.ts). */
+  noRedeemAfterRevoke: z.boolean().default(COUPON_DEFAULTS.noRedeemAfterRevoke),
 };
 
 /** Creating a coupon: its code, its terms, its status and where its uses are counted. */

@@ -10,7 +10,8 @@ import { RetryTransaction, type Tx } from "./db/transaction";
  * discount code is the next.
  *
  * Every limit is checked by the write that consumes it, a Prisma updateMany whose count is checked:
- * - per user: the user's coupon_usages row, `used < per_user_limit` (CHECK used <= per_user_limit);
+ * - per user: the user's coupon_usages row, `used < per_user_limit` (CHECK used <= per_user_limit), and
+ *   for a coupon with `noRedeemAfterRevoke`, `revoked_uses = 0` (a revoked use is not taken again);
  * - globally: status, window and remaining uses on the row the coupon's uses are counted on, its own or a
  *   hot-coupon slot (lib/counters.ts), fenced by the terms version the caller acted on, so an admin's
  *   disable or edit either waits for this transaction or makes it start over (RetryTransaction).
@@ -18,7 +19,7 @@ import { RetryTransaction, type Tx } from "./db/transaction";
  * (throw Rollback with the reason). Nothing here reads a limit and then writes on the strength of it.
  */
 
-export type CouponUseRefusal = CouponRefusal | "per_user_limit";
+export type CouponUseRefusal = CouponRefusal | "per_user_limit" | "revoked_before";
 
 export interface CouponUseRequest {
   code: string;
@@ -46,7 +47,8 @@ export async function takeCouponUse<T>(
   const counter = await counterFor(terms.counterMode).prepare(tx, terms);
   if (!counter.ok) return counter;
 
-  if (!(await takeUserUse(tx, terms, userId))) return { ok: false, reason: "per_user_limit" };
+  const userUse = await takeUserUse(tx, terms, userId);
+  if (!userUse.ok) return userUse;
 
   // Judged as late as possible: the window is checked at the instant the consuming UPDATE is sent.
   const now = pinnedNow ?? new Date();
@@ -61,17 +63,37 @@ export async function takeCouponUse<T>(
   return { ok: false, reason: taken.reason };
 }
 
-/** The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. */
-async function takeUserUse(tx: Tx, terms: Coupon, userId: string): Promise<boolean> {
+/**
+ * The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. The
+ * option read from the snapshot is fenced like every term: an admin changing it bumps the terms
+ * version, and the coupon's counter then sends this transaction back to start over.
+ */
+async function takeUserUse(
+  tx: Tx,
+  terms: Coupon,
+  userId: string,
+): Promise<{ ok: true } | { ok: false; reason: "per_user_limit" | "revoked_before" }> {
   await tx.couponUsage.createMany({
     data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
     skipDuplicates: true,
   });
   const usage = await tx.couponUsage.updateMany({
-    where: { couponId: terms.id, userId, used: { lt: terms.perUserLimit } },
+    where: {
+      couponId: terms.id,
+      userId,
+      used: { lt: terms.perUserLimit },
+      ...(terms.noRedeemAfterRevoke ? { revokedUses: 0 } : {}),
+    },
     data: { used: { increment: 1 }, perUserLimit: terms.perUserLimit },
   });
-  return usage.count === 1;
+  if (usage.count === 1) return { ok: true };
+  if (!terms.noRedeemAfterRevoke) return { ok: false, reason: "per_user_limit" };
+  // Refused either way; this read only chooses which reason to give.
+  const row = await tx.couponUsage.findUniqueOrThrow({
+    where: { couponId_userId: { couponId: terms.id, userId } },
+    select: { revokedUses: true },
+  });
+  return { ok: false, reason: row.revokedUses > 0 ? "revoked_before" : "per_user_limit" };
 }
 
 export type GiveBack<T> = { ok: true; value: T } | { ok: false; reason: "no_use_held" };
@@ -79,17 +101,18 @@ export type GiveBack<T> = { ok: true; value: T } | { ok: false; reason: "no_use_
 /**
  * Gives back one use of `couponId` that `userId` holds: the user's, then (after `record`, which writes
  * the reversal and may throw Rollback) the coupon's, in the same lock order as taking one, so the two
- * never deadlock. `no_use_held` means the counters held no use to give back: for a caller that knows a
+ * never deadlock. `revoked` counts it as a revoked use (which a coupon with `noRedeemAfterRevoke` does not
+ * let the user take again); a use given back for another reason does not count. `no_use_held` means the counters held no use to give back: for a caller that knows a
  * use is held (an active redemption) that is corruption, not a user error.
  */
 export async function giveBackCouponUse<T>(
   tx: Tx,
-  { couponId, userId }: { couponId: string; userId: string },
+  { couponId, userId, revoked }: { couponId: string; userId: string; revoked: boolean },
   record: () => Promise<T>,
 ): Promise<GiveBack<T>> {
   const usage = await tx.couponUsage.updateMany({
     where: { couponId, userId, used: { gt: 0 } },
-    data: { used: { decrement: 1 } },
+    data: { used: { decrement: 1 }, ...(revoked ? { revokedUses: { increment: 1 } } : {}) },
   });
   const value = await record();
   const givenBack = await giveBackToCounter(tx, couponId);

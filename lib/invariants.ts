@@ -50,6 +50,14 @@ const CHECKS: { invariant: string; sql: string }[] = [
           HAVING coalesce(u.used, 0) <> count(r.id)`,
   },
   {
+    invariant: "per-user revoked-use counter equals the user's revoked redemptions",
+    sql: `SELECT c.code || ' / ' || u.user_id || ': revoked counter ' || u.revoked_uses || ', revoked redemptions ' || count(r.id) AS detail
+          FROM coupon_usages u JOIN coupons c ON c.id = u.coupon_id
+          LEFT JOIN redemptions r ON r.coupon_id = u.coupon_id AND r.user_id = u.user_id AND r.status = 'REVOKED'
+          GROUP BY c.code, u.coupon_id, u.user_id, u.revoked_uses
+          HAVING u.revoked_uses <> count(r.id)`,
+  },
+  {
     invariant: "per-user active redemptions within the per-user limit",
     sql: `SELECT c.code || ' / ' || u.user_id || ': ' || u.used || ' uses, limit ' || u.per_user_limit AS detail
           FROM coupon_usages u JOIN coupons c ON c.id = u.coupon_id

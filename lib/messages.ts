@@ -32,6 +32,8 @@ export function redeemMessage(result: RedeemResult): string {
       return "This code has already been used up.";
     case "per_user_limit":
       return "You already redeemed this code as many times as it allows.";
+    case "revoked_before":
+      return "Your earlier redemption of this code was revoked, so it cannot be redeemed again on your account.";
     case "idempotency_key_reused":
       return "This form was already used for a different code. Press Redeem again to submit this one.";
     case "invalid_idempotency_key":

@@ -239,7 +239,7 @@ async function revokeInTransaction(
   if (!redemption) return previousRevocation(tx, redemptionId);
 
   // The user's use, the debit (the user's row), then the coupon's counter: redeem's lock order, so the two never deadlock.
-  const givenBack = await giveBackCouponUse(tx, redemption, async () => {
+  const givenBack = await giveBackCouponUse(tx, { ...redemption, revoked: true }, async () => {
     const debited = await debit(tx, redemption.userId, redemption.amountCents, {
       kind: "COUPON_REVOCATION",
       redemptionId,

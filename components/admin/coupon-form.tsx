@@ -153,6 +153,24 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         />
       </div>
       <CounterField defaultValue={v.counter} error={errors.counter} />
+      <div className="flex items-start gap-3">
+        <input
+          id="noRedeemAfterRevoke"
+          name="noRedeemAfterRevoke"
+          type="checkbox"
+          defaultChecked={v.noRedeemAfterRevoke === "on"}
+          aria-describedby="noRedeemAfterRevoke-hint"
+          className="mt-1 h-4 w-4 rounded border-slate-300"
+        />
+        <div>
+          <label htmlFor="noRedeemAfterRevoke" className="text-sm font-medium text-slate-800">
+            A revoked redemption cannot be redeemed again
+          </label>
+          <p id="noRedeemAfterRevoke-hint" className="text-sm text-slate-600">
+            When you revoke a customer&apos;s redemption of this code, that customer cannot redeem it again.
+          </p>
+        </div>
+      </div>
       <SubmitButton pending={pending} pendingLabel={mode === "create" ? "Creating…" : "Saving…"}>
         {mode === "create" ? "Create coupon" : "Save changes"}
       </SubmitButton>

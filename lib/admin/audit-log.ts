@@ -2,6 +2,7 @@ import "server-only";
 import type { AdminAction } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
+import { bigintIdSchema } from "@/lib/input-rules";
 
 /**
  * The admin audit log: who changed what, when, and the values before and after. Entries are written
@@ -54,7 +55,8 @@ export async function listAuditLog(
   options: { beforeId?: string; limit?: number; target?: { type: string; id: string } } = {},
 ): Promise<{ entries: AuditEntryView[]; nextBeforeId: string | null }> {
   const limit = options.limit ?? 50;
-  const beforeId = options.beforeId && /^\d{1,19}$/.test(options.beforeId) ? BigInt(options.beforeId) : undefined;
+  const before = bigintIdSchema.safeParse(options.beforeId);
+  const beforeId = before.success ? BigInt(before.data) : undefined;
   const rows = await db.adminAuditEntry.findMany({
     where: {
       ...(beforeId !== undefined ? { id: { lt: beforeId } } : {}),

@@ -10,6 +10,7 @@ import {
   TERM_BOUNDS,
 } from "@/lib/coupon-terms";
 import { formatCount, formatDecimalCents } from "@/lib/format";
+import { utcInstant } from "@/lib/input-rules";
 
 /**
  * What the coupon forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
@@ -71,11 +72,12 @@ const optionalWholeNumber = (label: string, min: number, max: number) =>
 const utcDateTime = z.string().transform((raw, ctx): Date | null => {
   const text = raw.trim();
   if (text === "") return null;
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(text) || Number.isNaN(new Date(`${text}Z`).getTime())) {
-    ctx.addIssue({ code: "custom", message: "Enter a date and time, or leave it empty." });
+  const instant = utcInstant(text);
+  if (!instant) {
+    ctx.addIssue({ code: "custom", message: "Enter a date and time that exists (UTC), or leave it empty." });
     return z.NEVER;
   }
-  return new Date(`${text}Z`);
+  return instant;
 });
 
 const code = z.string().transform((raw, ctx): string | null => {
@@ -99,6 +101,11 @@ const termsShape = {
   perUserLimit: wholeNumber("The per-customer limit", TERM_BOUNDS.perUserLimit.min, TERM_BOUNDS.perUserLimit.max),
   startsAt: utcDateTime,
   expiresAt: utcDateTime,
+  // A checkbox: sent as "on" when ticked, absent otherwise.
+  noRedeemAfterRevoke: z
+    .string()
+    .optional()
+    .transform((v) => v === "on"),
   // Empty (a form without the choice) keeps the domain's default: automatic when creating, unchanged when editing.
   counter: z
     .enum(["", ...COUNTER_CHOICES], { message: "Choose where uses are counted." })
@@ -143,6 +150,7 @@ export function couponFormValues(coupon?: Coupon): CouponFormValues {
     perUserLimit: String(terms.perUserLimit),
     startsAt: toUtcInput(terms.startsAt),
     expiresAt: toUtcInput(terms.expiresAt),
+    noRedeemAfterRevoke: terms.noRedeemAfterRevoke ? "on" : "",
     counter: terms.counter satisfies CounterChoice,
   };
 }

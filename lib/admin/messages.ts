@@ -27,6 +27,7 @@ export const REFUSAL_LABELS: Record<string, string> = {
   expired: "Expired",
   exhausted: "Used up",
   per_user_limit: "Per-customer limit",
+  revoked_before: "Redeemed before, revoked",
   idempotency_key_reused: "Key reused",
   invalid_idempotency_key: "Invalid key",
   unknown_user: "Unknown user",

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
 import { normalizeCode } from "@/lib/codes";
+import { isStorableInstant, parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type RevokeResult, revokeRedemption } from "@/lib/redemptions";
@@ -13,26 +14,24 @@ import type { CsvSource } from "./csv";
  * page and the ten-thousandth cost the same index range scan (see bench:audit and the EXPLAIN test).
  */
 
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .refine((d) => !Number.isNaN(new Date(`${d}T00:00:00Z`).getTime()));
-
+/**
+ * The table's and the export's filters. Strict: the export refuses a query that fails them (400, before
+ * streaming anything); the page ignores the fields that fail (`filtersFromSearchParams`).
+ */
 export const redemptionFiltersSchema = z.object({
-  code: z
-    .string()
+  code: storableText()
     .max(256)
     .transform((raw) => {
       const check = normalizeCode(raw);
       // Something that cannot be a code still filters (to nothing) rather than silently showing everything.
       return check.ok ? check.code : raw.trim().toUpperCase();
     })
-    .catch(""),
-  email: z.string().trim().toLowerCase().max(320).catch(""),
-  status: z.enum(["", "ACTIVE", "REVOKED"]).catch(""),
+    .default(""),
+  email: storableText().trim().toLowerCase().max(320).default(""),
+  status: z.enum(["", "ACTIVE", "REVOKED"]).default(""),
   /** UTC days, both inclusive. */
-  from: day.optional().catch(undefined),
-  to: day.optional().catch(undefined),
+  from: utcDaySchema.optional(),
+  to: utcDaySchema.optional(),
 });
 
 export type RedemptionFilters = z.infer<typeof redemptionFiltersSchema>;
@@ -63,7 +62,7 @@ export function decodeCursor(raw: unknown): Cursor | null {
   if (typeof raw !== "string" || raw.length > 200) return null;
   const [at, id] = Buffer.from(raw, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
-  if (Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) return null;
+  if (!isStorableInstant(createdAt) || !z.uuid().safeParse(id).success) return null;
   return { createdAt, id: id! };
 }
 
@@ -129,20 +128,24 @@ export function redemptionsCsv(db: Db, filters: RedemptionFilters): CsvSource<Re
   };
 }
 
-export function filtersFromSearchParams(
-  params: Record<string, string | string[] | undefined> | URLSearchParams,
-): RedemptionFilters {
+type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+function filterFields(params: SearchParams): Record<string, string | undefined> {
   const get = (key: string) => {
     const value = params instanceof URLSearchParams ? params.get(key) : params[key];
     return Array.isArray(value) ? value[0] : (value ?? undefined);
   };
-  return redemptionFiltersSchema.parse({
-    code: get("code") ?? "",
-    email: get("email") ?? "",
-    status: get("status") ?? "",
-    from: get("from"),
-    to: get("to"),
-  });
+  return { code: get("code"), email: get("email"), status: get("status"), from: get("from"), to: get("to") };
+}
+
+/** For the page: a filter that fails its rule is ignored. */
+export function filtersFromSearchParams(params: SearchParams): RedemptionFilters {
+  return parseIgnoringInvalid(redemptionFiltersSchema, filterFields(params));
+}
+
+/** For the export: the filters, or which one is wrong, decided before anything is streamed. */
+export function strictFiltersFromSearchParams(params: SearchParams) {
+  return redemptionFiltersSchema.safeParse(filterFields(params));
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
+import { bigintIdSchema, storableText } from "@/lib/input-rules";
 
 /** Read-only figures for the overview, the coupon detail page and the attempts view. */
 
@@ -96,14 +97,10 @@ export const attemptFiltersSchema = z.object({
     .max(64)
     .regex(/^[a-z_]*$/)
     .catch(""),
-  ip: z.string().trim().max(64).catch(""),
-  email: z.string().trim().toLowerCase().max(320).catch(""),
+  ip: storableText().trim().max(64).catch(""),
+  email: storableText().trim().toLowerCase().max(320).catch(""),
   outcome: z.enum(["REFUSED", "ALL"]).catch("REFUSED"),
-  before: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .optional()
-    .catch(undefined),
+  before: bigintIdSchema.optional().catch(undefined),
 });
 
 export type AttemptFilters = z.infer<typeof attemptFiltersSchema>;

@@ -117,6 +117,9 @@ export function answerOf<Result extends ActionResult<object, string>>(result: Sa
   return { ok: false, ...FAILED };
 }
 
+/** A hand-made request can pass anything where React passes the form: the values are read from a form only. */
+const asForm = (input: unknown): FormData | undefined => (input instanceof FormData ? input : undefined);
+
 /** For a button or form that shows the answer and nothing else: `useActionState(action, null)`. */
 export function answering<Result extends ActionResult<object, string>>(action: BuiltAction<Result>) {
   return async (_previous: unknown, formData: FormData): Promise<Result | Refused> => answerOf(await action(formData));
@@ -129,7 +132,7 @@ export function answeringWithValues<Result extends ActionResult<object, string>,
 ) {
   return async (_previous: unknown, formData: FormData): Promise<EchoFormState<Result | Refused, Values>> => {
     const result = answerOf(await action(formData));
-    return { values: readValues(formData), result };
+    return { values: readValues(asForm(formData)), result };
   };
 }
 
@@ -157,7 +160,7 @@ export function answeringWithKey<Result extends ActionResult<object, string>, Va
     const keepKey = !result.ok && DECIDED_NOTHING.has(result.reason) && sent.success;
     return {
       key: keepKey ? sent.data : randomUUID(),
-      values: readValues(result.ok ? undefined : formData),
+      values: readValues(result.ok ? undefined : asForm(formData)),
       result,
       answer: answerCount(previous) + 1,
     };

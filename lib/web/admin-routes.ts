@@ -3,7 +3,7 @@ import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk
 import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
-import { filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
+import { redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
 import { sessionUserId } from "./session";
@@ -46,10 +46,17 @@ export function adminRoute(handler: AdminRouteHandler) {
 const today = () => new Date().toISOString().slice(0, 10);
 
 export const ADMIN_ROUTES = {
-  /** GET: the redemptions audit table as CSV, same filters as the page, streamed. */
+  /**
+   * GET: the redemptions audit table as CSV, same filters as the page, streamed. A wrong filter is
+   * refused before the stream starts: once the header row is sent, the status can no longer say so.
+   */
   exportRedemptions: (async (request, { db }) => {
-    const filters = filtersFromSearchParams(new URL(request.url).searchParams);
-    return csvResponse(csvStream(redemptionsCsv(db, filters)), `redemptions-${today()}.csv`);
+    const filters = strictFiltersFromSearchParams(new URL(request.url).searchParams);
+    if (!filters.success) {
+      const issue = filters.error.issues[0];
+      return problem(400, "invalid_filter", `The ${String(issue?.path[0])} filter is invalid: ${issue?.message}`);
+    }
+    return csvResponse(csvStream(redemptionsCsv(db, filters.data)), `redemptions-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: one batch's codes as CSV. */

@@ -1,5 +1,5 @@
 import "server-only";
-import type { NextAuthOptions } from "next-auth";
+import NextAuth, { type NextAuthOptions } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { Role } from "@/lib/generated/prisma/client";
@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { sessionSecret } from "@/lib/env";
 import { SESSION_COOKIE_MAX_AGE_SECONDS, endSession, isSessionActive } from "@/lib/sessions";
 import { signInLimitedError } from "@/lib/sign-in-errors";
+import { problem } from "./http";
 
 /**
  * next-auth, credentials only. The session cookie is a JWT naming a server-side session (lib/sessions.ts);
@@ -125,3 +126,19 @@ export const authRouteOptions: NextAuthOptions = {
     },
   },
 };
+
+/**
+ * What app/api/auth/[...nextauth] exports. The credentials callback only takes a POST (the sign-in form);
+ * a GET of it is answered 405 here, where next-auth itself would throw and answer 500.
+ */
+export function authRouteHandlers() {
+  const handler = NextAuth(authRouteOptions);
+  async function GET(request: Request, context: { params: Promise<{ nextauth: string[] }> }): Promise<Response> {
+    const [action, provider] = (await context.params).nextauth;
+    if (action === "callback" && provider === "credentials") {
+      return problem(405, "method_not_allowed", "Sign in by posting the sign-in form.", { Allow: "POST" });
+    }
+    return handler(request, context) as Promise<Response>;
+  }
+  return { GET, POST: handler };
+}

@@ -24,6 +24,7 @@ const coupon: Coupon = {
   createdAt: new Date("2026-02-01T00:00:00Z"),
   updatedAt: new Date("2026-02-01T00:00:00Z"),
   batchId: null,
+  noRedeemAfterRevoke: true,
 };
 
 const errorsOf = (values: Record<string, string>) => {
@@ -42,6 +43,7 @@ describe("the coupon form", () => {
       startsAt: "",
       expiresAt: "",
       counter: COUPON_DEFAULTS.counter,
+      noRedeemAfterRevoke: "",
     });
   });
 
@@ -57,6 +59,7 @@ describe("the coupon form", () => {
       startsAt: coupon.startsAt,
       expiresAt: coupon.expiresAt,
       counter: "SINGLE_ROW",
+      noRedeemAfterRevoke: true,
     });
     expect(couponUpdateSchema.safeParse(parsed).success).toBe(true);
     expect(newCouponSchema.safeParse(couponFormSchema.parse(values)).success).toBe(true);

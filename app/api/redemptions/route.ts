@@ -34,6 +34,7 @@ const STATUS: Record<RedeemRefusal, number> = {
   expired: 409,
   exhausted: 409,
   per_user_limit: 409,
+  revoked_before: 409,
   balance_limit: 409,
   invalid_idempotency_key: 400,
   unknown_user: 401,

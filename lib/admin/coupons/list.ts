@@ -2,11 +2,12 @@ import "server-only";
 import { z } from "zod";
 import { type Coupon, CouponStatus, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
+import { storableText } from "@/lib/input-rules";
 
 /** The admin's coupon list: filters, sorts and pages, with each coupon's uses wherever they are counted. */
 
 export const couponListQuerySchema = z.object({
-  q: z.string().trim().max(64).catch(""),
+  q: storableText().trim().max(64).catch(""),
   status: z.union([z.literal("all"), z.enum(CouponStatus)]).catch("all"),
   window: z.enum(["all", "active", "upcoming", "expired"]).catch("all"),
   exhausted: z.enum(["all", "yes", "no"]).catch("all"),

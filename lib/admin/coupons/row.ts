@@ -21,7 +21,28 @@ export async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | nul
 
 /** What the audit log records of a coupon's terms, before and after a change. */
 export function auditedTerms(coupon: Coupon) {
-  const { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } =
-    coupon;
-  return { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
+  const {
+    code,
+    status,
+    counterMode,
+    description,
+    valueCents,
+    maxRedemptions,
+    perUserLimit,
+    startsAt,
+    expiresAt,
+    noRedeemAfterRevoke,
+  } = coupon;
+  return {
+    code,
+    status,
+    counterMode,
+    description,
+    valueCents,
+    maxRedemptions,
+    perUserLimit,
+    startsAt,
+    expiresAt,
+    noRedeemAfterRevoke,
+  };
 }

@@ -1,6 +1,3 @@
-import NextAuth from "next-auth";
-import { authRouteOptions } from "@/lib/web/auth";
+import { authRouteHandlers } from "@/lib/web/auth";
 
-const handler = NextAuth(authRouteOptions);
-
-export { handler as GET, handler as POST };
+export const { GET, POST } = authRouteHandlers();

@@ -1,0 +1,19 @@
+import "server-only";
+import type { Db } from "./client";
+
+/**
+ * Row counts and states of everything a server action or route could change, as one string: two equal
+ * snapshots around a refused call prove it changed nothing (the access tests, unit and e2e).
+ */
+export async function snapshot(db: Db): Promise<string> {
+  const [row] = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT (SELECT count(*) FROM admin_audit_log)::int AS audit,
+           (SELECT count(*) FROM coupons)::int AS coupons,
+           (SELECT count(*) FROM coupon_batches)::int AS batches,
+           (SELECT string_agg(code || ':' || status || ':' || value_cents || ':' || coalesce(max_redemptions, -1) || ':' || redeemed_count, ',' ORDER BY code) FROM coupons) AS terms,
+           (SELECT string_agg(id::text || ':' || status, ',' ORDER BY id) FROM redemptions) AS redemptions,
+           (SELECT count(*) FROM ledger_entries)::int AS ledger,
+           (SELECT count(*) FROM orders)::int AS orders,
+           (SELECT count(*) FROM users)::int AS users`;
+  return JSON.stringify(row);
+}

@@ -1,0 +1,145 @@
+/**
+ * The commands the property tests (test/properties.test.ts) compose into random programs, one entry per
+ * operation: how fast-check generates its arguments and how it runs against the database through the
+ * domain, answering a typed outcome. A new operation (placing and cancelling orders, once checkout
+ * exists) is one more entry in COMMANDS; the generator and the checks pick it up.
+ */
+import fc from "fast-check";
+import { setCustomerDisabled } from "@/lib/accounts";
+import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
+import { adminSetCouponStatus } from "@/lib/admin/coupons/status";
+import { COUNTER_CHOICES } from "@/lib/coupon-terms";
+import type { Db } from "@/lib/db/client";
+import { purchase } from "@/lib/purchase";
+import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
+
+/** How many users, coupons and idempotency keys a program draws from (small, so that they collide). */
+export const SHAPE = { users: 3, coupons: 3, keys: 4 } as const;
+
+/** What one program runs against: its own users, coupons and keys, in a database shared by all programs. */
+export interface World {
+  db: Db;
+  adminId: string;
+  productId: string;
+  users: string[];
+  coupons: { id: string; code: string }[];
+  keys: string[];
+}
+
+export interface Outcome {
+  command: string;
+  ok: boolean;
+  reason?: string;
+  /** A redeem or a purchase that created its row (not a replay): the checks count them against the rows. */
+  created?: "redemption" | "order";
+}
+
+interface CommandSpec<Args> {
+  args: fc.Arbitrary<Args>;
+  run(world: World, args: Args): Promise<Omit<Outcome, "command">>;
+}
+
+const user = fc.nat(SHAPE.users - 1);
+const coupon = fc.nat(SHAPE.coupons - 1);
+const key = fc.nat(SHAPE.keys - 1);
+
+const outcomeOf = (result: { ok: true } | { ok: false; reason: string }) =>
+  result.ok ? { ok: true } : { ok: false, reason: result.reason };
+
+function command<Args>(spec: CommandSpec<Args>): CommandSpec<unknown> {
+  return spec as CommandSpec<unknown>;
+}
+
+export const COMMANDS = {
+  redeem: command({
+    args: fc.record({ user, coupon, key }),
+    async run(w, a) {
+      const result = await redeemCoupon(w.db, {
+        userId: w.users[a.user]!,
+        code: w.coupons[a.coupon]!.code,
+        idempotencyKey: w.keys[a.key]!,
+      });
+      return result.ok && !result.replayed ? { ok: true, created: "redemption" } : outcomeOf(result);
+    },
+  }),
+  /** Revokes the program's n-th redemption as it stands when the command runs (none yet: nothing to do). */
+  revoke: command({
+    args: fc.nat(7),
+    async run(w, n) {
+      const redemptions = await w.db.redemption.findMany({
+        where: { userId: { in: w.users } },
+        orderBy: { id: "asc" },
+        select: { id: true },
+      });
+      if (redemptions.length === 0) return { ok: false, reason: "nothing_to_revoke" };
+      const target = redemptions[n % redemptions.length]!;
+      return outcomeOf(await revokeRedemption(w.db, { redemptionId: target.id, revokedById: w.adminId }));
+    },
+  }),
+  setCouponStatus: command({
+    args: fc.record({ coupon, status: fc.constantFrom("ACTIVE", "DISABLED") as fc.Arbitrary<"ACTIVE" | "DISABLED"> }),
+    async run(w, a) {
+      return outcomeOf(await adminSetCouponStatus(w.db, w.adminId, w.coupons[a.coupon]!.id, a.status));
+    },
+  }),
+  editLimits: command({
+    args: fc.record({
+      coupon,
+      valueCents: fc.constantFrom(100, 300, 700),
+      maxRedemptions: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null }),
+      perUserLimit: fc.integer({ min: 1, max: 3 }),
+      noRedeemAfterRevoke: fc.boolean(),
+      counter: fc.constantFrom(...COUNTER_CHOICES),
+    }),
+    async run(w, { coupon: index, ...terms }) {
+      return outcomeOf(await adminUpdateCoupon(w.db, w.adminId, w.coupons[index]!.id, terms));
+    },
+  }),
+  setCustomerDisabled: command({
+    args: fc.record({ user, disabled: fc.boolean() }),
+    async run(w, a) {
+      return outcomeOf(await setCustomerDisabled(w.db, w.adminId, w.users[a.user]!, a.disabled));
+    },
+  }),
+  spend: command({
+    args: fc.record({ user, key }),
+    async run(w, a) {
+      const result = await purchase(w.db, {
+        userId: w.users[a.user]!,
+        productId: w.productId,
+        idempotencyKey: w.keys[a.key]!,
+      });
+      return result.ok && !result.replayed ? { ok: true, created: "order" } : outcomeOf(result);
+    },
+  }),
+};
+
+export type CommandName = keyof typeof COMMANDS;
+export interface Command {
+  name: CommandName;
+  args: unknown;
+}
+
+/** How often each command is drawn, relative to the others (1 unless listed): redeems race the most. */
+const WEIGHTS: Partial<Record<CommandName, number>> = { redeem: 4, revoke: 2, spend: 2 };
+
+/** One command of any kind, with its arguments. */
+export const anyCommand: fc.Arbitrary<Command> = fc.oneof(
+  ...(Object.keys(COMMANDS) as CommandName[]).map((name) => ({
+    weight: WEIGHTS[name] ?? 1,
+    arbitrary: COMMANDS[name].args.map((args) => ({ name, args })),
+  })),
+);
+
+export async function runCommand(world: World, { name, args }: Command): Promise<Outcome> {
+  return { command: name, ...(await COMMANDS[name].run(world, args)) };
+}
+
+/** A coupon's starting terms. */
+export const couponTerms = fc.record({
+  valueCents: fc.constantFrom(100, 300, 700),
+  maxRedemptions: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null }),
+  perUserLimit: fc.integer({ min: 1, max: 3 }),
+  noRedeemAfterRevoke: fc.boolean(),
+  counter: fc.constantFrom(...COUNTER_CHOICES),
+});
