@@ -61,12 +61,15 @@ export async function takeCouponUse<T>(
   return { ok: false, reason: taken.reason };
 }
 
-/** The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. */
+/**
+ * The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. The row
+ * is created by raw SQL because Prisma never plan-caches `createMany` (it compiled one on every call);
+ * creating it guards nothing: the guarded updateMany below is what takes the use.
+ */
 async function takeUserUse(tx: Tx, terms: Coupon, userId: string): Promise<boolean> {
-  await tx.couponUsage.createMany({
-    data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
-    skipDuplicates: true,
-  });
+  await tx.$executeRaw`
+    INSERT INTO "coupon_usages" ("coupon_id", "user_id", "used", "per_user_limit")
+    VALUES (${terms.id}::uuid, ${userId}::uuid, 0, ${terms.perUserLimit}) ON CONFLICT DO NOTHING`;
   const usage = await tx.couponUsage.updateMany({
     where: { couponId: terms.id, userId, used: { lt: terms.perUserLimit } },
     data: { used: { increment: 1 }, perUserLimit: terms.perUserLimit },
