@@ -92,6 +92,8 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
             ...process.env,
             NODE_ENV: "production",
             DATABASE_URL: appDatabaseUrl,
+            // Debian's PgBouncer (1.18) cannot carry named statements across transactions (README: Configuration).
+            ...(bouncer ? { DATABASE_PREPARED_STATEMENTS: "0" } : {}),
             NEXTAUTH_SECRET: secret,
             NEXTAUTH_URL: `http://127.0.0.1:${port}`,
             ONCE_DIST_DIR: process.env.E2E_DIST_DIR ?? ".next-e2e",

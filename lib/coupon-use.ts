@@ -66,17 +66,18 @@ export async function takeCouponUse<T>(
 /**
  * The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. The
  * option read from the snapshot is fenced like every term: an admin changing it bumps the terms
- * version, and the coupon's counter then sends this transaction back to start over.
+ * version, and the coupon's counter then sends this transaction back to start over. The row is created
+ * by raw SQL because Prisma never plan-caches `createMany` (it compiled one on every call); creating it
+ * guards nothing: the guarded updateMany below is what takes the use.
  */
 async function takeUserUse(
   tx: Tx,
   terms: Coupon,
   userId: string,
 ): Promise<{ ok: true } | { ok: false; reason: "per_user_limit" | "revoked_before" }> {
-  await tx.couponUsage.createMany({
-    data: [{ couponId: terms.id, userId, used: 0, perUserLimit: terms.perUserLimit }],
-    skipDuplicates: true,
-  });
+  await tx.$executeRaw`
+    INSERT INTO "coupon_usages" ("coupon_id", "user_id", "used", "per_user_limit")
+    VALUES (${terms.id}::uuid, ${userId}::uuid, 0, ${terms.perUserLimit}) ON CONFLICT DO NOTHING`;
   const usage = await tx.couponUsage.updateMany({
     where: {
       couponId: terms.id,

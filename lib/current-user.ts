@@ -10,6 +10,9 @@ export interface CurrentUser {
   balanceCents: number;
 }
 
+/** What a request knows about who is asking. */
+export const CURRENT_USER_FIELDS = { id: true, email: true, name: true, role: true, balanceCents: true } as const;
+
 /**
  * The user a session names, as the database knows them now, or null. The session only says who is
  * asking; role and balance always come from this read, so demoting an admin takes effect on their next
@@ -17,8 +20,5 @@ export interface CurrentUser {
  */
 export async function findCurrentUser(db: Db, userId: string | null | undefined): Promise<CurrentUser | null> {
   if (!userId) return null;
-  return db.user.findUnique({
-    where: { id: userId, disabled: false },
-    select: { id: true, email: true, name: true, role: true, balanceCents: true },
-  });
+  return db.user.findUnique({ where: { id: userId, disabled: false }, select: CURRENT_USER_FIELDS });
 }

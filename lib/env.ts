@@ -71,6 +71,13 @@ export const ENVIRONMENT = {
       "`1` seeds the demo users and coupons (into an external or production database too); `0` never seeds them.",
   },
   DATABASE_POOL_MAX: { schema: positiveInteger(10), default: "10", meaning: "Connections per app process." },
+  DATABASE_PREPARED_STATEMENTS: {
+    schema: optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").default("1")).transform((value) => value === "1"),
+    default: "1",
+    meaning:
+      "`1` prepares each query shape once per connection (named statements). Set `0` behind PgBouncer " +
+      "in transaction mode older than 1.21 or without `max_prepared_statements`.",
+  },
   DATABASE_POOL_TIMEOUT_MS: {
     schema: positiveInteger(10_000),
     default: "10000",

@@ -46,11 +46,7 @@ function canonicalJson(value: JsonValue): string {
  * storedAnswer() has its answer once this transaction ends.
  */
 export async function claimKey(tx: Tx, request: KeyedRequest, resultId: string): Promise<boolean> {
-  const { count } = await tx.idempotencyKey.createMany({
-    data: [{ ...keyOf(request), fingerprint: request.fingerprint, outcome: "SUCCEEDED", resultId }],
-    skipDuplicates: true,
-  });
-  return count === 1;
+  return (await insertKey(tx, request, "SUCCEEDED", { resultId })) === 1;
 }
 
 /**
@@ -63,11 +59,26 @@ export async function storeRefusal(
   reason: string,
   detail?: RefusalDetail,
 ): Promise<boolean> {
-  const { count } = await db.idempotencyKey.createMany({
-    data: [{ ...keyOf(request), fingerprint: request.fingerprint, outcome: "REFUSED", reason, detail }],
-    skipDuplicates: true,
-  });
-  return count === 1;
+  return (await insertKey(db, request, "REFUSED", { reason, detail })) === 1;
+}
+
+/**
+ * Inserts the key's row unless the key exists, and says how many rows it inserted. Raw SQL rather than
+ * `createMany({ skipDuplicates })`: Prisma compiles a createMany's query plan on every call (it is never
+ * plan-cached), which cost this hot path more than the rest of the statement.
+ */
+async function insertKey(
+  db: Db | Tx,
+  { userId, scope, key, fingerprint }: KeyedRequest,
+  outcome: "SUCCEEDED" | "REFUSED",
+  answer: { resultId?: string; reason?: string; detail?: RefusalDetail },
+): Promise<number> {
+  const detail = answer.detail === undefined ? null : JSON.stringify(answer.detail);
+  return db.$executeRaw`
+    INSERT INTO "idempotency_keys" ("user_id", "scope", "idempotency_key", "fingerprint", "outcome", "reason", "detail", "result_id")
+    VALUES (${userId}::uuid, ${scope}, ${key}, ${fingerprint}, ${outcome}::"IdempotencyOutcome",
+            ${answer.reason ?? null}, ${detail}::jsonb, ${answer.resultId ?? null}::uuid)
+    ON CONFLICT DO NOTHING`;
 }
 
 export type StoredAnswer<Reason extends string> =

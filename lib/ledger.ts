@@ -18,25 +18,18 @@ interface LedgerLink {
 
 export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
 
-/** Adds credit unless the balance would pass MAX_BALANCE_CENTS; the bound is in the increment's where-clause. */
-export async function credit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<CreditResult> {
+/**
+ * Adds credit unless the balance would pass MAX_BALANCE_CENTS: the bound is in the increment's
+ * where-clause. The caller writes the matching ledger entry, with the running balance returned here, in
+ * the same transaction (lib/redemptions.ts folds it into one statement with the redemption it is for).
+ */
+export async function addCredit(tx: Tx, userId: string, amountCents: number): Promise<CreditResult> {
   const [user] = await tx.user.updateManyAndReturn({
     where: { id: userId, balanceCents: { lte: MAX_BALANCE_CENTS - amountCents } },
     data: { balanceCents: { increment: amountCents } },
     select: { balanceCents: true },
   });
-  if (!user) return { ok: false, reason: "balance_limit" };
-  await tx.ledgerEntry.create({
-    data: {
-      userId,
-      amountCents,
-      kind: link.kind,
-      balanceAfterCents: user.balanceCents,
-      redemptionId: link.redemptionId,
-      orderId: link.orderId,
-    },
-  });
-  return { ok: true, balanceCents: user.balanceCents };
+  return user ? { ok: true, balanceCents: user.balanceCents } : { ok: false, reason: "balance_limit" };
 }
 
 export type DebitResult = { ok: true; balanceCents: number } | { ok: false; reason: "insufficient_credit" };

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { type RequestMeta, recordAttempt } from "./attempts";
+import { auditedAttempt, type RequestMeta, recordAttempt } from "./attempts";
 import { couponCodeSchema, idempotencyKeySchema } from "./codes";
 import { giveBackCouponUse, takeCouponUse, type CouponUseRefusal } from "./coupon-use";
 import { creditValue } from "./coupon-value";
@@ -8,7 +8,7 @@ import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
 import { Rollback, runTransaction, type Tx } from "./db/transaction";
 import { fingerprint, type KeyedRequest, type Once, runOnce } from "./idempotency";
-import { credit, debit } from "./ledger";
+import { addCredit, debit } from "./ledger";
 
 /**
  * Redeeming a coupon into store credit, and reversing it: two callers of the exactly-once primitive.
@@ -61,7 +61,8 @@ export interface RedeemInput {
 }
 
 export async function redeemCoupon(db: Db, input: RedeemInput): Promise<RedeemResult> {
-  const { result, couponId } = await decideRedemption(db, input);
+  const { result, couponId, attemptRecorded } = await decideRedemption(db, input);
+  if (attemptRecorded) return result;
   await recordAttempt(db, {
     userId: result.ok || result.reason !== "unknown_user" ? input.userId : null,
     couponId,
@@ -79,6 +80,8 @@ export async function redeemCoupon(db: Db, input: RedeemInput): Promise<RedeemRe
 interface Decision {
   result: RedeemResult;
   couponId: string | null;
+  /** A redemption's attempt row commits with it (bookRedemption); every other outcome's is written after. */
+  attemptRecorded?: boolean;
 }
 
 /** A redeem request's idempotency key: one per user, naming one (normalised) code. */
@@ -106,7 +109,14 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
       couponId: null,
     };
   }
-  const request = { userId: input.userId, code: code.data, idempotencyKey: key.data, now: input.now };
+  const request = {
+    userId: input.userId,
+    code: code.data,
+    codeTyped: input.code,
+    idempotencyKey: key.data,
+    meta: input.meta ?? {},
+    now: input.now,
+  };
   const keyed = redeemKey(request.userId, request.idempotencyKey, request.code);
 
   let once: Once<Redeemed, RedeemRefusal>;
@@ -122,7 +132,11 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
   switch (once.kind) {
     case "done": {
       const { redemption, balanceCents } = once.value;
-      return { result: { ok: true, redemption, balanceCents, replayed: false }, couponId: redemption.couponId };
+      return {
+        result: { ok: true, redemption, balanceCents, replayed: false },
+        couponId: redemption.couponId,
+        attemptRecorded: true,
+      };
     }
     case "replayed":
       return replayRedemption(db, once.resultId);
@@ -138,28 +152,67 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
 interface Request {
   userId: string;
   code: string;
+  /** The code as the user typed it, for the attempts log. */
+  codeTyped: string;
   idempotencyKey: string;
+  meta: RequestMeta;
   now?: Date;
 }
 
 /** Runs after the key was claimed, in its transaction; the redemption gets the id the key will answer with. */
-async function redeemInTransaction(
-  tx: Tx,
-  { userId, code, idempotencyKey, now }: Request,
-  redemptionId: string,
-): Promise<Redeemed> {
+async function redeemInTransaction(tx: Tx, request: Request, redemptionId: string): Promise<Redeemed> {
+  const { userId, code, now } = request;
   const use = await takeCouponUse(tx, { code, userId, now }, async (coupon, at) => {
     const amountCents = creditValue(coupon);
-    const redemption = await tx.redemption.create({
-      data: { id: redemptionId, couponId: coupon.id, userId, amountCents, idempotencyKey, createdAt: at },
-      select: { id: true, couponId: true, amountCents: true, createdAt: true },
-    });
-    const credited = await credit(tx, userId, amountCents, { kind: "COUPON_CREDIT", redemptionId });
+    // The balance bound is a guard: its own guarded update, count checked, before anything is booked.
+    const credited = await addCredit(tx, userId, amountCents);
     if (!credited.ok) throw new Rollback<RedeemRefusal>(credited.reason);
-    return { redemption: { ...redemption, code: coupon.code }, balanceCents: credited.balanceCents };
+    await bookRedemption(tx, request, { redemptionId, couponId: coupon.id, amountCents, createdAt: at }, credited);
+    return {
+      redemption: { id: redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at },
+      balanceCents: credited.balanceCents,
+    };
   });
   if (!use.ok) throw new Rollback<RedeemRefusal>(use.reason);
   return use.value;
+}
+
+/**
+ * Writes what a redemption leaves behind, none of which guards anything: the redemption row, its ledger
+ * entry (with the running balance the guarded credit returned) and its attempt row, as one statement, so
+ * a redemption costs one round trip and one commit for its bookkeeping instead of four statements and a
+ * second commit. The ledger entry's foreign key to the redemption is checked at the end of the statement.
+ */
+async function bookRedemption(
+  tx: Tx,
+  { userId, codeTyped, idempotencyKey, meta }: Request,
+  redemption: { redemptionId: string; couponId: string; amountCents: number; createdAt: Date },
+  { balanceCents }: { balanceCents: number },
+): Promise<void> {
+  const { redemptionId, couponId, amountCents, createdAt } = redemption;
+  const attempt = auditedAttempt({
+    userId,
+    couponId,
+    codeTyped,
+    outcome: "REDEEMED",
+    reason: null,
+    replayed: false,
+    idempotencyKey,
+    redemptionId,
+    meta,
+  });
+  await tx.$executeRaw`
+    WITH "redemption" AS (
+      INSERT INTO "redemptions" ("id", "coupon_id", "user_id", "amount_cents", "idempotency_key", "created_at")
+      VALUES (${redemptionId}::uuid, ${couponId}::uuid, ${userId}::uuid, ${amountCents}, ${idempotencyKey}, ${createdAt}::timestamptz)
+    ), "entry" AS (
+      INSERT INTO "ledger_entries" ("user_id", "amount_cents", "kind", "balance_after_cents", "redemption_id")
+      VALUES (${userId}::uuid, ${amountCents}, 'COUPON_CREDIT', ${balanceCents}, ${redemptionId}::uuid)
+    )
+    INSERT INTO "redemption_attempts"
+      ("user_id", "coupon_id", "code_typed", "outcome", "replayed", "idempotency_key", "redemption_id", "ip", "user_agent")
+    VALUES (${userId}::uuid, ${couponId}::uuid, ${attempt.codeTyped}, 'REDEEMED', false, ${attempt.idempotencyKey},
+            ${redemptionId}::uuid, ${attempt.ip}, ${attempt.userAgent})`;
 }
 
 /** A refusal, with the coupon's window so the message can say "expired on …" or "valid from …". */

@@ -1,4 +1,5 @@
 import type { Role, SessionEndReason } from "@/lib/generated/prisma/client";
+import { CURRENT_USER_FIELDS, type CurrentUser } from "./current-user";
 import type { Db } from "./db/client";
 
 /**
@@ -63,6 +64,21 @@ export async function isSessionActive(db: Db, sessionId: unknown, userId: unknow
   const open = openSessionWhere(sessionId);
   if (!open || !isUuid(userId)) return false;
   return (await db.session.count({ where: { ...open, userId, user: { disabled: false } } })) === 1;
+}
+
+/**
+ * The user this session of this user belongs to, while the session is open, unexpired and the user
+ * enabled: isSessionActive and findCurrentUser in one query (the session row joined to its user), so a
+ * signed-in request reads the database once before its own work.
+ */
+export async function findSessionUser(db: Db, sessionId: unknown, userId: unknown): Promise<CurrentUser | null> {
+  const open = openSessionWhere(sessionId);
+  if (!open || !isUuid(userId)) return null;
+  const session = await db.session.findFirst({
+    where: { ...open, userId, user: { disabled: false } },
+    select: { user: { select: CURRENT_USER_FIELDS } },
+  });
+  return session?.user ?? null;
 }
 
 function isUuid(value: unknown): value is string {

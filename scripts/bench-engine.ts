@@ -4,13 +4,17 @@
  * Redemptions per second of the engine, in process, against a real PostgreSQL (embedded in .data/bench,
  * recreated per run, or DATABASE_URL): one hot coupon that every request redeems, and many coupons with
  * one request each. Prints numbers; it asserts only exactness (successes equal to the limit and the
- * invariant checker clean), never speed.
+ * invariant checker clean), never speed. The raw-SQL baseline (the same transaction over pg, no ORM,
+ * scripts/bench/strategies.ts) runs right before the hot and the many-coupons scenarios on the same
+ * database, so the "vs raw SQL" ratio compares figures taken under the same machine load.
  */
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { createDb } from "../lib/db/client";
 import { findViolations } from "../lib/invariants";
 import { redeemCoupon } from "../lib/redemptions";
+import { rawSql } from "./bench/strategies";
 import { benchCoupons, benchDatabase, benchUsers, durabilityOf, type Load, percentile, runLoad } from "./bench/harness";
 
 const { values } = parseArgs({
@@ -26,6 +30,30 @@ const CONCURRENCY = Number(values.concurrency);
 
 const database = await benchDatabase("bench", { unsafeFast: values["unsafe-fast"] });
 const db = createDb(database.url, { max: Number(values.pool) });
+const pool = new pg.Pool({ connectionString: database.url, max: Number(values.pool) });
+// Idle connections die when PostgreSQL stops at the end; that is not an error of the run.
+pool.on("error", () => undefined);
+const baseline = rawSql(pool);
+
+/** The raw-SQL baseline on fresh coupons of the same shape: the denominator of the next scenario. */
+async function rawRate(name: string, coupons: number, limit: number): Promise<number> {
+  const codes = await benchCoupons(db, coupons, limit);
+  const users = await benchUsers(db, REQUESTS);
+  const load = await runLoad(REQUESTS, CONCURRENCY, async (i) => {
+    const r = await baseline.redeem({
+      userId: users[i]!,
+      code: codes[coupons === 1 ? 0 : i]!,
+      idempotencyKey: randomUUID(),
+    });
+    return { ok: r.ok, error: r.error };
+  });
+  if (load.successes !== REQUESTS) throw new Error(`${name}: ${load.successes} successes, expected ${REQUESTS}`);
+  const rate = load.successes / load.seconds;
+  console.log(
+    `${name.padEnd(38)} ${String(load.successes).padStart(6)} ok  ${rate.toFixed(0).padStart(6)} redemptions/s`,
+  );
+  return rate;
+}
 
 async function scenario(name: string, codes: (i: number) => string, total: number, expected: number): Promise<Load> {
   const load = await runLoad(total, CONCURRENCY, async (i) => {
@@ -50,30 +78,43 @@ const people = await benchUsers(db, REQUESTS);
 const [warm] = await benchCoupons(db, 1, null);
 await scenario("warm-up", () => warm!, Math.min(500, REQUESTS), Math.min(500, REQUESTS));
 
-const [hot] = await benchCoupons(db, 1, REQUESTS);
-const hotLoad = await scenario("one hot coupon, single row", () => hot!, REQUESTS, REQUESTS);
-const [hotSlots] = await benchCoupons(db, 1, REQUESTS, "SLOTS");
-const slotsLoad = await scenario("one hot coupon, hot-coupon slots", () => hotSlots!, REQUESTS, REQUESTS);
-const many = await benchCoupons(db, REQUESTS, 1);
-const manyLoad = await scenario("many coupons (one request each)", (i) => many[i]!, REQUESTS, REQUESTS);
-const [limited] = await benchCoupons(db, 1, Math.floor(REQUESTS / 4), "SLOTS");
-await scenario("hot slots, limit = requests / 4", () => limited!, REQUESTS, Math.floor(REQUESTS / 4));
+try {
+  const [warmRaw] = await benchCoupons(db, 1, null);
+  await runLoad(200, CONCURRENCY, async (i) =>
+    baseline.redeem({ userId: people[i]!, code: warmRaw!, idempotencyKey: randomUUID() }),
+  );
+  const rawHot = await rawRate("raw SQL baseline (pg), one hot coupon", 1, REQUESTS);
+  const [hot] = await benchCoupons(db, 1, REQUESTS);
+  const hotLoad = await scenario("one hot coupon, single row", () => hot!, REQUESTS, REQUESTS);
+  const [hotSlots] = await benchCoupons(db, 1, REQUESTS, "SLOTS");
+  const slotsLoad = await scenario("one hot coupon, hot-coupon slots", () => hotSlots!, REQUESTS, REQUESTS);
+  const rawMany = await rawRate("raw SQL baseline (pg), many coupons", REQUESTS, 1);
+  const many = await benchCoupons(db, REQUESTS, 1);
+  const manyLoad = await scenario("many coupons (one request each)", (i) => many[i]!, REQUESTS, REQUESTS);
+  const [limited] = await benchCoupons(db, 1, Math.floor(REQUESTS / 4), "SLOTS");
+  await scenario("hot slots, limit = requests / 4", () => limited!, REQUESTS, Math.floor(REQUESTS / 4));
 
-const serial = await benchCoupons(db, 200, 1);
-const t0 = performance.now();
-const latencies: number[] = [];
-for (let i = 0; i < serial.length; i++) {
-  const s = performance.now();
-  await redeemCoupon(db, { userId: people[i]!, code: serial[i]!, idempotencyKey: randomUUID() });
-  latencies.push(performance.now() - s);
+  const serial = await benchCoupons(db, 200, 1);
+  const t0 = performance.now();
+  const latencies: number[] = [];
+  for (let i = 0; i < serial.length; i++) {
+    const s = performance.now();
+    await redeemCoupon(db, { userId: people[i]!, code: serial[i]!, idempotencyKey: randomUUID() });
+    latencies.push(performance.now() - s);
+  }
+  console.log(
+    `${"one at a time (no contention)".padEnd(38)} ${String(serial.length).padStart(6)} ok  ${(serial.length / ((performance.now() - t0) / 1000)).toFixed(0).padStart(6)} requests/s  p50 ${percentile(latencies, 50).toFixed(1)} ms`,
+  );
+  const rate = (load: Load) => load.successes / load.seconds;
+  console.log(
+    `hot / many throughput: single row ${(rate(hotLoad) / rate(manyLoad)).toFixed(2)}, slots ${(rate(slotsLoad) / rate(manyLoad)).toFixed(2)}`,
+  );
+
+  console.log(
+    `vs raw SQL: hot ${(rate(hotLoad) / rawHot).toFixed(2)} (slots ${(rate(slotsLoad) / rawHot).toFixed(2)}), many ${(rate(manyLoad) / rawMany).toFixed(2)}`,
+  );
+} finally {
+  await db.$disconnect();
+  await pool.end();
+  await database.embedded?.stop();
 }
-console.log(
-  `${"one at a time (no contention)".padEnd(38)} ${String(serial.length).padStart(6)} ok  ${(serial.length / ((performance.now() - t0) / 1000)).toFixed(0).padStart(6)} requests/s  p50 ${percentile(latencies, 50).toFixed(1)} ms`,
-);
-const rate = (load: Load) => load.successes / load.seconds;
-console.log(
-  `hot / many throughput: single row ${(rate(hotLoad) / rate(manyLoad)).toFixed(2)}, slots ${(rate(slotsLoad) / rate(manyLoad)).toFixed(2)}`,
-);
-
-await db.$disconnect();
-await database.embedded?.stop();

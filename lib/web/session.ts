@@ -1,9 +1,9 @@
 import "server-only";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
-import { type CurrentUser, findCurrentUser } from "@/lib/current-user";
+import type { CurrentUser } from "@/lib/current-user";
 import { getDb } from "@/lib/db/client";
-import { isSessionActive } from "@/lib/sessions";
+import { findSessionUser, isSessionActive } from "@/lib/sessions";
 import { authOptions } from "./auth";
 
 /**
@@ -18,7 +18,11 @@ export async function sessionUserId(): Promise<string | null> {
   return id;
 }
 
-/** The signed-in user as the database knows them now, or null. Cached per request, so layout and page share it. */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> =>
-  findCurrentUser(getDb(), await sessionUserId()),
-);
+/**
+ * The signed-in user as the database knows them now, or null: the session check and the user's row in
+ * one query. Cached per request, so layout and page share it.
+ */
+export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+  const session = await getServerSession(authOptions);
+  return findSessionUser(getDb(), session?.sid, session?.user?.id);
+});
