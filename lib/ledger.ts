@@ -14,6 +14,8 @@ interface LedgerLink {
   redemptionId?: string;
   /** PURCHASE entries name their order (CHECK ledger_entries_order_matches_kind). */
   orderId?: string;
+  /** ADJUSTMENT entries name their adjustment (CHECK ledger_entries_adjustment_matches_kind). */
+  adjustmentId?: string;
 }
 
 export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
@@ -34,6 +36,7 @@ export async function credit(tx: Tx, userId: string, amountCents: number, link: 
       balanceAfterCents: user.balanceCents,
       redemptionId: link.redemptionId,
       orderId: link.orderId,
+      adjustmentId: link.adjustmentId,
     },
   });
   return { ok: true, balanceCents: user.balanceCents };
@@ -56,6 +59,7 @@ export async function debit(tx: Tx, userId: string, amountCents: number, link: L
       balanceAfterCents: user.balanceCents,
       redemptionId: link.redemptionId,
       orderId: link.orderId,
+      adjustmentId: link.adjustmentId,
     },
   });
   return { ok: true, balanceCents: user.balanceCents };

@@ -33,6 +33,7 @@ let couponCode: string;
 let redemptionId: string;
 let batchId: string;
 let productId: string;
+let archivableCouponId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -48,6 +49,7 @@ beforeAll(async () => {
   const batch = await generateBatch(db, adminId, { prefix: "ACCESS", quantity: 3, valueCents: 100, expiresAt: null });
   if (!batch.ok) throw new Error("setup batch refused");
   batchId = batch.batch.id;
+  archivableCouponId = (await makeCoupon(db)).id;
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
 });
@@ -89,6 +91,10 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/admin/actions.ts#setCouponStatusAction": {
     level: "admin",
     args: () => [null, form({ couponId, status: "DISABLED" })],
+  },
+  "app/admin/actions.ts#changeCouponsAction": {
+    level: "admin",
+    args: () => [null, form({ couponIds: archivableCouponId, change: "archive" })],
   },
   "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
@@ -253,6 +259,7 @@ describe("server actions", () => {
 
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
+  exportCoupons: () => ({ request: new Request("http://once.test/api/admin/coupons/export?status=all"), params: {} }),
   batchCodes: () => ({
     request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),
     params: { id: batchId },

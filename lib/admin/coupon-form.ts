@@ -147,6 +147,11 @@ export function couponFormValues(coupon?: Coupon): CouponFormValues {
   };
 }
 
+/** A new coupon's form prefilled with another's terms; the code is left empty, since codes are unique. */
+export function duplicateFormValues(coupon: Coupon): CouponFormValues {
+  return { ...couponFormValues(coupon), code: "" };
+}
+
 /** The first message for each field, keyed the way the form names its inputs. */
 export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
   const errors: FieldErrors = {};

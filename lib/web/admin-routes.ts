@@ -1,6 +1,7 @@
 import "server-only";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
 import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
 import { filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
@@ -50,6 +51,12 @@ export const ADMIN_ROUTES = {
   exportRedemptions: (async (request, { db }) => {
     const filters = filtersFromSearchParams(new URL(request.url).searchParams);
     return csvResponse(csvStream(redemptionsCsv(db, filters)), `redemptions-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the coupon list as CSV, one line per code (batches not grouped), same filters as the page, streamed. */
+  exportCoupons: (async (request, { db }) => {
+    const query = couponListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    return csvResponse(csvStream(couponsCsv(db, query)), `coupons-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: one batch's codes as CSV. */

@@ -24,6 +24,7 @@ const coupon: Coupon = {
   createdAt: new Date("2026-02-01T00:00:00Z"),
   updatedAt: new Date("2026-02-01T00:00:00Z"),
   batchId: null,
+  archivedAt: null,
 };
 
 const errorsOf = (values: Record<string, string>) => {

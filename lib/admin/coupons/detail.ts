@@ -19,6 +19,12 @@ export interface CouponDetail {
 
 const SHOWN = 20;
 
+/** One coupon's row, or null when no coupon has this id (or it is not an id at all). */
+export async function findCoupon(db: Db, couponId: string): Promise<Coupon | null> {
+  if (!z.uuid().safeParse(couponId).success) return null;
+  return db.coupon.findUnique({ where: { id: couponId } });
+}
+
 /** Null when no coupon has this id (or it is not an id at all). */
 export async function getCouponDetail(db: Db, couponId: string): Promise<CouponDetail | null> {
   if (!z.uuid().safeParse(couponId).success) return null;
