@@ -34,6 +34,7 @@ let redemptionId: string;
 let batchId: string;
 let productId: string;
 let archivableCouponId: string;
+let disablableCustomerId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -50,6 +51,7 @@ beforeAll(async () => {
   if (!batch.ok) throw new Error("setup batch refused");
   batchId = batch.batch.id;
   archivableCouponId = (await makeCoupon(db)).id;
+  disablableCustomerId = (await makeAdminAndCustomer(db)).customerId;
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
 });
@@ -95,6 +97,17 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/admin/actions.ts#changeCouponsAction": {
     level: "admin",
     args: () => [null, form({ couponIds: archivableCouponId, change: "archive" })],
+  },
+  "app/admin/customers/actions.ts#adjustCreditAction": {
+    level: "admin",
+    args: () => [
+      null,
+      form({ customerId, direction: "credit", amount: "1.00", reason: "Access test", idempotencyKey: newKey() }),
+    ],
+  },
+  "app/admin/customers/actions.ts#setCustomerDisabledAction": {
+    level: "admin",
+    args: () => [null, form({ customerId: disablableCustomerId, disabled: "true" })],
   },
   "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
   "app/admin/actions.ts#setBatchStatusAction": {

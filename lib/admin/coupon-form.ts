@@ -21,7 +21,8 @@ import { formatCount, formatDecimalCents } from "@/lib/format";
  * float, so 19.99 is 1999 cents exactly. Times are entered and shown in UTC.
  */
 
-const money = z.string().transform((raw, ctx) => {
+/** Dollars and cents as typed, to integer cents (also the credit adjustment's amount). */
+export const money = z.string().transform((raw, ctx) => {
   const text = raw.trim().replace(/,/g, "");
   const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) {

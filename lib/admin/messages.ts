@@ -2,6 +2,7 @@ import type { CouponChange } from "@/lib/coupons";
 import type { RevokeResult } from "@/lib/redemptions";
 import { formatCents, formatCount, plural } from "@/lib/format";
 import type { AdminChangeResult } from "./coupons/status";
+import type { AdjustResult } from "./customers/adjust";
 
 const BUSY = "The database is busy and nothing changed. Try again in a moment.";
 const NO_COUPON = "That coupon no longer exists.";
@@ -83,4 +84,25 @@ export function couponChangeMessage(change: CouponChange, result: AdminChangeRes
     );
   if (missing > 0) parts.push(`${formatCount(missing)} no longer ${missing === 1 ? "exists" : "exist"}.`);
   return { ok: true, message: parts.join(" ") };
+}
+
+/** What an admin is told after a manual credit adjustment. */
+export function adjustMessage(result: AdjustResult): string {
+  if (result.ok) {
+    const what = `${result.amountCents > 0 ? "Credited" : "Debited"} ${formatCents(Math.abs(result.amountCents))}`;
+    const balance = `The balance is now ${formatCents(result.balanceCents)}.`;
+    return result.replayed ? `Already done: ${what.toLowerCase()}. ${balance}` : `${what}. ${balance}`;
+  }
+  switch (result.reason) {
+    case "unknown_customer":
+      return "That customer no longer exists. Nothing changed.";
+    case "insufficient_credit":
+      return "Cannot debit more than the customer's balance: a balance never goes below zero. Nothing changed.";
+    case "balance_limit":
+      return "That credit would take the balance past the most a customer can hold. Nothing changed.";
+    case "key_reused":
+      return "This form was already used for another adjustment. Reload the page and try again.";
+    case "busy":
+      return BUSY;
+  }
 }

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { Badge } from "@/components/admin/badges";
 import { DataTable, td, th } from "@/components/admin/data-table";
+import { CustomerLink } from "@/components/admin/customer-link";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
@@ -53,7 +54,13 @@ export default async function AttemptsPage({
             {suspects.map((s) => (
               <li key={`${s.kind}-${s.key}`} className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm">
                 <p className="font-semibold text-amber-900">
-                  {s.kind === "ip" ? "IP" : "Customer"} {s.label}
+                  {s.kind === "ip" ? (
+                    `IP ${s.label}`
+                  ) : (
+                    <>
+                      Customer <CustomerLink userId={s.key} email={s.label} />
+                    </>
+                  )}
                 </p>
                 <p className="text-amber-900">
                   {plural(s.failures, "refusal")}, {plural(s.unknownCodes, "unknown code")}{" "}
@@ -123,7 +130,7 @@ export default async function AttemptsPage({
                   {a.replayed && <span className="ml-1 text-xs text-slate-500">replay</span>}
                 </td>
                 <td className={`${td} font-mono text-xs`}>{a.codeTyped}</td>
-                <td className={td}>{a.email ?? "—"}</td>
+                <td className={td}>{a.userId && a.email ? <CustomerLink userId={a.userId} email={a.email} /> : "—"}</td>
                 <td className={`${td} font-mono text-xs`}>{a.ip ?? "—"}</td>
                 <td className={`${td} max-w-56 truncate text-xs text-slate-500`} title={a.userAgent ?? undefined}>
                   {a.userAgent ?? "—"}

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { BulkCouponActions, CouponSelection } from "@/components/admin/coupon-selection";
 import { CouponPagination, CouponsTable, couponListHref } from "@/components/admin/coupons-table";
+import { CustomerLink } from "@/components/admin/customer-link";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { changeCouponsAction } from "@/app/admin/actions";
 import { batchOverview, couponListQuerySchema, listCoupons, STATUS_FILTERS } from "@/lib/admin/coupons/list";
@@ -87,7 +88,8 @@ export default async function CouponsPage({
             {batch && (
               <span className="text-slate-600">
                 {formatCount(batch.quantity)} codes of {formatCents(batch.valueCents)}, {formatCount(batch.redeemed)}{" "}
-                redeemed; generated {formatDayAndTime(batch.createdAt)} by {batch.createdBy.email}.{" "}
+                redeemed; generated {formatDayAndTime(batch.createdAt)} by{" "}
+                <CustomerLink userId={batch.createdBy.id} email={batch.createdBy.email} />.{" "}
                 <a href={`/api/admin/batches/${batch.id}/codes`} download className="text-indigo-700 hover:underline">
                   Codes as CSV
                 </a>
