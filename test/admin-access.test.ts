@@ -35,6 +35,7 @@ let batchId: string;
 let productId: string;
 let archivableCouponId: string;
 let disablableCustomerId: string;
+const lockedKey = `redeem-customer:${newKey()}`;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -52,6 +53,7 @@ beforeAll(async () => {
   batchId = batch.batch.id;
   archivableCouponId = (await makeCoupon(db)).id;
   disablableCustomerId = (await makeAdminAndCustomer(db)).customerId;
+  await db.rateLimit.create({ data: { key: lockedKey, points: 1_000_000, expire: BigInt(Date.now() + 3_600_000) } });
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
 });
@@ -108,6 +110,10 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/admin/customers/actions.ts#setCustomerDisabledAction": {
     level: "admin",
     args: () => [null, form({ customerId: disablableCustomerId, disabled: "true" })],
+  },
+  "app/admin/attempts/actions.ts#clearRateLimitLockAction": {
+    level: "admin",
+    args: () => [null, form({ key: lockedKey })],
   },
   "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
@@ -272,6 +278,7 @@ describe("server actions", () => {
 
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
+  exportAttempts: () => ({ request: new Request("http://once.test/api/admin/attempts/export"), params: {} }),
   exportCoupons: () => ({ request: new Request("http://once.test/api/admin/coupons/export?status=all"), params: {} }),
   batchCodes: () => ({
     request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),

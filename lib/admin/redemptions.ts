@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
-import { normalizeCode } from "@/lib/codes";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type RevokeResult, revokeRedemption } from "@/lib/redemptions";
@@ -18,22 +17,33 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((d) => !Number.isNaN(new Date(`${d}T00:00:00Z`).getTime()));
 
+/** A partial search: what an admin typed, trimmed, as an ILIKE pattern matching it anywhere. */
+export const searchText = z.string().trim().max(320).catch("");
+
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
 export const redemptionFiltersSchema = z.object({
-  code: z
-    .string()
-    .max(256)
-    .transform((raw) => {
-      const check = normalizeCode(raw);
-      // Something that cannot be a code still filters (to nothing) rather than silently showing everything.
-      return check.ok ? check.code : raw.trim().toUpperCase();
-    })
-    .catch(""),
-  email: z.string().trim().toLowerCase().max(320).catch(""),
+  /** Part of a coupon code, any case. */
+  code: searchText,
+  /** Part of a customer's email, any case. */
+  email: searchText,
   status: z.enum(["", "ACTIVE", "REVOKED"]).catch(""),
   /** UTC days, both inclusive. */
   from: day.optional().catch(undefined),
   to: day.optional().catch(undefined),
+  /** Exact: one coupon's or one customer's redemptions (their admin pages). */
+  couponId: z.uuid().optional().catch(undefined),
+  userId: z.uuid().optional().catch(undefined),
 });
+
+/** A From day after the To day matches nothing: said so, rather than showing an empty table. */
+export function dateRangeProblem(filters: { from?: string; to?: string }): string | null {
+  return filters.from && filters.to && filters.from > filters.to
+    ? `"From" (${filters.from}) is after "To" (${filters.to}): swap them to see that period.`
+    : null;
+}
 
 export type RedemptionFilters = z.infer<typeof redemptionFiltersSchema>;
 
@@ -69,9 +79,20 @@ export function decodeCursor(raw: unknown): Cursor | null {
 
 function whereClause(filters: RedemptionFilters, after: Cursor | null): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  // Looked up first, so the planner sees an equality on the indexed column, not a join.
-  if (filters.code) conditions.push(Prisma.sql`r.coupon_id = (SELECT id FROM coupons WHERE code = ${filters.code})`);
-  if (filters.email) conditions.push(Prisma.sql`r.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
+  // The matching coupons and users are looked up first, so the planner sees a list of values for the
+  // indexed column (an index scan per value), not a join.
+  if (filters.code) {
+    conditions.push(
+      Prisma.sql`r.coupon_id = ANY(ARRAY(SELECT id FROM coupons WHERE code ILIKE ${containsPattern(filters.code)}))`,
+    );
+  }
+  if (filters.email) {
+    conditions.push(
+      Prisma.sql`r.user_id = ANY(ARRAY(SELECT id FROM users WHERE email ILIKE ${containsPattern(filters.email)}))`,
+    );
+  }
+  if (filters.couponId) conditions.push(Prisma.sql`r.coupon_id = ${filters.couponId}::uuid`);
+  if (filters.userId) conditions.push(Prisma.sql`r.user_id = ${filters.userId}::uuid`);
   if (filters.status) conditions.push(Prisma.sql`r.status = ${filters.status}::"RedemptionStatus"`);
   if (filters.from) conditions.push(Prisma.sql`r.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
@@ -90,6 +111,13 @@ export function redemptionsPageSql(filters: RedemptionFilters, after: Cursor | n
     ${whereClause(filters, after)}
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${limit}`;
+}
+
+/** How many redemptions the filters match, on every page. */
+export async function countRedemptions(db: Db, filters: RedemptionFilters): Promise<number> {
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    SELECT count(*)::int AS total FROM redemptions r ${whereClause(filters, null)}`;
+  return total;
 }
 
 export interface RedemptionPage {

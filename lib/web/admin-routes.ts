@@ -4,7 +4,8 @@ import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
 import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
-import { filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
+import { dateRangeProblem, filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
+import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
 import { sessionUserId } from "./session";
@@ -50,6 +51,8 @@ export const ADMIN_ROUTES = {
   /** GET: the redemptions audit table as CSV, same filters as the page, streamed. */
   exportRedemptions: (async (request, { db }) => {
     const filters = filtersFromSearchParams(new URL(request.url).searchParams);
+    const rangeProblem = dateRangeProblem(filters);
+    if (rangeProblem) return problem(400, "invalid", rangeProblem);
     return csvResponse(csvStream(redemptionsCsv(db, filters)), `redemptions-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
@@ -57,6 +60,12 @@ export const ADMIN_ROUTES = {
   exportCoupons: (async (request, { db }) => {
     const query = couponListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     return csvResponse(csvStream(couponsCsv(db, query)), `coupons-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the redeem attempts as CSV, same filters as the page, streamed. */
+  exportAttempts: (async (request, { db }) => {
+    const filters = attemptFiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    return csvResponse(csvStream(attemptsCsv(db, filters)), `attempts-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: one batch's codes as CSV. */

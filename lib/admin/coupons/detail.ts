@@ -36,7 +36,7 @@ export async function getCouponDetail(db: Db, couponId: string): Promise<CouponD
   const [redeemed, activity, latest, changes] = await Promise.all([
     redeemedTotals(db, [coupon]).then((totals) => totals.get(coupon.id) ?? 0),
     couponActivity(db, coupon.id),
-    listRedemptions(db, redemptionFiltersSchema.parse({ code: coupon.code }), null, SHOWN),
+    listRedemptions(db, redemptionFiltersSchema.parse({ couponId: coupon.id }), null, SHOWN),
     listAuditLog(db, { target: { type: "coupon", id: coupon.id }, limit: SHOWN }),
   ]);
   return { coupon, redeemed, activity, latestRedemptions: latest.rows, changes: changes.entries };

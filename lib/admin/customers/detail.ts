@@ -30,14 +30,14 @@ export async function getCustomerDetail(db: Db, userId: string): Promise<Custome
   if (!user) return null;
   const [wallet, redemptions, orders, attempts, adjustments] = await Promise.all([
     getWallet(db, userId, SHOWN),
-    listRedemptions(db, redemptionFiltersSchema.parse({ email: user.email }), null, SHOWN),
+    listRedemptions(db, redemptionFiltersSchema.parse({ userId }), null, SHOWN),
     db.order.findMany({
       where: { userId },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: SHOWN,
       select: { id: true, priceCents: true, createdAt: true, product: { select: { name: true } } },
     }),
-    listAttempts(db, attemptFiltersSchema.parse({ email: user.email, outcome: "ALL" }), SHOWN),
+    listAttempts(db, attemptFiltersSchema.parse({ userId, outcome: "ALL" }), SHOWN),
     db.creditAdjustment.findMany({
       where: { userId },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
