@@ -4,7 +4,13 @@ import type { Db } from "@/lib/db/client";
 import { recordAttempt } from "@/lib/attempts";
 import { redeemCoupon } from "@/lib/redemptions";
 import { csvStream } from "@/lib/admin/csv";
-import { countRedemptions, dateRangeProblem, listRedemptions, redemptionFiltersSchema } from "@/lib/admin/redemptions";
+import {
+  countRedemptions,
+  dateRangeProblem,
+  listNewerRedemptions,
+  listRedemptions,
+  redemptionFiltersSchema,
+} from "@/lib/admin/redemptions";
 import { attemptFiltersSchema, attemptsCsv, countAttempts, listAttempts } from "@/lib/admin/reports";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { freshDatabase, makeCoupon, newKey, type TestDatabase } from "./helpers";
@@ -78,6 +84,26 @@ describe("redemptions search", () => {
 
   it("filters exactly by customer or coupon id for their admin pages", async () => {
     expect(await redemptionCodes({ userId: bobId })).toEqual(["AUDIT-SPRING25 bob.audit@other.test"]);
+  });
+});
+
+describe("redemptions paging", () => {
+  it("goes older and back newer to the same rows, and knows when it reached the newest", async () => {
+    const all = redemptionFiltersSchema.parse({ code: "AUDIT-" });
+    const first = await listRedemptions(db, all, null, 1);
+    const second = await listRedemptions(db, all, first.next, 1);
+    const third = await listRedemptions(db, all, second.next, 1);
+    expect(third.next).toBeNull();
+    const cursorOf = (page: { rows: { createdAt: Date; id: string }[] }) => ({
+      createdAt: page.rows[0]!.createdAt,
+      id: page.rows[0]!.id,
+    });
+    expect(await listNewerRedemptions(db, all, cursorOf(third), 1)).toEqual({ rows: second.rows, newer: true });
+    expect(await listNewerRedemptions(db, all, cursorOf(second), 1)).toEqual({ rows: first.rows, newer: false });
+    expect(await listNewerRedemptions(db, all, cursorOf(third), 5)).toEqual({
+      rows: [...first.rows, ...second.rows],
+      newer: false,
+    });
   });
 });
 

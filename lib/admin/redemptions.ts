@@ -77,7 +77,7 @@ export function decodeCursor(raw: unknown): Cursor | null {
   return { createdAt, id: id! };
 }
 
-function whereClause(filters: RedemptionFilters, after: Cursor | null): Prisma.Sql {
+function whereClause(filters: RedemptionFilters, after: Cursor | null, before: Cursor | null = null): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
   // The matching coupons and users are looked up first, so the planner sees a list of values for the
   // indexed column (an index scan per value), not a join.
@@ -98,18 +98,26 @@ function whereClause(filters: RedemptionFilters, after: Cursor | null): Prisma.S
   if (filters.to)
     conditions.push(Prisma.sql`r.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
   if (after) conditions.push(Prisma.sql`(r.created_at, r.id) < (${after.createdAt}, ${after.id}::uuid)`);
+  if (before) conditions.push(Prisma.sql`(r.created_at, r.id) > (${before.createdAt}, ${before.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
 
-export function redemptionsPageSql(filters: RedemptionFilters, after: Cursor | null, limit: number): Prisma.Sql {
+/** The rows older than `after`, newest first; or with `before`, the rows newer than it, oldest first. */
+export function redemptionsPageSql(
+  filters: RedemptionFilters,
+  after: Cursor | null,
+  limit: number,
+  before: Cursor | null = null,
+): Prisma.Sql {
+  const dir = before ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   return Prisma.sql`
     SELECT r.id, r.created_at AS "createdAt", r.amount_cents AS "amountCents", r.status, r.revoked_at AS "revokedAt",
            r.coupon_id AS "couponId", c.code, r.user_id AS "userId", u.email
     FROM redemptions r
     JOIN coupons c ON c.id = r.coupon_id
     JOIN users u ON u.id = r.user_id
-    ${whereClause(filters, after)}
-    ORDER BY r.created_at DESC, r.id DESC
+    ${whereClause(filters, after, before)}
+    ORDER BY r.created_at ${dir}, r.id ${dir}
     LIMIT ${limit}`;
 }
 
@@ -136,6 +144,20 @@ export async function listRedemptions(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/**
+ * The page just newer than `before` (the first row of the page a "Newer" link is on), newest first, and
+ * whether there are newer rows still: read oldest first from the cursor, then turned around.
+ */
+export async function listNewerRedemptions(
+  db: Db,
+  filters: RedemptionFilters,
+  before: Cursor,
+  limit = 50,
+): Promise<{ rows: RedemptionRow[]; newer: boolean }> {
+  const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, null, limit + 1, before));
+  return { rows: rows.slice(0, limit).reverse(), newer: rows.length > limit };
 }
 
 export const EXPORT_PAGE_SIZE = 2_000;

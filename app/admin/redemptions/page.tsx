@@ -11,6 +11,7 @@ import {
   decodeCursor,
   encodeCursor,
   filtersFromSearchParams,
+  listNewerRedemptions,
   listRedemptions,
 } from "@/lib/admin/redemptions";
 import { plural } from "@/lib/format";
@@ -30,12 +31,20 @@ export default async function RedemptionsPage({
   const params = await searchParams;
   const filters = filtersFromSearchParams(params);
   const after = decodeCursor(params.after);
+  // "Newer" pages carry the first row of the page they came from; "Older" ones its last row.
+  const before = after ? null : decodeCursor(params.before);
   const db = getDb();
   const rangeProblem = dateRangeProblem(filters);
   const [page, total] = await Promise.all([
-    listRedemptions(db, filters, after, PAGE_SIZE),
+    before
+      ? listNewerRedemptions(db, filters, before, PAGE_SIZE).then(({ rows, newer }) => {
+          const last = rows.at(-1);
+          return { rows, newer, next: last ? { createdAt: last.createdAt, id: last.id } : null };
+        })
+      : listRedemptions(db, filters, after, PAGE_SIZE).then((older) => ({ ...older, newer: after !== null })),
     countRedemptions(db, filters),
   ]);
+  const firstRow = page.rows[0];
 
   const filterParams = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) filterParams.set(key, value);
@@ -85,12 +94,21 @@ export default async function RedemptionsPage({
           <span className="mr-auto text-slate-600" data-testid="total">
             {plural(total, "redemption")} match
           </span>
-          {after && (
+          {page.newer && (
             <Link
               href={withFilters({})}
               className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
             >
-              ← First page
+              « First page
+            </Link>
+          )}
+          {page.newer && firstRow && (
+            <Link
+              href={withFilters({ before: encodeCursor({ createdAt: firstRow.createdAt, id: firstRow.id }) })}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+              data-testid="newer"
+            >
+              ← Newer
             </Link>
           )}
           {page.next && (
