@@ -6,6 +6,7 @@ const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   COUPON_CREDIT: (code) => `Redeemed ${code}`,
   COUPON_REVOCATION: (code) => `Reversed ${code}`,
   PURCHASE: (product) => `Bought ${product}`,
+  ADJUSTMENT: (reason) => `Adjusted by the store: ${reason}`,
 };
 
 /** Every movement of store credit, newest first, with the balance after each. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
-import { createTestCoupon, screenshot, uniqueTag } from "./support";
+import { createTestCoupon, e2eDb, screenshot, uniqueTag } from "./support";
 
 /**
  * The admin dashboard end to end, with the demo accounts the start script seeds: the admin creates a
@@ -162,11 +162,16 @@ test("a customer is refused everywhere in the admin: pages, route handlers, and 
 });
 
 /** Every admin page, read from app/admin, the coupon page with a real coupon. */
-function adminPages(couponId: string): string[] {
+/** Every admin page, its [id] segments filled in: a coupon's id under coupons, a customer's under customers. */
+function adminPages(ids: { coupons: string; customers: string }): string[] {
   const app = path.resolve(import.meta.dirname, "..", "app");
   return readdirSync(path.join(app, "admin"), { recursive: true, encoding: "utf8" })
     .filter((file) => path.basename(file) === "page.tsx")
-    .map((file) => `/admin/${path.dirname(file)}`.replace(/\/\.$/, "").replace("[id]", couponId))
+    .map((file) =>
+      `/admin/${path.dirname(file)}`
+        .replace(/\/\.$/, "")
+        .replace(/(\w+)\/\[id\]/, (_, section: keyof typeof ids) => `${section}/${ids[section]}`),
+    )
     .sort();
 }
 
@@ -175,8 +180,11 @@ test("every admin page answers 401 signed out and 403 to a customer, each with a
   request,
 }) => {
   const coupon = await createTestCoupon();
-  const pages = adminPages(coupon.id);
-  expect(pages).toEqual(expect.arrayContaining(["/admin", "/admin/coupons", `/admin/coupons/${coupon.id}`]));
+  const alice = await e2eDb().user.findUniqueOrThrow({ where: { email: CUSTOMER.email } });
+  const pages = adminPages({ coupons: coupon.id, customers: alice.id });
+  expect(pages).toEqual(
+    expect.arrayContaining(["/admin", "/admin/coupons", `/admin/coupons/${coupon.id}`, `/admin/customers/${alice.id}`]),
+  );
   const customer = await signIn(browser, CUSTOMER, "/redeem");
   const admin = await signIn(browser, ADMIN, "/admin");
   for (const page of pages) {

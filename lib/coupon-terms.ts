@@ -41,20 +41,58 @@ export function checkWindowOrdered(
   }
 }
 
+/**
+ * A coupon's one state, as admins see it, in precedence order: a coupon is in the first state whose
+ * condition holds (couponState). An archived coupon is always disabled (CHECK coupons_archived_is_disabled),
+ * so Archived comes first. The admin list computes the same states in SQL (lib/admin/coupons/list.ts),
+ * in this order, and a test holds the two to agreement.
+ */
+export const COUPON_STATES = ["ARCHIVED", "DISABLED", "EXPIRED", "USED_UP", "SCHEDULED", "ACTIVE"] as const;
+export type CouponState = (typeof COUPON_STATES)[number];
+
+/** Each state in the admin's words. */
+export const COUPON_STATE_LABELS: Record<CouponState, string> = {
+  ARCHIVED: "Archived",
+  DISABLED: "Disabled",
+  EXPIRED: "Expired",
+  USED_UP: "Used up",
+  SCHEDULED: "Scheduled",
+  ACTIVE: "Active",
+};
+
+/** What decides a coupon's state, besides the instant: its row, and its uses wherever they are counted. */
+export type CouponStateFacts = Pick<Coupon, "status" | "archivedAt" | "startsAt" | "expiresAt" | "maxRedemptions">;
+
+export function couponState(coupon: CouponStateFacts, redeemed: number, now: Date): CouponState {
+  if (coupon.archivedAt) return "ARCHIVED";
+  if (coupon.status === "DISABLED") return "DISABLED";
+  if (coupon.expiresAt && coupon.expiresAt <= now) return "EXPIRED";
+  if (coupon.maxRedemptions !== null && redeemed >= coupon.maxRedemptions) return "USED_UP";
+  if (coupon.startsAt && coupon.startsAt > now) return "SCHEDULED";
+  return "ACTIVE";
+}
+
 /** Why a coupon cannot be used right now, judged from its own row. */
 export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expired" | "exhausted";
 
+const REFUSAL_BY_STATE: Record<CouponState, CouponRefusal | null> = {
+  ARCHIVED: "disabled",
+  DISABLED: "disabled",
+  EXPIRED: "expired",
+  USED_UP: "exhausted",
+  SCHEDULED: "not_started",
+  ACTIVE: null,
+};
+
 /**
- * Why this snapshot of a coupon cannot be used at `now`, or null if it can. A refusal may be decided
- * from a snapshot (nothing is consumed); a success never is: it needs the guarded update.
+ * Why this snapshot of a coupon cannot be used at `now`, or null if it can: its state, told as a
+ * refusal. A refusal may be decided from a snapshot (nothing is consumed); a success never is: it needs
+ * the guarded update. The snapshot counts the uses on the coupon's row only (hot-coupon slots are judged
+ * by their own guarded update).
  */
 export function couponRefusal(coupon: Coupon | null, now: Date): CouponRefusal | null {
   if (!coupon) return "unknown_code";
-  if (coupon.status === "DISABLED") return "disabled";
-  if (coupon.startsAt && coupon.startsAt > now) return "not_started";
-  if (coupon.expiresAt && coupon.expiresAt <= now) return "expired";
-  if (coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions) return "exhausted";
-  return null;
+  return REFUSAL_BY_STATE[couponState(coupon, coupon.redeemedCount, now)];
 }
 
 /** Coupons with at least this many uses count them in slots unless the admin chose otherwise. */

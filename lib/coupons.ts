@@ -1,5 +1,5 @@
 import "server-only";
-import type { Coupon } from "@/lib/generated/prisma/client";
+import type { Coupon, Prisma } from "@/lib/generated/prisma/client";
 import { counterModeFor, type IssueList, type NewCoupon, newCouponSchema, parseTerms } from "./coupon-terms";
 import { slotRows } from "./counters";
 import type { Db } from "./db/client";
@@ -32,15 +32,66 @@ export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<Creat
 export type SetStatusResult = { ok: true; coupon: Coupon } | { ok: false; reason: "not_found" };
 
 /**
- * Disabling is one UPDATE of the row every single-row redemption must update too, and (by the
- * terms-version trigger) of every slot a hot-coupon redemption must update, so it orders itself
- * against in-flight redemptions: none can commit after the disable commits.
+ * Disables or enables one coupon (an archived one stays disabled: CHECK coupons_archived_is_disabled).
+ * One UPDATE of the row every redemption must update too, so it orders itself against in-flight
+ * redemptions as changeCoupons below explains.
  */
 export async function setCouponStatus(
   db: Db | Tx,
   couponId: string,
   status: Coupon["status"],
 ): Promise<SetStatusResult> {
-  const [coupon] = await db.coupon.updateManyAndReturn({ where: { id: couponId }, data: { status } });
+  const guard = status === "ACTIVE" ? { archivedAt: null } : {};
+  const [coupon] = await db.coupon.updateManyAndReturn({ where: { id: couponId, ...guard }, data: { status } });
   return coupon ? { ok: true, coupon } : { ok: false, reason: "not_found" };
+}
+
+/** What an admin can do to coupons besides editing their terms. */
+export type CouponChange = "enable" | "disable" | "archive" | "restore";
+
+/**
+ * Each change as a guard (the coupons it applies to) and a write. An archived coupon is always disabled
+ * (CHECK coupons_archived_is_disabled): archiving disables in the same write, enabling skips archived
+ * coupons, and restoring one leaves it disabled, so a restore never makes a code redeemable by surprise.
+ */
+const CHANGES = {
+  enable: { where: { status: "DISABLED", archivedAt: null }, data: () => ({ status: "ACTIVE" }) },
+  disable: { where: { status: "ACTIVE" }, data: () => ({ status: "DISABLED" }) },
+  archive: { where: { archivedAt: null }, data: () => ({ status: "DISABLED", archivedAt: new Date() }) },
+  restore: { where: { archivedAt: { not: null } }, data: () => ({ archivedAt: null }) },
+} satisfies Record<CouponChange, { where: Prisma.CouponWhereInput; data: () => Prisma.CouponUpdateManyMutationInput }>;
+
+export type LockedCoupon = Pick<Coupon, "id" | "code" | "status" | "archivedAt">;
+
+export interface CouponsChanged {
+  /** Every coupon asked for that exists, as it was before the change (locked until the transaction ends). */
+  before: LockedCoupon[];
+  /** The coupons the change applied to, as they are now. */
+  changed: Coupon[];
+}
+
+/**
+ * Applies one change to one or many coupons with one guarded UPDATE, in the caller's transaction.
+ *
+ * The rows are first locked in id order, so two changes over overlapping coupons queue instead of
+ * deadlocking, and what they were before is exactly what this change replaced. FOR NO KEY UPDATE is the
+ * lock the UPDATE itself takes (see lib/admin/coupons/row.ts). The UPDATE's where-clause carries the
+ * guard, and the rows it returns are what changed.
+ *
+ * Disabling (and archiving) writes the row every single-row redemption must update too, and (by the
+ * terms-version trigger) every slot a hot-coupon redemption must update: so it orders itself against
+ * in-flight redemptions of every coupon it names, and none of them can commit after this transaction
+ * commits. One statement or one hundred coupons, the guarantee is the same as for one.
+ */
+export async function changeCoupons(tx: Tx, couponIds: string[], change: CouponChange): Promise<CouponsChanged> {
+  const before = await tx.$queryRaw<LockedCoupon[]>`
+    SELECT id, code, status, archived_at AS "archivedAt" FROM coupons
+    WHERE id = ANY(${couponIds}::uuid[]) ORDER BY id FOR NO KEY UPDATE`;
+  if (before.length === 0) return { before, changed: [] };
+  const { where, data } = CHANGES[change];
+  const changed = await tx.coupon.updateManyAndReturn({
+    where: { id: { in: before.map((c) => c.id) }, ...where },
+    data: data(),
+  });
+  return { before, changed };
 }

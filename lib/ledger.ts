@@ -14,6 +14,8 @@ interface LedgerLink {
   redemptionId?: string;
   /** PURCHASE entries name their order (CHECK ledger_entries_order_matches_kind). */
   orderId?: string;
+  /** ADJUSTMENT entries name their adjustment (CHECK ledger_entries_adjustment_matches_kind). */
+  adjustmentId?: string;
 }
 
 export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
@@ -32,6 +34,13 @@ export async function addCredit(tx: Tx, userId: string, amountCents: number): Pr
   return user ? { ok: true, balanceCents: user.balanceCents } : { ok: false, reason: "balance_limit" };
 }
 
+/** Adds credit within the bound and writes its ledger entry (for callers with no statement to fold it into). */
+export async function credit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<CreditResult> {
+  const credited = await addCredit(tx, userId, amountCents);
+  if (credited.ok) await recordEntry(tx, userId, amountCents, credited.balanceCents, link);
+  return credited;
+}
+
 export type DebitResult = { ok: true; balanceCents: number } | { ok: false; reason: "insufficient_credit" };
 
 export async function debit(tx: Tx, userId: string, amountCents: number, link: LedgerLink): Promise<DebitResult> {
@@ -41,15 +50,20 @@ export async function debit(tx: Tx, userId: string, amountCents: number, link: L
     select: { balanceCents: true },
   });
   if (!user) return { ok: false, reason: "insufficient_credit" };
+  await recordEntry(tx, userId, -amountCents, user.balanceCents, link);
+  return { ok: true, balanceCents: user.balanceCents };
+}
+
+async function recordEntry(tx: Tx, userId: string, amountCents: number, balanceAfterCents: number, link: LedgerLink) {
   await tx.ledgerEntry.create({
     data: {
       userId,
-      amountCents: -amountCents,
+      amountCents,
       kind: link.kind,
-      balanceAfterCents: user.balanceCents,
+      balanceAfterCents,
       redemptionId: link.redemptionId,
       orderId: link.orderId,
+      adjustmentId: link.adjustmentId,
     },
   });
-  return { ok: true, balanceCents: user.balanceCents };
 }

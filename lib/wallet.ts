@@ -10,7 +10,7 @@ export interface WalletEntry {
   amountCents: number;
   balanceAfterCents: number;
   createdAt: Date;
-  /** What the entry was for: the coupon code or the product name. */
+  /** What the entry was for: the coupon code, the product name or the adjustment's reason. */
   subject: string | null;
 }
 
@@ -52,6 +52,7 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
           createdAt: true,
           redemption: { select: { coupon: { select: { code: true } } } },
           order: { select: { product: { select: { name: true } } } },
+          adjustment: { select: { reason: true } },
         },
       }),
       db.redemption.findMany({
@@ -73,10 +74,10 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
   if (!user) return null;
   return {
     balanceCents: user.balanceCents,
-    entries: entries.slice(0, limit).map(({ redemption, order, id, ...entry }) => ({
+    entries: entries.slice(0, limit).map(({ redemption, order, adjustment, id, ...entry }) => ({
       ...entry,
       id: id.toString(),
-      subject: redemption?.coupon.code ?? order?.product.name ?? null,
+      subject: redemption?.coupon.code ?? order?.product.name ?? adjustment?.reason ?? null,
     })),
     moreEntries: entries.length > limit,
     redemptions: redemptions.slice(0, limit).map(({ coupon, ...redemption }) => ({ ...redemption, code: coupon.code })),

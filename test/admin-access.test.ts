@@ -33,6 +33,9 @@ let couponCode: string;
 let redemptionId: string;
 let batchId: string;
 let productId: string;
+let archivableCouponId: string;
+let disablableCustomerId: string;
+const lockedKey = `redeem-customer:${newKey()}`;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -48,6 +51,9 @@ beforeAll(async () => {
   const batch = await generateBatch(db, adminId, { prefix: "ACCESS", quantity: 3, valueCents: 100, expiresAt: null });
   if (!batch.ok) throw new Error("setup batch refused");
   batchId = batch.batch.id;
+  archivableCouponId = (await makeCoupon(db)).id;
+  disablableCustomerId = (await makeAdminAndCustomer(db)).customerId;
+  await db.rateLimit.create({ data: { key: lockedKey, points: 1_000_000, expire: BigInt(Date.now() + 3_600_000) } });
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
 });
@@ -89,6 +95,25 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/admin/actions.ts#setCouponStatusAction": {
     level: "admin",
     args: () => [null, form({ couponId, status: "DISABLED" })],
+  },
+  "app/admin/actions.ts#changeCouponsAction": {
+    level: "admin",
+    args: () => [null, form({ couponIds: archivableCouponId, change: "archive" })],
+  },
+  "app/admin/customers/actions.ts#adjustCreditAction": {
+    level: "admin",
+    args: () => [
+      null,
+      form({ customerId, direction: "credit", amount: "1.00", reason: "Access test", idempotencyKey: newKey() }),
+    ],
+  },
+  "app/admin/customers/actions.ts#setCustomerDisabledAction": {
+    level: "admin",
+    args: () => [null, form({ customerId: disablableCustomerId, disabled: "true" })],
+  },
+  "app/admin/attempts/actions.ts#clearRateLimitLockAction": {
+    level: "admin",
+    args: () => [null, form({ key: lockedKey })],
   },
   "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
@@ -253,6 +278,8 @@ describe("server actions", () => {
 
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
+  exportAttempts: () => ({ request: new Request("http://once.test/api/admin/attempts/export"), params: {} }),
+  exportCoupons: () => ({ request: new Request("http://once.test/api/admin/coupons/export?status=all"), params: {} }),
   batchCodes: () => ({
     request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),
     params: { id: batchId },

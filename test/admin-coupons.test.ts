@@ -1,10 +1,15 @@
-/** The coupon list's filters and sorts, and the edit's clear refusals, against a real database. */
+/** The coupon list's one state per coupon, filters, sorts and batch rows, bulk changes, and the edit's clear refusals, against a real database. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
 import { adminCreateCoupon } from "@/lib/admin/coupons/create";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
-import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons/list";
+import { batchOverview, couponListQuerySchema, couponsCsv, listCoupons } from "@/lib/admin/coupons/list";
+import { csvStream } from "@/lib/admin/csv";
+import { adminChangeCoupons } from "@/lib/admin/coupons/status";
+import { couponChangeMessage } from "@/lib/admin/messages";
+import { generateBatch } from "@/lib/admin/bulk";
+import { couponState } from "@/lib/coupon-terms";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
 
@@ -33,37 +38,60 @@ beforeAll(async () => {
 });
 afterAll(() => test.drop());
 
-const codes = async (raw: Record<string, string>) =>
-  (await listCoupons(db, couponListQuerySchema.parse({ q: "LIST-", ...raw }), now)).coupons.map((c) => c.code);
+const labels = async (raw: Record<string, string>) =>
+  (await listCoupons(db, couponListQuerySchema.parse({ q: "LIST-", ...raw }), now)).rows.map((row) =>
+    row.kind === "coupon" ? row.coupon.code : `batch ${row.prefix}`,
+  );
 
 describe("listCoupons", () => {
-  it("filters by status, window and exhaustion", async () => {
-    expect(await codes({ status: "DISABLED" })).toEqual(["LIST-DISABLED"]);
-    expect(await codes({ window: "expired" })).toEqual(["LIST-EXPIRED"]);
-    expect(await codes({ window: "upcoming" })).toEqual(["LIST-UPCOMING"]);
-    expect((await codes({ window: "active" })).sort()).toEqual(["LIST-ACTIVE", "LIST-DISABLED", "LIST-USED"]);
-    expect(await codes({ exhausted: "yes" })).toEqual(["LIST-USED"]);
-    expect(await codes({ exhausted: "no" })).not.toContain("LIST-USED");
+  it("gives each coupon one state, by precedence, filterable", async () => {
+    const page = await listCoupons(db, couponListQuerySchema.parse({ q: "LIST-", sort: "code", dir: "asc" }), now);
+    expect(page.rows.map((row) => row.kind === "coupon" && [row.coupon.code, row.state])).toEqual([
+      ["LIST-ACTIVE", "ACTIVE"],
+      ["LIST-DISABLED", "DISABLED"],
+      ["LIST-EXPIRED", "EXPIRED"],
+      ["LIST-UPCOMING", "SCHEDULED"],
+      ["LIST-USED", "USED_UP"],
+    ]);
+    expect(await labels({ status: "disabled" })).toEqual(["LIST-DISABLED"]);
+    expect(await labels({ status: "expired" })).toEqual(["LIST-EXPIRED"]);
+    expect(await labels({ status: "scheduled" })).toEqual(["LIST-UPCOMING"]);
+    expect(await labels({ status: "used_up" })).toEqual(["LIST-USED"]);
+    expect(await labels({ status: "active" })).toEqual(["LIST-ACTIVE"]);
+  });
+
+  it("the list's SQL and couponState() agree on every coupon's state", async () => {
+    const page = await listCoupons(db, couponListQuerySchema.parse({ q: "LIST-" }), now);
+    for (const row of page.rows) {
+      if (row.kind === "coupon") expect(row.state).toBe(couponState(row.coupon, row.redeemed, now));
+    }
   });
 
   it("sorts by every column, both ways", async () => {
-    expect(await codes({ sort: "value", dir: "asc" })).toEqual([
+    expect(await labels({ sort: "value", dir: "asc" })).toEqual([
       "LIST-EXPIRED",
       "LIST-UPCOMING",
       "LIST-ACTIVE",
       "LIST-DISABLED",
       "LIST-USED",
     ]);
-    expect(await codes({ sort: "code", dir: "desc" })).toEqual([
+    expect(await labels({ sort: "code", dir: "desc" })).toEqual([
       "LIST-USED",
       "LIST-UPCOMING",
       "LIST-EXPIRED",
       "LIST-DISABLED",
       "LIST-ACTIVE",
     ]);
-    expect((await codes({ sort: "redeemed", dir: "desc" }))[0]).toBe("LIST-USED");
-    expect((await codes({ sort: "expires", dir: "asc" }))[0]).toBe("LIST-EXPIRED");
-    expect(await codes({ sort: "created", dir: "desc" })).toHaveLength(5);
+    expect((await labels({ sort: "redeemed", dir: "desc" }))[0]).toBe("LIST-USED");
+    expect((await labels({ sort: "expires", dir: "asc" }))[0]).toBe("LIST-EXPIRED");
+    expect(await labels({ sort: "status", dir: "asc" })).toEqual([
+      "LIST-ACTIVE",
+      "LIST-UPCOMING",
+      "LIST-USED",
+      "LIST-EXPIRED",
+      "LIST-DISABLED",
+    ]);
+    expect(await labels({ sort: "created", dir: "desc" })).toHaveLength(5);
   });
 
   it("ignores nonsense in the query string instead of failing", async () => {
@@ -71,6 +99,117 @@ describe("listCoupons", () => {
       sort: "created",
       page: 1,
       status: "all",
+    });
+  });
+
+  it("shows a batch as one row, its codes when filtered to it, and hides archived coupons unless asked", async () => {
+    const generated = await generateBatch(db, adminId, {
+      prefix: "LIST-B",
+      quantity: 3,
+      valueCents: 100,
+      expiresAt: null,
+    });
+    if (!generated.ok) throw new Error("batch not generated");
+    const batchId = generated.batch.id;
+    const all = await listCoupons(db, couponListQuerySchema.parse({ q: "LIST-B" }), now);
+    expect(all.total).toBe(1);
+    expect(all.rows[0]).toMatchObject({
+      kind: "batch",
+      prefix: "LIST-B",
+      matching: 3,
+      quantity: 3,
+      states: { ACTIVE: 3 },
+    });
+
+    const inside = await listCoupons(db, couponListQuerySchema.parse({ batch: batchId }), now);
+    expect(inside.rows.map((row) => row.kind)).toEqual(["coupon", "coupon", "coupon"]);
+    expect(await batchOverview(db, batchId, now)).toMatchObject({
+      prefix: "LIST-B",
+      quantity: 3,
+      states: { ACTIVE: 3 },
+    });
+
+    const [first] = inside.rows;
+    if (first?.kind !== "coupon") throw new Error("expected a coupon row");
+    expect(await adminChangeCoupons(db, adminId, [first.coupon.id], "archive")).toMatchObject({ ok: true });
+    const after = await listCoupons(db, couponListQuerySchema.parse({ batch: batchId }), now);
+    expect(after.total).toBe(2);
+    const archived = await listCoupons(db, couponListQuerySchema.parse({ batch: batchId, status: "archived" }), now);
+    expect(archived.rows.map((row) => row.kind === "coupon" && row.coupon.code)).toEqual([first.coupon.code]);
+  });
+});
+
+describe("couponsCsv", () => {
+  it("exports every code the filters match, batch codes one per line, with its one state", async () => {
+    const text = await new Response(csvStream(couponsCsv(db, couponListQuerySchema.parse({ q: "LIST-" }), now))).text();
+    const lines = text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      "code,status,value,redeemed,max_redemptions,per_customer,starts_at_utc,expires_at_utc,created_at_utc,batch,description",
+    );
+    const byCode = new Map(lines.slice(1).map((line) => [line.split(",")[0], line.split(",")]));
+    expect(byCode.get("LIST-USED")?.slice(1, 5)).toEqual(["USED_UP", "5.00", "1", "1"]);
+    expect(byCode.get("LIST-EXPIRED")?.[1]).toBe("EXPIRED");
+    const batchLines = lines.filter((line) => line.startsWith("LIST-B-"));
+    // The batch test above archived one of its three codes; "all" leaves archived coupons out, as the page does.
+    expect(batchLines).toHaveLength(2);
+    for (const line of batchLines) expect(line.split(",")[9]).toBe("LIST-B");
+  });
+});
+
+describe("adminChangeCoupons", () => {
+  it("changes many coupons with one guarded write, audits each, and reports what it skipped", async () => {
+    const a = await makeCoupon(db);
+    const b = await makeCoupon(db);
+    const c = await makeCoupon(db, { status: "DISABLED" });
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const disabled = await adminChangeCoupons(db, adminId, [a.id, b.id, c.id, missing], "disable");
+    expect(disabled).toMatchObject({ ok: true, missing: 1 });
+    if (!disabled.ok) throw new Error("unreachable");
+    expect(disabled.changed.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+    expect(disabled.skipped).toEqual([{ id: c.id, code: c.code, why: "unchanged" }]);
+    expect(couponChangeMessage("disable", disabled).message).toBe(
+      "Disabled 2 coupons. 1 was already disabled. 1 no longer exists.",
+    );
+    const audited = await db.adminAuditEntry.findMany({
+      where: { targetId: { in: [a.id, b.id, c.id] }, action: "COUPON_DISABLED" },
+    });
+    expect(audited.map((e) => e.targetId).sort()).toEqual([a.id, b.id].sort());
+
+    expect(await adminChangeCoupons(db, adminId, [a.id], "archive")).toMatchObject({ ok: true });
+    const enabled = await adminChangeCoupons(db, adminId, [a.id, b.id], "enable");
+    expect(enabled).toMatchObject({ ok: true, skipped: [{ id: a.id, why: "archived" }] });
+    if (!enabled.ok) throw new Error("unreachable");
+    expect(couponChangeMessage("enable", enabled).message).toBe(
+      "Enabled 1 coupon. 1 archived: restore it before enabling.",
+    );
+    const archivedRow = await db.coupon.findUniqueOrThrow({ where: { id: a.id } });
+    expect(archivedRow).toMatchObject({ status: "DISABLED" });
+    expect(archivedRow.archivedAt).not.toBeNull();
+
+    expect(await adminChangeCoupons(db, adminId, [a.id], "restore")).toMatchObject({ ok: true });
+    expect(await db.coupon.findUniqueOrThrow({ where: { id: a.id } })).toMatchObject({
+      status: "DISABLED",
+      archivedAt: null,
+    });
+  });
+
+  it("the database refuses an archived coupon that is not disabled", async () => {
+    const coupon = await makeCoupon(db);
+    await expect(db.coupon.update({ where: { id: coupon.id }, data: { archivedAt: new Date() } })).rejects.toThrow(
+      /coupons_archived_is_disabled/,
+    );
+  });
+
+  it("an archived coupon cannot be redeemed", async () => {
+    const coupon = await makeCoupon(db);
+    expect(await adminChangeCoupons(db, adminId, [coupon.id], "archive")).toMatchObject({ ok: true });
+    const [user] = await makeUsers(db, 1, "archived");
+    expect(await redeemCoupon(db, { userId: user!, code: coupon.code, idempotencyKey: newKey() })).toMatchObject({
+      ok: false,
+      reason: "disabled",
     });
   });
 });

@@ -14,9 +14,9 @@ import {
 } from "@/lib/admin/coupon-form";
 import { adminCreateCoupon } from "@/lib/admin/coupons/create";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
-import { adminSetCouponStatus } from "@/lib/admin/coupons/status";
+import { adminChangeCoupons, couponIdsSchema } from "@/lib/admin/coupons/status";
 import type { IssueList } from "@/lib/coupon-terms";
-import { revokeMessage } from "@/lib/admin/messages";
+import { type CouponChangeAnswer, couponChangeMessage, revokeMessage } from "@/lib/admin/messages";
 import { adminRevoke } from "@/lib/admin/redemptions";
 import { formatCount, plural } from "@/lib/format";
 import { CouponStatus } from "@/lib/generated/prisma/client";
@@ -98,16 +98,34 @@ export const updateCouponAction = answeringWithValues(updateCoupon, typedValues)
 
 const setCouponStatus = adminAction
   .inputSchema(fromForm(z.object({ couponId: uuid, status })))
-  .action(async ({ ctx, parsedInput }): Promise<StatusAnswer<"not_found">> => {
-    const result = await adminSetCouponStatus(ctx.db, ctx.admin.id, parsedInput.couponId, parsedInput.status);
-    if (!result.ok) return { ok: false, reason: result.reason, message: result.reason === "busy" ? BUSY : NOT_FOUND };
-    const { code } = result.coupon;
-    const verb = parsedInput.status === "DISABLED" ? "disabled" : "enabled";
-    return { ok: true, message: result.changed ? `${code} is ${verb}.` : `${code} was already ${verb}.` };
+  .action(async ({ ctx, parsedInput }): Promise<CouponChangeAnswer> => {
+    const change = parsedInput.status === "DISABLED" ? "disable" : "enable";
+    return couponChangeMessage(change, await adminChangeCoupons(ctx.db, ctx.admin.id, [parsedInput.couponId], change));
   });
 
 /** Disables or enables one coupon. */
 export const setCouponStatusAction = answering(setCouponStatus);
+
+const changeCoupons = adminAction
+  .inputSchema(
+    fromForm(
+      z.object({
+        // The selected ids, comma-separated (a form field holds one string).
+        couponIds: z
+          .string()
+          .transform((ids) => ids.split(",").filter(Boolean))
+          .pipe(couponIdsSchema),
+        change: z.enum(["enable", "disable", "archive", "restore"]),
+      }),
+    ),
+  )
+  .action(async ({ ctx, parsedInput }): Promise<CouponChangeAnswer> => {
+    const { couponIds, change } = parsedInput;
+    return couponChangeMessage(change, await adminChangeCoupons(ctx.db, ctx.admin.id, couponIds, change));
+  });
+
+/** Enables, disables, archives or restores the selected coupons (one or many). */
+export const changeCouponsAction = answering(changeCoupons);
 
 const revokeRedemption = adminAction
   .inputSchema(fromForm(z.object({ redemptionId: uuid })))

@@ -1,5 +1,6 @@
 import type { AuditEntryView } from "@/lib/admin/audit-log";
 import { formatDayAndTime } from "@/lib/format";
+import { CustomerLink } from "./customer-link";
 
 /** Admin changes, newest first, with the before/after values as recorded. */
 export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
@@ -14,7 +15,9 @@ export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
           <div className="flex flex-wrap items-baseline justify-between gap-2">
             <span>
               <strong className="font-semibold">{e.summary}</strong>{" "}
-              <span className="text-slate-500">by {e.actorEmail}</span>
+              <span className="text-slate-500">
+                by <CustomerLink userId={e.actorId} email={e.actorEmail} />
+              </span>
             </span>
             <span className="text-xs text-slate-500">
               {e.action} · {formatDayAndTime(e.createdAt)}

@@ -1,4 +1,4 @@
-import type { Coupon } from "@/lib/generated/prisma/client";
+import { COUPON_STATE_LABELS, type CouponState } from "@/lib/coupon-terms";
 
 const TONES = {
   green: "bg-emerald-50 text-emerald-800 ring-emerald-200",
@@ -18,21 +18,20 @@ export function Badge({ tone, children }: { tone: keyof typeof TONES; children: 
   );
 }
 
-/** Status, window and exhaustion of a coupon at `now`, as the customer would experience them. */
-export function CouponStateBadges({
-  coupon,
-  now,
-}: {
-  coupon: Pick<Coupon, "status" | "startsAt" | "expiresAt" | "maxRedemptions" | "redeemedCount">;
-  now: Date;
-}) {
-  const exhausted = coupon.maxRedemptions !== null && coupon.redeemedCount >= coupon.maxRedemptions;
+const STATE_TONES: Record<CouponState, keyof typeof TONES> = {
+  ARCHIVED: "grey",
+  DISABLED: "grey",
+  EXPIRED: "amber",
+  USED_UP: "red",
+  SCHEDULED: "blue",
+  ACTIVE: "green",
+};
+
+/** A coupon's one state (lib/coupon-terms.ts couponState), as a badge. */
+export function CouponStatusBadge({ state }: { state: CouponState }) {
   return (
-    <span className="inline-flex flex-wrap gap-1">
-      {coupon.status === "ACTIVE" ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Disabled</Badge>}
-      {coupon.startsAt && coupon.startsAt > now && <Badge tone="blue">Upcoming</Badge>}
-      {coupon.expiresAt && coupon.expiresAt <= now && <Badge tone="amber">Expired</Badge>}
-      {exhausted && <Badge tone="red">Used up</Badge>}
+    <span data-testid="coupon-status" data-state={state}>
+      <Badge tone={STATE_TONES[state]}>{COUPON_STATE_LABELS[state]}</Badge>
     </span>
   );
 }

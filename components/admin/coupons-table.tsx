@@ -1,21 +1,25 @@
 import Link from "next/link";
-import type { Coupon } from "@/lib/generated/prisma/client";
-import type { CouponListQuery } from "@/lib/admin/coupons/list";
+import type { CouponListQuery, CouponListRow, ListedBatch } from "@/lib/admin/coupons/list";
+import { COUPON_STATES, COUPON_STATE_LABELS } from "@/lib/coupon-terms";
 import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
-import { CouponStateBadges } from "./badges";
+import { CouponStatusBadge } from "./badges";
+import { CouponCode } from "./coupon-code";
+import { SelectAllCoupons, SelectCoupon } from "./coupon-selection";
 import { DataTable, td, th } from "./data-table";
 
 type SortKey = CouponListQuery["sort"];
 
-function queryString(
+/** The list's URL with some of its query changed; defaults are left out, so URLs stay short. */
+export function couponListHref(
   query: CouponListQuery,
-  changes: Partial<Record<keyof CouponListQuery, string | number | undefined>>,
+  changes: Partial<Record<keyof CouponListQuery, string | number | undefined>> = {},
+  path = "/admin/coupons",
 ): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...changes })) {
     if (value !== undefined && value !== "" && value !== "all") params.set(key, String(value));
   }
-  return `/admin/coupons?${params}`;
+  return `${path}?${params}`;
 }
 
 function SortHeader({ query, sort, children }: { query: CouponListQuery; sort: SortKey; children: React.ReactNode }) {
@@ -24,7 +28,7 @@ function SortHeader({ query, sort, children }: { query: CouponListQuery; sort: S
   return (
     <th className={th} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}>
       <Link
-        href={queryString(query, { sort, dir, page: 1 })}
+        href={couponListHref(query, { sort, dir, page: 1 })}
         className="inline-flex items-center gap-1 hover:text-slate-900"
       >
         {children}
@@ -34,15 +38,28 @@ function SortHeader({ query, sort, children }: { query: CouponListQuery; sort: S
   );
 }
 
-export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query: CouponListQuery; now: Date }) {
+/** How a batch's matching codes are spread over the states, most telling first: "12 active · 3 used up". */
+function batchStates(states: ListedBatch["states"]): string {
+  return COUPON_STATES.filter((state) => states[state])
+    .map((state) => `${formatCount(states[state]!)} ${COUPON_STATE_LABELS[state].toLowerCase()}`)
+    .join(" · ");
+}
+
+export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: CouponListQuery }) {
   return (
     <DataTable
       testId="coupons-table"
-      empty={coupons.length === 0 && "No coupons match these filters."}
+      empty={rows.length === 0 && "No coupons match these filters."}
       head={
         <>
+          <th className={th}>
+            <SelectAllCoupons />
+          </th>
           <SortHeader query={query} sort="code">
             Code
+          </SortHeader>
+          <SortHeader query={query} sort="status">
+            Status
           </SortHeader>
           <SortHeader query={query} sort="value">
             Value
@@ -51,39 +68,66 @@ export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query
             Redeemed / max
           </SortHeader>
           <th className={th}>Per customer</th>
-          <th className={th}>Window (UTC)</th>
           <SortHeader query={query} sort="expires">
             Expires
           </SortHeader>
-          <th className={th}>Status</th>
           <SortHeader query={query} sort="created">
             Created
           </SortHeader>
         </>
       }
     >
-      {coupons.map((c) => (
-        <tr key={c.id} className="hover:bg-slate-50">
-          <td className={td}>
-            <Link href={`/admin/coupons/${c.id}`} className="font-mono font-medium text-indigo-700 hover:underline">
-              {c.code}
-            </Link>
-          </td>
-          <td className={`${td} tabular-nums`}>{formatCents(c.valueCents)}</td>
-          <td className={`${td} tabular-nums`}>
-            {formatCount(c.redeemedCount)} / {c.maxRedemptions === null ? "∞" : formatCount(c.maxRedemptions)}
-          </td>
-          <td className={`${td} tabular-nums`}>{c.perUserLimit}</td>
-          <td className={`${td} text-xs text-slate-600`}>
-            {c.startsAt ? `from ${formatDayAndTime(c.startsAt)}` : "from creation"}
-          </td>
-          <td className={`${td} text-xs text-slate-600`}>{c.expiresAt ? formatDayAndTime(c.expiresAt) : "never"}</td>
-          <td className={td}>
-            <CouponStateBadges coupon={c} now={now} />
-          </td>
-          <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(c.createdAt)}</td>
-        </tr>
-      ))}
+      {rows.map((row) =>
+        row.kind === "coupon" ? (
+          <tr key={row.coupon.id} className="hover:bg-slate-50" data-testid="coupon-row">
+            <td className={td}>
+              <SelectCoupon id={row.coupon.id} code={row.coupon.code} />
+            </td>
+            <td className={td}>
+              <CouponCode code={row.coupon.code} href={`/admin/coupons/${row.coupon.id}`} />
+            </td>
+            <td className={td}>
+              <CouponStatusBadge state={row.state} />
+            </td>
+            <td className={`${td} tabular-nums`}>{formatCents(row.coupon.valueCents)}</td>
+            <td className={`${td} tabular-nums`}>
+              {formatCount(row.redeemed)} /{" "}
+              {row.coupon.maxRedemptions === null ? "∞" : formatCount(row.coupon.maxRedemptions)}
+            </td>
+            <td className={`${td} tabular-nums`}>{formatCount(row.coupon.perUserLimit)}</td>
+            <td className={`${td} text-xs text-slate-600`}>
+              {row.coupon.expiresAt ? formatDayAndTime(row.coupon.expiresAt) : "never"}
+            </td>
+            <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(row.coupon.createdAt)}</td>
+          </tr>
+        ) : (
+          <tr key={row.id} className="bg-slate-50/60 hover:bg-slate-50" data-testid="batch-row">
+            <td className={td} />
+            <td className={td}>
+              <Link
+                href={couponListHref(query, { batch: row.id, page: 1 })}
+                className="text-indigo-700 hover:underline"
+              >
+                <span className="font-mono font-medium">{row.prefix}-…</span>{" "}
+                <span className="text-xs">
+                  batch of {formatCount(row.quantity)}
+                  {row.matching !== row.quantity && `, ${formatCount(row.matching)} shown`}
+                </span>
+              </Link>
+            </td>
+            <td className={`${td} text-xs text-slate-600`}>{batchStates(row.states)}</td>
+            <td className={`${td} tabular-nums`}>{formatCents(row.valueCents)} each</td>
+            <td className={`${td} tabular-nums`}>
+              {formatCount(row.redeemed)} / {formatCount(row.matching)}
+            </td>
+            <td className={`${td} tabular-nums`}>1</td>
+            <td className={`${td} text-xs text-slate-600`}>
+              {row.expiresAt ? formatDayAndTime(row.expiresAt) : "never"}
+            </td>
+            <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(row.createdAt)}</td>
+          </tr>
+        ),
+      )}
     </DataTable>
   );
 }
@@ -102,12 +146,12 @@ export function CouponPagination({
   return (
     <nav aria-label="Pages" className="flex items-center justify-between text-sm text-slate-600">
       <span>
-        {plural(total, "coupon")} · page {page} of {pageCount}
+        {plural(total, query.batch ? "code" : "row")} · page {formatCount(page)} of {formatCount(pageCount)}
       </span>
       <span className="flex gap-2">
         {page > 1 && (
           <Link
-            href={queryString(query, { page: page - 1 })}
+            href={couponListHref(query, { page: page - 1 })}
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
           >
             ← Previous
@@ -115,7 +159,7 @@ export function CouponPagination({
         )}
         {page < pageCount && (
           <Link
-            href={queryString(query, { page: page + 1 })}
+            href={couponListHref(query, { page: page + 1 })}
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
           >
             Next →

@@ -3,6 +3,7 @@ import type { RedemptionRow } from "@/lib/admin/redemptions";
 import { formatCents, formatDayAndTime } from "@/lib/format";
 import { ActionButton, type StatusAnswer } from "./action-button";
 import { Badge } from "./badges";
+import { CustomerLink } from "./customer-link";
 import { DataTable, td, th } from "./data-table";
 
 interface RedemptionsTableProps<Answer extends StatusAnswer<string>> {
@@ -45,7 +46,9 @@ export function RedemptionsTable<Answer extends StatusAnswer<string>>({
               </Link>
             </td>
           )}
-          <td className={td}>{r.email}</td>
+          <td className={td}>
+            <CustomerLink userId={r.userId} email={r.email} />
+          </td>
           <td className={`${td} tabular-nums`}>{formatCents(r.amountCents)}</td>
           <td className={td}>
             {r.status === "ACTIVE" ? (

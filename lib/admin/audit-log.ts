@@ -41,6 +41,7 @@ function toJson(value: unknown) {
 export interface AuditEntryView {
   id: string;
   createdAt: Date;
+  actorId: string;
   actorEmail: string;
   action: AdminAction;
   targetType: string;
@@ -68,6 +69,6 @@ export async function listAuditLog(
   });
   const entries = rows
     .slice(0, limit)
-    .map(({ actor, id, actorId: _, ...entry }) => ({ ...entry, id: id.toString(), actorEmail: actor.email }));
+    .map(({ actor, id, ...entry }) => ({ ...entry, id: id.toString(), actorEmail: actor.email }));
   return { entries, nextBeforeId: rows.length > limit ? entries.at(-1)!.id : null };
 }

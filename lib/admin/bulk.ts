@@ -122,6 +122,7 @@ export interface BatchSummary {
   quantity: number;
   valueCents: number;
   createdAt: Date;
+  createdById: string;
   createdByEmail: string;
   redeemed: number;
   disabled: number;
@@ -129,7 +130,7 @@ export interface BatchSummary {
 
 export async function listBatches(db: Db, limit = 50): Promise<BatchSummary[]> {
   return db.$queryRaw<BatchSummary[]>`
-    SELECT b.id, b.prefix, b.quantity, b.value_cents AS "valueCents", b.created_at AS "createdAt", u.email AS "createdByEmail",
+    SELECT b.id, b.prefix, b.quantity, b.value_cents AS "valueCents", b.created_at AS "createdAt", b.created_by_id AS "createdById", u.email AS "createdByEmail",
            (SELECT count(*)::int FROM coupons c WHERE c.batch_id = b.id AND c.redeemed_count > 0) AS redeemed,
            (SELECT count(*)::int FROM coupons c WHERE c.batch_id = b.id AND c.status = 'DISABLED') AS disabled
     FROM coupon_batches b JOIN users u ON u.id = b.created_by_id

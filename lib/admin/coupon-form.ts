@@ -22,7 +22,8 @@ import { utcInstant } from "@/lib/input-rules";
  * float, so 19.99 is 1999 cents exactly. Times are entered and shown in UTC.
  */
 
-const money = z.string().transform((raw, ctx) => {
+/** Dollars and cents as typed, to integer cents (also the credit adjustment's amount). */
+export const money = z.string().transform((raw, ctx) => {
   const text = raw.trim().replace(/,/g, "");
   const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) {
@@ -153,6 +154,11 @@ export function couponFormValues(coupon?: Coupon): CouponFormValues {
     noRedeemAfterRevoke: terms.noRedeemAfterRevoke ? "on" : "",
     counter: terms.counter satisfies CounterChoice,
   };
+}
+
+/** A new coupon's form prefilled with another's terms; the code is left empty, since codes are unique. */
+export function duplicateFormValues(coupon: Coupon): CouponFormValues {
+  return { ...couponFormValues(coupon), code: "" };
 }
 
 /** The first message for each field, keyed the way the form names its inputs. */

@@ -1,5 +1,11 @@
+import type { CouponChange } from "@/lib/coupons";
 import type { RevokeResult } from "@/lib/redemptions";
-import { formatCents } from "@/lib/format";
+import { formatCents, formatCount, plural } from "@/lib/format";
+import type { AdminChangeResult } from "./coupons/status";
+import type { AdjustResult } from "./customers/adjust";
+
+const BUSY = "The database is busy and nothing changed. Try again in a moment.";
+const NO_COUPON = "That coupon no longer exists.";
 
 /** What the admin is told about each refusal, in one place for actions, routes and pages. */
 
@@ -15,7 +21,7 @@ export function revokeMessage(result: RevokeResult): string {
     case "credit_already_spent":
       return "Cannot revoke: the customer has already spent this credit, and a balance never goes below zero. Nothing changed.";
     case "busy":
-      return "The database is busy and nothing changed. Try again in a moment.";
+      return BUSY;
   }
 }
 
@@ -36,4 +42,68 @@ export const REFUSAL_LABELS: Record<string, string> = {
 
 export function refusalLabel(reason: string | null): string {
   return reason ? (REFUSAL_LABELS[reason] ?? reason) : "—";
+}
+
+const CHANGE_WORDS: Record<CouponChange, { done: string; already: string; past: string }> = {
+  enable: { done: "enabled", already: "already enabled", past: "Enabled" },
+  disable: { done: "disabled", already: "already disabled", past: "Disabled" },
+  archive: { done: "archived", already: "already archived", past: "Archived" },
+  restore: { done: "restored to the list, still disabled", already: "not archived", past: "Restored" },
+};
+
+export type CouponChangeAnswer =
+  { ok: true; message: string } | { ok: false; reason: "not_found" | "archived" | "busy"; message: string };
+
+/** What an admin is told after enabling, disabling, archiving or restoring one coupon or many. */
+export function couponChangeMessage(change: CouponChange, result: AdminChangeResult): CouponChangeAnswer {
+  if (!result.ok) return { ok: false, reason: "busy", message: BUSY };
+  const words = CHANGE_WORDS[change];
+  const { changed, skipped, missing } = result;
+  const archived = skipped.filter((s) => s.why === "archived");
+  const unchanged = skipped.filter((s) => s.why === "unchanged");
+  if (changed.length + skipped.length === 0) {
+    return { ok: false, reason: "not_found", message: missing > 1 ? "Those coupons no longer exist." : NO_COUPON };
+  }
+  if (changed.length + skipped.length + missing === 1) {
+    if (changed[0]) return { ok: true, message: `${changed[0].code} is ${words.done}.` };
+    if (archived[0]) {
+      return {
+        ok: false,
+        reason: "archived",
+        message: `${archived[0].code} is archived. Restore it before enabling it.`,
+      };
+    }
+    return { ok: true, message: `${unchanged[0]!.code} was ${words.already}.` };
+  }
+  const parts = [changed.length > 0 ? `${words.past} ${plural(changed.length, "coupon")}.` : "Nothing changed."];
+  if (unchanged.length > 0) {
+    parts.push(`${formatCount(unchanged.length)} ${unchanged.length === 1 ? "was" : "were"} ${words.already}.`);
+  }
+  if (archived.length > 0)
+    parts.push(
+      `${formatCount(archived.length)} archived: restore ${archived.length === 1 ? "it" : "them"} before enabling.`,
+    );
+  if (missing > 0) parts.push(`${formatCount(missing)} no longer ${missing === 1 ? "exists" : "exist"}.`);
+  return { ok: true, message: parts.join(" ") };
+}
+
+/** What an admin is told after a manual credit adjustment. */
+export function adjustMessage(result: AdjustResult): string {
+  if (result.ok) {
+    const what = `${result.amountCents > 0 ? "Credited" : "Debited"} ${formatCents(Math.abs(result.amountCents))}`;
+    const balance = `The balance is now ${formatCents(result.balanceCents)}.`;
+    return result.replayed ? `Already done: ${what.toLowerCase()}. ${balance}` : `${what}. ${balance}`;
+  }
+  switch (result.reason) {
+    case "unknown_customer":
+      return "That customer no longer exists. Nothing changed.";
+    case "insufficient_credit":
+      return "Cannot debit more than the customer's balance: a balance never goes below zero. Nothing changed.";
+    case "balance_limit":
+      return "That credit would take the balance past the most a customer can hold. Nothing changed.";
+    case "key_reused":
+      return "This form was already used for another adjustment. Reload the page and try again.";
+    case "busy":
+      return BUSY;
+  }
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
-import { normalizeCode } from "@/lib/codes";
 import { isStorableInstant, parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
@@ -14,25 +13,37 @@ import type { CsvSource } from "./csv";
  * page and the ten-thousandth cost the same index range scan (see bench:audit and the EXPLAIN test).
  */
 
+/** A partial search: what an admin typed, trimmed, matched anywhere (containsPattern). */
+export const searchText = storableText().trim().max(320).default("");
+
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
 /**
  * The table's and the export's filters. Strict: the export refuses a query that fails them (400, before
  * streaming anything); the page ignores the fields that fail (`filtersFromSearchParams`).
  */
 export const redemptionFiltersSchema = z.object({
-  code: storableText()
-    .max(256)
-    .transform((raw) => {
-      const check = normalizeCode(raw);
-      // Something that cannot be a code still filters (to nothing) rather than silently showing everything.
-      return check.ok ? check.code : raw.trim().toUpperCase();
-    })
-    .default(""),
-  email: storableText().trim().toLowerCase().max(320).default(""),
+  /** Part of a coupon code, any case. */
+  code: searchText,
+  /** Part of a customer's email, any case. */
+  email: searchText,
   status: z.enum(["", "ACTIVE", "REVOKED"]).default(""),
   /** UTC days, both inclusive. */
   from: utcDaySchema.optional(),
   to: utcDaySchema.optional(),
+  /** Exact: one coupon's or one customer's redemptions (their admin pages). */
+  couponId: z.uuid().optional(),
+  userId: z.uuid().optional(),
 });
+
+/** A From day after the To day matches nothing: said so, rather than showing an empty table. */
+export function dateRangeProblem(filters: { from?: string; to?: string }): string | null {
+  return filters.from && filters.to && filters.from > filters.to
+    ? `"From" (${filters.from}) is after "To" (${filters.to}): swap them to see that period.`
+    : null;
+}
 
 export type RedemptionFilters = z.infer<typeof redemptionFiltersSchema>;
 
@@ -66,29 +77,55 @@ export function decodeCursor(raw: unknown): Cursor | null {
   return { createdAt, id: id! };
 }
 
-function whereClause(filters: RedemptionFilters, after: Cursor | null): Prisma.Sql {
+function whereClause(filters: RedemptionFilters, after: Cursor | null, before: Cursor | null = null): Prisma.Sql {
   const conditions: Prisma.Sql[] = [];
-  // Looked up first, so the planner sees an equality on the indexed column, not a join.
-  if (filters.code) conditions.push(Prisma.sql`r.coupon_id = (SELECT id FROM coupons WHERE code = ${filters.code})`);
-  if (filters.email) conditions.push(Prisma.sql`r.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
+  // The matching coupons and users are looked up first, so the planner sees a list of values for the
+  // indexed column (an index scan per value), not a join.
+  if (filters.code) {
+    conditions.push(
+      Prisma.sql`r.coupon_id = ANY(ARRAY(SELECT id FROM coupons WHERE code ILIKE ${containsPattern(filters.code)}))`,
+    );
+  }
+  if (filters.email) {
+    conditions.push(
+      Prisma.sql`r.user_id = ANY(ARRAY(SELECT id FROM users WHERE email ILIKE ${containsPattern(filters.email)}))`,
+    );
+  }
+  if (filters.couponId) conditions.push(Prisma.sql`r.coupon_id = ${filters.couponId}::uuid`);
+  if (filters.userId) conditions.push(Prisma.sql`r.user_id = ${filters.userId}::uuid`);
   if (filters.status) conditions.push(Prisma.sql`r.status = ${filters.status}::"RedemptionStatus"`);
   if (filters.from) conditions.push(Prisma.sql`r.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
     conditions.push(Prisma.sql`r.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
   if (after) conditions.push(Prisma.sql`(r.created_at, r.id) < (${after.createdAt}, ${after.id}::uuid)`);
+  if (before) conditions.push(Prisma.sql`(r.created_at, r.id) > (${before.createdAt}, ${before.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
 
-export function redemptionsPageSql(filters: RedemptionFilters, after: Cursor | null, limit: number): Prisma.Sql {
+/** The rows older than `after`, newest first; or with `before`, the rows newer than it, oldest first. */
+export function redemptionsPageSql(
+  filters: RedemptionFilters,
+  after: Cursor | null,
+  limit: number,
+  before: Cursor | null = null,
+): Prisma.Sql {
+  const dir = before ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   return Prisma.sql`
     SELECT r.id, r.created_at AS "createdAt", r.amount_cents AS "amountCents", r.status, r.revoked_at AS "revokedAt",
            r.coupon_id AS "couponId", c.code, r.user_id AS "userId", u.email
     FROM redemptions r
     JOIN coupons c ON c.id = r.coupon_id
     JOIN users u ON u.id = r.user_id
-    ${whereClause(filters, after)}
-    ORDER BY r.created_at DESC, r.id DESC
+    ${whereClause(filters, after, before)}
+    ORDER BY r.created_at ${dir}, r.id ${dir}
     LIMIT ${limit}`;
+}
+
+/** How many redemptions the filters match, on every page. */
+export async function countRedemptions(db: Db, filters: RedemptionFilters): Promise<number> {
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    SELECT count(*)::int AS total FROM redemptions r ${whereClause(filters, null)}`;
+  return total;
 }
 
 export interface RedemptionPage {
@@ -107,6 +144,20 @@ export async function listRedemptions(
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/**
+ * The page just newer than `before` (the first row of the page a "Newer" link is on), newest first, and
+ * whether there are newer rows still: read oldest first from the cursor, then turned around.
+ */
+export async function listNewerRedemptions(
+  db: Db,
+  filters: RedemptionFilters,
+  before: Cursor,
+  limit = 50,
+): Promise<{ rows: RedemptionRow[]; newer: boolean }> {
+  const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, null, limit + 1, before));
+  return { rows: rows.slice(0, limit).reverse(), newer: rows.length > limit };
 }
 
 export const EXPORT_PAGE_SIZE = 2_000;
@@ -135,7 +186,8 @@ function filterFields(params: SearchParams): Record<string, string | undefined> 
     const value = params instanceof URLSearchParams ? params.get(key) : params[key];
     return Array.isArray(value) ? value[0] : (value ?? undefined);
   };
-  return { code: get("code"), email: get("email"), status: get("status"), from: get("from"), to: get("to") };
+  const fields = ["code", "email", "status", "from", "to", "couponId", "userId"] as const;
+  return Object.fromEntries(fields.map((field) => [field, get(field)]));
 }
 
 /** For the page: a filter that fails its rule is ignored. */

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { bigintIdSchema, storableText } from "@/lib/input-rules";
+import type { CsvSource } from "./csv";
+import { containsPattern, searchText } from "./redemptions";
 
 /** Read-only figures for the overview, the coupon detail page and the attempts view. */
 
@@ -98,7 +100,12 @@ export const attemptFiltersSchema = z.object({
     .regex(/^[a-z_]*$/)
     .catch(""),
   ip: storableText().trim().max(64).catch(""),
-  email: storableText().trim().toLowerCase().max(320).catch(""),
+  /** Part of a customer's email, any case. */
+  email: searchText.catch(""),
+  /** Part of the code typed, any case. */
+  code: searchText.catch(""),
+  /** Exact: one customer's attempts (their admin page). */
+  userId: z.uuid().optional().catch(undefined),
   outcome: z.enum(["REFUSED", "ALL"]).catch("REFUSED"),
   before: bigintIdSchema.optional().catch(undefined),
 });
@@ -118,19 +125,36 @@ export interface AttemptRow {
   userAgent: string | null;
 }
 
+function attemptsWhere(filters: AttemptFilters): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.outcome === "REFUSED") conditions.push(Prisma.sql`a.outcome = 'REFUSED'`);
+  if (filters.reason) conditions.push(Prisma.sql`a.reason = ${filters.reason}`);
+  if (filters.ip) conditions.push(Prisma.sql`a.ip = ${filters.ip}`);
+  if (filters.email) {
+    conditions.push(
+      Prisma.sql`a.user_id = ANY(ARRAY(SELECT id FROM users WHERE email ILIKE ${containsPattern(filters.email)}))`,
+    );
+  }
+  if (filters.code) conditions.push(Prisma.sql`a.code_typed ILIKE ${containsPattern(filters.code)}`);
+  if (filters.userId) conditions.push(Prisma.sql`a.user_id = ${filters.userId}::uuid`);
+  if (filters.before) conditions.push(Prisma.sql`a.id < ${BigInt(filters.before)}`);
+  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+}
+
+/** How many attempts the filters match, on every page. */
+export async function countAttempts(db: Db, filters: AttemptFilters): Promise<number> {
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    SELECT count(*)::int AS total FROM redemption_attempts a ${attemptsWhere({ ...filters, before: undefined })}`;
+  return total;
+}
+
 /** Newest first, by id (the sequence follows insertion), so paging is a primary-key range scan. */
 export async function listAttempts(
   db: Db,
   filters: AttemptFilters,
   limit = 50,
 ): Promise<{ rows: AttemptRow[]; nextBefore: string | null }> {
-  const conditions: Prisma.Sql[] = [];
-  if (filters.outcome === "REFUSED") conditions.push(Prisma.sql`a.outcome = 'REFUSED'`);
-  if (filters.reason) conditions.push(Prisma.sql`a.reason = ${filters.reason}`);
-  if (filters.ip) conditions.push(Prisma.sql`a.ip = ${filters.ip}`);
-  if (filters.email) conditions.push(Prisma.sql`a.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
-  if (filters.before) conditions.push(Prisma.sql`a.id < ${BigInt(filters.before)}`);
-  const where = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
+  const where = attemptsWhere(filters);
   const rows = await db.$queryRaw<(Omit<AttemptRow, "id"> & { id: bigint })[]>`
     SELECT a.id, a.created_at AS "createdAt", a.outcome, a.reason, a.code_typed AS "codeTyped", a.replayed,
            a.user_id AS "userId", u.email, a.ip, a.user_agent AS "userAgent"
@@ -138,6 +162,33 @@ export async function listAttempts(
     ${where} ORDER BY a.id DESC LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit).map((r) => ({ ...r, id: r.id.toString() }));
   return { rows: page, nextBefore: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+export const ATTEMPT_EXPORT_PAGE_SIZE = 2_000;
+
+/** The attempts table as CSV: the same filters, newest first, streamed in keyset pages on the id. */
+export function attemptsCsv(db: Db, filters: AttemptFilters): CsvSource<AttemptRow, string> {
+  return {
+    header: ["attempted_at_utc", "outcome", "reason", "code_typed", "replayed", "customer_email", "ip", "user_agent"],
+    async page(before) {
+      const { rows, nextBefore } = await listAttempts(
+        db,
+        { ...filters, before: before ?? filters.before },
+        ATTEMPT_EXPORT_PAGE_SIZE,
+      );
+      return { rows, next: nextBefore };
+    },
+    cells: (a) => [
+      a.createdAt.toISOString(),
+      a.outcome,
+      a.reason,
+      a.codeTyped,
+      a.replayed ? "yes" : "no",
+      a.email,
+      a.ip,
+      a.userAgent,
+    ],
+  };
 }
 
 export const SUSPICION = {

@@ -10,10 +10,14 @@ export async function snapshot(db: Db): Promise<string> {
     SELECT (SELECT count(*) FROM admin_audit_log)::int AS audit,
            (SELECT count(*) FROM coupons)::int AS coupons,
            (SELECT count(*) FROM coupon_batches)::int AS batches,
-           (SELECT string_agg(code || ':' || status || ':' || value_cents || ':' || coalesce(max_redemptions, -1) || ':' || redeemed_count, ',' ORDER BY code) FROM coupons) AS terms,
+           (SELECT string_agg(code || ':' || status || ':' || value_cents || ':' || coalesce(max_redemptions, -1) || ':' || redeemed_count || ':' || (archived_at IS NOT NULL), ',' ORDER BY code) FROM coupons) AS terms,
            (SELECT string_agg(id::text || ':' || status, ',' ORDER BY id) FROM redemptions) AS redemptions,
            (SELECT count(*) FROM ledger_entries)::int AS ledger,
            (SELECT count(*) FROM orders)::int AS orders,
-           (SELECT count(*) FROM users)::int AS users`;
+           (SELECT count(*) FROM users)::int AS users,
+           (SELECT count(*) FROM users WHERE disabled)::int AS disabled_users,
+           (SELECT sum(balance_cents) FROM users)::bigint::text AS balances,
+           (SELECT count(*) FROM credit_adjustments)::int AS adjustments,
+           (SELECT count(*) FROM rate_limits)::int AS rate_limits`;
   return JSON.stringify(row);
 }

@@ -1,9 +1,11 @@
 import "server-only";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
 import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
-import { redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
+import { dateRangeProblem, redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
+import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
 import { sessionUserId } from "./session";
@@ -56,7 +58,21 @@ export const ADMIN_ROUTES = {
       const issue = filters.error.issues[0];
       return problem(400, "invalid_filter", `The ${String(issue?.path[0])} filter is invalid: ${issue?.message}`);
     }
+    const rangeProblem = dateRangeProblem(filters.data);
+    if (rangeProblem) return problem(400, "invalid_filter", rangeProblem);
     return csvResponse(csvStream(redemptionsCsv(db, filters.data)), `redemptions-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the coupon list as CSV, one line per code (batches not grouped), same filters as the page, streamed. */
+  exportCoupons: (async (request, { db }) => {
+    const query = couponListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    return csvResponse(csvStream(couponsCsv(db, query)), `coupons-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the redeem attempts as CSV, same filters as the page, streamed. */
+  exportAttempts: (async (request, { db }) => {
+    const filters = attemptFiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    return csvResponse(csvStream(attemptsCsv(db, filters)), `attempts-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: one batch's codes as CSV. */

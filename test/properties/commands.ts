@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { setCustomerDisabled } from "@/lib/accounts";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
-import { adminSetCouponStatus } from "@/lib/admin/coupons/status";
+import { adminChangeCoupons } from "@/lib/admin/coupons/status";
 import { COUNTER_CHOICES } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { purchase } from "@/lib/purchase";
@@ -79,7 +79,8 @@ export const COMMANDS = {
   setCouponStatus: command({
     args: fc.record({ coupon, status: fc.constantFrom("ACTIVE", "DISABLED") as fc.Arbitrary<"ACTIVE" | "DISABLED"> }),
     async run(w, a) {
-      return outcomeOf(await adminSetCouponStatus(w.db, w.adminId, w.coupons[a.coupon]!.id, a.status));
+      const change = a.status === "ACTIVE" ? "enable" : "disable";
+      return outcomeOf(await adminChangeCoupons(w.db, w.adminId, [w.coupons[a.coupon]!.id], change));
     },
   }),
   editLimits: command({

@@ -25,6 +25,7 @@ const coupon: Coupon = {
   updatedAt: new Date("2026-02-01T00:00:00Z"),
   batchId: null,
   noRedeemAfterRevoke: true,
+  archivedAt: null,
 };
 
 const errorsOf = (values: Record<string, string>) => {

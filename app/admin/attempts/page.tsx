@@ -2,12 +2,16 @@ import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { Badge } from "@/components/admin/badges";
 import { DataTable, td, th } from "@/components/admin/data-table";
+import { ActionButton } from "@/components/admin/action-button";
+import { CustomerLink } from "@/components/admin/customer-link";
+import { clearRateLimitLockAction } from "@/app/admin/attempts/actions";
+import { listRateLimitLocks } from "@/lib/rate-limits";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
-import { SUSPICION, attemptFiltersSchema, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
+import { SUSPICION, attemptFiltersSchema, countAttempts, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
-import { formatDayAndTime, plural } from "@/lib/format";
+import { formatCount, formatDayAndTime, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Attempts" };
@@ -20,19 +24,37 @@ export default async function AttemptsPage({
   await requireAdminPage();
   const filters = attemptFiltersSchema.parse(await searchParams);
   const db = getDb();
-  const [page, suspects] = await Promise.all([listAttempts(db, filters), suspiciousActivity(db)]);
+  const [page, total, suspects, locks] = await Promise.all([
+    listAttempts(db, filters),
+    countAttempts(db, filters),
+    suspiciousActivity(db),
+    listRateLimitLocks(db),
+  ]);
   const flaggedUsers = new Set(suspects.filter((s) => s.kind === "user").map((s) => s.key));
   const flaggedIps = new Set(suspects.filter((s) => s.kind === "ip").map((s) => s.key));
+  const first = new URLSearchParams(
+    Object.entries({ ...filters, before: "" }).filter(([, v]) => v) as [string, string][],
+  );
   const next = new URLSearchParams(
     Object.entries({ ...filters, before: page.nextBefore ?? "" }).filter(([, v]) => v) as [string, string][],
   );
 
   return (
     <>
-      <PageHeading
-        title="Redeem attempts"
-        description="Every refused attempt with its reason, and who looks like they are guessing codes."
-      />
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <PageHeading
+          title="Redeem attempts"
+          description="Every refused attempt with its reason, and who looks like they are guessing codes."
+        />
+        <a
+          href={`/api/admin/attempts/export?${first}`}
+          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+          data-testid="export-attempts"
+          download
+        >
+          Export CSV
+        </a>
+      </div>
       <section aria-labelledby="suspicious" className="mb-8 space-y-3">
         <h2 id="suspicious" className="text-lg font-semibold">
           Suspicious in the last {SUSPICION.windowMinutes} minutes
@@ -53,7 +75,13 @@ export default async function AttemptsPage({
             {suspects.map((s) => (
               <li key={`${s.kind}-${s.key}`} className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm">
                 <p className="font-semibold text-amber-900">
-                  {s.kind === "ip" ? "IP" : "Customer"} {s.label}
+                  {s.kind === "ip" ? (
+                    `IP ${s.label}`
+                  ) : (
+                    <>
+                      Customer <CustomerLink userId={s.key} email={s.label} />
+                    </>
+                  )}
                 </p>
                 <p className="text-amber-900">
                   {plural(s.failures, "refusal")}, {plural(s.unknownCodes, "unknown code")}{" "}
@@ -71,6 +99,63 @@ export default async function AttemptsPage({
           </ul>
         )}
       </section>
+      <section aria-labelledby="locks" className="mb-8 space-y-3">
+        <h2 id="locks" className="text-lg font-semibold">
+          Locked out right now
+        </h2>
+        <p className="text-sm text-slate-600">
+          Customers, accounts and addresses whose rate limit is spent: their next attempt is refused until the time
+          shown. Clear a lock to let them try again at once.
+        </p>
+        {locks.length === 0 ? (
+          <p className="text-sm text-slate-600" data-testid="locks">
+            Nobody is locked out.
+          </p>
+        ) : (
+          <DataTable
+            testId="locks"
+            head={
+              <>
+                <th className={th}>Limit</th>
+                <th className={th}>Who</th>
+                <th className={th}>Used</th>
+                <th className={th}>Until</th>
+                <th className={th}>
+                  <span className="sr-only">Action</span>
+                </th>
+              </>
+            }
+          >
+            {locks.map((lock) => (
+              <tr key={lock.key}>
+                <td className={td}>{lock.label}</td>
+                <td className={`${td} max-w-64 truncate font-mono text-xs`} title={lock.subject}>
+                  {lock.policy === "redeem-customer" ? (
+                    <Link href={`/admin/customers/${lock.subject}`} className="text-indigo-700 hover:underline">
+                      customer {lock.subject}
+                    </Link>
+                  ) : (
+                    lock.subject
+                  )}
+                </td>
+                <td className={`${td} tabular-nums`}>
+                  {formatCount(lock.consumedPoints)} of {formatCount(lock.budget)}
+                </td>
+                <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(lock.until)}</td>
+                <td className={td}>
+                  <ActionButton
+                    action={clearRateLimitLockAction}
+                    fields={{ key: lock.key }}
+                    label="Clear lock"
+                    pendingLabel="Clearing…"
+                    testId="clear-lock"
+                  />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
       <div className="space-y-4">
         <FilterForm action="/admin/attempts" resetHref="/admin/attempts">
           <FilterSelect
@@ -79,7 +164,8 @@ export default async function AttemptsPage({
             defaultValue={filters.reason}
             options={[["", "Any"], ...Object.entries(REFUSAL_LABELS)]}
           />
-          <FilterInput name="email" label="Customer email" type="email" defaultValue={filters.email} />
+          <FilterInput name="code" label="Code typed (or part)" defaultValue={filters.code} />
+          <FilterInput name="email" label="Customer email (or part)" defaultValue={filters.email} />
           <FilterInput name="ip" label="IP" defaultValue={filters.ip} />
           <FilterSelect
             name="outcome"
@@ -123,7 +209,7 @@ export default async function AttemptsPage({
                   {a.replayed && <span className="ml-1 text-xs text-slate-500">replay</span>}
                 </td>
                 <td className={`${td} font-mono text-xs`}>{a.codeTyped}</td>
-                <td className={td}>{a.email ?? "—"}</td>
+                <td className={td}>{a.userId && a.email ? <CustomerLink userId={a.userId} email={a.email} /> : "—"}</td>
                 <td className={`${td} font-mono text-xs`}>{a.ip ?? "—"}</td>
                 <td className={`${td} max-w-56 truncate text-xs text-slate-500`} title={a.userAgent ?? undefined}>
                   {a.userAgent ?? "—"}
@@ -132,16 +218,27 @@ export default async function AttemptsPage({
             );
           })}
         </DataTable>
-        {page.nextBefore && (
-          <nav aria-label="Pages" className="flex justify-end text-sm">
+        <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
+          <span className="mr-auto text-slate-600" data-testid="total">
+            {plural(total, "attempt")} match
+          </span>
+          {filters.before && (
+            <Link
+              href={`/admin/attempts?${first}`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+            >
+              ← First page
+            </Link>
+          )}
+          {page.nextBefore && (
             <Link
               href={`/admin/attempts?${next}`}
               className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
             >
               Older →
             </Link>
-          </nav>
-        )}
+          )}
+        </nav>
       </div>
     </>
   );

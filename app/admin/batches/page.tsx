@@ -3,6 +3,7 @@ import { PageHeading } from "@/components/page-heading";
 import { ActionButton } from "@/components/admin/action-button";
 import { BatchGenerator } from "@/components/admin/batch-generator";
 import { DataTable, td, th } from "@/components/admin/data-table";
+import { CustomerLink } from "@/components/admin/customer-link";
 import { setBatchStatusAction } from "@/app/admin/actions";
 import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
 import { requireAdminPage } from "@/lib/web/page-guard";
@@ -66,7 +67,7 @@ export default async function BatchesPage() {
                 <td className={`${td} text-xs text-slate-600`}>
                   {formatDayAndTime(b.createdAt)}
                   <br />
-                  {b.createdByEmail}
+                  <CustomerLink userId={b.createdById} email={b.createdByEmail} />
                 </td>
                 <td className={`${td} space-x-2`}>
                   <a

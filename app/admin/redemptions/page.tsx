@@ -4,7 +4,17 @@ import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter
 import { revokeRedemptionAction } from "@/app/admin/actions";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { requireAdminPage } from "@/lib/web/page-guard";
-import { decodeCursor, encodeCursor, filtersFromSearchParams, listRedemptions } from "@/lib/admin/redemptions";
+import { Callout } from "@/components/callout";
+import {
+  countRedemptions,
+  dateRangeProblem,
+  decodeCursor,
+  encodeCursor,
+  filtersFromSearchParams,
+  listNewerRedemptions,
+  listRedemptions,
+} from "@/lib/admin/redemptions";
+import { plural } from "@/lib/format";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";
@@ -21,7 +31,20 @@ export default async function RedemptionsPage({
   const params = await searchParams;
   const filters = filtersFromSearchParams(params);
   const after = decodeCursor(params.after);
-  const page = await listRedemptions(getDb(), filters, after, PAGE_SIZE);
+  // "Newer" pages carry the first row of the page they came from; "Older" ones its last row.
+  const before = after ? null : decodeCursor(params.before);
+  const db = getDb();
+  const rangeProblem = dateRangeProblem(filters);
+  const [page, total] = await Promise.all([
+    before
+      ? listNewerRedemptions(db, filters, before, PAGE_SIZE).then(({ rows, newer }) => {
+          const last = rows.at(-1);
+          return { rows, newer, next: last ? { createdAt: last.createdAt, id: last.id } : null };
+        })
+      : listRedemptions(db, filters, after, PAGE_SIZE).then((older) => ({ ...older, newer: after !== null })),
+    countRedemptions(db, filters),
+  ]);
+  const firstRow = page.rows[0];
 
   const filterParams = new URLSearchParams();
   for (const [key, value] of Object.entries(filters)) if (value) filterParams.set(key, value);
@@ -46,8 +69,8 @@ export default async function RedemptionsPage({
       </div>
       <div className="space-y-4">
         <FilterForm action="/admin/redemptions" resetHref="/admin/redemptions">
-          <FilterInput name="code" label="Coupon code" defaultValue={filters.code} />
-          <FilterInput name="email" label="Customer email" type="email" defaultValue={filters.email} />
+          <FilterInput name="code" label="Coupon code (or part)" defaultValue={filters.code} />
+          <FilterInput name="email" label="Customer email (or part)" defaultValue={filters.email} />
           <FilterSelect
             name="status"
             label="Status"
@@ -61,14 +84,31 @@ export default async function RedemptionsPage({
           <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={filters.from} />
           <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={filters.to} />
         </FilterForm>
+        {rangeProblem && (
+          <Callout tone="error" testId="date-range-problem">
+            {rangeProblem}
+          </Callout>
+        )}
         <RedemptionsTable rows={page.rows} revoke={revokeRedemptionAction} />
-        <nav aria-label="Pages" className="flex justify-end gap-2 text-sm">
-          {after && (
+        <nav aria-label="Pages" className="flex items-center justify-end gap-2 text-sm">
+          <span className="mr-auto text-slate-600" data-testid="total">
+            {plural(total, "redemption")} match
+          </span>
+          {page.newer && (
             <Link
               href={withFilters({})}
               className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
             >
-              ← Newest
+              « First page
+            </Link>
+          )}
+          {page.newer && firstRow && (
+            <Link
+              href={withFilters({ before: encodeCursor({ createdAt: firstRow.createdAt, id: firstRow.id }) })}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
+              data-testid="newer"
+            >
+              ← Newer
             </Link>
           )}
           {page.next && (

@@ -19,6 +19,12 @@ export interface CouponDetail {
 
 const SHOWN = 20;
 
+/** One coupon's row, or null when no coupon has this id (or it is not an id at all). */
+export async function findCoupon(db: Db, couponId: string): Promise<Coupon | null> {
+  if (!z.uuid().safeParse(couponId).success) return null;
+  return db.coupon.findUnique({ where: { id: couponId } });
+}
+
 /** Null when no coupon has this id (or it is not an id at all). */
 export async function getCouponDetail(db: Db, couponId: string): Promise<CouponDetail | null> {
   if (!z.uuid().safeParse(couponId).success) return null;
@@ -30,7 +36,7 @@ export async function getCouponDetail(db: Db, couponId: string): Promise<CouponD
   const [redeemed, activity, latest, changes] = await Promise.all([
     redeemedTotals(db, [coupon]).then((totals) => totals.get(coupon.id) ?? 0),
     couponActivity(db, coupon.id),
-    listRedemptions(db, redemptionFiltersSchema.parse({ code: coupon.code }), null, SHOWN),
+    listRedemptions(db, redemptionFiltersSchema.parse({ couponId: coupon.id }), null, SHOWN),
     listAuditLog(db, { target: { type: "coupon", id: coupon.id }, limit: SHOWN }),
   ]);
   return { coupon, redeemed, activity, latestRedemptions: latest.rows, changes: changes.entries };

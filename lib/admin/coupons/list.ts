@@ -1,18 +1,29 @@
 import "server-only";
 import { z } from "zod";
-import { type Coupon, CouponStatus, Prisma } from "@/lib/generated/prisma/client";
+import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
+import { COUPON_STATES, type CouponState } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
+import { formatDecimalCents } from "@/lib/format";
 import { storableText } from "@/lib/input-rules";
+import type { CsvSource } from "../csv";
 
-/** The admin's coupon list: filters, sorts and pages, with each coupon's uses wherever they are counted. */
+/**
+ * The admin's coupon list: one state per coupon (lib/coupon-terms.ts), filtered, sorted and paged in SQL,
+ * and a batch's codes grouped into one row unless the list is showing that batch. The query string is
+ * parsed here, once, for the page and its CSV export alike.
+ */
+
+/** The status filter: one state, or "all" (every state but Archived: archived coupons are hidden by default). */
+export const STATUS_FILTERS = ["all", ...COUPON_STATES.map((s) => s.toLowerCase() as Lowercase<CouponState>)] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+export const COUPON_SORTS = ["created", "code", "value", "redeemed", "expires", "status"] as const;
 
 export const couponListQuerySchema = z.object({
   q: storableText().trim().max(64).catch(""),
-  status: z.union([z.literal("all"), z.enum(CouponStatus)]).catch("all"),
-  window: z.enum(["all", "active", "upcoming", "expired"]).catch("all"),
-  exhausted: z.enum(["all", "yes", "no"]).catch("all"),
+  status: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(STATUS_FILTERS)).catch("all"),
   batch: z.uuid().optional().catch(undefined),
-  sort: z.enum(["created", "code", "value", "redeemed", "expires"]).catch("created"),
+  sort: z.enum(COUPON_SORTS).catch("created"),
   dir: z.enum(["asc", "desc"]).catch("desc"),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
@@ -21,67 +32,289 @@ export type CouponListQuery = z.infer<typeof couponListQuerySchema>;
 
 export const COUPONS_PER_PAGE = 25;
 
-/** A page of the list; each coupon's redeemedCount is its total uses, wherever they are counted. */
+/** A coupon as the list shows it: its total uses (row and slots) and its one state. */
+export interface ListedCoupon {
+  kind: "coupon";
+  coupon: Coupon;
+  redeemed: number;
+  state: CouponState;
+}
+
+/** A batch's codes that match the filters, as one row. */
+export interface ListedBatch {
+  kind: "batch";
+  id: string;
+  prefix: string;
+  createdAt: Date;
+  valueCents: number;
+  /** Codes of the batch that match the filters, and all of its codes. */
+  matching: number;
+  quantity: number;
+  redeemed: number;
+  expiresAt: Date | null;
+  /** How many of the matching codes are in each state. */
+  states: Partial<Record<CouponState, number>>;
+}
+
+export type CouponListRow = ListedCoupon | ListedBatch;
+
 export interface CouponListPage {
-  coupons: Coupon[];
+  rows: CouponListRow[];
+  /** Rows (coupons and batches) across all pages. */
   total: number;
   page: number;
   pageCount: number;
 }
 
-const SORT_COLUMNS = {
-  created: Prisma.sql`c.created_at`,
-  code: Prisma.sql`c.code`,
-  value: Prisma.sql`c.value_cents`,
-  // Uses are counted on the row or in hot-coupon slots; the list shows and sorts by their sum.
-  redeemed: Prisma.sql`r.redeemed`,
-  expires: Prisma.sql`c.expires_at`,
-} as const;
+/**
+ * Each state's condition in SQL, over `c` (the coupon) and `redeemed` (its uses wherever counted). They
+ * are tried in COUPON_STATES' order, exactly as couponState() tries them, so a coupon whose expiry has
+ * passed and whose uses are spent is Expired in both; test/admin-coupons.test.ts holds the two to agreement.
+ */
+function stateConditions(now: Date): Record<CouponState, Prisma.Sql> {
+  return {
+    ARCHIVED: Prisma.sql`c.archived_at IS NOT NULL`,
+    DISABLED: Prisma.sql`c.status = 'DISABLED'`,
+    EXPIRED: Prisma.sql`c.expires_at <= ${now}`,
+    USED_UP: Prisma.sql`c.max_redemptions IS NOT NULL AND r.redeemed >= c.max_redemptions`,
+    SCHEDULED: Prisma.sql`c.starts_at > ${now}`,
+    ACTIVE: Prisma.sql`TRUE`,
+  };
+}
+
+function stateCase(now: Date): Prisma.Sql {
+  const conditions = stateConditions(now);
+  const branches = COUPON_STATES.map((state) => Prisma.sql`WHEN ${conditions[state]} THEN ${state}`);
+  return Prisma.sql`CASE ${Prisma.join(branches, " ")} END`;
+}
 
 /**
- * One page of coupons. Written in SQL because the redeemed count it filters and sorts by is a sum
- * over slot rows for hot coupons, which Prisma's orderBy cannot express.
+ * Every coupon matching the filters, with `redeemed` (uses on its row plus its hot-coupon slots) and
+ * `state`. Written in SQL because both are computed per row, which Prisma's where and orderBy cannot express.
  */
-export async function listCoupons(db: Db, query: CouponListQuery, now = new Date()): Promise<CouponListPage> {
+function listedCoupons(
+  query: Pick<CouponListQuery, "q" | "batch"> & { status: StatusFilter | "any" },
+  now: Date,
+): Prisma.Sql {
   const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
   if (query.q) {
     const pattern = `%${query.q.replace(/[\\%_]/g, "\\$&")}%`;
     where.push(Prisma.sql`(c.code ILIKE ${pattern} OR c.description ILIKE ${pattern})`);
   }
-  if (query.status !== "all") where.push(Prisma.sql`c.status = ${query.status}::"CouponStatus"`);
   if (query.batch) where.push(Prisma.sql`c.batch_id = ${query.batch}::uuid`);
-  if (query.window === "upcoming") where.push(Prisma.sql`c.starts_at > ${now}`);
-  if (query.window === "expired") where.push(Prisma.sql`c.expires_at <= ${now}`);
-  if (query.window === "active")
-    where.push(
-      Prisma.sql`(c.starts_at IS NULL OR c.starts_at <= ${now}) AND (c.expires_at IS NULL OR c.expires_at > ${now})`,
-    );
-  const exhausted = Prisma.sql`(c.max_redemptions IS NOT NULL AND r.redeemed >= c.max_redemptions)`;
-  if (query.exhausted === "yes") where.push(exhausted);
-  if (query.exhausted === "no") where.push(Prisma.sql`NOT ${exhausted}`);
-
-  const from = Prisma.sql`
+  if (query.status === "all") where.push(Prisma.sql`s.state <> 'ARCHIVED'`);
+  else if (query.status !== "any") where.push(Prisma.sql`s.state = ${query.status.toUpperCase()}`);
+  return Prisma.sql`
+    SELECT c.id, c.batch_id, c.code, c.value_cents, c.expires_at, c.created_at, r.redeemed, s.state,
+           -- Sorting by status runs Active, Scheduled, Used up, Expired, Disabled, Archived (ascending).
+           ${COUPON_STATES.length + 1} - array_position(${[...COUPON_STATES]}::text[], s.state) AS status_order
     FROM coupons c
     CROSS JOIN LATERAL (
-      SELECT c.redeemed_count + COALESCE((SELECT sum(s.used) FROM coupon_counter_slots s WHERE s.coupon_id = c.id), 0)::int AS redeemed
+      SELECT c.redeemed_count + COALESCE((SELECT sum(cs.used) FROM coupon_counter_slots cs WHERE cs.coupon_id = c.id), 0)::int AS redeemed
     ) r
+    CROSS JOIN LATERAL (SELECT ${stateCase(now)} AS state) s
     WHERE ${Prisma.join(where, " AND ")}`;
-  const [{ total }] = await db.$queryRaw<[{ total: number }]>`SELECT count(*)::int AS total ${from}`;
+}
+
+const SORT_COLUMNS = {
+  created: Prisma.sql`created_at`,
+  code: Prisma.sql`label`,
+  value: Prisma.sql`value_cents`,
+  redeemed: Prisma.sql`redeemed`,
+  expires: Prisma.sql`expires_at`,
+  status: Prisma.sql`status_order`,
+} as const;
+
+interface RowKey {
+  kind: "coupon" | "batch";
+  id: string;
+  matching: number;
+  redeemed: number;
+  expiresAt: Date | null;
+  state: CouponState | null;
+}
+
+/**
+ * One page of the list. Unless it shows one batch, a batch's matching codes are one row: its prefix,
+ * its value, the sum of their uses, the latest expiry and the state most of them are in, for sorting.
+ */
+export async function listCoupons(db: Db, query: CouponListQuery, now = new Date()): Promise<CouponListPage> {
+  const listed = listedCoupons(query, now);
+  const rows = query.batch
+    ? Prisma.sql`
+        SELECT 'coupon' AS kind, id, code AS label, value_cents, redeemed, expires_at, created_at, status_order, state, 1 AS matching
+        FROM listed`
+    : Prisma.sql`
+        SELECT 'coupon' AS kind, id, code AS label, value_cents, redeemed, expires_at, created_at, status_order, state, 1 AS matching
+        FROM listed WHERE batch_id IS NULL
+        UNION ALL
+        SELECT 'batch', b.id, b.prefix, b.value_cents, sum(l.redeemed)::int, max(l.expires_at), b.created_at,
+               mode() WITHIN GROUP (ORDER BY l.status_order), NULL, count(*)::int
+        FROM listed l JOIN coupon_batches b ON b.id = l.batch_id
+        GROUP BY b.id`;
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    WITH listed AS (${listed}), list_rows AS (${rows}) SELECT count(*)::int AS total FROM list_rows`;
   const pageCount = Math.max(1, Math.ceil(total / COUPONS_PER_PAGE));
   const page = Math.min(query.page, pageCount);
   const dir = query.dir === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   // The id breaks ties, so a page boundary never shows a row twice or skips one. Only the expiry can be
   // empty; "never expires" sorts after every date either way.
-  const rows = await db.$queryRaw<{ id: string; redeemed: number }[]>`
-    SELECT c.id, r.redeemed ${from}
-    ORDER BY ${SORT_COLUMNS[query.sort]} ${dir} NULLS LAST, c.id ${dir}
+  const keys = await db.$queryRaw<RowKey[]>`
+    WITH listed AS (${listed}), list_rows AS (${rows})
+    SELECT kind, id, matching, redeemed, expires_at AS "expiresAt", state FROM list_rows
+    ORDER BY ${SORT_COLUMNS[query.sort]} ${dir} NULLS LAST, id ${dir}
     LIMIT ${COUPONS_PER_PAGE} OFFSET ${(page - 1) * COUPONS_PER_PAGE}`;
-  const byId = new Map(
-    (await db.coupon.findMany({ where: { id: { in: rows.map((r) => r.id) } } })).map((c) => [c.id, c]),
-  );
-  const coupons = rows.flatMap((row) => {
-    const coupon = byId.get(row.id);
-    return coupon ? [{ ...coupon, redeemedCount: row.redeemed }] : [];
+  return { rows: await rowsFor(db, keys, listed), total, page, pageCount };
+}
+
+/** The page's coupons and batches in full, in the page's order. */
+async function rowsFor(db: Db, keys: RowKey[], listed: Prisma.Sql): Promise<CouponListRow[]> {
+  const couponIds = keys.filter((k) => k.kind === "coupon").map((k) => k.id);
+  const batchIds = keys.filter((k) => k.kind === "batch").map((k) => k.id);
+  const [coupons, batches, stateCounts] = await Promise.all([
+    db.coupon.findMany({ where: { id: { in: couponIds } } }),
+    db.couponBatch.findMany({ where: { id: { in: batchIds } } }),
+    batchIds.length === 0
+      ? []
+      : db.$queryRaw<{ batchId: string; state: CouponState; n: number }[]>`
+          WITH listed AS (${listed})
+          SELECT batch_id AS "batchId", state, count(*)::int AS n FROM listed
+          WHERE batch_id = ANY(${batchIds}::uuid[]) GROUP BY batch_id, state`,
+  ]);
+  const couponById = new Map(coupons.map((c) => [c.id, c]));
+  const batchById = new Map(batches.map((b) => [b.id, b]));
+  return keys.flatMap((key): CouponListRow[] => {
+    if (key.kind === "coupon") {
+      const coupon = couponById.get(key.id);
+      return coupon ? [{ kind: "coupon", coupon, redeemed: key.redeemed, state: key.state! }] : [];
+    }
+    const batch = batchById.get(key.id);
+    if (!batch) return [];
+    const states = Object.fromEntries(stateCounts.filter((s) => s.batchId === key.id).map((s) => [s.state, s.n]));
+    return [
+      {
+        kind: "batch",
+        id: batch.id,
+        prefix: batch.prefix,
+        createdAt: batch.createdAt,
+        valueCents: batch.valueCents,
+        matching: key.matching,
+        quantity: batch.quantity,
+        redeemed: key.redeemed,
+        expiresAt: key.expiresAt,
+        states,
+      },
+    ];
   });
-  return { coupons, total, page, pageCount };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One batch
+
+export interface BatchOverview {
+  id: string;
+  prefix: string;
+  quantity: number;
+  valueCents: number;
+  createdAt: Date;
+  createdBy: { id: string; email: string };
+  redeemed: number;
+  /** How many of its codes are in each state, archived ones included. */
+  states: Partial<Record<CouponState, number>>;
+}
+
+/** What the list shows above a batch's codes; null when no batch has this id. */
+export async function batchOverview(db: Db, batchId: string, now = new Date()): Promise<BatchOverview | null> {
+  const batch = await db.couponBatch.findUnique({
+    where: { id: batchId },
+    include: { createdBy: { select: { id: true, email: true } } },
+  });
+  if (!batch) return null;
+  const counts = await db.$queryRaw<{ state: CouponState; n: number; redeemed: number }[]>`
+    WITH listed AS (${listedCoupons({ q: "", batch: batchId, status: "any" }, now)})
+    SELECT state, count(*)::int AS n, sum(redeemed)::int AS redeemed FROM listed GROUP BY state`;
+  return {
+    id: batch.id,
+    prefix: batch.prefix,
+    quantity: batch.quantity,
+    valueCents: batch.valueCents,
+    createdAt: batch.createdAt,
+    createdBy: batch.createdBy,
+    redeemed: counts.reduce((sum, c) => sum + c.redeemed, 0),
+    states: Object.fromEntries(counts.map((c) => [c.state, c.n])),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+export const COUPON_EXPORT_PAGE_SIZE = 2_000;
+
+interface ExportedCoupon {
+  id: string;
+  createdAt: Date;
+  code: string;
+  state: CouponState;
+  valueCents: number;
+  redeemed: number;
+  maxRedemptions: number | null;
+  perUserLimit: number;
+  startsAt: Date | null;
+  expiresAt: Date | null;
+  batchPrefix: string | null;
+  description: string;
+}
+
+type ExportCursor = { createdAt: Date; id: string };
+
+/**
+ * Every coupon the list's filters match, one line per code (a batch's codes included, never grouped),
+ * newest first, streamed in keyset pages on (created_at, id).
+ */
+export function couponsCsv(db: Db, query: CouponListQuery, now = new Date()): CsvSource<ExportedCoupon, ExportCursor> {
+  const listed = listedCoupons(query, now);
+  return {
+    header: [
+      "code",
+      "status",
+      "value",
+      "redeemed",
+      "max_redemptions",
+      "per_customer",
+      "starts_at_utc",
+      "expires_at_utc",
+      "created_at_utc",
+      "batch",
+      "description",
+    ],
+    async page(after) {
+      const rows = await db.$queryRaw<ExportedCoupon[]>`
+        WITH listed AS (${listed})
+        SELECT l.id, l.created_at AS "createdAt", l.code, l.state, l.value_cents AS "valueCents", l.redeemed,
+               c.max_redemptions AS "maxRedemptions", c.per_user_limit AS "perUserLimit", c.starts_at AS "startsAt",
+               c.expires_at AS "expiresAt", b.prefix AS "batchPrefix", c.description
+        FROM listed l JOIN coupons c ON c.id = l.id LEFT JOIN coupon_batches b ON b.id = l.batch_id
+        ${after ? Prisma.sql`WHERE (l.created_at, l.id) < (${after.createdAt}, ${after.id}::uuid)` : Prisma.empty}
+        ORDER BY l.created_at DESC, l.id DESC
+        LIMIT ${COUPON_EXPORT_PAGE_SIZE}`;
+      const last = rows.at(-1);
+      return {
+        rows,
+        next: rows.length === COUPON_EXPORT_PAGE_SIZE && last ? { createdAt: last.createdAt, id: last.id } : null,
+      };
+    },
+    cells: (c) => [
+      c.code,
+      c.state,
+      formatDecimalCents(c.valueCents),
+      c.redeemed,
+      c.maxRedemptions ?? "",
+      c.perUserLimit,
+      c.startsAt?.toISOString() ?? "",
+      c.expiresAt?.toISOString() ?? "",
+      c.createdAt.toISOString(),
+      c.batchPrefix ?? "",
+      c.description,
+    ],
+  };
 }

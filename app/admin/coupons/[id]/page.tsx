@@ -3,13 +3,19 @@ import { notFound } from "next/navigation";
 import { Callout } from "@/components/callout";
 import { ActionButton } from "@/components/admin/action-button";
 import { AuditLogList } from "@/components/admin/audit-log-list";
-import { CouponStateBadges } from "@/components/admin/badges";
+import { CouponStatusBadge } from "@/components/admin/badges";
 import { BarChart } from "@/components/admin/bar-chart";
 import { CouponForm } from "@/components/admin/coupon-form";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { StatCard } from "@/components/admin/stat-card";
-import { revokeRedemptionAction, setCouponStatusAction, updateCouponAction } from "@/app/admin/actions";
+import {
+  changeCouponsAction,
+  revokeRedemptionAction,
+  setCouponStatusAction,
+  updateCouponAction,
+} from "@/app/admin/actions";
+import { couponState } from "@/lib/coupon-terms";
 import { couponFormValues } from "@/lib/admin/coupon-form";
 import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { refusalLabel } from "@/lib/admin/messages";
@@ -54,7 +60,7 @@ export default async function CouponDetailPage({
             {coupon.code}
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
-            <CouponStateBadges coupon={{ ...coupon, redeemedCount: redeemed }} now={now} />
+            <CouponStatusBadge state={couponState(coupon, redeemed, now)} />
             {coupon.description && <span>{coupon.description}</span>}
             {coupon.batch && (
               <Link href={`/admin/coupons?batch=${coupon.batch.id}`} className="text-indigo-700 hover:underline">
@@ -63,14 +69,41 @@ export default async function CouponDetailPage({
             )}
           </div>
         </div>
-        <ActionButton
-          action={setCouponStatusAction}
-          fields={{ couponId: coupon.id, status: coupon.status === "ACTIVE" ? "DISABLED" : "ACTIVE" }}
-          label={coupon.status === "ACTIVE" ? "Disable coupon" : "Enable coupon"}
-          pendingLabel="Saving…"
-          tone={coupon.status === "ACTIVE" ? "danger" : "neutral"}
-          testId="coupon-status-toggle"
-        />
+        <div className="flex flex-wrap items-start gap-2">
+          <Link
+            href={`/admin/coupons/new?from=${coupon.id}`}
+            className="rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-semibold text-slate-800 hover:bg-slate-50"
+            data-testid="coupon-duplicate"
+          >
+            Duplicate
+          </Link>
+          {!coupon.archivedAt && (
+            <ActionButton
+              action={setCouponStatusAction}
+              fields={{ couponId: coupon.id, status: coupon.status === "ACTIVE" ? "DISABLED" : "ACTIVE" }}
+              label={coupon.status === "ACTIVE" ? "Disable coupon" : "Enable coupon"}
+              pendingLabel="Saving…"
+              tone={coupon.status === "ACTIVE" ? "danger" : "neutral"}
+              testId="coupon-status-toggle"
+            />
+          )}
+          <ActionButton
+            action={changeCouponsAction}
+            fields={{ couponIds: coupon.id, change: coupon.archivedAt ? "restore" : "archive" }}
+            label={coupon.archivedAt ? "Restore to the list" : "Archive"}
+            pendingLabel="Saving…"
+            testId="coupon-archive-toggle"
+            confirm={
+              coupon.archivedAt
+                ? undefined
+                : {
+                    title: `Archive ${coupon.code}?`,
+                    body: "It is disabled and hidden from the coupon list; its redemptions and history are kept, and you can restore it later (still disabled).",
+                    confirmLabel: "Archive",
+                  }
+            }
+          />
+        </div>
       </div>
 
       <section aria-label="Limits" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

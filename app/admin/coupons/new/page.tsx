@@ -1,21 +1,39 @@
 import { PageHeading } from "@/components/page-heading";
+import { Callout } from "@/components/callout";
 import { CouponForm } from "@/components/admin/coupon-form";
 import { createCouponAction } from "@/app/admin/actions";
-import { couponFormValues } from "@/lib/admin/coupon-form";
+import { couponFormValues, duplicateFormValues } from "@/lib/admin/coupon-form";
+import { findCoupon } from "@/lib/admin/coupons/detail";
 import { requireAdminPage } from "@/lib/web/page-guard";
+import { getDb } from "@/lib/db/client";
 
+export const dynamic = "force-dynamic";
 export const metadata = { title: "New coupon" };
 
-export default async function NewCouponPage() {
+export default async function NewCouponPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireAdminPage();
+  const { from } = await searchParams;
+  // ?from=<id>: Duplicate on a coupon's page opens this form with that coupon's terms.
+  const original = typeof from === "string" ? await findCoupon(getDb(), from) : null;
   return (
     <>
       <PageHeading title="New coupon" description="Values are in US dollars and stored in cents; all times are UTC." />
+      {typeof from === "string" && (
+        <Callout tone={original ? "info" : "error"} testId="duplicate-source">
+          {original
+            ? `A copy of ${original.code}'s terms. Give it a code (or leave it empty for a generated one) and save.`
+            : "The coupon to duplicate no longer exists; this is an empty form."}
+        </Callout>
+      )}
       <section className="max-w-3xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <CouponForm
           mode="create"
           action={createCouponAction}
-          initialState={{ values: couponFormValues(), result: null }}
+          initialState={{ values: original ? duplicateFormValues(original) : couponFormValues(), result: null }}
         />
       </section>
     </>
