@@ -32,6 +32,8 @@ interface Fixture {
   batchId: string;
   productId: string;
   redemptionId: string;
+  /** A customer other than the caller, whose admin page the matrix opens. */
+  customerId: string;
   /** Strings only an admin may see: a coupon's code and description, another customer's email, a batch prefix. */
   secrets: string[];
 }
@@ -52,6 +54,7 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/redemptions/page.tsx": { url: () => "/admin/redemptions", expect: ADMIN },
   "admin/attempts/page.tsx": { url: () => "/admin/attempts", expect: ADMIN },
   "admin/activity/page.tsx": { url: () => "/admin/activity", expect: ADMIN },
+  "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
 };
 
 type Call = (api: APIRequestContext, f: Fixture) => Promise<APIResponse>;
@@ -72,6 +75,8 @@ const ROUTES: Record<string, { call: Call; expect: Record<Role, Expected> }> = {
     call: (api) => api.get("/api/admin/redemptions/export"),
     expect: ADMIN,
   },
+  "api/admin/coupons/export/route.ts GET": { call: (api) => api.get("/api/admin/coupons/export"), expect: ADMIN },
+  "api/admin/attempts/export/route.ts GET": { call: (api) => api.get("/api/admin/attempts/export"), expect: ADMIN },
   "api/admin/batches/[id]/codes/route.ts GET": {
     call: (api, f) => api.get(`/api/admin/batches/${f.batchId}/codes`),
     expect: ADMIN,
@@ -129,6 +134,32 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     level: "admin",
     keyedState: true,
     fields: (f) => ({ couponId: f.couponId, status: "ACTIVE" }),
+  },
+  "app/admin/actions.ts#changeCouponsAction": {
+    level: "admin",
+    keyedState: true,
+    fields: (f) => ({ couponIds: f.couponId, change: "enable" }),
+  },
+  "app/admin/attempts/actions.ts#clearRateLimitLockAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ key: `no-such-policy:${uniqueTag()}` }),
+  },
+  "app/admin/customers/actions.ts#adjustCreditAction": {
+    level: "admin",
+    keyedState: true,
+    fields: (f) => ({
+      customerId: f.customerId,
+      direction: "credit",
+      amount: "1.00",
+      reason: "Authorization matrix",
+      idempotencyKey: crypto.randomUUID(),
+    }),
+  },
+  "app/admin/customers/actions.ts#setCustomerDisabledAction": {
+    level: "admin",
+    keyedState: true,
+    fields: (f) => ({ customerId: f.customerId, disabled: "false" }),
   },
   "app/admin/actions.ts#revokeRedemptionAction": {
     level: "admin",
@@ -188,6 +219,7 @@ function pageUrl(worker: string, f: Fixture): string {
     .replace(/^app/, "")
     .replace(/\/page$/, "")
     .replace(/\/\([^)]+\)/g, "")
+    .replace("customers/[id]", `customers/${f.customerId}`)
     .replace("[id]", f.couponId);
   return url || "/";
 }
@@ -270,6 +302,7 @@ test.describe("authorization matrix", () => {
       batchId: batch.batch.id,
       productId: product.id,
       redemptionId: redeemed.redemption.id,
+      customerId: victim.id,
       secrets: [coupon.code, `matrix-secret-${tag}`, victim.email, prefix],
     };
     emails = { customer: customer.email, admin: admin.email };
