@@ -19,30 +19,22 @@ export async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | nul
   return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
 }
 
-/** What the audit log records of a coupon's terms, before and after a change. */
-export function auditedTerms(coupon: Coupon) {
-  const {
-    code,
-    status,
-    counterMode,
-    description,
-    valueCents,
-    maxRedemptions,
-    perUserLimit,
-    startsAt,
-    expiresAt,
-    noRedeemAfterRevoke,
-  } = coupon;
-  return {
-    code,
-    status,
-    counterMode,
-    description,
-    valueCents,
-    maxRedemptions,
-    perUserLimit,
-    startsAt,
-    expiresAt,
-    noRedeemAfterRevoke,
-  };
+/** What the audit log records of a coupon's terms, before and after a change, in this order. */
+const AUDITED_TERMS = [
+  "code",
+  "status",
+  "counterMode",
+  "description",
+  "valueCents",
+  "maxRedemptions",
+  "perUserLimit",
+  "startsAt",
+  "expiresAt",
+  "noRedeemAfterRevoke",
+] as const satisfies readonly (keyof Coupon)[];
+
+type AuditedTerms = Pick<Coupon, (typeof AUDITED_TERMS)[number]>;
+
+export function auditedTerms(coupon: Coupon): AuditedTerms {
+  return Object.fromEntries(AUDITED_TERMS.map((term) => [term, coupon[term]])) as AuditedTerms;
 }
