@@ -72,11 +72,11 @@ export const ENVIRONMENT = {
   },
   DATABASE_POOL_MAX: { schema: positiveInteger(10), default: "10", meaning: "Connections per app process." },
   DATABASE_PREPARED_STATEMENTS: {
-    schema: optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").default("1")).transform((value) => value === "1"),
-    default: "1",
+    schema: optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").default("0")).transform((value) => value === "1"),
+    default: "0",
     meaning:
-      "`1` prepares each query shape once per connection (named statements). Set `0` behind PgBouncer " +
-      "in transaction mode older than 1.21 or without `max_prepared_statements`.",
+      "`1` prepares each query shape once per connection (named statements; not behind PgBouncer in " +
+      "transaction mode older than 1.21 or without `max_prepared_statements`). Off until it measurably pays.",
   },
   DATABASE_POOL_TIMEOUT_MS: {
     schema: positiveInteger(10_000),

@@ -101,8 +101,8 @@ const TABLE = "rate_limits";
 
 /**
  * rate-limiter-flexible speaks to PostgreSQL through a `query({ text, values })` client. This one runs
- * its statements through the app's Prisma client, so the limiter shares the app's pool (and works
- * behind PgBouncer: Prisma's pg adapter sends no named prepared statements). Our migration creates the
+ * its statements through the app's Prisma client, so the limiter shares the app's pool and its
+ * prepared-statement setting (DATABASE_PREPARED_STATEMENTS, off behind an old PgBouncer). Our migration creates the
  * table, and the library is told so: it never runs DDL at request time.
  */
 function storeClient(db: Db) {

@@ -127,9 +127,12 @@ pays for the same exactness with aborted transactions and retries; FOR UPDATE se
 redemption of a coupon behind one row lock held for the whole transaction. Once checks every limit in
 the write that consumes it and takes the coupon's use last, so the hot row is locked only from that
 UPDATE to COMMIT; in hot-coupon mode that use comes from one of several slots, so redemptions of one
-code stop queueing on one row. Once also records every attempt (one more INSERT after the transaction),
-which the other strategies skip. The raw-SQL baseline runs the engine's statements over pg without an
-ORM: the gap to it is the cost of Prisma's query layer on this machine, not of the database.
+code stop queueing on one row. Once also records every attempt (a redemption's in the statement that
+books it, inside its transaction; a refusal's after the rollback), which the other strategies skip. The
+raw-SQL baseline runs the engine's statements over pg without an ORM: the gap to it is the cost of
+Prisma's query layer on this machine, not of the database. \`npm run bench:engine\` prints the engine's
+ratio to this baseline from one run; issue 12's table (in process, over HTTP, one vs two processes)
+and its profile are in docs/performance-notes.md §6.
 `;
 console.log(`\n${table}\n`);
 await mkdir(path.resolve(import.meta.dirname, "..", "docs"), { recursive: true });
