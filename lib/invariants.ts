@@ -102,19 +102,35 @@ const CHECKS: { invariant: string; sql: string }[] = [
             AND (r.id IS NULL OR r.user_id <> q.user_id OR r.idempotency_key <> q.idempotency_key)`,
   },
   {
-    invariant: "every order has exactly one PURCHASE entry of minus its price, for its buyer",
-    sql: `SELECT 'order ' || o.id || ': ' || count(l.id) || ' ledger entries, '
-                 || count(l.id) FILTER (WHERE l.kind = 'PURCHASE' AND l.amount_cents = -o.price_cents AND l.user_id = o.user_id)
-                 || ' matching purchases of ' || o.price_cents AS detail
+    invariant:
+      "every order is charged its total once (no entry for a zero total) and refunded it once exactly when cancelled",
+    sql: `SELECT 'order ' || o.id || ' (' || o.status || ', total ' || o.total_cents || '): '
+                 || count(l.id) FILTER (WHERE l.kind = 'PURCHASE') || ' charges, '
+                 || count(l.id) FILTER (WHERE l.kind = 'ORDER_REFUND') || ' refunds' AS detail
           FROM orders o LEFT JOIN ledger_entries l ON l.order_id = o.id
           GROUP BY o.id
-          HAVING count(l.id) <> 1
-              OR count(l.id) FILTER (WHERE l.kind = 'PURCHASE' AND l.amount_cents = -o.price_cents AND l.user_id = o.user_id) <> 1`,
+          HAVING count(l.id) FILTER (WHERE l.kind = 'PURCHASE' AND l.amount_cents = -o.total_cents AND l.user_id = o.user_id)
+                 <> CASE WHEN o.total_cents > 0 THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'PURCHASE') <> CASE WHEN o.total_cents > 0 THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'ORDER_REFUND' AND l.amount_cents = o.total_cents AND l.user_id = o.user_id)
+                 <> CASE WHEN o.status = 'CANCELLED' AND o.total_cents > 0 THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'ORDER_REFUND')
+                 <> CASE WHEN o.status = 'CANCELLED' AND o.total_cents > 0 THEN 1 ELSE 0 END`,
   },
   {
-    invariant: "no purchase entry without an order",
-    sql: `SELECT 'ledger entry ' || id || ' (PURCHASE) has no order' AS detail
-          FROM ledger_entries WHERE kind = 'PURCHASE' AND order_id IS NULL`,
+    invariant: "each order's subtotal is the sum of its lines and its discount the sum of their shares",
+    sql: `SELECT 'order ' || o.id || ': subtotal ' || o.subtotal_cents || ', lines ' || coalesce(sum(ol.unit_price_cents * ol.quantity), 0)
+                 || '; discount ' || o.discount_cents || ', line shares ' || coalesce(sum(ol.discount_cents), 0) AS detail
+          FROM orders o LEFT JOIN order_lines ol ON ol.order_id = o.id
+          GROUP BY o.id
+          HAVING count(ol.line_no) = 0
+              OR o.subtotal_cents <> sum(ol.unit_price_cents * ol.quantity)
+              OR o.discount_cents <> sum(ol.discount_cents)`,
+  },
+  {
+    invariant: "no purchase or refund entry without an order",
+    sql: `SELECT 'ledger entry ' || id || ' (' || kind || ') has no order' AS detail
+          FROM ledger_entries WHERE kind IN ('PURCHASE', 'ORDER_REFUND') AND order_id IS NULL`,
   },
   {
     // Written by a trigger inside the revoking transaction (migration 20261128100000_admin).

@@ -86,6 +86,7 @@ export async function purchase(db: Db, input: PurchaseInput): Promise<PurchaseRe
 
 interface ProductRow {
   id: string;
+  sku: string;
   name: string;
   priceCents: number;
   active: boolean;
@@ -95,21 +96,37 @@ async function purchaseInTransaction(tx: Tx, { userId, productId, idempotencyKey
   // FOR SHARE: a concurrent price change or withdrawal waits for this purchase to commit, so the price
   // charged is the price at commit time and nothing is sold after it was withdrawn.
   const [product] = await tx.$queryRaw<ProductRow[]>`
-    SELECT id::text AS id, name, price_cents AS "priceCents", active FROM products WHERE id = ${productId}::uuid FOR SHARE`;
+    SELECT id::text AS id, sku, name, price_cents AS "priceCents", active FROM products WHERE id = ${productId}::uuid FOR SHARE`;
   if (!product) throw new Rollback<PurchaseRefusal>("unknown_product");
 
   // Claim the key. A concurrent duplicate blocks on the unique index until this commits or rolls back.
+  const price = product.priceCents;
   const [order] = await tx.order.createManyAndReturn({
-    data: [{ userId, productId, priceCents: product.priceCents, idempotencyKey }],
+    data: [{ userId, subtotalCents: price, totalCents: price, idempotencyKey }],
     skipDuplicates: true,
-    select: { id: true, productId: true, priceCents: true, createdAt: true },
+    select: { id: true, createdAt: true },
   });
   if (!order) return { kind: "key_taken" };
   if (!product.active) throw new Rollback<PurchaseRefusal>("unavailable");
+  await tx.orderLine.create({
+    data: {
+      orderId: order.id,
+      lineNo: 1,
+      productId,
+      sku: product.sku,
+      name: product.name,
+      unitPriceCents: price,
+      quantity: 1,
+    },
+  });
 
   const paid = await debit(tx, userId, product.priceCents, { kind: "PURCHASE", orderId: order.id });
   if (!paid.ok) throw new Rollback<PurchaseRefusal>("insufficient_credit");
-  return { kind: "bought", order: { ...order, productName: product.name }, balanceCents: paid.balanceCents };
+  return {
+    kind: "bought",
+    order: { ...order, productId, priceCents: price, productName: product.name },
+    balanceCents: paid.balanceCents,
+  };
 }
 
 /** The stored order of an already-used key is the answer to every later request with that key. */
@@ -118,20 +135,26 @@ async function answerFromOrder(db: Db, request: PurchaseInput): Promise<Purchase
     where: { userId_idempotencyKey: { userId: request.userId, idempotencyKey: request.idempotencyKey } },
     select: {
       id: true,
-      productId: true,
-      priceCents: true,
       createdAt: true,
-      product: { select: { name: true } },
-      ledgerEntry: { select: { balanceAfterCents: true } },
+      lines: { select: { productId: true, name: true, unitPriceCents: true } },
+      ledgerEntries: { where: { kind: "PURCHASE" }, select: { balanceAfterCents: true } },
     },
   });
-  if (order.productId !== request.productId) return { ok: false, reason: "idempotency_key_reused" };
-  const { product, ledgerEntry, ...summary } = order;
+  const [line] = order.lines;
+  if (order.lines.length !== 1 || line?.productId !== request.productId) {
+    return { ok: false, reason: "idempotency_key_reused" };
+  }
   return {
     ok: true,
-    order: { ...summary, productName: product.name },
+    order: {
+      id: order.id,
+      createdAt: order.createdAt,
+      productId: line.productId,
+      priceCents: line.unitPriceCents,
+      productName: line.name,
+    },
     // The balance right after this order, so every replay shows the same answer.
-    balanceCents: ledgerEntry?.balanceAfterCents ?? 0,
+    balanceCents: order.ledgerEntries[0]?.balanceAfterCents ?? 0,
     replayed: true,
   };
 }

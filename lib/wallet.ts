@@ -10,7 +10,7 @@ export interface WalletEntry {
   amountCents: number;
   balanceAfterCents: number;
   createdAt: Date;
-  /** What the entry was for: the coupon code or the product name. */
+  /** What the entry was for: the coupon code or the names of the order's products. */
   subject: string | null;
 }
 
@@ -51,7 +51,7 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
           balanceAfterCents: true,
           createdAt: true,
           redemption: { select: { coupon: { select: { code: true } } } },
-          order: { select: { product: { select: { name: true } } } },
+          order: { select: { lines: { select: { name: true }, orderBy: { lineNo: "asc" } } } },
         },
       }),
       db.redemption.findMany({
@@ -76,7 +76,7 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
     entries: entries.slice(0, limit).map(({ redemption, order, id, ...entry }) => ({
       ...entry,
       id: id.toString(),
-      subject: redemption?.coupon.code ?? order?.product.name ?? null,
+      subject: redemption?.coupon.code ?? order?.lines.map((line) => line.name).join(", ") ?? null,
     })),
     moreEntries: entries.length > limit,
     redemptions: redemptions.slice(0, limit).map(({ coupon, ...redemption }) => ({ ...redemption, code: coupon.code })),

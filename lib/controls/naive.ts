@@ -173,9 +173,19 @@ export async function naivePurchase(
         const order = await tx.order.create({
           data: {
             userId: input.userId,
-            productId: product.id,
-            priceCents: product.priceCents,
+            subtotalCents: product.priceCents,
+            totalCents: product.priceCents,
             idempotencyKey: input.idempotencyKey,
+            lines: {
+              create: {
+                lineNo: 1,
+                productId: product.id,
+                sku: product.sku,
+                name: product.name,
+                unitPriceCents: product.priceCents,
+                quantity: 1,
+              },
+            },
           },
         });
         await writeBalance(tx, user, -product.priceCents, { kind: "PURCHASE", orderId: order.id });
