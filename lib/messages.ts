@@ -18,6 +18,8 @@ export function redeemMessage(result: RedeemResult): string {
       return result.message ?? "That doesn't look like a coupon code.";
     case "unknown_code":
       return "We don't recognise that code. Check it for typos and try again.";
+    case "not_applicable":
+      return "This is a discount code: add products to your cart and use it there at checkout.";
     case "disabled":
       return "This code has been switched off and can no longer be redeemed.";
     case "not_started":
@@ -57,6 +59,8 @@ export function purchaseMessage(result: PurchaseResult): string {
       return "That product doesn't exist (any more).";
     case "unavailable":
       return "This product is no longer on sale.";
+    case "out_of_stock":
+      return "Sorry, this product just sold out. Nothing was charged.";
     case "idempotency_key_reused":
       return "This button was already used for another product. Please try again.";
     case "invalid_idempotency_key":
