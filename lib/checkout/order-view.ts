@@ -45,3 +45,9 @@ export function toOrderView({
 }: Prisma.OrderGetPayload<{ select: typeof orderViewSelect }>): OrderView {
   return { ...order, code: coupon?.code ?? null };
 }
+
+/** The order as JSON, as POST /api/orders and its cancel answer with it. */
+export function orderJson(order: OrderView) {
+  const { id, status, lines, subtotalCents, discountCents, totalCents, code, createdAt, cancelledAt } = order;
+  return { id, status, lines, subtotalCents, discountCents, totalCents, code, createdAt, cancelledAt };
+}
