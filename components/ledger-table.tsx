@@ -5,7 +5,8 @@ import type { WalletEntry } from "@/lib/wallet";
 const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   COUPON_CREDIT: (code) => `Redeemed ${code}`,
   COUPON_REVOCATION: (code) => `Reversed ${code}`,
-  PURCHASE: (product) => `Bought ${product}`,
+  PURCHASE: (products) => `Bought ${products}`,
+  ORDER_REFUND: (products) => `Refund: cancelled order of ${products}`,
   ADJUSTMENT: (reason) => `Adjusted by the store: ${reason}`,
 };
 

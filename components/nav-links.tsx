@@ -6,6 +6,8 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/redeem", label: "Redeem" },
   { href: "/shop", label: "Shop" },
+  { href: "/cart", label: "Cart" },
+  { href: "/orders", label: "Orders" },
   { href: "/wallet", label: "Wallet" },
 ];
 

@@ -6,6 +6,7 @@ import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import { formatCents } from "@/lib/format";
 import type { CatalogueProduct } from "@/lib/catalogue";
 import type { PurchaseRefusal } from "@/lib/purchase";
+import type { CartAnswer } from "./cart-view";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 
@@ -27,11 +28,14 @@ interface ProductCardProps {
   balanceCents: number;
   action: (state: BuyFormState, formData: FormData) => Promise<BuyFormState>;
   initialState: BuyFormState;
+  addToCart: (state: CartAnswer | null, formData: FormData) => Promise<CartAnswer>;
 }
 
 /** A product with its own buy form: one press, one order, whatever the network does. */
-export function ProductCard({ product, tile, balanceCents, action, initialState }: ProductCardProps) {
+export function ProductCard({ product, tile, balanceCents, action, initialState, addToCart }: ProductCardProps) {
   const [state, formAction, pending] = useActionState(action, initialState);
+  const [added, addAction, adding] = useActionState(addToCart, null);
+  const soldOut = product.stock === 0;
   const shortBy = product.priceCents - balanceCents;
   const headingId = `product-${product.id}`;
 
@@ -55,11 +59,38 @@ export function ProductCard({ product, tile, balanceCents, action, initialState 
         <p className="font-semibold tabular-nums text-slate-900">{formatCents(product.priceCents)}</p>
       </div>
       <p className="mt-1 flex-1 text-sm text-slate-600">{product.description}</p>
+      {product.stock !== null && (
+        <p className="mt-2 text-sm font-medium text-amber-800" data-testid="stock">
+          {soldOut ? "Sold out" : `Only ${product.stock} left`}
+        </p>
+      )}
 
-      <form action={formAction} className="mt-4 space-y-3">
+      <form action={addAction} className="mt-4 space-y-2">
+        <input type="hidden" name="productId" value={product.id} />
+        <SubmitButton pending={adding} pendingLabel="Adding…" disabled={soldOut} className="w-full">
+          Add to cart
+          <span className="sr-only"> ({product.name})</span>
+        </SubmitButton>
+        <div aria-live="polite">
+          {added && (
+            <Callout tone={added.ok ? "success" : "error"} testId="add-result">
+              <p>
+                {added.message}{" "}
+                {added.ok && (
+                  <Link href="/cart" className="font-medium underline underline-offset-2">
+                    View cart
+                  </Link>
+                )}
+              </p>
+            </Callout>
+          )}
+        </div>
+      </form>
+
+      <form action={formAction} className="mt-2 space-y-3">
         <input type="hidden" name="productId" value={product.id} />
         <input type="hidden" name="idempotencyKey" value={state.key} />
-        <SubmitButton pending={pending} pendingLabel="Buying…" className="w-full">
+        <SubmitButton pending={pending} pendingLabel="Buying…" disabled={soldOut} className="w-full">
           Buy for {formatCents(product.priceCents)}
           <span className="sr-only"> ({product.name})</span>
         </SubmitButton>

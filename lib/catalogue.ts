@@ -9,12 +9,14 @@ export interface CatalogueProduct {
   name: string;
   description: string;
   priceCents: number;
+  /** null = not stock-tracked (always available). */
+  stock: number | null;
 }
 
 export function listProducts(db: Db): Promise<CatalogueProduct[]> {
   return db.product.findMany({
     where: { active: true },
     orderBy: [{ priceCents: "asc" }, { name: "asc" }],
-    select: { id: true, sku: true, name: true, description: true, priceCents: true },
+    select: { id: true, sku: true, name: true, description: true, priceCents: true, stock: true },
   });
 }

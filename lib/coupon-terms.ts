@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Coupon } from "@/lib/generated/prisma/client";
-import { CounterMode, CouponStatus } from "@/lib/generated/prisma/enums";
+import { CounterMode, CouponKind, CouponStatus } from "@/lib/generated/prisma/enums";
 import { couponCodeSchema } from "./codes";
 import { YEAR_RANGE, isStorableInstant, storableText } from "./input-rules";
 
@@ -15,6 +15,11 @@ import { YEAR_RANGE, isStorableInstant, storableText } from "./input-rules";
 export const TERM_BOUNDS = {
   descriptionLength: 500,
   valueCents: { min: 1, max: 100_000_000 },
+  percentOff: { min: 1, max: 100 },
+  /** Cap and minimum subtotal share valueCents' range. */
+  discountCents: { min: 1, max: 100_000_000 },
+  /** A discount code lists at most this many products. */
+  products: 100,
   maxRedemptions: { min: 1, max: 1_000_000_000 },
   perUserLimit: { min: 1, max: 1_000 },
 } as const;
@@ -22,6 +27,11 @@ export const TERM_BOUNDS = {
 /** What a new coupon gets for each term left out. */
 export const COUPON_DEFAULTS = {
   description: "",
+  kind: CouponKind.CREDIT,
+  percentOff: null,
+  maxDiscountCents: null,
+  minSubtotalCents: null,
+  productIds: [],
   maxRedemptions: null,
   perUserLimit: 1,
   startsAt: null,
@@ -72,6 +82,38 @@ export function couponState(coupon: CouponStateFacts, redeemed: number, now: Dat
   return "ACTIVE";
 }
 
+/**
+ * What each kind allows (CHECKs coupons_*_matches_kind and coupons_*_only behind it): a percent exactly
+ * for PERCENT_OFF, a cap only there; a minimum subtotal and a product list only for discounts; an amount
+ * for CREDIT and AMOUNT_OFF (PERCENT_OFF may leave it 0).
+ */
+export function checkKindTerms(
+  terms: {
+    kind?: CouponKind;
+    valueCents?: number;
+    percentOff?: number | null;
+    maxDiscountCents?: number | null;
+    minSubtotalCents?: number | null;
+    productIds?: string[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (terms.kind === undefined) return;
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (terms.kind === "PERCENT_OFF" && terms.percentOff == null)
+    issue("percentOff", "Enter the percent off (1 to 100).");
+  if (terms.kind !== "PERCENT_OFF") {
+    if (terms.percentOff != null) issue("percentOff", "Only a percent-off code has a percent.");
+    if (terms.maxDiscountCents != null) issue("maxDiscountCents", "Only a percent-off code has a cap.");
+    if (terms.valueCents !== undefined && terms.valueCents < TERM_BOUNDS.valueCents.min)
+      issue("valueCents", "The amount must be at least 0.01.");
+  }
+  if (terms.kind === "CREDIT") {
+    if (terms.minSubtotalCents != null) issue("minSubtotalCents", "Only a discount code has a minimum order.");
+    if (terms.productIds?.length) issue("productIds", "Only a discount code applies to chosen products.");
+  }
+}
+
 /** Why a coupon cannot be used right now, judged from its own row. */
 export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expired" | "exhausted";
 
@@ -114,10 +156,11 @@ export const couponTermFields = {
     .trim()
     .max(TERM_BOUNDS.descriptionLength, `The description can be at most ${TERM_BOUNDS.descriptionLength} characters.`)
     .default(COUPON_DEFAULTS.description),
+  // 0 only for PERCENT_OFF (checkKindTerms).
   valueCents: z
     .number()
     .int("Amounts are whole cents.")
-    .min(TERM_BOUNDS.valueCents.min)
+    .min(0, "The amount must be at least 0.01.")
     .max(TERM_BOUNDS.valueCents.max, "That is more than 1,000,000.00."),
   maxRedemptions: z
     .number()
@@ -138,25 +181,62 @@ export const couponTermFields = {
   noRedeemAfterRevoke: z.boolean().default(COUPON_DEFAULTS.noRedeemAfterRevoke),
 };
 
+const discountCentsField = z
+  .number()
+  .int("Amounts are whole cents.")
+  .min(TERM_BOUNDS.discountCents.min, "The amount must be at least 0.01.")
+  .max(TERM_BOUNDS.discountCents.max, "That is more than 1,000,000.00.")
+  .nullable();
+
+/** What kind of coupon it is and the conditions of a discount (checkKindTerms says which go together). */
+export const couponKindFields = {
+  kind: z.enum(CouponKind).default(COUPON_DEFAULTS.kind),
+  percentOff: z
+    .number()
+    .int("The percent is a whole number.")
+    .min(TERM_BOUNDS.percentOff.min, "The percent off is at least 1.")
+    .max(TERM_BOUNDS.percentOff.max, "The percent off is at most 100.")
+    .nullable()
+    .default(COUPON_DEFAULTS.percentOff),
+  maxDiscountCents: discountCentsField.default(COUPON_DEFAULTS.maxDiscountCents),
+  minSubtotalCents: discountCentsField.default(COUPON_DEFAULTS.minSubtotalCents),
+  /** The products a discount applies to; empty = every product. */
+  productIds: z
+    .array(z.uuid("That product does not exist."))
+    .max(TERM_BOUNDS.products, `A code can list at most ${TERM_BOUNDS.products} products.`)
+    .default([...COUPON_DEFAULTS.productIds]),
+};
+
 /** Creating a coupon: its code, its terms, its status and where its uses are counted. */
 export const newCouponSchema = z
   .object({
     code: couponCodeSchema,
     ...couponTermFields,
+    ...couponKindFields,
     status: z.enum(CouponStatus).default(COUPON_DEFAULTS.status),
     counter: z.enum(COUNTER_CHOICES).default(COUPON_DEFAULTS.counter),
   })
-  .superRefine(checkWindowOrdered);
+  .superRefine(checkWindowOrdered)
+  .superRefine(checkKindTerms);
 
 export type NewCoupon = z.input<typeof newCouponSchema>;
 
 /**
  * Editing a coupon: its terms, not its code (which redemptions and printed material refer to) nor its
- * status (disable/enable); an absent counter keeps the coupon's.
+ * status (disable/enable); an absent counter keeps the coupon's, and so does an absent kind (with its
+ * percent, cap and minimum). The product list is edited on its own (coupon_products).
  */
 export const couponUpdateSchema = z
-  .object({ ...couponTermFields, counter: z.enum(COUNTER_CHOICES).optional() })
-  .superRefine(checkWindowOrdered);
+  .object({
+    ...couponTermFields,
+    kind: couponKindFields.kind.unwrap().optional(),
+    percentOff: couponKindFields.percentOff.unwrap().optional(),
+    maxDiscountCents: discountCentsField.optional(),
+    minSubtotalCents: discountCentsField.optional(),
+    counter: z.enum(COUNTER_CHOICES).optional(),
+  })
+  .superRefine(checkWindowOrdered)
+  .superRefine(checkKindTerms);
 
 export type CouponUpdate = z.input<typeof couponUpdateSchema>;
 

@@ -17,12 +17,16 @@ export type CreateCouponResult =
 export async function createCoupon(db: Db | Tx, input: NewCoupon): Promise<CreateCouponResult> {
   const parsed = parseTerms(newCouponSchema, input);
   if (!parsed.ok) return parsed;
-  const { counter, ...fields } = parsed.data;
+  const { counter, productIds, ...fields } = parsed.data;
   const counterMode = counterModeFor(fields.maxRedemptions, counter);
   const terms = { ...fields, counterMode, termsVersion: 1 };
   const counterSlots = counterMode === "SLOTS" ? { createMany: { data: slotRows(terms) } } : undefined;
+  const products =
+    productIds.length > 0 ? { createMany: { data: productIds.map((productId) => ({ productId })) } } : undefined;
   try {
-    return { ok: true, coupon: await db.coupon.create({ data: { ...terms, counterSlots } }) };
+    const coupon = await db.coupon.create({ data: { ...terms, counterSlots, products } });
+    // Listing the products bumped the version (trigger); the coupon returned carries the version stored.
+    return { ok: true, coupon: products ? await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } }) : coupon };
   } catch (error) {
     if (isUniqueViolation(error)) return { ok: false, reason: "duplicate_code", code: parsed.data.code };
     throw error;

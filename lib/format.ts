@@ -47,3 +47,10 @@ export function formatDecimalCents(cents: number): string {
   const whole = Math.abs(cents);
   return `${sign}${Math.floor(whole / 100)}.${String(whole % 100).padStart(2, "0")}`;
 }
+
+/** An order's status in the customer's and the admin's words. */
+export const ORDER_STATUS_LABEL: Record<"PLACED" | "CANCELLED" | "FULFILLED", string> = {
+  PLACED: "Placed",
+  CANCELLED: "Cancelled",
+  FULFILLED: "Fulfilled",
+};

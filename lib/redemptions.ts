@@ -23,6 +23,8 @@ import { addCredit, debit } from "./ledger";
 export type RedeemRefusal =
   | CouponUseRefusal
   | "invalid_code"
+  /** A discount code: it is used at checkout, not turned into credit. */
+  | "not_applicable"
   | "invalid_idempotency_key"
   | "idempotency_key_reused"
   | "unknown_user"
@@ -163,6 +165,7 @@ interface Request {
 async function redeemInTransaction(tx: Tx, request: Request, redemptionId: string): Promise<Redeemed> {
   const { userId, code, now } = request;
   const use = await takeCouponUse(tx, { code, userId, now }, async (coupon, at) => {
+    if (coupon.kind !== "CREDIT") throw new Rollback<RedeemRefusal>("not_applicable");
     const amountCents = creditValue(coupon);
     // The balance bound is a guard: its own guarded update, count checked, before anything is booked.
     const credited = await addCredit(tx, userId, amountCents);

@@ -33,6 +33,21 @@ export function demoCoupons(now = new Date()): NewCoupon[] {
     { code: "THANKS5", description: "Unlimited: every customer may redeem it once", valueCents: 500 },
     { code: "LOYAL3X", description: "Each customer may redeem it three times", valueCents: 300, perUserLimit: 3 },
     {
+      code: "HALFOFF",
+      description: "Discount code: 50% off one order, single use overall",
+      kind: "PERCENT_OFF",
+      valueCents: 0,
+      percentOff: 50,
+      maxRedemptions: 1,
+    },
+    {
+      code: "FIVEOFF",
+      description: "Discount code: 5.00 off orders of 20.00 or more, once per customer",
+      kind: "AMOUNT_OFF",
+      valueCents: 500,
+      minSubtotalCents: 2_000,
+    },
+    {
       code: "SUMMER2025",
       description: "Expired at the end of last summer",
       valueCents: 1_500,
@@ -82,6 +97,13 @@ export const CATALOGUE = [
     priceCents: 1_800,
   },
   {
+    sku: "LIMITED-TEE",
+    name: "Limited-edition T-shirt",
+    description: "Screen-printed organic cotton. Only ten were made.",
+    priceCents: 2_000,
+    stock: 10,
+  },
+  {
     sku: "MUG",
     name: "Stoneware mug",
     description: "Hand-glazed, 350 ml, each one slightly different.",
@@ -89,10 +111,23 @@ export const CATALOGUE = [
   },
 ] as const;
 
-/** Idempotent by sku: existing products (and their prices) are left alone. */
+/**
+ * Idempotent by sku: existing products (and their prices and stock) are left alone. A stock-tracked
+ * product gets its INITIAL stock movement with it, so its stock equals the sum of its movements.
+ */
 export async function seedCatalogue(db: Db): Promise<number> {
-  const { count } = await db.product.createMany({ data: [...CATALOGUE], skipDuplicates: true });
-  return count;
+  return db.$transaction(async (tx) => {
+    const created = await tx.product.createManyAndReturn({
+      data: [...CATALOGUE],
+      skipDuplicates: true,
+      select: { id: true, stock: true },
+    });
+    const tracked = created.filter((product) => product.stock !== null);
+    await tx.stockMovement.createMany({
+      data: tracked.map((product) => ({ productId: product.id, kind: "INITIAL" as const, quantity: product.stock! })),
+    });
+    return created.length;
+  });
 }
 
 /** Idempotent: creates what is missing and leaves everything that exists (and its history) alone. */

@@ -10,7 +10,7 @@ export interface WalletEntry {
   amountCents: number;
   balanceAfterCents: number;
   createdAt: Date;
-  /** What the entry was for: the coupon code, the product name or the adjustment's reason. */
+  /** What the entry was for: the coupon code, the names of the order's products or the adjustment's reason. */
   subject: string | null;
 }
 
@@ -51,7 +51,7 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
           balanceAfterCents: true,
           createdAt: true,
           redemption: { select: { coupon: { select: { code: true } } } },
-          order: { select: { product: { select: { name: true } } } },
+          order: { select: { lines: { select: { name: true }, orderBy: { lineNo: "asc" } } } },
           adjustment: { select: { reason: true } },
         },
       }),
@@ -77,7 +77,8 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
     entries: entries.slice(0, limit).map(({ redemption, order, adjustment, id, ...entry }) => ({
       ...entry,
       id: id.toString(),
-      subject: redemption?.coupon.code ?? order?.product.name ?? adjustment?.reason ?? null,
+      subject:
+        redemption?.coupon.code ?? order?.lines.map((line) => line.name).join(", ") ?? adjustment?.reason ?? null,
     })),
     moreEntries: entries.length > limit,
     redemptions: redemptions.slice(0, limit).map(({ coupon, ...redemption }) => ({ ...redemption, code: coupon.code })),

@@ -7,6 +7,7 @@ import { requireUser } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 import { formatCents } from "@/lib/format";
 import { listProducts } from "@/lib/catalogue";
+import { addItem } from "../cart/actions";
 import { buy } from "./actions";
 
 export const metadata: Metadata = { title: "Shop" };
@@ -34,6 +35,7 @@ export default async function ShopPage() {
               tile={index}
               balanceCents={user.balanceCents}
               action={buy}
+              addToCart={addItem}
               // A fresh idempotency key for every rendering of each buy button.
               initialState={initialKeyedState({})}
             />

@@ -1,4 +1,5 @@
 import "server-only";
+import type { OrderStatus } from "@/lib/generated/prisma/client";
 import { z } from "zod";
 import type { Role } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
@@ -13,7 +14,7 @@ export interface CustomerDetail {
   wallet: Wallet;
   /** As the redemptions audit lists them, so they can be revoked from here too. */
   redemptions: RedemptionRow[];
-  orders: { id: string; productName: string; priceCents: number; createdAt: Date }[];
+  orders: { id: string; products: string; status: OrderStatus; totalCents: number; createdAt: Date }[];
   attempts: AttemptRow[];
   adjustments: { id: string; amountCents: number; reason: string; createdAt: Date; actorEmail: string }[];
 }
@@ -35,7 +36,13 @@ export async function getCustomerDetail(db: Db, userId: string): Promise<Custome
       where: { userId },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: SHOWN,
-      select: { id: true, priceCents: true, createdAt: true, product: { select: { name: true } } },
+      select: {
+        id: true,
+        status: true,
+        totalCents: true,
+        createdAt: true,
+        lines: { select: { name: true, quantity: true }, orderBy: { lineNo: "asc" } },
+      },
     }),
     listAttempts(db, attemptFiltersSchema.parse({ userId, outcome: "ALL" }), SHOWN),
     db.creditAdjustment.findMany({
@@ -50,7 +57,10 @@ export async function getCustomerDetail(db: Db, userId: string): Promise<Custome
     user,
     wallet,
     redemptions: redemptions.rows,
-    orders: orders.map(({ product, ...order }) => ({ ...order, productName: product.name })),
+    orders: orders.map(({ lines, ...order }) => ({
+      ...order,
+      products: lines.map((line) => (line.quantity > 1 ? `${line.quantity} × ${line.name}` : line.name)).join(", "),
+    })),
     attempts: attempts.rows,
     adjustments: adjustments.map(({ actor, ...adjustment }) => ({ ...adjustment, actorEmail: actor.email })),
   };

@@ -14,7 +14,7 @@ import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { initialKeyedState } from "@/lib/web/actions";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { ORDER_STATUS_LABEL, formatCents, formatCount, formatDayAndTime } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Customer" };
@@ -145,16 +145,18 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           head={
             <>
               <th className={th}>At</th>
-              <th className={th}>Product</th>
-              <th className={th}>Paid</th>
+              <th className={th}>Products</th>
+              <th className={th}>Status</th>
+              <th className={th}>Total</th>
             </>
           }
         >
           {orders.map((o) => (
             <tr key={o.id}>
               <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(o.createdAt)}</td>
-              <td className={td}>{o.productName}</td>
-              <td className={`${td} tabular-nums`}>{formatCents(o.priceCents)}</td>
+              <td className={td}>{o.products}</td>
+              <td className={td}>{ORDER_STATUS_LABEL[o.status]}</td>
+              <td className={`${td} tabular-nums`}>{formatCents(o.totalCents)}</td>
             </tr>
           ))}
         </DataTable>

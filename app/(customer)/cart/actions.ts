@@ -1,0 +1,48 @@
+"use server";
+
+import { z } from "zod";
+import type { CartAnswer, OrderAnswer } from "@/components/cart-view";
+import { addToCart, placeCartOrder, setCartCode, setCartQuantity } from "@/lib/checkout/cart";
+import { cartMessage, orderMessage } from "@/lib/messages";
+import { answering, answeringWithKey, customerAction, fromForm } from "@/lib/web/actions";
+
+const productField = z.string("That product doesn't exist (any more).");
+
+const addAction = customerAction
+  .inputSchema(fromForm(z.object({ productId: productField })))
+  .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
+    const result = await addToCart(ctx.db, ctx.user.id, parsedInput.productId);
+    if (!result.ok) return { ok: false, reason: result.reason, message: cartMessage(result.reason, result.message) };
+    return { ok: true, message: "Added to your cart." };
+  });
+
+const quantityAction = customerAction
+  .inputSchema(fromForm(z.object({ productId: productField, quantity: z.coerce.number("Enter a quantity.") })))
+  .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
+    const result = await setCartQuantity(ctx.db, ctx.user.id, parsedInput.productId, parsedInput.quantity);
+    if (!result.ok) return { ok: false, reason: result.reason, message: cartMessage(result.reason, result.message) };
+    return { ok: true, message: parsedInput.quantity === 0 ? "Removed from your cart." : "Quantity updated." };
+  });
+
+const codeAction = customerAction
+  .inputSchema(fromForm(z.object({ code: z.string().max(300) })))
+  .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
+    const code = parsedInput.code.trim() === "" ? null : parsedInput.code;
+    const result = await setCartCode(ctx.db, ctx.user.id, code);
+    if (!result.ok) return { ok: false, reason: result.reason, message: cartMessage(result.reason, result.message) };
+    return { ok: true, message: code ? "Code added; its discount shows below." : "Code removed." };
+  });
+
+const orderAction = customerAction
+  .inputSchema(fromForm(z.object({ idempotencyKey: z.string() })))
+  .action(async ({ ctx, parsedInput }): Promise<OrderAnswer> => {
+    const result = await placeCartOrder(ctx.db, { userId: ctx.user.id, idempotencyKey: parsedInput.idempotencyKey });
+    if (!result.ok) return { ok: false, reason: result.reason, message: orderMessage(result) };
+    return { ok: true, message: orderMessage(result), orderId: result.order.id };
+  });
+
+export const addItem = answering(addAction);
+export const setQuantity = answering(quantityAction);
+export const setCode = answering(codeAction);
+/** The place-order button carries an idempotency key: a retry after "busy" can never order twice. */
+export const placeOrder = answeringWithKey(orderAction, () => ({}));

@@ -1,0 +1,187 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
+import type { Cart } from "@/lib/checkout/cart";
+import type { CartRefusal } from "@/lib/checkout/cart";
+import type { PlaceOrderRefusal } from "@/lib/checkout/place-order";
+import { formatCents } from "@/lib/format";
+import { codePreviewMessage } from "@/lib/messages";
+import { Callout } from "./callout";
+import { SubmitButton } from "./submit-button";
+
+export type CartAnswer = ActionResult<object, CartRefusal>;
+export type OrderAnswer = ActionResult<{ orderId: string }, PlaceOrderRefusal | "empty_cart">;
+export type OrderFormState = IdempotentFormState<OrderAnswer, Record<string, never>>;
+type CartAction = (state: CartAnswer | null, formData: FormData) => Promise<CartAnswer>;
+
+interface CartViewProps {
+  cart: Cart;
+  balanceCents: number;
+  setQuantity: CartAction;
+  setCode: CartAction;
+  placeOrder: (state: OrderFormState, formData: FormData) => Promise<OrderFormState>;
+  initialOrderState: OrderFormState;
+}
+
+/** The cart: quantities, a discount code previewed (not used) and the order button. */
+export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder, initialOrderState }: CartViewProps) {
+  const [quantityAnswer, quantityAction, quantityPending] = useActionState(setQuantity, null);
+  const [codeAnswer, codeAction, codePending] = useActionState(setCode, null);
+  const [order, orderAction, orderPending] = useActionState(placeOrder, initialOrderState);
+
+  const placed = order.result?.ok ? order.result : null;
+  if (cart.lines.length === 0) {
+    return (
+      <div className="space-y-4" aria-live="polite">
+        {placed && (
+          <Callout tone="success" testId="order-result">
+            <p>{placed.message}</p>
+            <Link href="/orders" className="mt-1 inline-block font-medium underline underline-offset-2">
+              See your orders
+            </Link>
+          </Callout>
+        )}
+        <p className="text-slate-700">
+          Your cart is empty.{" "}
+          <Link href="/shop" className="font-medium text-indigo-700 underline underline-offset-2">
+            Go to the shop
+          </Link>
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="space-y-6">
+      <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm">
+        {cart.lines.map((line) => (
+          <li
+            key={line.productId}
+            className="flex flex-wrap items-center gap-3 p-4"
+            data-testid="cart-line"
+            data-sku={line.sku}
+          >
+            <div className="min-w-40 flex-1">
+              <p className="font-medium text-slate-900">{line.name}</p>
+              <p className="text-sm text-slate-600">
+                {formatCents(line.unitPriceCents)} each
+                {line.stock !== null && ` · ${line.stock} left`}
+                {!line.active && " · no longer on sale"}
+              </p>
+            </div>
+            <form action={quantityAction} className="flex items-center gap-2">
+              <input type="hidden" name="productId" value={line.productId} />
+              <label className="text-sm text-slate-700" htmlFor={`quantity-${line.productId}`}>
+                Quantity
+              </label>
+              <input
+                id={`quantity-${line.productId}`}
+                name="quantity"
+                type="number"
+                min={0}
+                max={99}
+                defaultValue={line.quantity}
+                key={line.quantity}
+                className="w-20 rounded-md border border-slate-300 px-2 py-1.5 tabular-nums"
+              />
+              <button
+                type="submit"
+                disabled={quantityPending}
+                className="rounded-md px-3 py-1.5 text-sm font-medium ring-1 ring-slate-300 hover:bg-slate-100"
+              >
+                Update
+              </button>
+            </form>
+            <form action={quantityAction}>
+              <input type="hidden" name="productId" value={line.productId} />
+              <input type="hidden" name="quantity" value="0" />
+              <button
+                type="submit"
+                disabled={quantityPending}
+                className="rounded-md px-3 py-1.5 text-sm font-medium text-rose-700 hover:bg-rose-50"
+              >
+                Remove<span className="sr-only"> {line.name}</span>
+              </button>
+            </form>
+            <p className="w-24 text-right font-semibold tabular-nums text-slate-900">{formatCents(line.amountCents)}</p>
+          </li>
+        ))}
+      </ul>
+      <div aria-live="polite">
+        {quantityAnswer && !quantityAnswer.ok && (
+          <Callout tone="error" testId="quantity-result">
+            <p>{quantityAnswer.message}</p>
+          </Callout>
+        )}
+      </div>
+
+      <form action={codeAction} className="flex flex-wrap items-end gap-2">
+        <div>
+          <label htmlFor="discount-code" className="block text-sm font-medium text-slate-800">
+            Discount code
+          </label>
+          <input
+            id="discount-code"
+            name="code"
+            defaultValue={cart.preview?.code ?? ""}
+            key={cart.preview?.code ?? ""}
+            autoComplete="off"
+            className="mt-1 rounded-md border border-slate-300 px-3 py-2 uppercase"
+          />
+        </div>
+        <SubmitButton pending={codePending} pendingLabel="Applying…">
+          Apply code
+        </SubmitButton>
+      </form>
+      <div aria-live="polite" className="space-y-2">
+        {codeAnswer && !codeAnswer.ok && (
+          <Callout tone="error" testId="code-result">
+            <p>{codeAnswer.message}</p>
+          </Callout>
+        )}
+        {cart.preview && (
+          <Callout tone={cart.preview.ok ? "info" : "error"} testId="code-preview">
+            <p data-reason={cart.preview.ok ? undefined : cart.preview.reason}>{codePreviewMessage(cart.preview)}</p>
+          </Callout>
+        )}
+      </div>
+
+      <dl className="ml-auto max-w-xs space-y-1 text-sm tabular-nums">
+        <div className="flex justify-between">
+          <dt>Subtotal</dt>
+          <dd data-testid="cart-subtotal">{formatCents(cart.subtotalCents)}</dd>
+        </div>
+        {cart.preview?.ok && (
+          <div className="flex justify-between text-emerald-800">
+            <dt>Discount ({cart.preview.code})</dt>
+            <dd data-testid="cart-discount">−{formatCents(cart.preview.discountCents)}</dd>
+          </div>
+        )}
+        <div className="flex justify-between border-t border-slate-200 pt-1 text-base font-semibold">
+          <dt>Total</dt>
+          <dd data-testid="cart-total">{formatCents(cart.totalCents)}</dd>
+        </div>
+        <div className="flex justify-between text-slate-600">
+          <dt>Your store credit</dt>
+          <dd>{formatCents(balanceCents)}</dd>
+        </div>
+      </dl>
+
+      <form action={orderAction} className="flex flex-col items-end gap-3">
+        <input type="hidden" name="idempotencyKey" value={order.key} />
+        <SubmitButton pending={orderPending} pendingLabel="Placing order…">
+          Place order for {formatCents(cart.totalCents)}
+        </SubmitButton>
+        <div aria-live="polite" aria-atomic="true" data-answer={order.answer} className="w-full">
+          {order.result && (
+            <Callout key={order.answer} tone={order.result.ok ? "success" : "error"} testId="order-result">
+              <p data-reason={order.result.ok ? undefined : order.result.reason}>{order.result.message}</p>
+            </Callout>
+          )}
+        </div>
+      </form>
+    </div>
+  );
+}
