@@ -135,4 +135,29 @@ describe("create and edit", () => {
       reason: "not_found",
     });
   });
+
+  it("a tenfold change of value is made only when the admin confirmed it, judged against the saved value", async () => {
+    const coupon = await makeCoupon(db, { valueCents: 1_000 });
+    const value = async () => (await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } })).valueCents;
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, valueCents: 105_000 })).toEqual({
+      ok: false,
+      reason: "large_value_change",
+      beforeCents: 1_000,
+      afterCents: 105_000,
+    });
+    expect(await value()).toBe(1_000);
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, valueCents: 1_050 })).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await adminUpdateCoupon(
+        db,
+        adminId,
+        coupon.id,
+        { ...coupon, valueCents: 105_000 },
+        { confirmedValueChange: true },
+      ),
+    ).toMatchObject({ ok: true, changed: true });
+    expect(await value()).toBe(105_000);
+  });
 });

@@ -18,7 +18,7 @@ import { adminSetCouponStatus } from "@/lib/admin/coupons/status";
 import type { IssueList } from "@/lib/coupon-terms";
 import { revokeMessage } from "@/lib/admin/messages";
 import { adminRevoke } from "@/lib/admin/redemptions";
-import { formatCount, plural } from "@/lib/format";
+import { formatCents, formatCount, plural } from "@/lib/format";
 import { CouponStatus } from "@/lib/generated/prisma/client";
 import { adminAction, answering, answeringWithValues, fromForm } from "@/lib/web/actions";
 
@@ -68,8 +68,8 @@ export const createCouponAction = answeringWithValues(createCoupon, typedValues)
 const updateCoupon = adminAction
   .inputSchema(fromForm(z.object({ couponId: uuid }).and(couponTermsFormSchema)))
   .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
-    const { couponId, ...terms } = parsedInput;
-    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, couponId, terms);
+    const { couponId, confirmedValueChange, ...terms } = parsedInput;
+    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, couponId, terms, { confirmedValueChange });
     if (result.ok) {
       const message = result.changed ? `Saved ${result.coupon.code}.` : "Nothing to save: no field changed.";
       return { ok: true, message };
@@ -82,6 +82,15 @@ const updateCoupon = adminAction
           reason: "below_redeemed",
           message: `Max redemptions cannot go below the ${redeemed} already redeemed. Nothing was changed.`,
           fieldErrors: { maxRedemptions: `At least ${redeemed} (already redeemed), or empty for no limit.` },
+        };
+      }
+      case "large_value_change": {
+        const change = `from ${formatCents(result.beforeCents)} to ${formatCents(result.afterCents)}`;
+        return {
+          ok: false,
+          reason: "large_value_change",
+          message: `The value would change ${change}. Nothing was changed; reload the page and check it.`,
+          fieldErrors: { value: `The saved value is now ${formatCents(result.beforeCents)}. Check this amount.` },
         };
       }
       case "invalid":

@@ -57,6 +57,7 @@ describe("the coupon form", () => {
       startsAt: coupon.startsAt,
       expiresAt: coupon.expiresAt,
       counter: "SINGLE_ROW",
+      confirmedValueChange: false,
     });
     expect(couponUpdateSchema.safeParse(parsed).success).toBe(true);
     expect(newCouponSchema.safeParse(couponFormSchema.parse(values)).success).toBe(true);

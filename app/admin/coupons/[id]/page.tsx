@@ -140,6 +140,7 @@ export default async function CouponDetailPage({
               action={updateCouponAction}
               couponId={coupon.id}
               redeemedCount={redeemed}
+              savedValueCents={coupon.valueCents}
               initialState={{ values: couponFormValues(coupon), result: null }}
             />
           </div>
