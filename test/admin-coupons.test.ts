@@ -4,6 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
 import { adminCreateCoupon } from "@/lib/admin/coupons/create";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
+import { adminRevoke } from "@/lib/admin/redemptions";
 import { couponListQuerySchema, listCoupons } from "@/lib/admin/coupons/list";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
@@ -159,5 +160,15 @@ describe("create and edit", () => {
       ),
     ).toMatchObject({ ok: true, changed: true });
     expect(await value()).toBe(105_000);
+  });
+
+  it("a revocation's audit entry names its amount in dollars", async () => {
+    const coupon = await makeCoupon(db, { valueCents: 123_456 });
+    const [userId] = await makeUsers(db, 1);
+    const redeemed = await redeemCoupon(db, { userId: userId!, code: coupon.code, idempotencyKey: newKey() });
+    if (!redeemed.ok) throw new Error("the redemption was refused");
+    expect((await adminRevoke(db, adminId, redeemed.redemption.id)).ok).toBe(true);
+    const entry = await db.adminAuditEntry.findFirstOrThrow({ where: { targetId: redeemed.redemption.id } });
+    expect(entry.summary).toBe(`Revoked a redemption of ${coupon.code} worth $1,234.56`);
   });
 });
