@@ -7,5 +7,6 @@ import { Toaster as Sonner } from "sonner";
  * and on top of the page at every width. Mounted once, in the root layout.
  */
 export function Toaster() {
-  return <Sonner position="top-center" closeButton toastOptions={{ className: "text-sm" }} />;
+  // Sonner's 16 px icon box holds a 20 px icon; sized to fit, nothing in a toast is cut off.
+  return <Sonner position="top-center" closeButton toastOptions={{ classNames: { icon: "size-5!" } }} />;
 }

@@ -88,6 +88,7 @@ test("admin creates a coupon, a customer redeems it, the admin revokes it and th
   await expect(admin.getByTestId("coupon-redeemed")).toContainText("0 / 5");
   await expect(admin.getByTestId("redemptions-chart")).toBeVisible();
   await admin.getByTestId("coupon-status-toggle").click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Disable coupon" }).click();
   await expect(admin.getByTestId("coupon-status-toggle-result")).toContainText(`${code} is disabled.`);
   await admin.reload();
   await screenshot(admin, "admin-coupon-detail");

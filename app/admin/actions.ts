@@ -112,7 +112,11 @@ const setCouponStatus = adminAction
     if (!result.ok) return { ok: false, reason: result.reason, message: result.reason === "busy" ? BUSY : NOT_FOUND };
     const { code } = result.coupon;
     const verb = parsedInput.status === "DISABLED" ? "disabled" : "enabled";
-    return { ok: true, message: result.changed ? `${code} is ${verb}.` : `${code} was already ${verb}.` };
+    return {
+      ok: true,
+      message: result.changed ? `${code} is ${verb}.` : `${code} was already ${verb}.`,
+      undoable: result.changed,
+    };
   });
 
 /** Disables or enables one coupon. */
@@ -135,7 +139,7 @@ const setBatch = adminAction
     const result = await setBatchStatus(ctx.db, ctx.admin.id, parsedInput.batchId, parsedInput.status);
     if (!result.ok) return { ok: false, reason: "not_found", message: "That batch does not exist." };
     const verb = parsedInput.status === "DISABLED" ? "Disabled" : "Enabled";
-    return { ok: true, message: `${verb} ${plural(result.affected, "code")}.` };
+    return { ok: true, message: `${verb} ${plural(result.affected, "code")}.`, undoable: result.affected > 0 };
   });
 
 /** Disables or enables every code of a batch. */

@@ -1,13 +1,16 @@
 "use client";
 
-import { useActionState, useEffect, useRef } from "react";
+import { startTransition, useActionState, useEffect, useRef } from "react";
 import { createPortal } from "react-dom";
 import { toast } from "sonner";
 import { useHydrated } from "@/components/use-hydrated";
 import type { ActionResult } from "@/lib/action-result";
 
-/** What a one-button admin change answers: a message, or a refusal with its reason. */
-export type StatusAnswer<Reason extends string> = ActionResult<object, Reason>;
+/**
+ * What a one-button admin change answers: a message, or a refusal with its reason. `undoable` says the
+ * change did something that the button's `undo` fields exactly reverse.
+ */
+export type StatusAnswer<Reason extends string> = ActionResult<{ undoable?: boolean }, Reason>;
 
 interface ActionButtonProps<Answer extends StatusAnswer<string>> {
   action: (previous: Answer | null, formData: FormData) => Promise<Answer>;
@@ -20,6 +23,8 @@ interface ActionButtonProps<Answer extends StatusAnswer<string>> {
   testId?: string;
   /** Nothing left to do (e.g. the redemption is revoked): the button goes. */
   settled?: boolean;
+  /** The fields that send the opposite change through the same action, offered as "Undo" with the answer. */
+  undo?: Record<string, string>;
 }
 
 /**
@@ -36,14 +41,28 @@ export function ActionButton<Answer extends StatusAnswer<string>>({
   tone = "neutral",
   testId,
   settled = false,
+  undo,
 }: ActionButtonProps<Answer>) {
   const [result, formAction, pending] = useActionState<Answer | null, FormData>(action, null);
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
   const mounted = useHydrated();
   useEffect(() => {
-    if (result) showAnswer(result, testId ? `${testId}-result` : undefined);
-  }, [result, testId]);
+    if (!result) return;
+    const answerId = testId ? `${testId}-result` : undefined;
+    const undoChange =
+      undo && result.ok && result.undoable
+        ? () =>
+            startTransition(async () => {
+              const formData = new FormData();
+              for (const [name, value] of Object.entries(undo)) formData.set(name, value);
+              showAnswer(await action(null, formData), answerId);
+            })
+        : undefined;
+    showAnswer(result, answerId, undoChange);
+    // Only a new answer is shown; the undo fields and action are the ones rendered with it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [result]);
   const style =
     tone === "danger"
       ? "border-rose-300 text-rose-700 hover:bg-rose-50"
@@ -107,9 +126,14 @@ export function ActionButton<Answer extends StatusAnswer<string>>({
  * An action's answer as a toast, replacing any earlier answer (it may describe a state that no longer
  * holds). A success fades; a refusal stays until dismissed, so it can be read.
  */
-export function showAnswer(answer: { ok: boolean; message: string; reason?: string }, testId?: string): void {
+export function showAnswer(answer: { ok: boolean; message: string }, testId?: string, undo?: () => void): void {
   toast.dismiss();
-  const options = { testId, duration: answer.ok ? 8_000 : Infinity };
+  const options = {
+    testId,
+    // An answer that can be undone stays until dismissed, so the undo is not lost by reading slowly.
+    duration: answer.ok && !undo ? 8_000 : Infinity,
+    action: undo ? { label: "Undo", onClick: undo } : undefined,
+  };
   if (answer.ok) toast.success(answer.message, options);
   else toast.error(answer.message, options);
 }

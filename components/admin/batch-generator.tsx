@@ -112,7 +112,7 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
       className="space-y-5"
       data-testid="batch-form"
     >
-      <div className="grid gap-5 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
         <TextField
           id="prefix"
           name="prefix"

@@ -5,6 +5,7 @@ import { createPortal } from "react-dom";
 import { Callout } from "@/components/callout";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
+import { showAnswer } from "./action-button";
 import { focusFirstError } from "./focus-first-error";
 import { MoneyField } from "./money-field";
 import type { ActionResult, EchoFormState } from "@/lib/action-result";
@@ -73,8 +74,10 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
 
   useEffect(() => {
     if (confirmValue.current) confirmValue.current.value = "";
-    if (state.result && !state.result.ok)
-      focusFirstError(form.current, COUPON_FORM_FIELDS, state.result.fieldErrors ?? {});
+    // A save is announced like the page's other changes (a toast), so the next change replaces it
+    // instead of "Saved" staying beside a coupon that was disabled since.
+    if (state.result?.ok) showAnswer(state.result, "coupon-form-result");
+    else if (state.result) focusFirstError(form.current, COUPON_FORM_FIELDS, state.result.fieldErrors ?? {});
   }, [state]);
 
   function validate(event: FormEvent<HTMLFormElement>) {
@@ -132,8 +135,8 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         {clientErrors && Object.keys(clientErrors).length > 0 && (
           <Callout tone="error">Check the highlighted fields.</Callout>
         )}
-        {!clientErrors && state.result && (
-          <Callout tone={state.result.ok ? "success" : "error"} testId="coupon-form-result">
+        {!clientErrors && state.result && !state.result.ok && (
+          <Callout tone="error" testId="coupon-form-result">
             {state.result.message}
           </Callout>
         )}
@@ -170,7 +173,7 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         defaultValue={v.description}
         error={errors.description}
       />
-      <div className="grid gap-5 sm:grid-cols-3">
+      <div className="grid grid-cols-1 gap-5 sm:grid-cols-3">
         <MoneyField
           key={v.value}
           id="value"
@@ -202,7 +205,7 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
           error={errors.perUserLimit}
         />
       </div>
-      <div className="grid gap-5 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
         <TextField
           id="startsAt"
           name="startsAt"

@@ -37,6 +37,7 @@ function SortHeader({ query, sort, children }: { query: CouponListQuery; sort: S
 export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query: CouponListQuery; now: Date }) {
   return (
     <DataTable
+      label="Coupons"
       testId="coupons-table"
       empty={coupons.length === 0 && "No coupons match these filters."}
       head={

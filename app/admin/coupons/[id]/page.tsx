@@ -15,7 +15,7 @@ import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -66,6 +66,18 @@ export default async function CouponDetailPage({
         <ActionButton
           action={setCouponStatusAction}
           fields={{ couponId: coupon.id, status: coupon.status === "ACTIVE" ? "DISABLED" : "ACTIVE" }}
+          undo={{ couponId: coupon.id, status: coupon.status }}
+          confirm={
+            coupon.status === "ACTIVE"
+              ? {
+                  title: `Disable ${coupon.code}?`,
+                  body:
+                    `1 code stops redeeming: customers who try ${coupon.code} are told it is disabled. ` +
+                    `The ${plural(redeemed, "redemption")} already made keep their credit. You can enable it again.`,
+                  confirmLabel: "Disable coupon",
+                }
+              : undefined
+          }
           label={coupon.status === "ACTIVE" ? "Disable coupon" : "Enable coupon"}
           pendingLabel="Saving…"
           tone={coupon.status === "ACTIVE" ? "danger" : "neutral"}
@@ -73,7 +85,7 @@ export default async function CouponDetailPage({
         />
       </div>
 
-      <section aria-label="Limits" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <section aria-label="Limits" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard label="Value" value={formatCents(coupon.valueCents)} />
         <StatCard
           label="Redeemed / max"
@@ -89,13 +101,14 @@ export default async function CouponDetailPage({
         />
       </section>
 
-      <div className="grid gap-8 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <BarChart data={activity.daily} label="Redemptions per day, last 30 days" />
         <section aria-labelledby="refusals" className="space-y-3">
           <h2 id="refusals" className="text-lg font-semibold">
             Refusals by reason
           </h2>
           <DataTable
+            label="Refusals by reason"
             empty={activity.refusals.length === 0 && "No refused attempts for this code."}
             head={
               <>
@@ -129,7 +142,7 @@ export default async function CouponDetailPage({
         <RedemptionsTable rows={latestRedemptions} showCoupon={false} revoke={revokeRedemptionAction} />
       </section>
 
-      <div className="grid gap-8 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-2">
         <section aria-labelledby="edit" className="space-y-3">
           <h2 id="edit" className="text-lg font-semibold">
             Edit terms
