@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeading } from "@/components/page-heading";
+import { BarChart } from "@/components/admin/bar-chart";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { InvariantStatus } from "@/components/admin/invariant-status";
 import { StatCard } from "@/components/admin/stat-card";
@@ -59,6 +60,9 @@ export default async function AdminOverviewPage() {
         PostgreSQL {system.postgres} · {plural(system.migrations, "migration")} applied ·{" "}
         {plural(system.coupons, "coupon")}
       </p>
+      <section aria-label="Trend" className="mt-8">
+        <BarChart data={data.daily} label="Redemptions per day, last 30 days" noun="redemption" />
+      </section>
       <div className="mt-8 grid grid-cols-1 gap-8 lg:grid-cols-2">
         <section aria-labelledby="top" className="space-y-3">
           <h2 id="top" className="text-lg font-semibold">

@@ -47,9 +47,13 @@ export function ActionButton<Answer extends StatusAnswer<string>>({
   const dialog = useRef<HTMLDialogElement>(null);
   const form = useRef<HTMLFormElement>(null);
   const mounted = useHydrated();
+  // The undo of the change as the page stood when it was sent: the answer arrives with the page
+  // already refreshed, its fields now describing the state after the change.
+  const undoAtSubmit = useRef(undo);
   useEffect(() => {
     if (!result) return;
     const answerId = testId ? `${testId}-result` : undefined;
+    const undo = undoAtSubmit.current;
     const undoChange =
       undo && result.ok && result.undoable
         ? () =>
@@ -70,7 +74,14 @@ export function ActionButton<Answer extends StatusAnswer<string>>({
   const titleId = `${testId ?? label.replace(/\W+/g, "-")}-title`;
 
   return (
-    <form ref={form} action={formAction} className="inline-flex">
+    <form
+      ref={form}
+      action={formAction}
+      onSubmit={() => {
+        undoAtSubmit.current = undo;
+      }}
+      className="inline-flex"
+    >
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

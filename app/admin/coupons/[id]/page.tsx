@@ -102,7 +102,7 @@ export default async function CouponDetailPage({
       </section>
 
       <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" />
+        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" noun="redemption" />
         <section aria-labelledby="refusals" className="space-y-3">
           <h2 id="refusals" className="text-lg font-semibold">
             Refusals by reason
