@@ -43,14 +43,14 @@ export default async function CouponDetailPage({
         </Callout>
       )}
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
+        <div className="min-w-0">
           <p className="text-sm text-slate-500">
             <Link href="/admin/coupons" className="hover:underline">
               Coupons
             </Link>{" "}
             /
           </p>
-          <h1 className="font-mono text-3xl font-semibold tracking-tight" data-testid="coupon-code">
+          <h1 className="font-mono text-3xl font-semibold tracking-tight break-all" data-testid="coupon-code">
             {coupon.code}
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
@@ -128,13 +128,13 @@ export default async function CouponDetailPage({
       </div>
 
       <section aria-labelledby="recent" className="space-y-3">
-        <div className="flex items-baseline justify-between">
+        <div className="flex flex-wrap items-baseline justify-between gap-x-4">
           <h2 id="recent" className="text-lg font-semibold">
             Latest redemptions
           </h2>
           <Link
             href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`}
-            className="text-sm text-indigo-700 hover:underline"
+            className="text-sm break-all text-indigo-700 hover:underline"
           >
             All redemptions of {coupon.code} →
           </Link>
