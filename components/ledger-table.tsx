@@ -13,7 +13,13 @@ const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
 /** Every movement of store credit, newest first, with the balance after each. */
 export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
   return (
-    <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
+    // Scrolls sideways on its own (relative: its visually hidden caption stays inside), focusable for keyboards.
+    <div
+      role="region"
+      aria-label="Store credit history"
+      tabIndex={0}
+      className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
+    >
       <table className="w-full min-w-[34rem] text-left text-sm">
         <caption className="sr-only">Store credit history, newest first</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-600">

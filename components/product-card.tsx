@@ -38,6 +38,9 @@ export function ProductCard({ product, tile, balanceCents, action, initialState,
   const soldOut = product.stock === 0;
   const shortBy = product.priceCents - balanceCents;
   const headingId = `product-${product.id}`;
+  // A purchase's answer names the balance it left; once another purchase changes it, the answer is gone
+  // rather than left stating a balance that no longer holds.
+  const result = state.result?.ok && state.result.balanceCents !== balanceCents ? null : state.result;
 
   return (
     <li
@@ -94,7 +97,7 @@ export function ProductCard({ product, tile, balanceCents, action, initialState,
           Buy for {formatCents(product.priceCents)}
           <span className="sr-only"> ({product.name})</span>
         </SubmitButton>
-        {shortBy > 0 && !state.result && (
+        {shortBy > 0 && !result && (
           <p className="text-sm text-slate-600">
             You need {formatCents(shortBy)} more credit.{" "}
             <Link
@@ -106,11 +109,11 @@ export function ProductCard({ product, tile, balanceCents, action, initialState,
           </p>
         )}
         <div aria-live="polite" aria-atomic="true" data-answer={state.answer}>
-          {state.result && (
-            <Callout key={state.answer} tone={state.result.ok ? "success" : "error"} testId="buy-result">
-              <p data-reason={state.result.ok ? undefined : state.result.reason}>{state.result.message}</p>
-              {state.result.ok && <p className="mt-1">Your balance is now {formatCents(state.result.balanceCents)}.</p>}
-              {!state.result.ok && state.result.reason === "insufficient_credit" && (
+          {result && (
+            <Callout key={state.answer} tone={result.ok ? "success" : "error"} testId="buy-result">
+              <p data-reason={result.ok ? undefined : result.reason}>{result.message}</p>
+              {result.ok && <p className="mt-1">Your balance is now {formatCents(result.balanceCents)}.</p>}
+              {!result.ok && result.reason === "insufficient_credit" && (
                 <Link href="/redeem" className="mt-1 inline-block font-medium underline underline-offset-2">
                   Redeem a code to top up
                 </Link>

@@ -72,7 +72,8 @@ test("admin creates a coupon, a customer redeems it, the admin revokes it and th
   const dialog = admin.getByRole("dialog");
   await expect(dialog).toContainText(`Revoke $7.50 from ${CUSTOMER.email}?`);
   await dialog.getByRole("button", { name: "Revoke redemption" }).click();
-  await expect(row.locator("[data-reason]")).toContainText("Revoked.");
+  const redemptionId = await row.getAttribute("data-redemption-id");
+  await expect(admin.getByTestId(`revoke-${redemptionId}-result`)).toContainText("Revoked.");
 
   await customer.reload();
   await expect(customer.getByTestId("header-balance")).toHaveText(`$${(before / 100).toFixed(2)}`);
@@ -87,6 +88,7 @@ test("admin creates a coupon, a customer redeems it, the admin revokes it and th
   await expect(admin.getByTestId("coupon-redeemed")).toContainText("0 / 5");
   await expect(admin.getByTestId("redemptions-chart")).toBeVisible();
   await admin.getByTestId("coupon-status-toggle").click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Disable coupon" }).click();
   await expect(admin.getByTestId("coupon-status-toggle-result")).toContainText(`${code} is disabled.`);
   await admin.reload();
   await screenshot(admin, "admin-coupon-detail");

@@ -122,3 +122,26 @@ export async function sessionCookieOf(baseURL: string, email: string): Promise<s
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
 }
+
+/** The demo admin the start script seeds. */
+export const ADMIN = { email: "admin@once.test", password: "once-admin-demo" };
+
+/** The two screens every page is looked at on: a laptop and a phone (390 × 844, as an iPhone 13). */
+export const SCREENS = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+} as const;
+export type ScreenName = keyof typeof SCREENS;
+
+/** A page in its own browser context at `screen`, signed in as the demo admin, at `goTo`. */
+export async function adminPage(browser: Browser, goTo = "/admin", screen: ScreenName = "desktop"): Promise<Page> {
+  const page = await (await browser.newContext({ ...SCREENS[screen], acceptDownloads: true })).newPage();
+  await signInWithUi(page, ADMIN.email, ADMIN.password, goTo.split("?")[0]);
+  if (goTo.includes("?")) await page.goto(goTo);
+  return page;
+}
+
+/** How far the page scrolls sideways (0 when it fits its viewport). */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}

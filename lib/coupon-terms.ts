@@ -114,6 +114,16 @@ export function checkKindTerms(
   }
 }
 
+/**
+ * A new value this many times the old one (or this many times smaller) is more likely a typo (a
+ * misplaced separator, a missing dot) than a decision: an edit that makes one must say it was meant.
+ */
+export const LARGE_VALUE_CHANGE_FACTOR = 10;
+
+export function isLargeValueChange(beforeCents: number, afterCents: number): boolean {
+  return afterCents >= beforeCents * LARGE_VALUE_CHANGE_FACTOR || afterCents * LARGE_VALUE_CHANGE_FACTOR <= beforeCents;
+}
+
 /** Why a coupon cannot be used right now, judged from its own row. */
 export type CouponRefusal = "unknown_code" | "disabled" | "not_started" | "expired" | "exhausted";
 

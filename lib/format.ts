@@ -54,3 +54,22 @@ export const ORDER_STATUS_LABEL: Record<"PLACED" | "CANCELLED" | "FULFILLED", st
   CANCELLED: "Cancelled",
   FULFILLED: "Fulfilled",
 };
+
+const shortDay = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+const fullDay = new Intl.DateTimeFormat("en-GB", {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** "30 Oct": a calendar day (`2026-10-30`) as a chart axis shows it. */
+export function formatShortDay(day: string): string {
+  return shortDay.format(new Date(`${day}T00:00:00Z`));
+}
+
+/** "Fri 30 Oct 2026": a calendar day (`2026-10-30`) in full, for a chart's hover titles and table. */
+export function formatCalendarDay(day: string): string {
+  return fullDay.format(new Date(`${day}T00:00:00Z`));
+}

@@ -10,6 +10,7 @@ import { adminChangeCoupons } from "@/lib/admin/coupons/status";
 import { couponChangeMessage } from "@/lib/admin/messages";
 import { generateBatch } from "@/lib/admin/bulk";
 import { couponState } from "@/lib/coupon-terms";
+import { adminRevoke } from "@/lib/admin/redemptions";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
 
@@ -273,5 +274,40 @@ describe("create and edit", () => {
       ok: false,
       reason: "not_found",
     });
+  });
+
+  it("a tenfold change of value is made only when the admin confirmed it, judged against the saved value", async () => {
+    const coupon = await makeCoupon(db, { valueCents: 1_000 });
+    const value = async () => (await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } })).valueCents;
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, valueCents: 105_000 })).toEqual({
+      ok: false,
+      reason: "large_value_change",
+      beforeCents: 1_000,
+      afterCents: 105_000,
+    });
+    expect(await value()).toBe(1_000);
+    expect(await adminUpdateCoupon(db, adminId, coupon.id, { ...coupon, valueCents: 1_050 })).toMatchObject({
+      ok: true,
+    });
+    expect(
+      await adminUpdateCoupon(
+        db,
+        adminId,
+        coupon.id,
+        { ...coupon, valueCents: 105_000 },
+        { confirmedValueChange: true },
+      ),
+    ).toMatchObject({ ok: true, changed: true });
+    expect(await value()).toBe(105_000);
+  });
+
+  it("a revocation's audit entry names its amount in dollars", async () => {
+    const coupon = await makeCoupon(db, { valueCents: 123_456 });
+    const [userId] = await makeUsers(db, 1);
+    const redeemed = await redeemCoupon(db, { userId: userId!, code: coupon.code, idempotencyKey: newKey() });
+    if (!redeemed.ok) throw new Error("the redemption was refused");
+    expect((await adminRevoke(db, adminId, redeemed.redemption.id)).ok).toBe(true);
+    const entry = await db.adminAuditEntry.findFirstOrThrow({ where: { targetId: redeemed.redemption.id } });
+    expect(entry.summary).toBe(`Revoked a redemption of ${coupon.code} worth $1,234.56`);
   });
 });

@@ -18,7 +18,7 @@ import { adminChangeCoupons, couponIdsSchema } from "@/lib/admin/coupons/status"
 import type { IssueList } from "@/lib/coupon-terms";
 import { type CouponChangeAnswer, couponChangeMessage, revokeMessage } from "@/lib/admin/messages";
 import { adminRevoke } from "@/lib/admin/redemptions";
-import { formatCount, plural } from "@/lib/format";
+import { formatCents, formatCount, plural } from "@/lib/format";
 import { CouponStatus } from "@/lib/generated/prisma/client";
 import { adminAction, answering, answeringWithValues, fromForm } from "@/lib/web/actions";
 
@@ -68,8 +68,8 @@ export const createCouponAction = answeringWithValues(createCoupon, typedValues)
 const updateCoupon = adminAction
   .inputSchema(fromForm(z.object({ couponId: uuid }).and(couponTermsFormSchema)))
   .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
-    const { couponId, ...terms } = parsedInput;
-    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, couponId, terms);
+    const { couponId, confirmedValueChange, ...terms } = parsedInput;
+    const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, couponId, terms, { confirmedValueChange });
     if (result.ok) {
       const message = result.changed ? `Saved ${result.coupon.code}.` : "Nothing to save: no field changed.";
       return { ok: true, message };
@@ -82,6 +82,15 @@ const updateCoupon = adminAction
           reason: "below_redeemed",
           message: `Max redemptions cannot go below the ${redeemed} already redeemed. Nothing was changed.`,
           fieldErrors: { maxRedemptions: `At least ${redeemed} (already redeemed), or empty for no limit.` },
+        };
+      }
+      case "large_value_change": {
+        const change = `from ${formatCents(result.beforeCents)} to ${formatCents(result.afterCents)}`;
+        return {
+          ok: false,
+          reason: "large_value_change",
+          message: `The value would change ${change}. Nothing was changed; reload the page and check it.`,
+          fieldErrors: { value: `The saved value is now ${formatCents(result.beforeCents)}. Check this amount.` },
         };
       }
       case "invalid":
@@ -100,7 +109,10 @@ const setCouponStatus = adminAction
   .inputSchema(fromForm(z.object({ couponId: uuid, status })))
   .action(async ({ ctx, parsedInput }): Promise<CouponChangeAnswer> => {
     const change = parsedInput.status === "DISABLED" ? "disable" : "enable";
-    return couponChangeMessage(change, await adminChangeCoupons(ctx.db, ctx.admin.id, [parsedInput.couponId], change));
+    const result = await adminChangeCoupons(ctx.db, ctx.admin.id, [parsedInput.couponId], change);
+    const answer = couponChangeMessage(change, result);
+    // One coupon changed: the button can offer to put it back as it was.
+    return answer.ok ? { ...answer, undoable: result.ok && result.changed.length === 1 } : answer;
   });
 
 /** Disables or enables one coupon. */
@@ -144,7 +156,7 @@ const setBatch = adminAction
     const result = await setBatchStatus(ctx.db, ctx.admin.id, parsedInput.batchId, parsedInput.status);
     if (!result.ok) return { ok: false, reason: "not_found", message: "That batch does not exist." };
     const verb = parsedInput.status === "DISABLED" ? "Disabled" : "Enabled";
-    return { ok: true, message: `${verb} ${plural(result.affected, "code")}.` };
+    return { ok: true, message: `${verb} ${plural(result.affected, "code")}.`, undoable: result.affected > 0 };
   });
 
 /** Disables or enables every code of a batch. */

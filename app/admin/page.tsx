@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { PageHeading } from "@/components/page-heading";
+import { BarChart } from "@/components/admin/bar-chart";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { InvariantStatus } from "@/components/admin/invariant-status";
 import { StatCard } from "@/components/admin/stat-card";
@@ -40,7 +41,7 @@ export default async function AdminOverviewPage() {
           <InvariantStatus />
         </Suspense>
       </section>
-      <section aria-label="Totals" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <section aria-label="Totals" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard
           label="Redemptions today (UTC)"
           value={formatCount(data.today.redemptions)}
@@ -59,12 +60,16 @@ export default async function AdminOverviewPage() {
         PostgreSQL {system.postgres} · {plural(system.migrations, "migration")} applied ·{" "}
         {plural(system.coupons, "coupon")}
       </p>
-      <div className="mt-8 grid gap-8 lg:grid-cols-2">
+      <section aria-label="Trend" className="mt-8">
+        <BarChart data={data.daily} label="Redemptions per day, last 30 days" noun="redemption" />
+      </section>
+      <div className="mt-8 grid grid-cols-1 gap-8 lg:grid-cols-2">
         <section aria-labelledby="top" className="space-y-3">
           <h2 id="top" className="text-lg font-semibold">
             Top coupons, last 30 days
           </h2>
           <DataTable
+            label="Top coupons, last 30 days"
             empty={data.topCoupons.length === 0 && "No redemptions in the last 30 days."}
             head={
               <>
@@ -92,6 +97,7 @@ export default async function AdminOverviewPage() {
             Refusals by reason, last 30 days
           </h2>
           <DataTable
+            label="Refusals by reason, last 30 days"
             empty={data.refusals.length === 0 && "No refused attempts in the last 30 days."}
             head={
               <>

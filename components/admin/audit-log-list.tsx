@@ -26,7 +26,7 @@ export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
           {(e.before != null || e.after != null) && (
             <details className="mt-1">
               <summary className="cursor-pointer text-xs text-slate-500">Before / after</summary>
-              <div className="mt-1 grid gap-2 sm:grid-cols-2">
+              <div className="mt-1 grid grid-cols-1 gap-2 sm:grid-cols-2">
                 <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
                   {JSON.stringify(e.before, null, 2) ?? "—"}
                 </pre>

@@ -1,23 +1,39 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Callout } from "@/components/callout";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
-import { type BatchFormValues, batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import {
+  BATCH_FORM_FIELDS,
+  type BatchFormField,
+  type BatchFormValues,
+  batchFormSchema,
+  fieldErrors,
+  type FieldErrors,
+} from "@/lib/admin/coupon-form";
 import { formatCount, plural } from "@/lib/format";
+import { focusFirstError } from "./focus-first-error";
+import { MoneyField } from "./money-field";
 
 type Status =
   | { kind: "idle" }
   | { kind: "running"; inserted: number; total: number }
   | { kind: "done"; batchId: string; generated: number }
-  | { kind: "error"; message: string; fieldErrors?: Record<string, string> };
+  | { kind: "error"; message: string; fieldErrors?: FieldErrors<BatchFormField> };
 
 /** Bulk generation: posts the batch, then reads the NDJSON progress lines the route streams back. */
 export function BatchGenerator({ codeBits }: { codeBits: number }) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
+  const form = useRef<HTMLFormElement>(null);
+
+  /** Every field's mistake at once, at its field, with the first one focused. */
+  function refuse(message: string, errors: FieldErrors<BatchFormField> = {}) {
+    setStatus({ kind: "error", message, fieldErrors: errors });
+    focusFirstError(form.current, BATCH_FORM_FIELDS, errors);
+  }
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -30,11 +46,7 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
     };
     const parsed = batchFormSchema.safeParse(values);
     if (!parsed.success) {
-      setStatus({
-        kind: "error",
-        message: "Check the highlighted fields.",
-        fieldErrors: fieldErrors(parsed.error.issues),
-      });
+      refuse("Check the highlighted fields.", fieldErrors(parsed.error.issues, BATCH_FORM_FIELDS));
       return;
     }
     setStatus({ kind: "running", inserted: 0, total: parsed.data.quantity });
@@ -47,13 +59,9 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
       if (!response.ok || !response.body) {
         const problem = (await response.json().catch(() => ({}))) as {
           message?: string;
-          fieldErrors?: Record<string, string>;
+          fieldErrors?: FieldErrors<BatchFormField>;
         };
-        setStatus({
-          kind: "error",
-          message: problem.message ?? "The batch could not be generated.",
-          fieldErrors: problem.fieldErrors,
-        });
+        refuse(problem.message ?? "The batch could not be generated.", problem.fieldErrors);
         return;
       }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -88,8 +96,23 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
   const errors = status.kind === "error" ? (status.fieldErrors ?? {}) : {};
   const running = status.kind === "running";
   return (
-    <form onSubmit={submit} noValidate className="space-y-5" data-testid="batch-form">
-      <div className="grid gap-5 sm:grid-cols-2">
+    <form
+      ref={form}
+      onSubmit={submit}
+      // A field's message goes as soon as the field is changed: it spoke of what was typed before.
+      onChange={(event) => {
+        const name = (event.target as unknown as HTMLInputElement).name as BatchFormField;
+        setStatus((now) =>
+          now.kind === "error" && now.fieldErrors?.[name]
+            ? { ...now, fieldErrors: { ...now.fieldErrors, [name]: undefined } }
+            : now,
+        );
+      }}
+      noValidate
+      className="space-y-5"
+      data-testid="batch-form"
+    >
+      <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
         <TextField
           id="prefix"
           name="prefix"
@@ -108,11 +131,11 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
           error={errors.quantity}
           hint="Up to 100,000 per batch."
         />
-        <TextField
+        <MoneyField
           id="batch-value"
           name="value"
           label="Value (USD)"
-          inputMode="decimal"
+          per="code"
           defaultValue="5.00"
           error={errors.value}
         />

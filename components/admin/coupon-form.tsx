@@ -1,12 +1,17 @@
 "use client";
 
-import { type FormEvent, useActionState, useState } from "react";
+import { type FormEvent, useActionState, useEffect, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { Callout } from "@/components/callout";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
+import { showAnswer } from "./action-button";
+import { focusFirstError } from "./focus-first-error";
+import { MoneyField } from "./money-field";
 import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import { randomCode } from "@/lib/admin/code-generator";
 import {
+  COUPON_FORM_FIELDS,
   type CouponFormField,
   type CouponFormValues,
   type FieldErrors,
@@ -15,11 +20,21 @@ import {
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
-import { COUNTER_CHOICES, type CounterChoice, HOT_COUPON_THRESHOLD, SLOT_COUNT } from "@/lib/coupon-terms";
-import { formatCount } from "@/lib/format";
+import {
+  COUNTER_CHOICES,
+  type CounterChoice,
+  HOT_COUPON_THRESHOLD,
+  isLargeValueChange,
+  SLOT_COUNT,
+} from "@/lib/coupon-terms";
+import { formatCents, formatCount } from "@/lib/format";
 
 /** What saving a coupon answers (creating one that works opens its page instead). */
-export type CouponAnswer = ActionResult<object, "duplicate_code" | "below_redeemed" | "not_found", CouponFormField>;
+export type CouponAnswer = ActionResult<
+  object,
+  "duplicate_code" | "below_redeemed" | "not_found" | "large_value_change",
+  CouponFormField
+>;
 export type CouponFormState = EchoFormState<CouponAnswer, CouponFormValues>;
 
 interface CouponFormProps {
@@ -29,6 +44,8 @@ interface CouponFormProps {
   couponId?: string;
   /** Edit: shown as the floor for max redemptions. */
   redeemedCount?: number;
+  /** Edit: the saved value, against which a tenfold change asks for confirmation. */
+  savedValueCents?: number;
 }
 
 /**
@@ -36,33 +53,90 @@ interface CouponFormProps {
  * browser first, so most mistakes are explained before anything is sent; the server's answer (a taken
  * code, a maximum that redemptions overtook meanwhile) is shown the same way.
  */
-export function CouponForm({ mode, action, initialState, couponId, redeemedCount }: CouponFormProps) {
+export function CouponForm({ mode, action, initialState, couponId, redeemedCount, savedValueCents }: CouponFormProps) {
   const [state, formAction, pending] = useActionState(action, initialState);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const [code, setCode] = useState(state.values.code);
-  const errors = clientErrors ?? (state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {});
+  const [valueChange, setValueChange] = useState<{ before: number; after: number } | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  const confirmValue = useRef<HTMLInputElement>(null);
+  const serverErrors = state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {};
+  // A field's message goes as soon as the field is changed: it spoke of what was typed before.
+  const [edited, setEdited] = useState<ReadonlySet<string>>(new Set());
+  const [answered, setAnswered] = useState(state);
+  if (answered !== state) {
+    setAnswered(state);
+    setEdited(new Set());
+  }
+  const errors: FieldErrors = Object.fromEntries(
+    Object.entries(clientErrors ?? serverErrors).filter(([field]) => !edited.has(field)),
+  );
+
+  useEffect(() => {
+    if (confirmValue.current) confirmValue.current.value = "";
+    // A save is announced like the page's other changes (a toast), so the next change replaces it
+    // instead of "Saved" staying beside a coupon that was disabled since.
+    if (state.result?.ok) showAnswer(state.result, "coupon-form-result");
+    else if (state.result) focusFirstError(form.current, COUPON_FORM_FIELDS, state.result.fieldErrors ?? {});
+  }, [state]);
 
   function validate(event: FormEvent<HTMLFormElement>) {
     const values = formValues(new FormData(event.currentTarget));
     const parsed = (mode === "create" ? couponFormSchema : couponTermsFormSchema).safeParse(values);
-    if (parsed.success) {
-      setClientErrors(null);
-    } else {
+    if (!parsed.success) {
       event.preventDefault();
-      setClientErrors(fieldErrors(parsed.error.issues));
+      const found = fieldErrors(parsed.error.issues);
+      setClientErrors(found);
+      setEdited(new Set());
+      focusFirstError(event.currentTarget, COUPON_FORM_FIELDS, found);
+      return;
+    }
+    setClientErrors(null);
+    // Set by the dialog for the one submission it confirms; cleared when that submission is answered.
+    const confirmed = confirmValue.current?.value === "1";
+    const after = parsed.data.valueCents;
+    if (savedValueCents !== undefined && !confirmed && isLargeValueChange(savedValueCents, after)) {
+      event.preventDefault();
+      setValueChange({ before: savedValueCents, after });
     }
   }
 
   const v = state.values;
   return (
-    <form action={formAction} onSubmit={validate} noValidate className="space-y-5" data-testid={`coupon-${mode}-form`}>
+    <form
+      ref={form}
+      action={formAction}
+      onSubmit={validate}
+      onChange={(event) => {
+        const { name } = event.target as unknown as HTMLInputElement;
+        if (name && !edited.has(name)) setEdited(new Set(edited).add(name));
+      }}
+      noValidate
+      className="space-y-5"
+      data-testid={`coupon-${mode}-form`}
+    >
       {couponId && <input type="hidden" name="couponId" value={couponId} />}
+      {mode === "edit" && <input ref={confirmValue} type="hidden" name="confirmValue" defaultValue="" />}
+      {valueChange && (
+        <ValueChangeDialog
+          {...valueChange}
+          onAnswer={(change) => {
+            setValueChange(null);
+            if (change && confirmValue.current) {
+              confirmValue.current.value = "1";
+              form.current?.requestSubmit();
+            } else {
+              (form.current?.elements.namedItem("value") as HTMLInputElement | null)?.focus();
+            }
+          }}
+        />
+      )}
       <div aria-live="polite">
         {clientErrors && Object.keys(clientErrors).length > 0 && (
           <Callout tone="error">Check the highlighted fields.</Callout>
         )}
-        {!clientErrors && state.result && (
-          <Callout tone={state.result.ok ? "success" : "error"} testId="coupon-form-result">
+        {!clientErrors && state.result && !state.result.ok && (
+          <Callout tone="error" testId="coupon-form-result">
             {state.result.message}
           </Callout>
         )}
@@ -99,16 +173,15 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         defaultValue={v.description}
         error={errors.description}
       />
-      <div className="grid gap-5 sm:grid-cols-3">
-        <TextField
+      <div className="grid grid-cols-1 gap-5 sm:grid-cols-3">
+        <MoneyField
+          key={v.value}
           id="value"
           name="value"
           label="Value (USD)"
-          inputMode="decimal"
-          placeholder="10.00"
+          per="redemption"
           defaultValue={v.value}
           error={errors.value}
-          hint="Store credit per redemption."
         />
         <TextField
           id="maxRedemptions"
@@ -132,7 +205,7 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
           error={errors.perUserLimit}
         />
       </div>
-      <div className="grid gap-5 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
         <TextField
           id="startsAt"
           name="startsAt"
@@ -175,6 +248,68 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         {mode === "create" ? "Create coupon" : "Save changes"}
       </SubmitButton>
     </form>
+  );
+}
+
+/**
+ * A value ten times larger or smaller than the saved one is more often a slipped separator than a
+ * decision: asked before it is sent, with both amounts named; keeping the old one is the default.
+ */
+function ValueChangeDialog({
+  before,
+  after,
+  onAnswer,
+}: {
+  before: number;
+  after: number;
+  onAnswer: (change: boolean) => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  // Closed before answering: while it is open the rest of the page is inert and cannot take focus.
+  const answer = (change: boolean) => {
+    dialog.current?.close();
+    onAnswer(change);
+  };
+  useEffect(() => {
+    const element = dialog.current;
+    element?.showModal();
+    return () => element?.close();
+  }, []);
+  return createPortal(
+    <dialog
+      ref={dialog}
+      onCancel={(event) => {
+        event.preventDefault();
+        answer(false);
+      }}
+      aria-labelledby="value-change-title"
+      className="m-auto w-[calc(100vw-2rem)] max-w-md rounded-xl p-6 shadow-xl backdrop:bg-slate-900/40"
+    >
+      <h2 id="value-change-title" className="text-lg font-semibold text-slate-900">
+        Change the value from {formatCents(before)} to {formatCents(after)}?
+      </h2>
+      <p className="mt-2 text-sm text-slate-600">
+        That is {after > before ? "more than ten times" : "less than a tenth of"} what each redemption credits now.
+        Check the amount before saving.
+      </p>
+      <div className="mt-6 flex flex-wrap justify-end gap-2">
+        <button
+          type="button"
+          onClick={() => answer(false)}
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
+        >
+          Keep {formatCents(before)}
+        </button>
+        <button
+          type="button"
+          onClick={() => answer(true)}
+          className="rounded-md bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-700"
+        >
+          Change to {formatCents(after)}
+        </button>
+      </div>
+    </dialog>,
+    document.body,
   );
 }
 

@@ -48,6 +48,7 @@ function batchStates(states: ListedBatch["states"]): string {
 export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: CouponListQuery }) {
   return (
     <DataTable
+      label="Coupons"
       testId="coupons-table"
       empty={rows.length === 0 && "No coupons match these filters."}
       head={

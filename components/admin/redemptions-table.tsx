@@ -21,6 +21,7 @@ export function RedemptionsTable<Answer extends StatusAnswer<string>>({
 }: RedemptionsTableProps<Answer>) {
   return (
     <DataTable
+      label="Redemptions"
       testId="redemptions-table"
       empty={rows.length === 0 && "No redemptions match."}
       head={

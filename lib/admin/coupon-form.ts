@@ -9,32 +9,67 @@ import {
   couponTermFields,
   TERM_BOUNDS,
 } from "@/lib/coupon-terms";
-import { formatCount, formatDecimalCents } from "@/lib/format";
+import { formatCents, formatCount, formatDecimalCents } from "@/lib/format";
 import { utcInstant } from "@/lib/input-rules";
 
 /**
- * What the coupon forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
+ * What the admin forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
  * fields, bounds, defaults and window rule) with a message per field. Shared by the browser (instant
- * feedback) and the server action (the check that counts); the domain's schemas and the table's CHECKs
- * validate again behind both.
+ * feedback) and the server (the check that counts); the domain's schemas and the table's CHECKs
+ * validate again behind both. Every field is checked on every submission, so an admin sees every
+ * mistake at once, the window rule included.
  *
- * Money is typed in currency units and converted to integer cents by string arithmetic, never through a
- * float, so 19.99 is 1999 cents exactly. Times are entered and shown in UTC.
+ * Money is typed in dollars and converted to integer cents by string arithmetic, never through a float,
+ * so 19.99 is 1999 cents exactly (the rule for commas: parseMoney). Times are entered and shown in UTC.
  */
+
+export type MoneyParse = { ok: true; cents: number } | { ok: false; message: string };
+
+const MAX_VALUE = formatDecimalCents(TERM_BOUNDS.valueCents.max).replace(/\B(?=(\d{3})+\.)/g, ",");
+
+/**
+ * Dollars as typed, to cents. Accepted: `10`, `10.5`, `10.50`, `.50`, `$10.50`, and thousands separated
+ * by commas in groups of three *before a dot*, `1,050.00`, the one place a comma cannot be misread. A
+ * comma anywhere else is refused with what to type instead: `10,50` (cents written the European way)
+ * would otherwise become 1,050 dollars, and `1,050` could be either.
+ */
+export function parseMoney(raw: string): MoneyParse {
+  const text = raw.trim().replace(/^\$\s*/, "");
+  const refuse = (message: string): MoneyParse => ({ ok: false, message });
+  if (text.startsWith("-")) return refuse("The value must be more than 0.00.");
+  const decimalComma = /^(\d+),(\d{1,2})$/.exec(text);
+  if (decimalComma) return refuse(`Use a dot for cents: ${decimalComma[1]}.${decimalComma[2]!.padEnd(2, "0")}`);
+  if (/^\d{1,3}(,\d{3})+$/.test(text)) {
+    return refuse(`Write ${text}.00 (with the cents) or ${text.replaceAll(",", "")}: a comma alone could mean cents.`);
+  }
+  if (/^\d+\.\d{3,}$/.test(text)) return refuse("Use at most two decimals (cents), like 12.50.");
+  const grouped = /^\d{1,3}(,\d{3})+\.\d{1,2}$/.test(text);
+  if (text.includes(",") && !grouped) return refuse("Commas separate thousands in groups of three, like 1,050.00.");
+  const match = /^(\d*)(?:\.(\d{1,2}))?$/.exec(text.replaceAll(",", ""));
+  if (!match || (match[1] === "" && match[2] === undefined)) return refuse("Enter an amount like 10 or 12.50.");
+  const dollars = match[1] || "0";
+  if (dollars.replace(/^0+/, "").length > 9) return refuse(`The value can be at most ${MAX_VALUE}.`);
+  const cents = Number(dollars) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+  if (cents < TERM_BOUNDS.valueCents.min) return refuse("The value must be more than 0.00.");
+  if (cents > TERM_BOUNDS.valueCents.max) return refuse(`The value can be at most ${MAX_VALUE}.`);
+  return { ok: true, cents };
+}
+
+/** "= $10.50 per redemption" as the admin types, or what is wrong with the amount so far. */
+export function moneyPreview(raw: string, per: string): { ok: boolean; text: string } | null {
+  if (raw.trim() === "") return null;
+  const parsed = parseMoney(raw);
+  return parsed.ok
+    ? { ok: true, text: `= ${formatCents(parsed.cents)} per ${per}` }
+    : { ok: false, text: parsed.message };
+}
 
 /** Dollars and cents as typed, to integer cents (also the credit adjustment's amount). */
 export const money = z.string().transform((raw, ctx) => {
-  const text = raw.trim().replace(/,/g, "");
-  const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!match) {
-    ctx.addIssue({ code: "custom", message: "Enter an amount like 10 or 12.50." });
-    return z.NEVER;
-  }
-  const cents = Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
-  if (cents <= 0) ctx.addIssue({ code: "custom", message: "The value must be more than 0.00." });
-  if (cents > TERM_BOUNDS.valueCents.max)
-    ctx.addIssue({ code: "custom", message: "The value can be at most 1,000,000.00." });
-  return cents;
+  const parsed = parseMoney(raw);
+  if (parsed.ok) return parsed.cents;
+  ctx.addIssue({ code: "custom", message: parsed.message });
+  return z.NEVER;
 });
 
 function checkWholeNumber(
@@ -45,11 +80,12 @@ function checkWholeNumber(
   ctx: z.RefinementCtx,
   hint: string,
 ): number {
-  if (!/^\d{1,10}$/.test(text)) {
+  // Commas can only be thousands separators in a whole number, so they are accepted where they group by three.
+  if (!/^(\d{1,3}(,\d{3}){1,3}|\d{1,10})$/.test(text)) {
     ctx.addIssue({ code: "custom", message: `${label} is a whole number${hint}.` });
     return 0;
   }
-  const value = Number(text);
+  const value = Number(text.replaceAll(",", ""));
   if (value < min || value > max) {
     ctx.addIssue({
       code: "custom",
@@ -91,6 +127,16 @@ const code = z.string().transform((raw, ctx): string | null => {
   return check.code;
 });
 
+/**
+ * A rule across fields runs whenever the fields it reads could be read, whatever else is wrong, so it is
+ * reported together with the other fields' mistakes, not only after they are fixed.
+ */
+const whenReadable = (fields: readonly string[]) => ({
+  when: (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+    !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]))),
+});
+const windowReadable = whenReadable(["startsAt", "expiresAt"]);
+
 const termsShape = {
   description: couponTermFields.description,
   value: money,
@@ -119,13 +165,19 @@ const formShape = { code, ...termsShape };
 const asTerms = <T extends { value: number }>({ value, ...terms }: T) => ({ ...terms, valueCents: value });
 
 /** Create: the code may be left empty, and one is generated. */
-export const couponFormSchema = z.object(formShape).superRefine(checkWindowOrdered).transform(asTerms);
-/** Edit: everything but the code, which redemptions and printed material refer to. */
-export const couponTermsFormSchema = z.object(termsShape).superRefine(checkWindowOrdered).transform(asTerms);
+export const couponFormSchema = z.object(formShape).superRefine(checkWindowOrdered, windowReadable).transform(asTerms);
+/**
+ * Edit: everything but the code, which redemptions and printed material refer to. `confirmValue` says
+ * the admin confirmed a value change large enough to be a typo (isLargeValueChange).
+ */
+export const couponTermsFormSchema = z
+  .object({ ...termsShape, confirmValue: z.string().optional() })
+  .superRefine(checkWindowOrdered, windowReadable)
+  .transform(({ confirmValue, ...terms }) => ({ ...asTerms(terms), confirmedValueChange: confirmValue === "1" }));
 
 export type CouponFormValues = Record<keyof typeof formShape, string>;
 export type CouponFormField = keyof CouponFormValues;
-export type FieldErrors = Partial<Record<CouponFormField, string>>;
+export type FieldErrors<Field extends string = CouponFormField> = Partial<Record<Field, string>>;
 
 export const COUPON_FORM_FIELDS = Object.keys(formShape) as CouponFormField[];
 
@@ -161,13 +213,19 @@ export function duplicateFormValues(coupon: Coupon): CouponFormValues {
   return { ...couponFormValues(coupon), code: "" };
 }
 
-/** The first message for each field, keyed the way the form names its inputs. */
-export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): FieldErrors {
-  const errors: FieldErrors = {};
+/**
+ * The first message for each of `fields`, keyed the way the form names its inputs (the domain's
+ * valueCents is the form's value). Any form's fields: the coupon form's by default.
+ */
+export function fieldErrors<Field extends string = CouponFormField>(
+  issues: readonly { path?: readonly PropertyKey[]; message: string }[],
+  fields: readonly Field[] = COUPON_FORM_FIELDS as unknown as readonly Field[],
+): FieldErrors<Field> {
+  const errors: FieldErrors<Field> = {};
   for (const issue of issues) {
-    const raw = String(issue.path[0] ?? "");
-    const field = (raw === "valueCents" ? "value" : raw) as CouponFormField;
-    if (COUPON_FORM_FIELDS.includes(field) && !errors[field]) errors[field] = issue.message;
+    const raw = String(issue.path?.[0] ?? "");
+    const field = (raw === "valueCents" ? "value" : raw) as Field;
+    if (fields.includes(field) && !errors[field]) errors[field] = issue.message;
   }
   return errors;
 }
@@ -177,21 +235,33 @@ function toUtcInput(date: Date | null): string {
   return date ? date.toISOString().slice(0, 16) : "";
 }
 
-/** The bulk generation form; the batch's codes are single-use by definition, so only these four. */
+/** The bulk generation form; the batch's codes are single-use by definition, so only these. */
+const batchShape = {
+  prefix: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(
+      /^[A-Z0-9][A-Z0-9_-]{0,23}$/,
+      "The prefix is 1 to 24 letters, digits, dashes or underscores, starting with a letter or digit.",
+    ),
+  quantity: wholeNumber("The number of codes", 1, 100_000),
+  value: money,
+  expiresAt: utcDateTime,
+};
+
 export const batchFormSchema = z
-  .object({
-    prefix: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .regex(
-        /^[A-Z0-9][A-Z0-9_-]{0,23}$/,
-        "The prefix is 1 to 24 letters, digits, dashes or underscores, starting with a letter or digit.",
-      ),
-    quantity: wholeNumber("The number of codes", 1, 100_000),
-    value: money,
-    expiresAt: utcDateTime,
-  })
+  .object(batchShape)
+  .superRefine(
+    ({ expiresAt }, ctx) => {
+      if (expiresAt && expiresAt <= new Date()) {
+        ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
+      }
+    },
+    whenReadable(["expiresAt"]),
+  )
   .transform(asTerms);
 
-export type BatchFormValues = Record<keyof z.input<typeof batchFormSchema>, string>;
+export type BatchFormField = keyof typeof batchShape;
+export type BatchFormValues = Record<BatchFormField, string>;
+export const BATCH_FORM_FIELDS = Object.keys(batchShape) as BatchFormField[];

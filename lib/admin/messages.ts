@@ -52,7 +52,8 @@ const CHANGE_WORDS: Record<CouponChange, { done: string; already: string; past: 
 };
 
 export type CouponChangeAnswer =
-  { ok: true; message: string } | { ok: false; reason: "not_found" | "archived" | "busy"; message: string };
+  | { ok: true; message: string; undoable?: boolean }
+  | { ok: false; reason: "not_found" | "archived" | "busy"; message: string };
 
 /** What an admin is told after enabling, disabling, archiving or restoring one coupon or many. */
 export function couponChangeMessage(change: CouponChange, result: AdminChangeResult): CouponChangeAnswer {

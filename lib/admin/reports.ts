@@ -23,6 +23,8 @@ export interface Overview {
   topCoupons: { id: string; code: string; redemptions: number; creditCents: number }[];
   refusals: { reason: string; count: number }[];
   outstandingCreditCents: number;
+  /** Redemptions per UTC day over the last 30 days, for the trend chart. */
+  daily: DailyCount[];
 }
 
 /** Today = since 00:00 UTC; 7 and 30 days are rolling windows ending now. */
@@ -61,7 +63,30 @@ export async function overview(db: Db, now = new Date()): Promise<Overview> {
     topCoupons,
     refusals,
     outstandingCreditCents: outstanding!.cents,
+    daily: await redemptionsPerDay(db, { now }),
   };
+}
+
+export interface DailyCount {
+  day: string;
+  count: number;
+}
+
+/** Redemptions (revoked ones included) per UTC day over the last `days` days, oldest first, zero-filled. */
+export async function redemptionsPerDay(
+  db: Db,
+  { couponId, days = 30, now = new Date() }: { couponId?: string; days?: number; now?: Date },
+): Promise<DailyCount[]> {
+  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY);
+  const ofCoupon = couponId ? Prisma.sql`AND coupon_id = ${couponId}::uuid` : Prisma.empty;
+  const counts = await db.$queryRaw<DailyCount[]>`
+    SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS count
+    FROM redemptions WHERE created_at >= ${since} ${ofCoupon} GROUP BY 1`;
+  const byDay = new Map(counts.map((c) => [c.day, c.count]));
+  return Array.from({ length: days }, (_, i) => {
+    const day = new Date(since.getTime() + i * DAY).toISOString().slice(0, 10);
+    return { day, count: byDay.get(day) ?? 0 };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -70,23 +95,14 @@ export async function overview(db: Db, now = new Date()): Promise<Overview> {
 export interface CouponActivity {
   refusals: { reason: string; count: number }[];
   /** Redemptions per UTC day over the last `days` days, oldest first, zero-filled. */
-  daily: { day: string; count: number }[];
+  daily: DailyCount[];
 }
 
 export async function couponActivity(db: Db, couponId: string, days = 30, now = new Date()): Promise<CouponActivity> {
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY);
   const refusals = await db.$queryRaw<CouponActivity["refusals"]>`
     SELECT reason, count(*)::int AS count FROM redemption_attempts
     WHERE coupon_id = ${couponId}::uuid AND outcome = 'REFUSED' GROUP BY reason ORDER BY count DESC`;
-  const counts = await db.$queryRaw<{ day: string; count: number }[]>`
-    SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS count
-    FROM redemptions WHERE coupon_id = ${couponId}::uuid AND created_at >= ${since} GROUP BY 1`;
-  const byDay = new Map(counts.map((c) => [c.day, c.count]));
-  const daily = Array.from({ length: days }, (_, i) => {
-    const day = new Date(since.getTime() + i * DAY).toISOString().slice(0, 10);
-    return { day, count: byDay.get(day) ?? 0 };
-  });
-  return { refusals, daily };
+  return { refusals, daily: await redemptionsPerDay(db, { couponId, days, now }) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import "server-only";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
-import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { BATCH_FORM_FIELDS, batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
 import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
@@ -98,7 +98,7 @@ export const ADMIN_ROUTES = {
           status: "error",
           reason: "invalid",
           message: "Check the highlighted fields.",
-          fieldErrors: fieldErrors(form.error.issues),
+          fieldErrors: fieldErrors(form.error.issues, BATCH_FORM_FIELDS),
         },
         { status: 400 },
       );
@@ -110,7 +110,7 @@ export const ADMIN_ROUTES = {
           status: "error",
           reason: "invalid",
           message: input.error.issues[0]?.message ?? "Invalid batch.",
-          fieldErrors: fieldErrors(input.error.issues),
+          fieldErrors: fieldErrors(input.error.issues, BATCH_FORM_FIELDS),
         },
         { status: 400 },
       );

@@ -65,6 +65,7 @@ describe("the coupon form", () => {
       expiresAt: coupon.expiresAt,
       counter: "SINGLE_ROW",
       noRedeemAfterRevoke: true,
+      confirmedValueChange: false,
     });
     expect(couponUpdateSchema.safeParse(parsed).success).toBe(true);
     expect(newCouponSchema.safeParse(couponFormSchema.parse(values)).success).toBe(true);

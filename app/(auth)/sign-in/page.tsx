@@ -13,7 +13,9 @@ export default async function SignInPage({
 }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
-  if (await getCurrentUser()) redirect(callbackUrl);
+  const user = await getCurrentUser();
+  // Without a page to go back to, each lands where their work is: an admin on the admin overview.
+  if (user) redirect(!params.callbackUrl && user.role === "ADMIN" ? "/admin" : callbackUrl);
   const notice = params.created
     ? "Your account is ready. Sign in to continue."
     : params.callbackUrl
@@ -24,7 +26,8 @@ export default async function SignInPage({
     <>
       <h1 className="text-xl font-semibold tracking-tight text-slate-900">Sign in to Once</h1>
       <p className="mt-1 mb-6 text-sm text-slate-600">Redeem codes and spend your store credit.</p>
-      <SignInForm callbackUrl={callbackUrl} notice={notice} />
+      {/* Without a page to go back to, signing in comes back here, which sends each user to their landing page. */}
+      <SignInForm callbackUrl={params.callbackUrl ? callbackUrl : "/sign-in"} notice={notice} />
     </>
   );
 }

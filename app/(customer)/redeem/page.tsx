@@ -16,7 +16,7 @@ export default async function RedeemPage() {
         title="Redeem a code"
         description="Enter a coupon or promo code and its value is added to your store credit straight away."
       />
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,20rem)]">
         <section aria-label="Redeem a code" className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
           {/* A fresh idempotency key for every rendering of the form. */}
           <RedeemForm action={redeem} initialState={initialKeyedState({ code: "" })} />

@@ -27,7 +27,7 @@ export default async function ShopPage() {
           The catalogue is empty. Your credit stays in your wallet until there is something to spend it on.
         </EmptyState>
       ) : (
-        <ul className="grid gap-5 sm:grid-cols-2 lg:grid-cols-3">
+        <ul className="grid grid-cols-1 gap-5 sm:grid-cols-2 lg:grid-cols-3">
           {products.map((product, index) => (
             <ProductCard
               key={product.id}

@@ -25,7 +25,7 @@ export default async function WalletPage() {
         title="Wallet"
         description="Your store credit, every change to it, and the codes you have redeemed."
       />
-      <div className="grid gap-8 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(0,20rem)]">
         <div className="space-y-10">
           <section aria-labelledby="activity-heading" className="space-y-3">
             <h2 id="activity-heading" className="text-lg font-semibold text-slate-900">

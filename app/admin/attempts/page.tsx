@@ -71,7 +71,7 @@ export default async function AttemptsPage({
             Nothing suspicious right now.
           </p>
         ) : (
-          <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="suspects">
+          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="suspects">
             {suspects.map((s) => (
               <li key={`${s.kind}-${s.key}`} className="rounded-xl border border-amber-300 bg-amber-50 p-4 text-sm">
                 <p className="font-semibold text-amber-900">
@@ -113,6 +113,7 @@ export default async function AttemptsPage({
           </p>
         ) : (
           <DataTable
+            label="Rate-limit locks"
             testId="locks"
             head={
               <>
@@ -178,6 +179,7 @@ export default async function AttemptsPage({
           />
         </FilterForm>
         <DataTable
+          label="Redeem attempts"
           testId="attempts-table"
           empty={page.rows.length === 0 && "No attempts match."}
           head={

@@ -8,7 +8,7 @@ import { setBatchStatusAction } from "@/app/admin/actions";
 import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Batches" };
@@ -22,7 +22,7 @@ export default async function BatchesPage() {
         title="Bulk codes"
         description="Generate up to 100,000 single-use codes at once, download them as CSV, and switch a whole batch off or on."
       />
-      <div className="grid gap-8 lg:grid-cols-[1fr_1.4fr]">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[1fr_1.4fr]">
         <section aria-labelledby="generate" className="space-y-3">
           <h2 id="generate" className="text-lg font-semibold">
             Generate a batch
@@ -36,6 +36,7 @@ export default async function BatchesPage() {
             Batches
           </h2>
           <DataTable
+            label="Batches"
             testId="batches-table"
             empty={batches.length === 0 && "No batches yet."}
             head={
@@ -80,6 +81,20 @@ export default async function BatchesPage() {
                   <ActionButton
                     action={setBatchStatusAction}
                     fields={{ batchId: b.id, status: b.disabled < b.quantity ? "DISABLED" : "ACTIVE" }}
+                    // Enabling all is the exact undo only when none was disabled before.
+                    undo={b.disabled === 0 ? { batchId: b.id, status: "ACTIVE" } : undefined}
+                    confirm={
+                      b.disabled < b.quantity
+                        ? {
+                            title: `Disable ${plural(b.quantity - b.disabled, "code")} of batch ${b.prefix}?`,
+                            body:
+                              `${plural(b.quantity - b.disabled, "code")} ${b.quantity - b.disabled === 1 ? "stops" : "stop"} redeeming` +
+                              (b.disabled > 0 ? ` (${formatCount(b.disabled)} already disabled stay so)` : "") +
+                              `. Redemptions already made (${formatCount(b.redeemed)}) keep their credit.`,
+                            confirmLabel: "Disable all",
+                          }
+                        : undefined
+                    }
                     label={b.disabled < b.quantity ? "Disable all" : "Enable all"}
                     pendingLabel="Saving…"
                     tone={b.disabled < b.quantity ? "danger" : "neutral"}

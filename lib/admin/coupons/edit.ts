@@ -1,7 +1,14 @@
 import "server-only";
 import { z } from "zod";
 import type { Coupon } from "@/lib/generated/prisma/client";
-import { counterModeFor, type CouponUpdate, couponUpdateSchema, type IssueList, parseTerms } from "@/lib/coupon-terms";
+import {
+  counterModeFor,
+  type CouponUpdate,
+  couponUpdateSchema,
+  type IssueList,
+  isLargeValueChange,
+  parseTerms,
+} from "@/lib/coupon-terms";
 import { redeemedTotals, relayCounters } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 import { isCheckViolation } from "@/lib/db/errors";
@@ -17,9 +24,11 @@ export type AdminUpdateResult =
   | { ok: false; reason: "not_found" }
   /** The new maximum is below what has already been redeemed (possibly by redemptions that raced in). */
   | { ok: false; reason: "below_redeemed"; redeemedCount: number }
+  /** The value would change tenfold or more and the admin did not confirm it (isLargeValueChange). */
+  | { ok: false; reason: "large_value_change"; beforeCents: number; afterCents: number }
   | { ok: false; reason: "busy" };
 
-type UpdateRefusal = "not_found" | "below_redeemed";
+type UpdateRefusal = "not_found" | "below_redeemed" | "large_value_change";
 
 /**
  * Changes a coupon's terms. On the coupon row the maximum is guarded by the UPDATE itself
@@ -27,13 +36,16 @@ type UpdateRefusal = "not_found" | "below_redeemed";
  * leave the coupon over its limit; CHECK coupons_redeemed_within_max is the second line. In hot-coupon
  * mode relayCounters re-lays the slots under the locks this UPDATE's trigger took, and refuses a max
  * below the uses taken. Every other term may change freely: a redemption that judged the old terms
- * finds its guarded UPDATE's terms version no longer matches and retries.
+ * finds its guarded UPDATE's terms version no longer matches and retries. A tenfold change of value is
+ * made only when `confirmedValueChange` says the admin meant it; it is judged against the value the row
+ * has under the lock, not the one the admin's page showed.
  */
 export async function adminUpdateCoupon(
   db: Db,
   actorId: string,
   couponId: string,
   terms: CouponUpdate,
+  { confirmedValueChange = false }: { confirmedValueChange?: boolean } = {},
 ): Promise<AdminUpdateResult> {
   const parsed = parseTerms(couponUpdateSchema, terms);
   if (!parsed.ok) return parsed;
@@ -42,6 +54,9 @@ export async function adminUpdateCoupon(
   const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, UpdateRefusal>(db, async (tx) => {
     const before = await lockCoupon(tx, couponId);
     if (!before) throw new Rollback("not_found");
+    if (!confirmedValueChange && isLargeValueChange(before.valueCents, next.valueCents)) {
+      throw new Rollback("large_value_change", { beforeCents: before.valueCents });
+    }
     const counterMode = counterModeFor(next.maxRedemptions, counter ?? before.counterMode);
     const [after] = await tx.coupon.updateManyAndReturn({
       where: {
@@ -76,6 +91,10 @@ export async function adminUpdateCoupon(
       return { ok: false, reason: "busy" };
     case "rolled_back":
       if (outcome.reason === "not_found") return { ok: false, reason: "not_found" };
+      if (outcome.reason === "large_value_change") {
+        const beforeCents = Number(outcome.detail?.beforeCents);
+        return { ok: false, reason: "large_value_change", beforeCents, afterCents: next.valueCents };
+      }
       return { ok: false, reason: "below_redeemed", redeemedCount: await redeemedTotal(db, couponId) };
   }
 }

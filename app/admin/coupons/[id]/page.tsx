@@ -21,7 +21,7 @@ import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -49,14 +49,14 @@ export default async function CouponDetailPage({
         </Callout>
       )}
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
+        <div className="min-w-0">
           <p className="text-sm text-slate-500">
             <Link href="/admin/coupons" className="hover:underline">
               Coupons
             </Link>{" "}
             /
           </p>
-          <h1 className="font-mono text-3xl font-semibold tracking-tight" data-testid="coupon-code">
+          <h1 className="font-mono text-3xl font-semibold tracking-tight break-all" data-testid="coupon-code">
             {coupon.code}
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-2 text-sm text-slate-600">
@@ -81,6 +81,18 @@ export default async function CouponDetailPage({
             <ActionButton
               action={setCouponStatusAction}
               fields={{ couponId: coupon.id, status: coupon.status === "ACTIVE" ? "DISABLED" : "ACTIVE" }}
+              undo={{ couponId: coupon.id, status: coupon.status }}
+              confirm={
+                coupon.status === "ACTIVE"
+                  ? {
+                      title: `Disable ${coupon.code}?`,
+                      body:
+                        `1 code stops redeeming: customers who try ${coupon.code} are told it is disabled. ` +
+                        `The ${plural(redeemed, "redemption")} already made keep their credit. You can enable it again.`,
+                      confirmLabel: "Disable coupon",
+                    }
+                  : undefined
+              }
               label={coupon.status === "ACTIVE" ? "Disable coupon" : "Enable coupon"}
               pendingLabel="Saving…"
               tone={coupon.status === "ACTIVE" ? "danger" : "neutral"}
@@ -106,7 +118,7 @@ export default async function CouponDetailPage({
         </div>
       </div>
 
-      <section aria-label="Limits" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <section aria-label="Limits" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard label="Value" value={formatCents(coupon.valueCents)} />
         <StatCard
           label="Redeemed / max"
@@ -122,13 +134,14 @@ export default async function CouponDetailPage({
         />
       </section>
 
-      <div className="grid gap-8 lg:grid-cols-[2fr_1fr]">
-        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" />
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" noun="redemption" />
         <section aria-labelledby="refusals" className="space-y-3">
           <h2 id="refusals" className="text-lg font-semibold">
             Refusals by reason
           </h2>
           <DataTable
+            label="Refusals by reason"
             empty={activity.refusals.length === 0 && "No refused attempts for this code."}
             head={
               <>
@@ -148,13 +161,13 @@ export default async function CouponDetailPage({
       </div>
 
       <section aria-labelledby="recent" className="space-y-3">
-        <div className="flex items-baseline justify-between">
+        <div className="flex flex-wrap items-baseline justify-between gap-x-4">
           <h2 id="recent" className="text-lg font-semibold">
             Latest redemptions
           </h2>
           <Link
             href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`}
-            className="text-sm text-indigo-700 hover:underline"
+            className="text-sm break-all text-indigo-700 hover:underline"
           >
             All redemptions of {coupon.code} →
           </Link>
@@ -162,7 +175,7 @@ export default async function CouponDetailPage({
         <RedemptionsTable rows={latestRedemptions} showCoupon={false} revoke={revokeRedemptionAction} />
       </section>
 
-      <div className="grid gap-8 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-2">
         <section aria-labelledby="edit" className="space-y-3">
           <h2 id="edit" className="text-lg font-semibold">
             Edit terms
@@ -173,6 +186,7 @@ export default async function CouponDetailPage({
               action={updateCouponAction}
               couponId={coupon.id}
               redeemedCount={redeemed}
+              savedValueCents={coupon.valueCents}
               initialState={{ values: couponFormValues(coupon), result: null }}
             />
           </div>

@@ -93,6 +93,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           </div>
           {adjustments.length > 0 && (
             <DataTable
+              label="Credit adjustments"
               testId="adjustments-table"
               head={
                 <>
@@ -140,6 +141,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
 
       <Section title="Orders">
         <DataTable
+          label="Orders"
           testId="orders-table"
           empty={orders.length === 0 && "No orders yet."}
           head={
@@ -164,6 +166,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
 
       <Section title="Redeem attempts">
         <DataTable
+          label="Redeem attempts"
           testId="customer-attempts"
           empty={attempts.length === 0 && "No attempts yet."}
           head={

@@ -1,0 +1,12 @@
+"use client";
+
+import { Toaster as Sonner } from "sonner";
+
+/**
+ * Where answers to one-off actions appear (revoke, disable…): outside any table, so nothing clips them,
+ * and on top of the page at every width. Mounted once, in the root layout.
+ */
+export function Toaster() {
+  // Sonner's 16 px icon box holds a 20 px icon; sized to fit, nothing in a toast is cut off.
+  return <Sonner position="top-center" closeButton toastOptions={{ classNames: { icon: "size-5!" } }} />;
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from "node:crypto";
+import AxeBuilder from "@axe-core/playwright";
+import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
+import { CODE_MAX_LENGTH } from "@/lib/codes";
+import { redeemCoupon } from "@/lib/redemptions";
+import {
+  ADMIN,
+  PASSWORD,
+  SCREENS,
+  createCustomer,
+  createTestCoupon,
+  e2eDb,
+  sidewaysOverflow,
+  signInWithUi,
+  uniqueTag,
+} from "./support";
+
+/**
+ * Every page, on a laptop and on a phone (390 px wide): nothing scrolls sideways (a wide table scrolls
+ * inside its own frame, never the page), and axe-core finds no serious or critical accessibility
+ * violation. The data includes the long things that broke layouts before: a code of the maximum length,
+ * a redemption, a refused attempt.
+ */
+
+const ANONYMOUS = ["/", "/sign-in", "/sign-up"];
+const CUSTOMER = ["/redeem", "/shop", "/wallet"];
+const ADMIN_PAGES = [
+  "/admin",
+  "/admin/coupons",
+  "/admin/coupons/new",
+  "/admin/batches",
+  "/admin/redemptions",
+  "/admin/attempts",
+  "/admin/activity",
+];
+
+/** A signed-in browser state per role, made once: signing in (argon2) is slow, and is not what is tested here. */
+const signedIn = new Map<string, Promise<Awaited<ReturnType<BrowserContext["storageState"]>>>>();
+function storageFor(browser: Browser, email: string, password: string, goTo: string) {
+  if (!signedIn.has(email)) {
+    signedIn.set(
+      email,
+      (async () => {
+        const context = await browser.newContext();
+        try {
+          await signInWithUi(await context.newPage(), email, password, goTo);
+          return await context.storageState();
+        } finally {
+          await context.close();
+        }
+      })(),
+    );
+  }
+  return signedIn.get(email)!;
+}
+
+/** Overflow and accessibility problems of the page now shown, each named with the page, for one report. */
+async function checkPage(page: Page, path: string) {
+  await page.goto(path);
+  await page.waitForLoadState("networkidle");
+  expect.soft(await sidewaysOverflow(page), `${path} scrolls sideways by this many pixels`).toBe(0);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  expect.soft(serious, `${path}: serious or critical axe violations`).toEqual([]);
+}
+
+let customerEmail: Promise<string> | undefined;
+
+for (const screen of ["desktop", "phone"] as const) {
+  test.describe(`every page on a ${screen}`, () => {
+    for (const path of ANONYMOUS) {
+      test(`signed out: ${path}`, async ({ browser }) => {
+        const context = await browser.newContext({ ...SCREENS[screen] });
+        await checkPage(await context.newPage(), path);
+        await context.close();
+      });
+    }
+
+    for (const path of CUSTOMER) {
+      test(`customer: ${path}`, async ({ browser }) => {
+        customerEmail ??= createCustomer({ creditCents: 1_250 }).then((customer) => customer.email);
+        const storageState = await storageFor(browser, await customerEmail, PASSWORD, "/redeem");
+        const context = await browser.newContext({ ...SCREENS[screen], storageState });
+        await checkPage(await context.newPage(), path);
+        await context.close();
+      });
+    }
+
+    test("admin: every admin page, with a code of the maximum length", async ({ browser }) => {
+      // A code as long as codes may be, redeemed once and refused once, so every admin table has a row with it.
+      const long = await createTestCoupon({ code: `LONG${uniqueTag().toUpperCase()}`.padEnd(CODE_MAX_LENGTH, "X") });
+      const customer = await createCustomer();
+      const redeemed = await redeemCoupon(e2eDb(), {
+        userId: customer.id,
+        code: long.code,
+        idempotencyKey: randomUUID(),
+      });
+      expect(redeemed.ok).toBe(true);
+      await e2eDb().redemptionAttempt.create({
+        data: { userId: customer.id, couponId: long.id, codeTyped: long.code, outcome: "REFUSED", reason: "expired" },
+      });
+      const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
+      const context = await browser.newContext({ ...SCREENS[screen], storageState });
+      const page = await context.newPage();
+      const paths = [...ADMIN_PAGES, `/admin/coupons/${long.id}`, `/admin/redemptions?code=${long.code}`];
+      // Nine pages, each analysed by axe: longer than one page's test, on any machine.
+      test.setTimeout(paths.length * 60_000);
+      for (const path of paths) await checkPage(page, path);
+      await context.close();
+    });
+  });
+}
