@@ -33,6 +33,7 @@ let couponCode: string;
 let redemptionId: string;
 let batchId: string;
 let productId: string;
+let trackedProductId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -50,6 +51,9 @@ beforeAll(async () => {
   batchId = batch.batch.id;
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
+  trackedProductId = (
+    await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
+  ).id;
 });
 afterAll(() => test.drop());
 
@@ -91,6 +95,14 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     args: () => [null, form({ couponId, status: "DISABLED" })],
   },
   "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
+  "app/admin/products/actions.ts#createProductAction": {
+    level: "admin",
+    args: () => [null, form({ sku: `ACCESS-${newKey().slice(0, 8)}`, name: "Access cap", price: "3.50", stock: "4" })],
+  },
+  "app/admin/products/actions.ts#adjustStockAction": {
+    level: "admin",
+    args: () => [null, form({ productId: trackedProductId, change: "-1" })],
+  },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],

@@ -18,6 +18,9 @@ export async function snapshot(db: Db): Promise<string> {
            (SELECT string_agg(id::text || ':' || status, ',' ORDER BY id) FROM redemptions) AS redemptions,
            (SELECT count(*) FROM ledger_entries)::int AS ledger,
            (SELECT count(*) FROM orders)::int AS orders,
+           (SELECT string_agg(o.id::text || ':' || o.status, ',' ORDER BY o.id) FROM orders o) AS order_statuses,
+           (SELECT string_agg(sku || ':' || coalesce(stock, -1), ',' ORDER BY sku) FROM products) AS products,
+           (SELECT count(*) FROM stock_movements)::int AS stock_movements,
            (SELECT count(*) FROM users)::int AS users`;
   return JSON.stringify(row);
 }

@@ -11,7 +11,7 @@ import type { Tx } from "@/lib/db/transaction";
 
 export interface AuditRecord {
   action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit";
+  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order";
   targetId: string;
   summary: string;
   before?: unknown;

@@ -21,7 +21,7 @@ import { formatCount, formatDecimalCents } from "@/lib/format";
  * float, so 19.99 is 1999 cents exactly. Times are entered and shown in UTC.
  */
 
-const money = z.string().transform((raw, ctx) => {
+export const money = z.string().transform((raw, ctx) => {
   const text = raw.trim().replace(/,/g, "");
   const match = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) {
@@ -35,7 +35,7 @@ const money = z.string().transform((raw, ctx) => {
   return cents;
 });
 
-function checkWholeNumber(
+export function checkWholeNumber(
   text: string,
   label: string,
   min: number,
