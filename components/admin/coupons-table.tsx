@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import type { CouponListQuery } from "@/lib/admin/coupons/list";
-import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { couponOffer } from "@/lib/admin/coupon-offer";
+import { formatCount, formatDayAndTime, plural } from "@/lib/format";
 import { CouponStateBadges } from "./badges";
 import { DataTable, td, th } from "./data-table";
 
@@ -69,7 +70,7 @@ export function CouponsTable({ coupons, query, now }: { coupons: Coupon[]; query
               {c.code}
             </Link>
           </td>
-          <td className={`${td} tabular-nums`}>{formatCents(c.valueCents)}</td>
+          <td className={`${td} tabular-nums`}>{couponOffer(c)}</td>
           <td className={`${td} tabular-nums`}>
             {formatCount(c.redeemedCount)} / {c.maxRedemptions === null ? "∞" : formatCount(c.maxRedemptions)}
           </td>

@@ -67,16 +67,28 @@ export function decodeCursor(raw: unknown): Cursor | null {
   return { createdAt, id: id! };
 }
 
-function whereClause(filters: RedemptionFilters, after: Cursor | null): Prisma.Sql {
+/**
+ * The WHERE of an audit table keyed by (created_at, id) with a coupon, a customer and a status (`alias` is
+ * the table's alias in the query, `statusType` its status enum): shared by redemptions and orders.
+ */
+export function auditWhereClause(
+  alias: "r" | "o",
+  statusType: "RedemptionStatus" | "OrderStatus",
+  filters: { code: string; email: string; status: string; from?: string; to?: string },
+  after: Cursor | null,
+): Prisma.Sql {
+  const t = Prisma.raw(alias);
   const conditions: Prisma.Sql[] = [];
   // Looked up first, so the planner sees an equality on the indexed column, not a join.
-  if (filters.code) conditions.push(Prisma.sql`r.coupon_id = (SELECT id FROM coupons WHERE code = ${filters.code})`);
-  if (filters.email) conditions.push(Prisma.sql`r.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
-  if (filters.status) conditions.push(Prisma.sql`r.status = ${filters.status}::"RedemptionStatus"`);
-  if (filters.from) conditions.push(Prisma.sql`r.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
+  if (filters.code) conditions.push(Prisma.sql`${t}.coupon_id = (SELECT id FROM coupons WHERE code = ${filters.code})`);
+  if (filters.email) conditions.push(Prisma.sql`${t}.user_id = (SELECT id FROM users WHERE email = ${filters.email})`);
+  if (filters.status) conditions.push(Prisma.sql`${t}.status = ${filters.status}::${Prisma.raw(`"${statusType}"`)}`);
+  if (filters.from) conditions.push(Prisma.sql`${t}.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
-    conditions.push(Prisma.sql`r.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
-  if (after) conditions.push(Prisma.sql`(r.created_at, r.id) < (${after.createdAt}, ${after.id}::uuid)`);
+    conditions.push(
+      Prisma.sql`${t}.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`,
+    );
+  if (after) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) < (${after.createdAt}, ${after.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
 
@@ -87,7 +99,7 @@ export function redemptionsPageSql(filters: RedemptionFilters, after: Cursor | n
     FROM redemptions r
     JOIN coupons c ON c.id = r.coupon_id
     JOIN users u ON u.id = r.user_id
-    ${whereClause(filters, after)}
+    ${auditWhereClause("r", "RedemptionStatus", filters, after)}
     ORDER BY r.created_at DESC, r.id DESC
     LIMIT ${limit}`;
 }
@@ -129,13 +141,16 @@ export function redemptionsCsv(db: Db, filters: RedemptionFilters): CsvSource<Re
   };
 }
 
-export function filtersFromSearchParams(
-  params: Record<string, string | string[] | undefined> | URLSearchParams,
-): RedemptionFilters {
-  const get = (key: string) => {
-    const value = params instanceof URLSearchParams ? params.get(key) : params[key];
-    return Array.isArray(value) ? value[0] : (value ?? undefined);
-  };
+export type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
+
+/** One value of a query-string parameter, from a page's searchParams or a route's URL. */
+export function searchParam(params: SearchParams, key: string): string | undefined {
+  const value = params instanceof URLSearchParams ? params.get(key) : params[key];
+  return Array.isArray(value) ? value[0] : (value ?? undefined);
+}
+
+export function filtersFromSearchParams(params: SearchParams): RedemptionFilters {
+  const get = (key: string) => searchParam(params, key);
   return redemptionFiltersSchema.parse({
     code: get("code") ?? "",
     email: get("email") ?? "",

@@ -1,13 +1,20 @@
 import "server-only";
 import { z } from "zod";
 import type { Coupon } from "@/lib/generated/prisma/client";
-import { counterModeFor, type CouponUpdate, couponUpdateSchema, type IssueList, parseTerms } from "@/lib/coupon-terms";
+import {
+  counterModeFor,
+  couponKindFields,
+  type CouponUpdate,
+  couponUpdateSchema,
+  type IssueList,
+  parseTerms,
+} from "@/lib/coupon-terms";
 import { redeemedTotals, relayCounters } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
-import { isCheckViolation } from "@/lib/db/errors";
+import { isCheckViolation, isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
 import { recordAdminChange } from "../audit-log";
-import { auditedTerms, lockCoupon } from "./row";
+import { auditedTerms, couponProductIds, lockCoupon, UNKNOWN_PRODUCT } from "./row";
 
 /** An admin edits a coupon's terms: changed and audited in one transaction, ordered against redemptions. */
 
@@ -19,7 +26,10 @@ export type AdminUpdateResult =
   | { ok: false; reason: "below_redeemed"; redeemedCount: number }
   | { ok: false; reason: "busy" };
 
-type UpdateRefusal = "not_found" | "below_redeemed";
+type UpdateRefusal = "not_found" | "below_redeemed" | "credit_with_products" | "unknown_product";
+
+/** A discount's product list: absent keeps the coupon's, empty means every product. */
+const productListSchema = z.object({ productIds: couponKindFields.productIds.unwrap().optional() });
 
 /**
  * Changes a coupon's terms. On the coupon row the maximum is guarded by the UPDATE itself
@@ -27,16 +37,20 @@ type UpdateRefusal = "not_found" | "below_redeemed";
  * leave the coupon over its limit; CHECK coupons_redeemed_within_max is the second line. In hot-coupon
  * mode relayCounters re-lays the slots under the locks this UPDATE's trigger took, and refuses a max
  * below the uses taken. Every other term may change freely: a redemption that judged the old terms
- * finds its guarded UPDATE's terms version no longer matches and retries.
+ * finds its guarded UPDATE's terms version no longer matches and retries. The product list is replaced in
+ * the same transaction; its trigger bumps the terms version too, so the same fence covers it.
  */
 export async function adminUpdateCoupon(
   db: Db,
   actorId: string,
   couponId: string,
-  terms: CouponUpdate,
+  terms: CouponUpdate & { productIds?: string[] },
 ): Promise<AdminUpdateResult> {
   const parsed = parseTerms(couponUpdateSchema, terms);
   if (!parsed.ok) return parsed;
+  const products = parseTerms(productListSchema, { productIds: terms.productIds });
+  if (!products.ok) return products;
+  const { productIds } = products.data;
   if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
   const { counter, ...next } = parsed.data;
   const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, UpdateRefusal>(db, async (tx) => {
@@ -52,21 +66,35 @@ export async function adminUpdateCoupon(
       data: { ...next, counterMode, ...(counterMode === "SLOTS" ? { redeemedCount: 0 } : {}) },
     });
     if (!after || !(await relayCounters(tx, before, after))) throw new Rollback("below_redeemed");
-    const changed = JSON.stringify(auditedTerms(before)) !== JSON.stringify(auditedTerms(after));
+    const productsBefore = await couponProductIds(tx, couponId);
+    const productsAfter = [...new Set(productIds ?? productsBefore)].sort();
+    if (after.kind === "CREDIT" && productsAfter.length > 0) throw new Rollback("credit_with_products");
+    const productsChanged = productsAfter.join() !== productsBefore.join();
+    if (productsChanged) {
+      await tx.couponProduct.deleteMany({ where: { couponId, productId: { notIn: productsAfter } } });
+      await tx.couponProduct.createMany({
+        data: productsAfter.map((productId) => ({ couponId, productId })),
+        skipDuplicates: true,
+      });
+    }
+    const audited = { before: auditedTerms(before, productsBefore), after: auditedTerms(after, productsAfter) };
+    const changed = JSON.stringify(audited.before) !== JSON.stringify(audited.after);
     if (changed) {
       await recordAdminChange(tx, actorId, {
         action: "COUPON_UPDATED",
         targetType: "coupon",
         targetId: couponId,
         summary: `Edited ${after.code}`,
-        before: auditedTerms(before),
-        after: auditedTerms(after),
+        ...audited,
       });
     }
-    return { coupon: after, changed };
+    // The product list's trigger bumped the terms version after the row above was read.
+    const coupon = productsChanged ? await tx.coupon.findUniqueOrThrow({ where: { id: couponId } }) : after;
+    return { coupon, changed };
   }).catch((error: unknown) => {
     // Only reachable if the guard above were wrong: the CHECK still refuses, and it is still the admin's race to lose.
     if (isCheckViolation(error)) return { kind: "rolled_back" as const, reason: "below_redeemed" as const };
+    if (isForeignKeyViolation(error)) return { kind: "rolled_back" as const, reason: "unknown_product" as const };
     throw error;
   });
   switch (outcome.kind) {
@@ -76,9 +104,14 @@ export async function adminUpdateCoupon(
       return { ok: false, reason: "busy" };
     case "rolled_back":
       if (outcome.reason === "not_found") return { ok: false, reason: "not_found" };
+      if (outcome.reason === "unknown_product") return { ok: false, reason: "invalid", issues: [UNKNOWN_PRODUCT] };
+      if (outcome.reason === "credit_with_products")
+        return { ok: false, reason: "invalid", issues: [{ path: "productIds", message: CREDIT_WITH_PRODUCTS }] };
       return { ok: false, reason: "below_redeemed", redeemedCount: await redeemedTotal(db, couponId) };
   }
 }
+
+const CREDIT_WITH_PRODUCTS = "Only a discount code applies to chosen products.";
 
 async function redeemedTotal(db: Db, couponId: string): Promise<number> {
   const coupon = await db.coupon.findUnique({ where: { id: couponId } });

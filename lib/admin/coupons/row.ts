@@ -19,9 +19,37 @@ export async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | nul
   return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
 }
 
-/** What the audit log records of a coupon's terms, before and after a change. */
-export function auditedTerms(coupon: Coupon) {
-  const { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt } =
+/** The issue a product list naming a product that does not exist gets. */
+export const UNKNOWN_PRODUCT = {
+  path: "productIds",
+  message: "A chosen product no longer exists. Reload and choose again.",
+};
+
+/** What the audit log records of a coupon's terms (and, when given, its product list), before and after a change. */
+export function auditedTerms(coupon: Coupon, productIds?: readonly string[]) {
+  const { code, status, counterMode, description, kind, valueCents, percentOff, maxDiscountCents, minSubtotalCents } =
     coupon;
-  return { code, status, counterMode, description, valueCents, maxRedemptions, perUserLimit, startsAt, expiresAt };
+  const { maxRedemptions, perUserLimit, startsAt, expiresAt } = coupon;
+  return {
+    code,
+    status,
+    counterMode,
+    description,
+    kind,
+    valueCents,
+    percentOff,
+    maxDiscountCents,
+    minSubtotalCents,
+    maxRedemptions,
+    perUserLimit,
+    startsAt,
+    expiresAt,
+    ...(productIds ? { productIds: [...productIds].sort() } : {}),
+  };
+}
+
+/** The products a discount code is limited to (none = every product), sorted, for comparing and auditing. */
+export async function couponProductIds(tx: Tx, couponId: string): Promise<string[]> {
+  const rows = await tx.couponProduct.findMany({ where: { couponId }, select: { productId: true } });
+  return rows.map((r) => r.productId).sort();
 }
