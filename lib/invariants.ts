@@ -14,12 +14,16 @@ export interface Violation {
 
 const CHECKS: { invariant: string; sql: string }[] = [
   {
-    invariant: "coupon's counted uses (its row counter plus its slots) equal its active redemptions",
-    sql: `SELECT c.code || ': counted ' || c.redeemed_count + coalesce(s.used, 0) || ', active redemptions ' || coalesce(r.active, 0) AS detail
+    invariant:
+      "coupon's counted uses (its row counter plus its slots) equal its active redemptions plus its orders not cancelled",
+    sql: `SELECT c.code || ': counted ' || c.redeemed_count + coalesce(s.used, 0) || ', active redemptions ' || coalesce(r.active, 0)
+                 || ', live orders ' || coalesce(o.live, 0) AS detail
           FROM coupons c
           LEFT JOIN (SELECT coupon_id, sum(used) AS used FROM coupon_counter_slots GROUP BY coupon_id) s ON s.coupon_id = c.id
           LEFT JOIN (SELECT coupon_id, count(*) AS active FROM redemptions WHERE status = 'ACTIVE' GROUP BY coupon_id) r ON r.coupon_id = c.id
-          WHERE c.redeemed_count + coalesce(s.used, 0) <> coalesce(r.active, 0)`,
+          LEFT JOIN (SELECT coupon_id, count(*) AS live FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL GROUP BY coupon_id) o
+                 ON o.coupon_id = c.id
+          WHERE c.redeemed_count + coalesce(s.used, 0) <> coalesce(r.active, 0) + coalesce(o.live, 0)`,
   },
   {
     invariant: "a hot coupon's slots exist, carry its terms version, and their capacities add up to its max",
@@ -34,26 +38,58 @@ const CHECKS: { invariant: string; sql: string }[] = [
               OR (c.max_redemptions IS NOT NULL AND count(s.slot) > 0 AND sum(s.capacity) <> c.max_redemptions)`,
   },
   {
-    invariant: "coupon active redemptions within max_redemptions",
-    sql: `SELECT c.code || ': ' || count(r.id) || ' active redemptions, max ' || c.max_redemptions AS detail
-          FROM coupons c JOIN redemptions r ON r.coupon_id = c.id AND r.status = 'ACTIVE'
-          WHERE c.max_redemptions IS NOT NULL
-          GROUP BY c.id HAVING count(r.id) > c.max_redemptions`,
+    invariant: "coupon's active redemptions and live orders within max_redemptions",
+    sql: `SELECT c.code || ': ' || u.uses || ' uses, max ' || c.max_redemptions AS detail
+          FROM coupons c JOIN (
+            SELECT coupon_id, count(*) AS uses FROM (
+              SELECT coupon_id FROM redemptions WHERE status = 'ACTIVE'
+              UNION ALL SELECT coupon_id FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL) x
+            GROUP BY coupon_id) u ON u.coupon_id = c.id
+          WHERE c.max_redemptions IS NOT NULL AND u.uses > c.max_redemptions`,
   },
   {
-    invariant: "per-user usage counter equals the user's active redemptions",
-    sql: `SELECT coalesce(c.code, u.coupon_id::text) || ' / ' || coalesce(u.user_id, r.user_id) || ': counter ' || coalesce(u.used, 0) || ', active ' || count(r.id) AS detail
+    invariant: "per-user usage counter equals the user's active redemptions plus live orders with the code",
+    sql: `SELECT coalesce(c.code, u.coupon_id::text) || ' / ' || coalesce(u.user_id, x.user_id) || ': counter ' || coalesce(u.used, 0)
+                 || ', live uses ' || coalesce(x.uses, 0) AS detail
           FROM coupon_usages u
-          FULL JOIN (SELECT * FROM redemptions WHERE status = 'ACTIVE') r ON r.coupon_id = u.coupon_id AND r.user_id = u.user_id
-          LEFT JOIN coupons c ON c.id = coalesce(u.coupon_id, r.coupon_id)
-          GROUP BY c.code, u.coupon_id, u.user_id, r.user_id, u.used
-          HAVING coalesce(u.used, 0) <> count(r.id)`,
+          FULL JOIN (
+            SELECT coupon_id, user_id, count(*) AS uses FROM (
+              SELECT coupon_id, user_id FROM redemptions WHERE status = 'ACTIVE'
+              UNION ALL SELECT coupon_id, user_id FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL) y
+            GROUP BY coupon_id, user_id) x ON x.coupon_id = u.coupon_id AND x.user_id = u.user_id
+          LEFT JOIN coupons c ON c.id = coalesce(u.coupon_id, x.coupon_id)
+          WHERE coalesce(u.used, 0) <> coalesce(x.uses, 0)`,
   },
   {
     invariant: "per-user active redemptions within the per-user limit",
     sql: `SELECT c.code || ' / ' || u.user_id || ': ' || u.used || ' uses, limit ' || u.per_user_limit AS detail
           FROM coupon_usages u JOIN coupons c ON c.id = u.coupon_id
           WHERE u.used > u.per_user_limit OR u.used < 0`,
+  },
+  {
+    invariant: "a tracked product's stock is not negative and equals the sum of its stock movements",
+    sql: `SELECT p.sku || ': stock ' || coalesce(p.stock::text, 'untracked') || ', movements ' || coalesce(sum(m.quantity), 0) AS detail
+          FROM products p LEFT JOIN stock_movements m ON m.product_id = p.id
+          GROUP BY p.id
+          HAVING p.stock < 0 OR (p.stock IS NOT NULL AND p.stock <> coalesce(sum(m.quantity), 0))`,
+  },
+  {
+    invariant: "a sale is recorded once per line of a tracked order, returned exactly when the order is cancelled",
+    sql: `SELECT 'order ' || o.id || ' (' || o.status || '), ' || ol.sku || ': sold ' || coalesce(-s.quantity, 0) || ' of ' || ol.quantity
+                 || ', returned ' || coalesce(r.quantity, 0) AS detail
+          FROM orders o JOIN order_lines ol ON ol.order_id = o.id
+          LEFT JOIN stock_movements s ON s.order_id = o.id AND s.product_id = ol.product_id AND s.kind = 'SALE'
+          LEFT JOIN stock_movements r ON r.order_id = o.id AND r.product_id = ol.product_id AND r.kind = 'RETURN'
+          WHERE (s.id IS NOT NULL AND -s.quantity <> ol.quantity)
+             OR (r.id IS NOT NULL) <> (o.status = 'CANCELLED' AND s.id IS NOT NULL)
+             OR (r.id IS NOT NULL AND r.quantity <> -s.quantity)`,
+  },
+  {
+    invariant: "every stock movement of an order belongs to one of its lines",
+    sql: `SELECT 'movement ' || m.id || ' (' || m.kind || ') of order ' || m.order_id || ' has no line for its product' AS detail
+          FROM stock_movements m
+          WHERE m.order_id IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM order_lines ol WHERE ol.order_id = m.order_id AND ol.product_id = m.product_id)`,
   },
   {
     invariant: "balance equals the sum of the user's ledger and is not negative",

@@ -3,14 +3,16 @@ import { z } from "zod";
 import { idempotencyKeySchema } from "./codes";
 import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
-import { Rollback, runTransaction, type Tx } from "./db/transaction";
+import { RetryTransaction, Rollback, runTransaction, type Tx } from "./db/transaction";
+import { recordSales, takeLine } from "./checkout/stock";
 import { debit } from "./ledger";
 
 /**
  * Spending store credit on the catalogue (lib/catalogue.ts); the wallet's reads are lib/wallet.ts.
  *
- * A purchase is one transaction: the order row claims the (user, idempotency key) pair, the balance is
- * taken by one guarded decrement (lib/ledger.ts `debit`), and the PURCHASE ledger entry records it.
+ * A purchase is one transaction: the order row claims the (user, idempotency key) pair, a stock-tracked
+ * product's stock is taken by a guarded decrement (lib/checkout/stock.ts), the balance is taken by one
+ * guarded decrement (lib/ledger.ts `debit`), and the PURCHASE ledger entry records it.
  * A refusal rolls all of it back, so nothing about a refused purchase is stored and a retry with the
  * same key is judged afresh; a committed order is the key's answer forever.
  */
@@ -20,6 +22,7 @@ export type PurchaseRefusal =
   | "invalid_idempotency_key"
   | "unknown_product"
   | "unavailable"
+  | "out_of_stock"
   | "insufficient_credit"
   | "idempotency_key_reused"
   | "unknown_user"
@@ -84,19 +87,8 @@ export async function purchase(db: Db, input: PurchaseInput): Promise<PurchaseRe
   }
 }
 
-interface ProductRow {
-  id: string;
-  sku: string;
-  name: string;
-  priceCents: number;
-  active: boolean;
-}
-
 async function purchaseInTransaction(tx: Tx, { userId, productId, idempotencyKey }: PurchaseInput): Promise<Purchased> {
-  // FOR SHARE: a concurrent price change or withdrawal waits for this purchase to commit, so the price
-  // charged is the price at commit time and nothing is sold after it was withdrawn.
-  const [product] = await tx.$queryRaw<ProductRow[]>`
-    SELECT id::text AS id, sku, name, price_cents AS "priceCents", active FROM products WHERE id = ${productId}::uuid FOR SHARE`;
+  const product = await tx.product.findUnique({ where: { id: productId }, select: { priceCents: true } });
   if (!product) throw new Rollback<PurchaseRefusal>("unknown_product");
 
   // Claim the key. A concurrent duplicate blocks on the unique index until this commits or rolls back.
@@ -107,24 +99,23 @@ async function purchaseInTransaction(tx: Tx, { userId, productId, idempotencyKey
     select: { id: true, createdAt: true },
   });
   if (!order) return { kind: "key_taken" };
-  if (!product.active) throw new Rollback<PurchaseRefusal>("unavailable");
-  await tx.orderLine.create({
-    data: {
-      orderId: order.id,
-      lineNo: 1,
-      productId,
-      sku: product.sku,
-      name: product.name,
-      unitPriceCents: price,
-      quantity: 1,
-    },
-  });
 
-  const paid = await debit(tx, userId, product.priceCents, { kind: "PURCHASE", orderId: order.id });
+  // Locks the product (lib/checkout/stock.ts): a price change or withdrawal waits for this purchase, so
+  // the price charged is the price at commit time and nothing is sold after it was withdrawn.
+  const line = await takeLine(tx, productId, 1);
+  if (!line.ok) throw new Rollback<PurchaseRefusal>(line.reason);
+  // The price changed between the read above and the lock: charge the new one, from the start.
+  if (line.product.priceCents !== price) throw new RetryTransaction();
+  const { sku, name } = line.product;
+  await tx.orderLine.create({
+    data: { orderId: order.id, lineNo: 1, productId, sku, name, unitPriceCents: price, quantity: 1 },
+  });
+  await recordSales(tx, order.id, [{ product: line.product, quantity: 1 }]);
+  const paid = await debit(tx, userId, price, { kind: "PURCHASE", orderId: order.id });
   if (!paid.ok) throw new Rollback<PurchaseRefusal>("insufficient_credit");
   return {
     kind: "bought",
-    order: { ...order, productId, priceCents: price, productName: product.name },
+    order: { ...order, productId, priceCents: price, productName: name },
     balanceCents: paid.balanceCents,
   };
 }

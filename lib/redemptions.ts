@@ -23,6 +23,8 @@ import { credit, debit } from "./ledger";
 export type RedeemRefusal =
   | CouponUseRefusal
   | "invalid_code"
+  /** A discount code: it is used at checkout, not turned into credit. */
+  | "not_applicable"
   | "invalid_idempotency_key"
   | "idempotency_key_reused"
   | "unknown_user"
@@ -149,6 +151,7 @@ async function redeemInTransaction(
   redemptionId: string,
 ): Promise<Redeemed> {
   const use = await takeCouponUse(tx, { code, userId, now }, async (coupon, at) => {
+    if (coupon.kind !== "CREDIT") throw new Rollback<RedeemRefusal>("not_applicable");
     const amountCents = creditValue(coupon);
     const redemption = await tx.redemption.create({
       data: { id: redemptionId, couponId: coupon.id, userId, amountCents, idempotencyKey, createdAt: at },

@@ -198,6 +198,82 @@ export async function naivePurchase(
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Orders
+
+export type NaiveOrderResult = { ok: true; orderId: string } | { ok: false; reason: string };
+
+/**
+ * THE CONTROL for checkout (lib/checkout/place-order.ts): one line and an optional code, the way a shop
+ * is usually written. It reads the stock and the balance, decides in code, takes the code's use with
+ * naiveTakeCouponUse, then writes the stock and the balance it read minus what it sold and charged.
+ * test/checkout-races.test.ts runs its scenarios against it and asserts the harness catches it.
+ */
+export async function naivePlaceOrder(
+  db: Db,
+  input: { userId: string; sku: string; quantity: number; code?: string; idempotencyKey: string },
+  options: NaiveOptions = {},
+): Promise<NaiveOrderResult> {
+  const { gapMs = CHECK_TO_ACT_GAP_MS, checked } = options;
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const product = await tx.product.findUniqueOrThrow({ where: { sku: input.sku } });
+        if (product.stock !== null && product.stock < input.quantity) return { ok: false, reason: "out_of_stock" };
+        const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
+        const subtotalCents = product.priceCents * input.quantity;
+        const write = async (coupon: Coupon | null): Promise<NaiveOrderResult> => {
+          const discountCents =
+            coupon?.kind === "PERCENT_OFF"
+              ? Math.floor((subtotalCents * (coupon.percentOff ?? 0)) / 100)
+              : Math.min(coupon?.valueCents ?? 0, subtotalCents);
+          const totalCents = subtotalCents - discountCents;
+          if (user.balanceCents < totalCents) return { ok: false, reason: "insufficient_credit" };
+          const order = await tx.order.create({
+            data: {
+              userId: input.userId,
+              idempotencyKey: input.idempotencyKey,
+              subtotalCents,
+              discountCents,
+              totalCents,
+              couponId: coupon?.id ?? null,
+              lines: {
+                create: {
+                  lineNo: 1,
+                  productId: product.id,
+                  sku: product.sku,
+                  name: product.name,
+                  unitPriceCents: product.priceCents,
+                  quantity: input.quantity,
+                  discountCents,
+                },
+              },
+            },
+          });
+          if (product.stock !== null) {
+            await tx.product.update({ where: { id: product.id }, data: { stock: product.stock - input.quantity } });
+            await tx.stockMovement.create({
+              data: { productId: product.id, kind: "SALE", quantity: -input.quantity, orderId: order.id },
+            });
+          }
+          if (totalCents > 0) await writeBalance(tx, user, -totalCents, { kind: "PURCHASE", orderId: order.id });
+          return { ok: true, orderId: order.id };
+        };
+        if (!input.code) {
+          await checked?.();
+          if (gapMs > 0) await sleep(gapMs);
+          return write(null);
+        }
+        const use = await naiveTakeCouponUse(tx, { code: input.code, userId: input.userId }, write, options);
+        return use.ok ? use.value : use;
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
+  }
+}
+
 /**
  * Moves a balance the naive way: the balance `user` had when it was read, plus `amountCents`, written
  * back with its ledger entry. Whatever committed since that read is overwritten: the lost update.

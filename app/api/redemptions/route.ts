@@ -28,6 +28,7 @@ const bodySchema = z.object({ code: z.string() });
 const STATUS: Record<RedeemRefusal, number> = {
   invalid_code: 422,
   unknown_code: 422,
+  not_applicable: 409,
   idempotency_key_reused: 422,
   disabled: 409,
   not_started: 409,

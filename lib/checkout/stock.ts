@@ -1,0 +1,87 @@
+import "server-only";
+import { RetryTransaction, type Tx } from "@/lib/db/transaction";
+
+/**
+ * Stock moves only with a stock_movements row, in the same transaction (products.stock = the sum of
+ * its movements for tracked products). Taking a line is one guarded decrement, `active` and
+ * `stock >= quantity` in its where-clause with its count checked; callers take lines in product-id
+ * order so two orders never wait for each other in a circle.
+ */
+
+export interface TakenProduct {
+  id: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  /** Whether stock was taken (and a SALE movement is owed by recordSales). */
+  tracked: boolean;
+}
+
+export type TakeLine =
+  { ok: true; product: TakenProduct } | { ok: false; reason: "unknown_product" | "unavailable" | "out_of_stock" };
+
+const productFields = { id: true, sku: true, name: true, priceCents: true } as const;
+
+/**
+ * Takes `quantity` of a product for an order. A tracked product is taken by the guarded decrement, which
+ * also locks its row, so its price and name are the ones at commit. An untracked product is locked FOR
+ * SHARE instead: a price change or withdrawal waits for the order (and it is never updated by orders,
+ * so no shared lock is ever upgraded, which would deadlock two orders of the same product).
+ */
+export async function takeLine(tx: Tx, productId: string, quantity: number): Promise<TakeLine> {
+  const [taken] = await tx.product.updateManyAndReturn({
+    where: { id: productId, active: true, stock: { gte: quantity } },
+    data: { stock: { decrement: quantity } },
+    select: productFields,
+  });
+  if (taken) return { ok: true, product: { ...taken, tracked: true } };
+  // Nothing taken: untracked, withdrawn, sold out or unknown; the row as it is now says which.
+  const [row] = await tx.$queryRaw<(Omit<TakenProduct, "tracked"> & { active: boolean; stock: number | null })[]>`
+    SELECT id::text AS id, sku, name, price_cents AS "priceCents", active, stock
+    FROM products WHERE id = ${productId}::uuid FOR SHARE`;
+  if (!row) return { ok: false, reason: "unknown_product" };
+  if (!row.active) return { ok: false, reason: "unavailable" };
+  if (row.stock === null)
+    return {
+      ok: true,
+      product: { id: row.id, sku: row.sku, name: row.name, priceCents: row.priceCents, tracked: false },
+    };
+  // Restocked since the decrement was refused (an admin's change committed in between): take it afresh.
+  if (row.stock >= quantity) throw new RetryTransaction();
+  return { ok: false, reason: "out_of_stock" };
+}
+
+/** The SALE movement of each line whose stock takeLine took, once the order row exists. */
+export async function recordSales(
+  tx: Tx,
+  orderId: string,
+  lines: readonly { product: TakenProduct; quantity: number }[],
+): Promise<void> {
+  const sales = lines.filter((line) => line.product.tracked);
+  if (sales.length === 0) return;
+  await tx.stockMovement.createMany({
+    data: sales.map(({ product, quantity }) => ({
+      productId: product.id,
+      kind: "SALE" as const,
+      quantity: -quantity,
+      orderId,
+    })),
+  });
+}
+
+/**
+ * Gives back what an order's SALE movements took, once: the RETURN movement's unique (order, product,
+ * kind) refuses a second return of the same line. A product no longer tracked keeps its (null) stock.
+ */
+export async function returnStock(tx: Tx, orderId: string): Promise<void> {
+  const sales = await tx.stockMovement.findMany({ where: { orderId, kind: "SALE" }, orderBy: { productId: "asc" } });
+  for (const sale of sales) {
+    await tx.product.updateMany({
+      where: { id: sale.productId, stock: { not: null } },
+      data: { stock: { increment: -sale.quantity } },
+    });
+    await tx.stockMovement.create({
+      data: { productId: sale.productId, kind: "RETURN", quantity: -sale.quantity, orderId },
+    });
+  }
+}
