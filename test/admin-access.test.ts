@@ -10,9 +10,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
+import { placeOrder } from "@/lib/checkout/place-order";
 import { generateBatch } from "@/lib/admin/bulk";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
-import { freshDatabase, makeCoupon, newKey, type TestDatabase } from "./helpers";
+import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
 
 const request = vi.hoisted(() => ({ userId: null as string | null, db: null as unknown }));
@@ -34,6 +35,7 @@ let redemptionId: string;
 let batchId: string;
 let productId: string;
 let trackedProductId: string;
+let orderId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -51,6 +53,18 @@ beforeAll(async () => {
   batchId = batch.batch.id;
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
+  // Another customer's order, paid with their own credit, so the customer's credit above stays whole.
+  const [buyerId] = await makeUsers(db, 1, "access-buyer");
+  const credit = await makeCoupon(db, { valueCents: 500 });
+  if (!(await redeemCoupon(db, { userId: buyerId!, code: credit.code, idempotencyKey: newKey() })).ok)
+    throw new Error("setup credit refused");
+  const ordered = await placeOrder(db, {
+    userId: buyerId!,
+    lines: [{ sku: (await db.product.findUniqueOrThrow({ where: { id: productId } })).sku, quantity: 1 }],
+    idempotencyKey: newKey(),
+  });
+  if (!ordered.ok) throw new Error(`setup order refused: ${ordered.reason}`);
+  orderId = ordered.order.id;
   trackedProductId = (
     await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
   ).id;
@@ -103,6 +117,7 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     level: "admin",
     args: () => [null, form({ productId: trackedProductId, change: "-1" })],
   },
+  "app/admin/orders/actions.ts#cancelOrderAction": { level: "admin", args: () => [null, form({ orderId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],
@@ -265,6 +280,7 @@ describe("server actions", () => {
 
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
+  exportOrders: () => ({ request: new Request("http://once.test/api/admin/orders/export"), params: {} }),
   batchCodes: () => ({
     request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),
     params: { id: batchId },

@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/admin/coupons", label: "Coupons" },
   { href: "/admin/batches", label: "Batches" },
   { href: "/admin/products", label: "Products" },
+  { href: "/admin/orders", label: "Orders" },
   { href: "/admin/redemptions", label: "Redemptions" },
   { href: "/admin/attempts", label: "Attempts" },
   { href: "/admin/activity", label: "Admin log" },

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { OrderStatus } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
+import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
 import type { CsvSource } from "./csv";
 import {
   auditWhereClause,
@@ -104,4 +105,53 @@ export function orderFiltersFromSearchParams(params: SearchParams): OrderFilters
     from: get("from"),
     to: get("to"),
   });
+}
+
+const utcDay = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The export's filters, checked strictly before anything is streamed: a download that silently ignored a
+ * mistyped filter would hand over more orders than the admin asked for. Null and the field's message when
+ * one is not valid.
+ */
+export function exportOrderFilters(
+  params: URLSearchParams,
+): { ok: true; filters: OrderFilters } | { ok: false; field: string; message: string } {
+  const status = params.get("status") ?? "";
+  if (status && !(Object.values(OrderStatus) as string[]).includes(status))
+    return { ok: false, field: "status", message: "Status is PLACED, CANCELLED or FULFILLED." };
+  for (const field of ["from", "to"]) {
+    const value = params.get(field);
+    if (value && (!utcDay.test(value) || Number.isNaN(new Date(`${value}T00:00:00Z`).getTime())))
+      return { ok: false, field, message: `${field} is a UTC day like 2026-11-28.` };
+  }
+  if ((params.get("code") ?? "").length > 256 || (params.get("email") ?? "").length > 320)
+    return { ok: false, field: "code", message: "A filter is too long." };
+  return { ok: true, filters: orderFiltersFromSearchParams(params) };
+}
+
+export type AdminCancelResult = CancelResult;
+
+/**
+ * An admin cancels an order through the checkout's own cancel (guarded on PLACED: stock, the code's use
+ * and the credit go back once; the order records who cancelled it), then the admin log gets its entry.
+ */
+export async function adminCancelOrder(db: Db, adminId: string, orderId: string): Promise<AdminCancelResult> {
+  const result = await cancelOrder(db, { orderId, by: { kind: "admin", adminId } });
+  if (result.ok && !result.alreadyCancelled) {
+    // cancelOrder owns its transaction, so this entry follows it; the order row itself (cancelled_by_id)
+    // records the same fact atomically.
+    await db.adminAuditEntry.create({
+      data: {
+        actorId: adminId,
+        action: "ORDER_CANCELLED",
+        targetType: "order",
+        targetId: orderId,
+        summary: `Cancelled an order of ${formatDecimalCents(result.order.totalCents)}`,
+        before: { status: "PLACED" },
+        after: { status: "CANCELLED" },
+      },
+    });
+  }
+  return result;
 }

@@ -3,6 +3,7 @@ import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk
 import { batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
+import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
 import { filtersFromSearchParams, redemptionsCsv } from "@/lib/admin/redemptions";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
@@ -50,6 +51,13 @@ export const ADMIN_ROUTES = {
   exportRedemptions: (async (request, { db }) => {
     const filters = filtersFromSearchParams(new URL(request.url).searchParams);
     return csvResponse(csvStream(redemptionsCsv(db, filters)), `redemptions-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the orders table's filters as CSV; an invalid filter is a 422 before anything is streamed. */
+  exportOrders: (async (request, { db }) => {
+    const checked = exportOrderFilters(new URL(request.url).searchParams);
+    if (!checked.ok) return problem(422, "invalid_filter", checked.message);
+    return csvResponse(csvStream(ordersCsv(db, checked.filters)), `orders-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: one batch's codes as CSV. */
