@@ -121,6 +121,8 @@ export function checkKindTerms(
 export const LARGE_VALUE_CHANGE_FACTOR = 10;
 
 export function isLargeValueChange(beforeCents: number, afterCents: number): boolean {
+  // A percent-off code carries no amount (0): there is no value to mistype.
+  if (beforeCents <= 0 || afterCents <= 0) return false;
   return afterCents >= beforeCents * LARGE_VALUE_CHANGE_FACTOR || afterCents * LARGE_VALUE_CHANGE_FACTOR <= beforeCents;
 }
 

@@ -10,9 +10,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDb, type Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
+import { placeOrder } from "@/lib/checkout/place-order";
 import { generateBatch } from "@/lib/admin/bulk";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
-import { freshDatabase, makeCoupon, newKey, type TestDatabase } from "./helpers";
+import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
 
 const request = vi.hoisted(() => ({ userId: null as string | null, db: null as unknown }));
@@ -36,6 +37,8 @@ let productId: string;
 let archivableCouponId: string;
 let disablableCustomerId: string;
 const lockedKey = `redeem-customer:${newKey()}`;
+let trackedProductId: string;
+let orderId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -56,6 +59,21 @@ beforeAll(async () => {
   await db.rateLimit.create({ data: { key: lockedKey, points: 1_000_000, expire: BigInt(Date.now() + 3_600_000) } });
   productId = (await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access mug", priceCents: 100 } }))
     .id;
+  // Another customer's order, paid with their own credit, so the customer's credit above stays whole.
+  const [buyerId] = await makeUsers(db, 1, "access-buyer");
+  const credit = await makeCoupon(db, { valueCents: 500 });
+  if (!(await redeemCoupon(db, { userId: buyerId!, code: credit.code, idempotencyKey: newKey() })).ok)
+    throw new Error("setup credit refused");
+  const ordered = await placeOrder(db, {
+    userId: buyerId!,
+    lines: [{ sku: (await db.product.findUniqueOrThrow({ where: { id: productId } })).sku, quantity: 1 }],
+    idempotencyKey: newKey(),
+  });
+  if (!ordered.ok) throw new Error(`setup order refused: ${ordered.reason}`);
+  orderId = ordered.order.id;
+  trackedProductId = (
+    await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
+  ).id;
 });
 afterAll(() => test.drop());
 
@@ -116,6 +134,15 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     args: () => [null, form({ key: lockedKey })],
   },
   "app/admin/actions.ts#revokeRedemptionAction": { level: "admin", args: () => [null, form({ redemptionId })] },
+  "app/admin/products/actions.ts#createProductAction": {
+    level: "admin",
+    args: () => [null, form({ sku: `ACCESS-${newKey().slice(0, 8)}`, name: "Access cap", price: "3.50", stock: "4" })],
+  },
+  "app/admin/products/actions.ts#adjustStockAction": {
+    level: "admin",
+    args: () => [null, form({ productId: trackedProductId, change: "-1" })],
+  },
+  "app/admin/orders/actions.ts#cancelOrderAction": { level: "admin", args: () => [null, form({ orderId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],
@@ -280,6 +307,7 @@ const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request;
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
   exportAttempts: () => ({ request: new Request("http://once.test/api/admin/attempts/export"), params: {} }),
   exportCoupons: () => ({ request: new Request("http://once.test/api/admin/coupons/export?status=all"), params: {} }),
+  exportOrders: () => ({ request: new Request("http://once.test/api/admin/orders/export"), params: {} }),
   batchCodes: () => ({
     request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),
     params: { id: batchId },

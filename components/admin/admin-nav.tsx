@@ -7,6 +7,8 @@ const LINKS = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/coupons", label: "Coupons" },
   { href: "/admin/batches", label: "Batches" },
+  { href: "/admin/products", label: "Products" },
+  { href: "/admin/orders", label: "Orders" },
   { href: "/admin/redemptions", label: "Redemptions" },
   { href: "/admin/attempts", label: "Attempts" },
   { href: "/admin/activity", label: "Admin log" },

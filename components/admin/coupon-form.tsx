@@ -28,6 +28,7 @@ import {
   SLOT_COUNT,
 } from "@/lib/coupon-terms";
 import { formatCents, formatCount } from "@/lib/format";
+import { CouponKind } from "@/lib/generated/prisma/enums";
 
 /** What saving a coupon answers (creating one that works opens its page instead). */
 export type CouponAnswer = ActionResult<
@@ -37,8 +38,17 @@ export type CouponAnswer = ActionResult<
 >;
 export type CouponFormState = EchoFormState<CouponAnswer, CouponFormValues>;
 
+/** A product a discount code can be limited to. */
+export interface ProductChoice {
+  id: string;
+  sku: string;
+  name: string;
+}
+
 interface CouponFormProps {
   mode: "create" | "edit";
+  /** The catalogue, for limiting a discount code to some products. */
+  products: ProductChoice[];
   action: (state: CouponFormState, formData: FormData) => Promise<CouponFormState>;
   initialState: CouponFormState;
   couponId?: string;
@@ -53,10 +63,19 @@ interface CouponFormProps {
  * browser first, so most mistakes are explained before anything is sent; the server's answer (a taken
  * code, a maximum that redemptions overtook meanwhile) is shown the same way.
  */
-export function CouponForm({ mode, action, initialState, couponId, redeemedCount, savedValueCents }: CouponFormProps) {
+export function CouponForm({
+  mode,
+  products,
+  action,
+  initialState,
+  couponId,
+  redeemedCount,
+  savedValueCents,
+}: CouponFormProps) {
   const [state, formAction, pending] = useActionState(action, initialState);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
   const [code, setCode] = useState(state.values.code);
+  const [kind, setKind] = useState(state.values.kind);
   const [valueChange, setValueChange] = useState<{ before: number; after: number } | null>(null);
   const form = useRef<HTMLFormElement>(null);
   const confirmValue = useRef<HTMLInputElement>(null);
@@ -173,16 +192,43 @@ export function CouponForm({ mode, action, initialState, couponId, redeemedCount
         defaultValue={v.description}
         error={errors.description}
       />
+      <KindField value={kind} onChange={setKind} error={errors.kind} />
+      {kind === "PERCENT_OFF" ? (
+        <div className="grid gap-5 sm:grid-cols-2">
+          <TextField
+            id="percentOff"
+            name="percentOff"
+            label="Percent off"
+            inputMode="numeric"
+            placeholder="20"
+            defaultValue={v.percentOff}
+            error={errors.percentOff}
+            hint="Of the products it applies to, rounded down to the cent."
+          />
+          <TextField
+            id="maxDiscount"
+            name="maxDiscount"
+            label="Cap (USD, optional)"
+            inputMode="decimal"
+            defaultValue={v.maxDiscount}
+            error={errors.maxDiscount}
+            hint="Empty = no cap."
+          />
+        </div>
+      ) : null}
+      {kind !== "CREDIT" && <DiscountConditions products={products} values={v} errors={errors} />}
       <div className="grid grid-cols-1 gap-5 sm:grid-cols-3">
-        <MoneyField
-          key={v.value}
-          id="value"
-          name="value"
-          label="Value (USD)"
-          per="redemption"
-          defaultValue={v.value}
-          error={errors.value}
-        />
+        {kind !== "PERCENT_OFF" && (
+          <MoneyField
+            key={v.value}
+            id="value"
+            name="value"
+            label={kind === "AMOUNT_OFF" ? "Amount off (USD)" : "Value (USD)"}
+            per={kind === "AMOUNT_OFF" ? "order" : "redemption"}
+            defaultValue={v.value}
+            error={errors.value}
+          />
+        )}
         <TextField
           id="maxRedemptions"
           name="maxRedemptions"
@@ -313,6 +359,98 @@ function ValueChangeDialog({
   );
 }
 
+const KIND_LABELS: Record<CouponKind, string> = {
+  CREDIT: "Store credit (redeemed into the wallet)",
+  PERCENT_OFF: "Percent off an order",
+  AMOUNT_OFF: "Amount off an order",
+};
+
+const selectStyle = (error?: string) =>
+  `block w-full rounded-lg border bg-white px-3.5 py-2.5 text-base text-slate-900 shadow-sm ${error ? "border-rose-500" : "border-slate-300"}`;
+
+/** What the coupon gives: store credit, or a discount at checkout (which shows the discount's fields). */
+function KindField({ value, onChange, error }: { value: string; onChange: (kind: string) => void; error?: string }) {
+  return (
+    <div className="space-y-1.5">
+      <label htmlFor="kind" className="block text-sm font-medium text-slate-800">
+        Kind
+      </label>
+      <select
+        id="kind"
+        name="kind"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? "kind-error" : undefined}
+        className={selectStyle(error)}
+      >
+        {Object.values(CouponKind).map((kind) => (
+          <option key={kind} value={kind}>
+            {KIND_LABELS[kind]}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <p id="kind-error" className="text-sm font-medium text-rose-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A discount's conditions: a minimum order and the products it applies to (none ticked = every product). */
+function DiscountConditions({
+  products,
+  values,
+  errors,
+}: {
+  products: ProductChoice[];
+  values: CouponFormValues;
+  errors: FieldErrors;
+}) {
+  const chosen = new Set(values.productIds.split(","));
+  return (
+    <div className="grid gap-5 sm:grid-cols-2">
+      <TextField
+        id="minSubtotal"
+        name="minSubtotal"
+        label="Minimum order (USD, optional)"
+        inputMode="decimal"
+        defaultValue={values.minSubtotal}
+        error={errors.minSubtotal}
+        hint="Of the products it applies to. Empty = any order."
+      />
+      <fieldset
+        className="space-y-1.5"
+        aria-describedby={errors.productIds ? "productIds-error" : "productIds-hint"}
+        aria-invalid={errors.productIds ? true : undefined}
+      >
+        <legend className="block text-sm font-medium text-slate-800">Applies to</legend>
+        {/* Always sent, so "none ticked" reaches the server as an empty list rather than as no field. */}
+        <input type="hidden" name="productIds" value="" />
+        <div className="max-h-40 space-y-1 overflow-y-auto rounded-lg border border-slate-300 bg-white p-2">
+          {products.map((p) => (
+            <label key={p.id} className="flex items-center gap-2 text-sm text-slate-800">
+              <input type="checkbox" name="productIds" value={p.id} defaultChecked={chosen.has(p.id)} />
+              <span className="font-mono text-xs">{p.sku}</span> {p.name}
+            </label>
+          ))}
+        </div>
+        {errors.productIds ? (
+          <p id="productIds-error" className="text-sm font-medium text-rose-700">
+            {errors.productIds}
+          </p>
+        ) : (
+          <p id="productIds-hint" className="text-sm text-slate-600">
+            None ticked = every product.
+          </p>
+        )}
+      </fieldset>
+    </div>
+  );
+}
+
 const COUNTER_LABELS: Record<CounterChoice, string> = {
   AUTO: `Automatic (hot-coupon slots from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or no limit)`,
   SINGLE_ROW: "Single counter",
@@ -332,7 +470,7 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         defaultValue={defaultValue}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "counter-error" : "counter-hint"}
-        className={`block w-full rounded-lg border bg-white px-3.5 py-2.5 text-base text-slate-900 shadow-sm ${error ? "border-rose-500" : "border-slate-300"}`}
+        className={selectStyle(error)}
       >
         {COUNTER_CHOICES.map((choice) => (
           <option key={choice} value={choice}>

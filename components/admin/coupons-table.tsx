@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { CouponListQuery, CouponListRow, ListedBatch } from "@/lib/admin/coupons/list";
+import { couponOffer } from "@/lib/admin/coupon-offer";
 import { COUPON_STATES, COUPON_STATE_LABELS } from "@/lib/coupon-terms";
 import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 import { CouponStatusBadge } from "./badges";
@@ -90,7 +91,7 @@ export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: Co
             <td className={td}>
               <CouponStatusBadge state={row.state} />
             </td>
-            <td className={`${td} tabular-nums`}>{formatCents(row.coupon.valueCents)}</td>
+            <td className={`${td} tabular-nums`}>{couponOffer(row.coupon)}</td>
             <td className={`${td} tabular-nums`}>
               {formatCount(row.redeemed)} /{" "}
               {row.coupon.maxRedemptions === null ? "∞" : formatCount(row.coupon.maxRedemptions)}

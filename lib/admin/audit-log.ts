@@ -12,7 +12,7 @@ import { bigintIdSchema } from "@/lib/input-rules";
 
 export interface AuditRecord {
   action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit";
+  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order";
   targetId: string;
   summary: string;
   before?: unknown;

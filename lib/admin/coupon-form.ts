@@ -6,9 +6,11 @@ import {
   COUNTER_CHOICES,
   COUPON_DEFAULTS,
   type CounterChoice,
+  couponKindFields,
   couponTermFields,
   TERM_BOUNDS,
 } from "@/lib/coupon-terms";
+import { CouponKind } from "@/lib/generated/prisma/enums";
 import { formatCents, formatCount, formatDecimalCents } from "@/lib/format";
 import { utcInstant } from "@/lib/input-rules";
 
@@ -65,14 +67,22 @@ export function moneyPreview(raw: string, per: string): { ok: boolean; text: str
 }
 
 /** Dollars and cents as typed, to integer cents (also the credit adjustment's amount). */
-export const money = z.string().transform((raw, ctx) => {
+export const money = z.string().transform(centsOrIssue);
+
+/** Empty means "none" (no cap, no minimum); absent (a form without the field) too. */
+const optionalMoney = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => (raw === undefined || raw.trim() === "" ? null : centsOrIssue(raw, ctx)));
+
+function centsOrIssue(raw: string, ctx: z.RefinementCtx): number {
   const parsed = parseMoney(raw);
   if (parsed.ok) return parsed.cents;
   ctx.addIssue({ code: "custom", message: parsed.message });
   return z.NEVER;
-});
+}
 
-function checkWholeNumber(
+export function checkWholeNumber(
   text: string,
   label: string,
   min: number,
@@ -128,6 +138,16 @@ const code = z.string().transform((raw, ctx): string | null => {
 });
 
 /**
+ * The products a discount applies to, as the form sends them: ids separated by commas (its checkboxes
+ * joined, after an always-present empty one, so "none chosen" is sent too). Absent keeps the coupon's.
+ */
+const productList = z
+  .string()
+  .optional()
+  .transform((raw) => raw?.split(",").flatMap((id) => (id.trim() ? [id.trim()] : [])))
+  .pipe(couponKindFields.productIds.unwrap().optional());
+
+/**
  * A rule across fields runs whenever the fields it reads could be read, whatever else is wrong, so it is
  * reported together with the other fields' mistakes, not only after they are fixed.
  */
@@ -139,7 +159,28 @@ const windowReadable = whenReadable(["startsAt", "expiresAt"]);
 
 const termsShape = {
   description: couponTermFields.description,
-  value: money,
+  // Required for credit and amount off, ignored for percent off (asTerms).
+  value: optionalMoney,
+  // Absent (a form without the kind choice) keeps the domain's: credit when creating, unchanged when editing.
+  kind: z.enum(CouponKind, { message: "Choose what the coupon gives." }).optional(),
+  percentOff: z
+    .string()
+    .optional()
+    .transform((raw, ctx) =>
+      raw === undefined || raw.trim() === ""
+        ? null
+        : checkWholeNumber(
+            raw.trim(),
+            "The percent off",
+            TERM_BOUNDS.percentOff.min,
+            TERM_BOUNDS.percentOff.max,
+            ctx,
+            "",
+          ),
+    ),
+  maxDiscount: optionalMoney,
+  minSubtotal: optionalMoney,
+  productIds: productList,
   maxRedemptions: optionalWholeNumber(
     "Max redemptions",
     TERM_BOUNDS.maxRedemptions.min,
@@ -161,8 +202,29 @@ const termsShape = {
 };
 const formShape = { code, ...termsShape };
 
-/** The form's value, in cents, is the domain's valueCents. */
-const asTerms = <T extends { value: number }>({ value, ...terms }: T) => ({ ...terms, valueCents: value });
+type FormTerms = z.output<z.ZodObject<typeof termsShape>>;
+
+/**
+ * The form's fields as the domain's terms: amounts in cents, and only the conditions the chosen kind has
+ * (fields of another kind, still filled in from before the admin switched, are dropped, not refused).
+ */
+function asTerms<T extends FormTerms>(form: T, ctx: z.RefinementCtx) {
+  const { value, kind, percentOff, maxDiscount, minSubtotal, productIds, ...terms } = form;
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (kind !== "PERCENT_OFF" && value === null) issue("value", "Enter an amount like 10 or 12.50.");
+  if (kind === undefined) return { ...terms, valueCents: value ?? 0 };
+  if (kind === "PERCENT_OFF" && percentOff === null) issue("percentOff", "Enter the percent off (1 to 100).");
+  const discount = kind !== "CREDIT";
+  return {
+    ...terms,
+    kind,
+    valueCents: kind === "PERCENT_OFF" ? 0 : (value ?? 0),
+    percentOff: kind === "PERCENT_OFF" ? percentOff : null,
+    maxDiscountCents: kind === "PERCENT_OFF" ? maxDiscount : null,
+    minSubtotalCents: discount ? minSubtotal : null,
+    productIds: discount ? productIds : [],
+  };
+}
 
 /** Create: the code may be left empty, and one is generated. */
 export const couponFormSchema = z.object(formShape).superRefine(checkWindowOrdered, windowReadable).transform(asTerms);
@@ -173,10 +235,20 @@ export const couponFormSchema = z.object(formShape).superRefine(checkWindowOrder
 export const couponTermsFormSchema = z
   .object({ ...termsShape, confirmValue: z.string().optional() })
   .superRefine(checkWindowOrdered, windowReadable)
-  .transform(({ confirmValue, ...terms }) => ({ ...asTerms(terms), confirmedValueChange: confirmValue === "1" }));
+  .transform(({ confirmValue, ...terms }, ctx) => ({
+    ...asTerms(terms, ctx),
+    confirmedValueChange: confirmValue === "1",
+  }));
 
 export type CouponFormValues = Record<keyof typeof formShape, string>;
 export type CouponFormField = keyof CouponFormValues;
+
+/** The domain's name of a term, where the form's differs (amounts are typed in units, stored in cents). */
+const FORM_FIELD_OF: Record<string, string> = {
+  valueCents: "value",
+  maxDiscountCents: "maxDiscount",
+  minSubtotalCents: "minSubtotal",
+};
 export type FieldErrors<Field extends string = CouponFormField> = Partial<Record<Field, string>>;
 
 export const COUPON_FORM_FIELDS = Object.keys(formShape) as CouponFormField[];
@@ -184,21 +256,29 @@ export const COUPON_FORM_FIELDS = Object.keys(formShape) as CouponFormField[];
 export function formValues(formData: FormData): CouponFormValues {
   const values = {} as CouponFormValues;
   for (const field of COUPON_FORM_FIELDS) {
-    const value = formData.get(field);
-    values[field] = typeof value === "string" ? value.slice(0, 1_000) : "";
+    // The product checkboxes share one name; every other field is one input.
+    const value = formData.getAll(field).filter((v) => typeof v === "string");
+    values[field] = value.join(",").slice(0, field === "productIds" ? 4_000 : 1_000);
   }
   return values;
 }
 
-/** What the form shows: an existing coupon's terms when editing, the domain's defaults when creating. */
-export function couponFormValues(coupon?: Coupon): CouponFormValues {
+const decimalOrEmpty = (cents: number | null) => (cents === null ? "" : formatDecimalCents(cents));
+
+/** What the form shows: an existing coupon's terms (and products) when editing, the domain's defaults when creating. */
+export function couponFormValues(coupon?: Coupon, productIds: readonly string[] = []): CouponFormValues {
   const terms = coupon
-    ? { ...coupon, counter: coupon.counterMode }
+    ? { ...coupon, counter: coupon.counterMode, productIds }
     : { code: "", valueCents: null, ...COUPON_DEFAULTS };
   return {
     code: terms.code,
     description: terms.description,
-    value: terms.valueCents === null ? "" : formatDecimalCents(terms.valueCents),
+    kind: terms.kind,
+    value: terms.kind === "PERCENT_OFF" ? "" : decimalOrEmpty(terms.valueCents),
+    percentOff: terms.percentOff === null ? "" : String(terms.percentOff),
+    maxDiscount: decimalOrEmpty(terms.maxDiscountCents),
+    minSubtotal: decimalOrEmpty(terms.minSubtotalCents),
+    productIds: terms.productIds.join(","),
     maxRedemptions: terms.maxRedemptions === null ? "" : String(terms.maxRedemptions),
     perUserLimit: String(terms.perUserLimit),
     startsAt: toUtcInput(terms.startsAt),
@@ -209,8 +289,8 @@ export function couponFormValues(coupon?: Coupon): CouponFormValues {
 }
 
 /** A new coupon's form prefilled with another's terms; the code is left empty, since codes are unique. */
-export function duplicateFormValues(coupon: Coupon): CouponFormValues {
-  return { ...couponFormValues(coupon), code: "" };
+export function duplicateFormValues(coupon: Coupon, productIds: readonly string[] = []): CouponFormValues {
+  return { ...couponFormValues(coupon, productIds), code: "" };
 }
 
 /**
@@ -224,7 +304,7 @@ export function fieldErrors<Field extends string = CouponFormField>(
   const errors: FieldErrors<Field> = {};
   for (const issue of issues) {
     const raw = String(issue.path?.[0] ?? "");
-    const field = (raw === "valueCents" ? "value" : raw) as Field;
+    const field = (FORM_FIELD_OF[raw] ?? raw) as Field;
     if (fields.includes(field) && !errors[field]) errors[field] = issue.message;
   }
   return errors;
@@ -260,7 +340,7 @@ export const batchFormSchema = z
     },
     whenReadable(["expiresAt"]),
   )
-  .transform(asTerms);
+  .transform(({ value, ...batch }) => ({ ...batch, valueCents: value }));
 
 export type BatchFormField = keyof typeof batchShape;
 export type BatchFormValues = Record<BatchFormField, string>;

@@ -77,28 +77,50 @@ export function decodeCursor(raw: unknown): Cursor | null {
   return { createdAt, id: id! };
 }
 
-function whereClause(filters: RedemptionFilters, after: Cursor | null, before: Cursor | null = null): Prisma.Sql {
+/**
+ * The WHERE of an audit table keyed by (created_at, id) with a coupon, a customer and a status (`alias` is
+ * the table's alias in the query, `statusType` its status enum): shared by redemptions and orders. Rows
+ * older than `after`, or with `before`, newer than it.
+ */
+export function auditWhereClause(
+  alias: "r" | "o",
+  statusType: "RedemptionStatus" | "OrderStatus",
+  filters: {
+    code: string;
+    email: string;
+    status: string;
+    from?: string;
+    to?: string;
+    couponId?: string;
+    userId?: string;
+  },
+  after: Cursor | null,
+  before: Cursor | null = null,
+): Prisma.Sql {
+  const t = Prisma.raw(alias);
   const conditions: Prisma.Sql[] = [];
   // The matching coupons and users are looked up first, so the planner sees a list of values for the
   // indexed column (an index scan per value), not a join.
   if (filters.code) {
     conditions.push(
-      Prisma.sql`r.coupon_id = ANY(ARRAY(SELECT id FROM coupons WHERE code ILIKE ${containsPattern(filters.code)}))`,
+      Prisma.sql`${t}.coupon_id = ANY(ARRAY(SELECT id FROM coupons WHERE code ILIKE ${containsPattern(filters.code)}))`,
     );
   }
   if (filters.email) {
     conditions.push(
-      Prisma.sql`r.user_id = ANY(ARRAY(SELECT id FROM users WHERE email ILIKE ${containsPattern(filters.email)}))`,
+      Prisma.sql`${t}.user_id = ANY(ARRAY(SELECT id FROM users WHERE email ILIKE ${containsPattern(filters.email)}))`,
     );
   }
-  if (filters.couponId) conditions.push(Prisma.sql`r.coupon_id = ${filters.couponId}::uuid`);
-  if (filters.userId) conditions.push(Prisma.sql`r.user_id = ${filters.userId}::uuid`);
-  if (filters.status) conditions.push(Prisma.sql`r.status = ${filters.status}::"RedemptionStatus"`);
-  if (filters.from) conditions.push(Prisma.sql`r.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
+  if (filters.couponId) conditions.push(Prisma.sql`${t}.coupon_id = ${filters.couponId}::uuid`);
+  if (filters.userId) conditions.push(Prisma.sql`${t}.user_id = ${filters.userId}::uuid`);
+  if (filters.status) conditions.push(Prisma.sql`${t}.status = ${filters.status}::${Prisma.raw(`"${statusType}"`)}`);
+  if (filters.from) conditions.push(Prisma.sql`${t}.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
   if (filters.to)
-    conditions.push(Prisma.sql`r.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
-  if (after) conditions.push(Prisma.sql`(r.created_at, r.id) < (${after.createdAt}, ${after.id}::uuid)`);
-  if (before) conditions.push(Prisma.sql`(r.created_at, r.id) > (${before.createdAt}, ${before.id}::uuid)`);
+    conditions.push(
+      Prisma.sql`${t}.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`,
+    );
+  if (after) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) < (${after.createdAt}, ${after.id}::uuid)`);
+  if (before) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) > (${before.createdAt}, ${before.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
 }
 
@@ -116,7 +138,7 @@ export function redemptionsPageSql(
     FROM redemptions r
     JOIN coupons c ON c.id = r.coupon_id
     JOIN users u ON u.id = r.user_id
-    ${whereClause(filters, after, before)}
+    ${auditWhereClause("r", "RedemptionStatus", filters, after, before)}
     ORDER BY r.created_at ${dir}, r.id ${dir}
     LIMIT ${limit}`;
 }
@@ -124,7 +146,7 @@ export function redemptionsPageSql(
 /** How many redemptions the filters match, on every page. */
 export async function countRedemptions(db: Db, filters: RedemptionFilters): Promise<number> {
   const [{ total }] = await db.$queryRaw<[{ total: number }]>`
-    SELECT count(*)::int AS total FROM redemptions r ${whereClause(filters, null)}`;
+    SELECT count(*)::int AS total FROM redemptions r ${auditWhereClause("r", "RedemptionStatus", filters, null)}`;
   return total;
 }
 
@@ -179,25 +201,28 @@ export function redemptionsCsv(db: Db, filters: RedemptionFilters): CsvSource<Re
   };
 }
 
-type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
+export type SearchParams = Record<string, string | string[] | undefined> | URLSearchParams;
 
-function filterFields(params: SearchParams): Record<string, string | undefined> {
-  const get = (key: string) => {
-    const value = params instanceof URLSearchParams ? params.get(key) : params[key];
-    return Array.isArray(value) ? value[0] : (value ?? undefined);
-  };
+/** One value of a query-string parameter, from a page's searchParams or a route's URL. */
+export function searchParam(params: SearchParams, key: string): string | undefined {
+  const value = params instanceof URLSearchParams ? params.get(key) : params[key];
+  return Array.isArray(value) ? value[0] : (value ?? undefined);
+}
+
+/** The audit tables' filter fields as the query string has them (redemptions and orders). */
+export function auditFilterFields(params: SearchParams): Record<string, string | undefined> {
   const fields = ["code", "email", "status", "from", "to", "couponId", "userId"] as const;
-  return Object.fromEntries(fields.map((field) => [field, get(field)]));
+  return Object.fromEntries(fields.map((field) => [field, searchParam(params, field)]));
 }
 
 /** For the page: a filter that fails its rule is ignored. */
 export function filtersFromSearchParams(params: SearchParams): RedemptionFilters {
-  return parseIgnoringInvalid(redemptionFiltersSchema, filterFields(params));
+  return parseIgnoringInvalid(redemptionFiltersSchema, auditFilterFields(params));
 }
 
 /** For the export: the filters, or which one is wrong, decided before anything is streamed. */
 export function strictFiltersFromSearchParams(params: SearchParams) {
-  return redemptionFiltersSchema.safeParse(filterFields(params));
+  return redemptionFiltersSchema.safeParse(auditFilterFields(params));
 }
 
 /**

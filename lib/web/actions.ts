@@ -80,9 +80,12 @@ export function fromForm<Schema extends z.ZodType>(schema: Schema) {
   return z.preprocess((input) => (input instanceof FormData ? formFields(input) : input), schema);
 }
 
+/** A name sent more than once (a group of checkboxes) gives its values joined by commas. */
 function formFields(formData: FormData): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const [name, value] of formData) if (typeof value === "string") fields[name] = value;
+  for (const [name, value] of formData) {
+    if (typeof value === "string") fields[name] = name in fields ? `${fields[name]},${value}` : value;
+  }
   return fields;
 }
 

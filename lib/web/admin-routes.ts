@@ -6,6 +6,7 @@ import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
 import { dateRangeProblem, redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
 import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
+import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
 import { sessionUserId } from "./session";
@@ -73,6 +74,13 @@ export const ADMIN_ROUTES = {
   exportAttempts: (async (request, { db }) => {
     const filters = attemptFiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     return csvResponse(csvStream(attemptsCsv(db, filters)), `attempts-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the orders table's filters as CSV; an invalid filter is a 422 before anything is streamed. */
+  exportOrders: (async (request, { db }) => {
+    const checked = exportOrderFilters(new URL(request.url).searchParams);
+    if (!checked.ok) return problem(422, "invalid_filter", checked.message);
+    return csvResponse(csvStream(ordersCsv(db, checked.filters)), `orders-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: one batch's codes as CSV. */

@@ -42,7 +42,12 @@ describe("the coupon form", () => {
     expect(couponFormValues()).toEqual({
       code: "",
       description: COUPON_DEFAULTS.description,
+      kind: COUPON_DEFAULTS.kind,
       value: "",
+      percentOff: "",
+      maxDiscount: "",
+      minSubtotal: "",
+      productIds: "",
       maxRedemptions: "",
       perUserLimit: String(COUPON_DEFAULTS.perUserLimit),
       startsAt: "",
@@ -58,7 +63,12 @@ describe("the coupon form", () => {
     const parsed = couponTermsFormSchema.parse(values);
     expect(parsed).toEqual({
       description: coupon.description,
+      kind: "CREDIT",
       valueCents: coupon.valueCents,
+      percentOff: null,
+      maxDiscountCents: null,
+      minSubtotalCents: null,
+      productIds: [],
       maxRedemptions: coupon.maxRedemptions,
       perUserLimit: coupon.perUserLimit,
       startsAt: coupon.startsAt,
@@ -99,5 +109,70 @@ describe("the coupon form", () => {
       expiresAt: "The coupon must start before it expires.",
     });
     expect(errorsOf({ value: "1", counter: "SOMEWHERE" })).toEqual({ counter: "Choose where uses are counted." });
+  });
+
+  it("turns each kind into the domain's terms, dropping the fields of another kind, and the domain accepts them", () => {
+    const product = "00000000-0000-4000-8000-0000000000aa";
+    const base = {
+      ...couponFormValues(),
+      code: "KINDS",
+      value: "7",
+      percentOff: "15",
+      maxDiscount: "4",
+      minSubtotal: "20",
+    };
+    const percent = couponFormSchema.parse({ ...base, kind: "PERCENT_OFF", productIds: `,${product}` });
+    expect(percent).toMatchObject({
+      kind: "PERCENT_OFF",
+      valueCents: 0,
+      percentOff: 15,
+      maxDiscountCents: 400,
+      minSubtotalCents: 2_000,
+      productIds: [product],
+    });
+    const amount = couponFormSchema.parse({ ...base, kind: "AMOUNT_OFF", productIds: "" });
+    expect(amount).toMatchObject({
+      kind: "AMOUNT_OFF",
+      valueCents: 700,
+      percentOff: null,
+      maxDiscountCents: null,
+      minSubtotalCents: 2_000,
+      productIds: [],
+    });
+    const credit = couponFormSchema.parse({ ...base, kind: "CREDIT", productIds: product });
+    expect(credit).toMatchObject({ kind: "CREDIT", valueCents: 700, minSubtotalCents: null, productIds: [] });
+    for (const terms of [percent, amount, credit]) expect(newCouponSchema.safeParse(terms).success).toBe(true);
+    // A coupon's products show as the form sends them, and parse back.
+    const shown = couponFormValues({ ...coupon, kind: "PERCENT_OFF", percentOff: 15, valueCents: 0 }, [product]);
+    expect(shown).toMatchObject({ kind: "PERCENT_OFF", value: "", percentOff: "15", productIds: product });
+    expect(couponTermsFormSchema.parse(shown)).toMatchObject({ productIds: [product], percentOff: 15 });
+  });
+
+  it("explains each kind's mistakes beside the form's own fields", () => {
+    expect(errorsOf({ kind: "PERCENT_OFF", percentOff: "" })).toEqual({
+      percentOff: "Enter the percent off (1 to 100).",
+    });
+    expect(errorsOf({ kind: "PERCENT_OFF", percentOff: "101", maxDiscount: "0" })).toEqual({
+      percentOff: "The percent off must be between 1 and 100.",
+      maxDiscount: "The value must be more than 0.00.",
+    });
+    expect(errorsOf({ kind: "AMOUNT_OFF", value: "5", minSubtotal: "abc" })).toEqual({
+      minSubtotal: "Enter an amount like 10 or 12.50.",
+    });
+    expect(errorsOf({ kind: "AMOUNT_OFF", value: "" })).toEqual({ value: "Enter an amount like 10 or 12.50." });
+    expect(errorsOf({ kind: "AMOUNT_OFF", value: "5", productIds: "not-a-product" })).toEqual({
+      productIds: "That product does not exist.",
+    });
+    expect(errorsOf({ kind: "GIFT", value: "5" })).toEqual({ kind: "Choose what the coupon gives." });
+    // The domain's own messages land on the form's field names.
+    expect(
+      fieldErrors([
+        { path: ["maxDiscountCents"], message: "cap" },
+        { path: ["valueCents"], message: "v" },
+      ]),
+    ).toEqual({
+      maxDiscount: "cap",
+      value: "v",
+    });
   });
 });

@@ -3,10 +3,11 @@ import type { Coupon } from "@/lib/generated/prisma/client";
 import { type IssueList, type NewCoupon, newCouponSchema, parseTerms } from "@/lib/coupon-terms";
 import { createCoupon } from "@/lib/coupons";
 import type { Db } from "@/lib/db/client";
+import { isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
 import { recordAdminChange } from "../audit-log";
 import { randomCode } from "../code-generator";
-import { auditedTerms } from "./row";
+import { auditedTerms, UNKNOWN_PRODUCT } from "./row";
 
 /** An admin creates a coupon: created and audited in one transaction. */
 
@@ -32,11 +33,17 @@ export async function adminCreateCoupon(
       targetType: "coupon",
       targetId: created.coupon.id,
       summary: `Created ${created.coupon.code}`,
-      after: auditedTerms(created.coupon),
+      after: auditedTerms(created.coupon, parsed.data.productIds),
     });
     return created.coupon;
+  }).catch((error: unknown) => {
+    // A listed product that does not exist (a stale form, a hand-made request).
+    if (isForeignKeyViolation(error)) return { kind: "unknown_product" as const };
+    throw error;
   });
   switch (outcome.kind) {
+    case "unknown_product":
+      return { ok: false, reason: "invalid", issues: [UNKNOWN_PRODUCT] };
     case "committed":
       return { ok: true, coupon: outcome.value };
     case "rolled_back":

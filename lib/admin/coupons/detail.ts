@@ -4,6 +4,7 @@ import type { Coupon } from "@/lib/generated/prisma/client";
 import { redeemedTotals } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 import { type AuditEntryView, listAuditLog } from "../audit-log";
+import { listOrders, type OrderRow, orderFiltersSchema } from "../orders";
 import { listRedemptions, type RedemptionRow, redemptionFiltersSchema } from "../redemptions";
 import { type CouponActivity, couponActivity } from "../reports";
 
@@ -14,6 +15,10 @@ export interface CouponDetail {
   redeemed: number;
   activity: CouponActivity;
   latestRedemptions: RedemptionRow[];
+  /** The latest orders a discount code was used in. */
+  latestOrders: OrderRow[];
+  /** The products a discount code is limited to (none = every product). */
+  products: { id: string; sku: string; name: string }[];
   changes: AuditEntryView[];
 }
 
@@ -33,11 +38,25 @@ export async function getCouponDetail(db: Db, couponId: string): Promise<CouponD
     include: { batch: { select: { id: true, prefix: true } } },
   });
   if (!coupon) return null;
-  const [redeemed, activity, latest, changes] = await Promise.all([
+  const [redeemed, activity, latest, orders, products, changes] = await Promise.all([
     redeemedTotals(db, [coupon]).then((totals) => totals.get(coupon.id) ?? 0),
     couponActivity(db, coupon.id),
     listRedemptions(db, redemptionFiltersSchema.parse({ couponId: coupon.id }), null, SHOWN),
+    listOrders(db, orderFiltersSchema.parse({ couponId: coupon.id }), null, SHOWN),
+    db.product.findMany({
+      where: { coupons: { some: { couponId: coupon.id } } },
+      select: { id: true, sku: true, name: true },
+      orderBy: { sku: "asc" },
+    }),
     listAuditLog(db, { target: { type: "coupon", id: coupon.id }, limit: SHOWN }),
   ]);
-  return { coupon, redeemed, activity, latestRedemptions: latest.rows, changes: changes.entries };
+  return {
+    coupon,
+    redeemed,
+    activity,
+    latestRedemptions: latest.rows,
+    latestOrders: orders.rows,
+    products,
+    changes: changes.entries,
+  };
 }

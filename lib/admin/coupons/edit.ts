@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import {
   counterModeFor,
+  couponKindFields,
   type CouponUpdate,
   couponUpdateSchema,
   type IssueList,
@@ -11,10 +12,10 @@ import {
 } from "@/lib/coupon-terms";
 import { redeemedTotals, relayCounters } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
-import { isCheckViolation } from "@/lib/db/errors";
+import { isCheckViolation, isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
 import { recordAdminChange } from "../audit-log";
-import { auditedTerms, lockCoupon } from "./row";
+import { auditedTerms, couponProductIds, lockCoupon, UNKNOWN_PRODUCT } from "./row";
 
 /** An admin edits a coupon's terms: changed and audited in one transaction, ordered against redemptions. */
 
@@ -28,7 +29,10 @@ export type AdminUpdateResult =
   | { ok: false; reason: "large_value_change"; beforeCents: number; afterCents: number }
   | { ok: false; reason: "busy" };
 
-type UpdateRefusal = "not_found" | "below_redeemed" | "large_value_change";
+type UpdateRefusal = "not_found" | "below_redeemed" | "large_value_change" | "credit_with_products" | "unknown_product";
+
+/** A discount's product list: absent keeps the coupon's, empty means every product. */
+const productListSchema = z.object({ productIds: couponKindFields.productIds.unwrap().optional() });
 
 /**
  * Changes a coupon's terms. On the coupon row the maximum is guarded by the UPDATE itself
@@ -38,17 +42,21 @@ type UpdateRefusal = "not_found" | "below_redeemed" | "large_value_change";
  * below the uses taken. Every other term may change freely: a redemption that judged the old terms
  * finds its guarded UPDATE's terms version no longer matches and retries. A tenfold change of value is
  * made only when `confirmedValueChange` says the admin meant it; it is judged against the value the row
- * has under the lock, not the one the admin's page showed.
+ * has under the lock, not the one the admin's page showed. The product list is replaced in the same
+ * transaction; its trigger bumps the terms version too, so the same fence covers it.
  */
 export async function adminUpdateCoupon(
   db: Db,
   actorId: string,
   couponId: string,
-  terms: CouponUpdate,
+  terms: CouponUpdate & { productIds?: string[] },
   { confirmedValueChange = false }: { confirmedValueChange?: boolean } = {},
 ): Promise<AdminUpdateResult> {
   const parsed = parseTerms(couponUpdateSchema, terms);
   if (!parsed.ok) return parsed;
+  const products = parseTerms(productListSchema, { productIds: terms.productIds });
+  if (!products.ok) return products;
+  const { productIds } = products.data;
   if (!z.uuid().safeParse(couponId).success) return { ok: false, reason: "not_found" };
   const { counter, ...next } = parsed.data;
   const outcome = await runTransaction<{ coupon: Coupon; changed: boolean }, UpdateRefusal>(db, async (tx) => {
@@ -67,21 +75,35 @@ export async function adminUpdateCoupon(
       data: { ...next, counterMode, ...(counterMode === "SLOTS" ? { redeemedCount: 0 } : {}) },
     });
     if (!after || !(await relayCounters(tx, before, after))) throw new Rollback("below_redeemed");
-    const changed = JSON.stringify(auditedTerms(before)) !== JSON.stringify(auditedTerms(after));
+    const productsBefore = await couponProductIds(tx, couponId);
+    const productsAfter = [...new Set(productIds ?? productsBefore)].sort();
+    if (after.kind === "CREDIT" && productsAfter.length > 0) throw new Rollback("credit_with_products");
+    const productsChanged = productsAfter.join() !== productsBefore.join();
+    if (productsChanged) {
+      await tx.couponProduct.deleteMany({ where: { couponId, productId: { notIn: productsAfter } } });
+      await tx.couponProduct.createMany({
+        data: productsAfter.map((productId) => ({ couponId, productId })),
+        skipDuplicates: true,
+      });
+    }
+    const audited = { before: auditedTerms(before, productsBefore), after: auditedTerms(after, productsAfter) };
+    const changed = JSON.stringify(audited.before) !== JSON.stringify(audited.after);
     if (changed) {
       await recordAdminChange(tx, actorId, {
         action: "COUPON_UPDATED",
         targetType: "coupon",
         targetId: couponId,
         summary: `Edited ${after.code}`,
-        before: auditedTerms(before),
-        after: auditedTerms(after),
+        ...audited,
       });
     }
-    return { coupon: after, changed };
+    // The product list's trigger bumped the terms version after the row above was read.
+    const coupon = productsChanged ? await tx.coupon.findUniqueOrThrow({ where: { id: couponId } }) : after;
+    return { coupon, changed };
   }).catch((error: unknown) => {
     // Only reachable if the guard above were wrong: the CHECK still refuses, and it is still the admin's race to lose.
     if (isCheckViolation(error)) return { kind: "rolled_back" as const, reason: "below_redeemed" as const };
+    if (isForeignKeyViolation(error)) return { kind: "rolled_back" as const, reason: "unknown_product" as const };
     throw error;
   });
   switch (outcome.kind) {
@@ -95,9 +117,14 @@ export async function adminUpdateCoupon(
         const beforeCents = Number(outcome.detail?.beforeCents);
         return { ok: false, reason: "large_value_change", beforeCents, afterCents: next.valueCents };
       }
+      if (outcome.reason === "unknown_product") return { ok: false, reason: "invalid", issues: [UNKNOWN_PRODUCT] };
+      if (outcome.reason === "credit_with_products")
+        return { ok: false, reason: "invalid", issues: [{ path: "productIds", message: CREDIT_WITH_PRODUCTS }] };
       return { ok: false, reason: "below_redeemed", redeemedCount: await redeemedTotal(db, couponId) };
   }
 }
+
+const CREDIT_WITH_PRODUCTS = "Only a discount code applies to chosen products.";
 
 async function redeemedTotal(db: Db, couponId: string): Promise<number> {
   const coupon = await db.coupon.findUnique({ where: { id: couponId } });

@@ -19,13 +19,23 @@ export async function lockCoupon(tx: Tx, couponId: string): Promise<Coupon | nul
   return locked.length ? tx.coupon.findUnique({ where: { id: couponId } }) : null;
 }
 
+/** The issue a product list naming a product that does not exist gets. */
+export const UNKNOWN_PRODUCT = {
+  path: "productIds",
+  message: "A chosen product no longer exists. Reload and choose again.",
+};
+
 /** What the audit log records of a coupon's terms, before and after a change, in this order. */
 const AUDITED_TERMS = [
   "code",
   "status",
   "counterMode",
   "description",
+  "kind",
   "valueCents",
+  "percentOff",
+  "maxDiscountCents",
+  "minSubtotalCents",
   "maxRedemptions",
   "perUserLimit",
   "startsAt",
@@ -33,8 +43,16 @@ const AUDITED_TERMS = [
   "noRedeemAfterRevoke",
 ] as const satisfies readonly (keyof Coupon)[];
 
-type AuditedTerms = Pick<Coupon, (typeof AUDITED_TERMS)[number]>;
+type AuditedTerms = Pick<Coupon, (typeof AUDITED_TERMS)[number]> & { productIds?: string[] };
 
-export function auditedTerms(coupon: Coupon): AuditedTerms {
-  return Object.fromEntries(AUDITED_TERMS.map((term) => [term, coupon[term]])) as AuditedTerms;
+/** A coupon's audited terms and, when given, its product list (sorted, so equal lists compare equal). */
+export function auditedTerms(coupon: Coupon, productIds?: readonly string[]): AuditedTerms {
+  const terms = Object.fromEntries(AUDITED_TERMS.map((term) => [term, coupon[term]])) as unknown as AuditedTerms;
+  return productIds ? { ...terms, productIds: [...productIds].sort() } : terms;
+}
+
+/** The products a discount code is limited to (none = every product), sorted, for comparing and auditing. */
+export async function couponProductIds(tx: Tx, couponId: string): Promise<string[]> {
+  const rows = await tx.couponProduct.findMany({ where: { couponId }, select: { productId: true } });
+  return rows.map((r) => r.productId).sort();
 }

@@ -16,12 +16,15 @@ import {
   updateCouponAction,
 } from "@/app/admin/actions";
 import { couponState } from "@/lib/coupon-terms";
+import { OrdersTable } from "@/components/admin/orders-table";
 import { couponFormValues } from "@/lib/admin/coupon-form";
+import { couponConditions, couponOffer } from "@/lib/admin/coupon-offer";
+import { listAdminProducts } from "@/lib/admin/products";
 import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { formatCount, formatDayAndTime, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 
@@ -34,9 +37,14 @@ export default async function CouponDetailPage({
 }) {
   const { id } = await params;
   await requireAdminPage();
-  const [detail, { created }] = await Promise.all([getCouponDetail(getDb(), id), searchParams]);
+  const [detail, catalogue, { created }] = await Promise.all([
+    getCouponDetail(getDb(), id),
+    listAdminProducts(getDb()),
+    searchParams,
+  ]);
   if (!detail) notFound();
-  const { coupon, redeemed, activity, latestRedemptions, changes } = detail;
+  const { coupon, redeemed, activity, latestRedemptions, latestOrders, products, changes } = detail;
+  const discount = coupon.kind !== "CREDIT";
   const now = new Date();
   const remaining = coupon.maxRedemptions === null ? "unlimited" : formatCount(coupon.maxRedemptions - redeemed);
   const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
@@ -45,7 +53,10 @@ export default async function CouponDetailPage({
     <div className="space-y-8">
       {created && (
         <Callout tone="success" testId="coupon-created">
-          Created {coupon.code}. Customers can redeem it as soon as its window opens.
+          Created {coupon.code}.{" "}
+          {discount
+            ? "Customers can use it at checkout as soon as its window opens."
+            : "Customers can redeem it as soon as its window opens."}
         </Callout>
       )}
       <div className="flex flex-wrap items-start justify-between gap-4">
@@ -119,7 +130,16 @@ export default async function CouponDetailPage({
       </div>
 
       <section aria-label="Limits" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard label="Value" value={formatCents(coupon.valueCents)} />
+        <StatCard
+          label={discount ? "Discount" : "Value"}
+          value={couponOffer(coupon)}
+          detail={
+            discount
+              ? `${couponConditions(coupon, products.length)}${products.length ? `: ${products.map((p) => p.sku).join(", ")}` : ""}`
+              : "store credit per redemption"
+          }
+          testId="coupon-offer"
+        />
         <StatCard
           label="Redeemed / max"
           value={`${formatCount(redeemed)} / ${coupon.maxRedemptions === null ? "∞" : formatCount(coupon.maxRedemptions)}`}
@@ -160,20 +180,37 @@ export default async function CouponDetailPage({
         </section>
       </div>
 
-      <section aria-labelledby="recent" className="space-y-3">
-        <div className="flex flex-wrap items-baseline justify-between gap-x-4">
-          <h2 id="recent" className="text-lg font-semibold">
-            Latest redemptions
-          </h2>
-          <Link
-            href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`}
-            className="text-sm break-all text-indigo-700 hover:underline"
-          >
-            All redemptions of {coupon.code} →
-          </Link>
-        </div>
-        <RedemptionsTable rows={latestRedemptions} showCoupon={false} revoke={revokeRedemptionAction} />
-      </section>
+      {discount ? (
+        <section aria-labelledby="orders" className="space-y-3">
+          <div className="flex flex-wrap items-baseline justify-between gap-x-4">
+            <h2 id="orders" className="text-lg font-semibold">
+              Latest orders with {coupon.code}
+            </h2>
+            <Link
+              href={`/admin/orders?code=${encodeURIComponent(coupon.code)}`}
+              className="text-sm break-all text-indigo-700 hover:underline"
+            >
+              All orders with {coupon.code} →
+            </Link>
+          </div>
+          <OrdersTable rows={latestOrders} showCoupon={false} />
+        </section>
+      ) : (
+        <section aria-labelledby="recent" className="space-y-3">
+          <div className="flex flex-wrap items-baseline justify-between gap-x-4">
+            <h2 id="recent" className="text-lg font-semibold">
+              Latest redemptions
+            </h2>
+            <Link
+              href={`/admin/redemptions?code=${encodeURIComponent(coupon.code)}`}
+              className="text-sm break-all text-indigo-700 hover:underline"
+            >
+              All redemptions of {coupon.code} →
+            </Link>
+          </div>
+          <RedemptionsTable rows={latestRedemptions} showCoupon={false} revoke={revokeRedemptionAction} />
+        </section>
+      )}
 
       <div className="grid grid-cols-1 gap-8 lg:grid-cols-2">
         <section aria-labelledby="edit" className="space-y-3">
@@ -183,11 +220,18 @@ export default async function CouponDetailPage({
           <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
             <CouponForm
               mode="edit"
+              products={catalogue.map(({ id, sku, name }) => ({ id, sku, name }))}
               action={updateCouponAction}
               couponId={coupon.id}
               redeemedCount={redeemed}
               savedValueCents={coupon.valueCents}
-              initialState={{ values: couponFormValues(coupon), result: null }}
+              initialState={{
+                values: couponFormValues(
+                  coupon,
+                  products.map((p) => p.id),
+                ),
+                result: null,
+              }}
             />
           </div>
         </section>

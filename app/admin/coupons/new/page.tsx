@@ -4,6 +4,8 @@ import { CouponForm } from "@/components/admin/coupon-form";
 import { createCouponAction } from "@/app/admin/actions";
 import { couponFormValues, duplicateFormValues } from "@/lib/admin/coupon-form";
 import { findCoupon } from "@/lib/admin/coupons/detail";
+import { couponProductIds } from "@/lib/admin/coupons/row";
+import { listAdminProducts } from "@/lib/admin/products";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 
@@ -17,8 +19,11 @@ export default async function NewCouponPage({
 }) {
   await requireAdminPage();
   const { from } = await searchParams;
-  // ?from=<id>: Duplicate on a coupon's page opens this form with that coupon's terms.
-  const original = typeof from === "string" ? await findCoupon(getDb(), from) : null;
+  const db = getDb();
+  const products = await listAdminProducts(db);
+  // ?from=<id>: Duplicate on a coupon's page opens this form with that coupon's terms and products.
+  const original = typeof from === "string" ? await findCoupon(db, from) : null;
+  const originalProducts = original ? await couponProductIds(db, original.id) : [];
   return (
     <>
       <PageHeading title="New coupon" description="Values are in US dollars and stored in cents; all times are UTC." />
@@ -32,8 +37,12 @@ export default async function NewCouponPage({
       <section className="max-w-3xl rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
         <CouponForm
           mode="create"
+          products={products.map(({ id, sku, name }) => ({ id, sku, name }))}
           action={createCouponAction}
-          initialState={{ values: original ? duplicateFormValues(original) : couponFormValues(), result: null }}
+          initialState={{
+            values: original ? duplicateFormValues(original, originalProducts) : couponFormValues(),
+            result: null,
+          }}
         />
       </section>
     </>

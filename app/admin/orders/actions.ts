@@ -1,0 +1,43 @@
+"use server";
+
+import { z } from "zod";
+import type { StatusAnswer } from "@/components/admin/action-button";
+import { adminCancelOrder } from "@/lib/admin/orders";
+import { formatCents } from "@/lib/format";
+import { adminAction, answering, fromForm } from "@/lib/web/actions";
+
+type CancelAnswer = StatusAnswer<"not_found" | "not_cancellable" | "balance_limit">;
+
+const cancelOrder = adminAction
+  .inputSchema(fromForm(z.object({ orderId: z.uuid("Unknown order.") })))
+  .action(async ({ ctx, parsedInput }): Promise<CancelAnswer> => {
+    const result = await adminCancelOrder(ctx.db, ctx.admin.id, parsedInput.orderId);
+    if (result.ok) {
+      const refunded = formatCents(result.order.totalCents);
+      return {
+        ok: true,
+        message: result.alreadyCancelled ? "This order was already cancelled." : `Cancelled; ${refunded} refunded.`,
+      };
+    }
+    switch (result.reason) {
+      case "not_found":
+        return { ok: false, reason: "not_found", message: "That order does not exist." };
+      case "not_cancellable":
+        return { ok: false, reason: "not_cancellable", message: "A fulfilled order cannot be cancelled." };
+      case "balance_limit":
+        return {
+          ok: false,
+          reason: "balance_limit",
+          message: "The refund would take the customer's credit past its limit; nothing changed.",
+        };
+      case "busy":
+        return {
+          ok: false,
+          reason: "busy",
+          message: "The database is busy and nothing changed. Try again in a moment.",
+        };
+    }
+  });
+
+/** Cancels an order as an admin: stock, the code's use and the credit go back once; audited. */
+export const cancelOrderAction = answering(cancelOrder);

@@ -1,0 +1,63 @@
+"use server";
+
+import { z } from "zod";
+import type { ProductAnswer, StockAnswer } from "@/components/admin/product-forms";
+import { productFormSchema, type ProductFormValues, stockChangeSchema } from "@/lib/admin/product-form";
+import { adminAdjustStock, adminCreateProduct } from "@/lib/admin/products";
+import { formatCount } from "@/lib/format";
+import { adminAction, answering, answeringWithValues, echoedField, fromForm } from "@/lib/web/actions";
+
+/** The products admin's server actions: thin, on `adminAction`; the domain audits inside its transaction. */
+
+const BUSY = "The database is busy and nothing changed. Try again in a moment.";
+
+const createProduct = adminAction
+  .inputSchema(fromForm(productFormSchema))
+  .action(async ({ ctx, parsedInput }): Promise<ProductAnswer> => {
+    const { price, ...input } = parsedInput;
+    const result = await adminCreateProduct(ctx.db, ctx.admin.id, { ...input, priceCents: price });
+    if (result.ok) return { ok: true, message: `Created ${result.product.sku}.` };
+    if (result.reason === "busy") return { ok: false, reason: "busy", message: BUSY };
+    return {
+      ok: false,
+      reason: "duplicate_sku",
+      message: `A product with the SKU ${result.sku} already exists.`,
+      fieldErrors: { sku: `${result.sku} is already taken.` },
+    };
+  });
+
+const typedProduct = (formData: FormData | undefined): ProductFormValues => ({
+  sku: echoedField(formData, "sku"),
+  name: echoedField(formData, "name"),
+  price: echoedField(formData, "price"),
+  stock: echoedField(formData, "stock"),
+});
+
+/** Creates a product; a refusal keeps the form as typed. */
+export const createProductAction = answeringWithValues(createProduct, typedProduct);
+
+const adjustStock = adminAction
+  .inputSchema(fromForm(z.object({ productId: z.uuid("Unknown product."), change: stockChangeSchema })))
+  .action(async ({ ctx, parsedInput }): Promise<StockAnswer> => {
+    const result = await adminAdjustStock(ctx.db, ctx.admin.id, parsedInput.productId, parsedInput.change);
+    if (result.ok)
+      return { ok: true, message: `${result.product.sku}: ${formatCount(result.product.stock ?? 0)} in stock.` };
+    switch (result.reason) {
+      case "below_zero":
+        return {
+          ok: false,
+          reason: "below_zero",
+          message: `Only ${formatCount(result.stock)} in stock now; nothing was changed.`,
+          fieldErrors: { change: `At most -${result.stock}.` },
+        };
+      case "not_tracked":
+        return { ok: false, reason: "not_tracked", message: "This product's stock is not tracked." };
+      case "not_found":
+        return { ok: false, reason: "not_found", message: "That product no longer exists." };
+      case "busy":
+        return { ok: false, reason: "busy", message: BUSY };
+    }
+  });
+
+/** Adds or removes stock as one audited adjustment; a decrease never takes it below 0. */
+export const adjustStockAction = answering(adjustStock);

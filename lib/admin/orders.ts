@@ -1,0 +1,148 @@
+import "server-only";
+import { z } from "zod";
+import { OrderStatus } from "@/lib/generated/prisma/client";
+import type { Db } from "@/lib/db/client";
+import { formatDecimalCents } from "@/lib/format";
+import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
+import type { CsvSource } from "./csv";
+import { parseIgnoringInvalid } from "@/lib/input-rules";
+import {
+  auditFilterFields,
+  auditWhereClause,
+  type Cursor,
+  dateRangeProblem,
+  EXPORT_PAGE_SIZE,
+  redemptionFiltersSchema,
+  type SearchParams,
+} from "./redemptions";
+
+/**
+ * The orders audit table: every order, newest first, filtered by customer, code, status and UTC days,
+ * paged by keyset on (created_at, id) like the redemptions table (indexes orders_coupon_id_created_at_id,
+ * orders_status_created_at_id, orders_created_at_id; a customer's filter uses orders_user_id_created_at).
+ */
+
+export const orderFiltersSchema = redemptionFiltersSchema.extend({
+  status: z.enum(["", ...Object.values(OrderStatus)]).default(""),
+});
+
+export type OrderFilters = z.infer<typeof orderFiltersSchema>;
+
+export interface OrderRow {
+  id: string;
+  createdAt: Date;
+  status: OrderStatus;
+  subtotalCents: number;
+  discountCents: number;
+  totalCents: number;
+  /** Units across its lines. */
+  items: number;
+  couponId: string | null;
+  code: string | null;
+  userId: string;
+  email: string;
+  cancelledAt: Date | null;
+}
+
+export interface OrderPage {
+  rows: OrderRow[];
+  next: Cursor | null;
+}
+
+export async function listOrders(db: Db, filters: OrderFilters, after: Cursor | null, limit = 50): Promise<OrderPage> {
+  // One extra row says whether there is a next page without counting them all.
+  const rows = await db.$queryRaw<OrderRow[]>`
+    SELECT o.id, o.created_at AS "createdAt", o.status, o.subtotal_cents AS "subtotalCents",
+           o.discount_cents AS "discountCents", o.total_cents AS "totalCents",
+           (SELECT coalesce(sum(l.quantity), 0)::int FROM order_lines l WHERE l.order_id = o.id) AS items,
+           o.coupon_id AS "couponId", c.code, o.user_id AS "userId", u.email, o.cancelled_at AS "cancelledAt"
+    FROM orders o
+    LEFT JOIN coupons c ON c.id = o.coupon_id
+    JOIN users u ON u.id = o.user_id
+    ${auditWhereClause("o", "OrderStatus", filters, after)}
+    ORDER BY o.created_at DESC, o.id DESC
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/** The same filters as the table, streamed in keyset pages. */
+export function ordersCsv(db: Db, filters: OrderFilters): CsvSource<OrderRow, Cursor> {
+  return {
+    header: [
+      "ordered_at_utc",
+      "order_id",
+      "customer_email",
+      "status",
+      "items",
+      "subtotal",
+      "discount",
+      "total",
+      "discount_code",
+      "cancelled_at_utc",
+    ],
+    page: (after) => listOrders(db, filters, after, EXPORT_PAGE_SIZE),
+    cells: (o) => [
+      o.createdAt.toISOString(),
+      o.id,
+      o.email,
+      o.status,
+      o.items,
+      formatDecimalCents(o.subtotalCents),
+      formatDecimalCents(o.discountCents),
+      formatDecimalCents(o.totalCents),
+      o.code ?? "",
+      o.cancelledAt?.toISOString() ?? "",
+    ],
+  };
+}
+
+/** For the page: a filter that fails its rule is ignored. */
+export function orderFiltersFromSearchParams(params: SearchParams): OrderFilters {
+  return parseIgnoringInvalid(orderFiltersSchema, auditFilterFields(params));
+}
+
+/**
+ * The export's filters, checked strictly before anything is streamed: a download that silently ignored a
+ * mistyped filter would hand over more orders than the admin asked for.
+ */
+export function exportOrderFilters(
+  params: URLSearchParams,
+): { ok: true; filters: OrderFilters } | { ok: false; field: string; message: string } {
+  const parsed = orderFiltersSchema.safeParse(auditFilterFields(params));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = String(issue?.path[0]);
+    return { ok: false, field, message: `The ${field} filter is invalid: ${issue?.message}` };
+  }
+  const rangeProblem = dateRangeProblem(parsed.data);
+  if (rangeProblem) return { ok: false, field: "from", message: rangeProblem };
+  return { ok: true, filters: parsed.data };
+}
+
+export type AdminCancelResult = CancelResult;
+
+/**
+ * An admin cancels an order through the checkout's own cancel (guarded on PLACED: stock, the code's use
+ * and the credit go back once; the order records who cancelled it), then the admin log gets its entry.
+ */
+export async function adminCancelOrder(db: Db, adminId: string, orderId: string): Promise<AdminCancelResult> {
+  const result = await cancelOrder(db, { orderId, by: { kind: "admin", adminId } });
+  if (result.ok && !result.alreadyCancelled) {
+    // cancelOrder owns its transaction, so this entry follows it; the order row itself (cancelled_by_id)
+    // records the same fact atomically.
+    await db.adminAuditEntry.create({
+      data: {
+        actorId: adminId,
+        action: "ORDER_CANCELLED",
+        targetType: "order",
+        targetId: orderId,
+        summary: `Cancelled an order of ${formatDecimalCents(result.order.totalCents)}`,
+        before: { status: "PLACED" },
+        after: { status: "CANCELLED" },
+      },
+    });
+  }
+  return result;
+}
