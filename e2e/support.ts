@@ -28,8 +28,12 @@ let db: Db | undefined;
 let passwordHash: Promise<string> | undefined;
 
 /** The server's embedded PostgreSQL: its port and generated password are in its data folder. */
+export function e2eDatabaseUrl(): string {
+  return process.env.E2E_DATABASE_URL ?? runningEmbeddedPostgresUrl(path.join(DATA_DIR, "pg"));
+}
+
 export function e2eDb(): Db {
-  db ??= createDb(process.env.E2E_DATABASE_URL ?? runningEmbeddedPostgresUrl(path.join(DATA_DIR, "pg")), { max: 8 });
+  db ??= createDb(e2eDatabaseUrl(), { max: 8 });
   return db;
 }
 

@@ -17,7 +17,13 @@ import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from 
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
 
 const request = vi.hoisted(() => ({ userId: null as string | null, db: null as unknown }));
-vi.mock("@/lib/web/session", () => ({ sessionUserId: async () => request.userId }));
+vi.mock("@/lib/web/session", async () => {
+  const { findCurrentUser } = await import("@/lib/current-user");
+  return {
+    sessionUserId: async () => request.userId,
+    actingUser: (db: Db) => findCurrentUser(db, request.userId),
+  };
+});
 vi.mock("@/lib/db/client", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/db/client")>()),
   getDb: () => request.db,

@@ -6,10 +6,9 @@ import { z } from "zod";
 import type { ActionRefusal, ActionResult, EchoFormState, FieldErrors, IdempotentFormState } from "@/lib/action-result";
 import { REFUSAL_MESSAGE, checkAdmin } from "@/lib/admin/guard";
 import { idempotencyKeySchema } from "@/lib/codes";
-import { findCurrentUser } from "@/lib/current-user";
 import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { sessionUserId } from "./session";
+import { actingUser, sessionUserId } from "./session";
 
 /**
  * The one way to write a server action: a next-safe-action client per auth level, then an adapter that
@@ -18,7 +17,9 @@ import { sessionUserId } from "./session";
  *      the session token, and before the submitted form is even looked at;
  *   2. validates the form with the action's zod schema (`fromForm`);
  *   3. runs its own code, which calls the domain and maps the result to an `ActionResult`;
- *   4. refreshes the layout (balances in the header, counts on the admin pages) once its code has run;
+ *   4. refreshes the layout (balances in the header, counts on the admin pages) once its code has run; the
+ *      page Next.js renders with the answer falls back on the user read in step 1 when the database stops
+ *      answering in between, so a decided answer is not lost to a 500 (lib/web/session.ts getCurrentUser);
  *   5. answers: its own result, or one of the shared refusals of lib/action-result.ts. An unexpected
  *      error is mapped here, once: a database that is down or saturated is "busy", anything else "failed"
  *      (logged), and the caller gets an answer instead of an error page.
@@ -53,7 +54,7 @@ export const anonymousAction = actionClient.use(({ next }) => next({ ctx: { db: 
 
 /** A signed-in user (customer or admin), as the database knows them now. */
 export const customerAction = anonymousAction.use(async ({ ctx, next }) => {
-  const user = await findCurrentUser(ctx.db, await sessionUserId());
+  const user = await actingUser(ctx.db);
   if (!user) returnServerError(SIGNED_OUT);
   return refreshAfter(await next({ ctx: { user } }));
 });
