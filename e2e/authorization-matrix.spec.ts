@@ -31,6 +31,7 @@ interface Fixture {
   couponId: string;
   batchId: string;
   productId: string;
+  productSku: string;
   redemptionId: string;
   /** A customer other than the caller, whose admin page the matrix opens. */
   customerId: string;
@@ -46,6 +47,8 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "(customer)/redeem/page.tsx": { url: () => "/redeem", expect: CUSTOMER },
   "(customer)/wallet/page.tsx": { url: () => "/wallet", expect: CUSTOMER },
   "(customer)/shop/page.tsx": { url: () => "/shop", expect: CUSTOMER },
+  "(customer)/cart/page.tsx": { url: () => "/cart", expect: CUSTOMER },
+  "(customer)/orders/page.tsx": { url: () => "/orders", expect: CUSTOMER },
   "admin/page.tsx": { url: () => "/admin", expect: ADMIN },
   "admin/coupons/page.tsx": { url: () => "/admin/coupons", expect: ADMIN },
   "admin/coupons/new/page.tsx": { url: () => "/admin/coupons/new", expect: ADMIN },
@@ -54,6 +57,8 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/redemptions/page.tsx": { url: () => "/admin/redemptions", expect: ADMIN },
   "admin/attempts/page.tsx": { url: () => "/admin/attempts", expect: ADMIN },
   "admin/activity/page.tsx": { url: () => "/admin/activity", expect: ADMIN },
+  "admin/products/page.tsx": { url: () => "/admin/products", expect: ADMIN },
+  "admin/orders/page.tsx": { url: () => "/admin/orders", expect: ADMIN },
   "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
 };
 
@@ -71,6 +76,22 @@ const ROUTES: Record<string, { call: Call; expect: Record<Role, Expected> }> = {
     // Signed in, the request reaches the engine, which answers that the code does not exist.
     expect: { anonymous: 401, customer: 422, admin: 422 },
   },
+  "api/orders/route.ts POST": {
+    call: (api, f) =>
+      api.post("/api/orders", {
+        headers: { "Idempotency-Key": crypto.randomUUID() },
+        data: { lines: [{ sku: f.productSku, quantity: 1 }] },
+      }),
+    // Signed in, the order reaches the engine, which refuses it: the caller has no credit.
+    expect: { anonymous: 401, customer: 409, admin: 409 },
+  },
+  "api/orders/[id]/cancel/route.ts POST": {
+    call: (api) =>
+      api.post(`/api/orders/${crypto.randomUUID()}/cancel`, { headers: { "Idempotency-Key": crypto.randomUUID() } }),
+    // Someone else's order, or none at all: not found either way.
+    expect: { anonymous: 401, customer: 404, admin: 404 },
+  },
+  "api/admin/orders/export/route.ts GET": { call: (api) => api.get("/api/admin/orders/export"), expect: ADMIN },
   "api/admin/redemptions/export/route.ts GET": {
     call: (api) => api.get("/api/admin/redemptions/export"),
     expect: ADMIN,
@@ -119,6 +140,46 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     level: "customer",
     keyedState: true,
     fields: (f) => ({ productId: f.productId, idempotencyKey: crypto.randomUUID() }),
+  },
+  "app/(customer)/cart/actions.ts#addItem": {
+    level: "customer",
+    keyedState: true,
+    fields: (f) => ({ productId: f.productId }),
+  },
+  "app/(customer)/cart/actions.ts#setQuantity": {
+    level: "customer",
+    keyedState: true,
+    fields: (f) => ({ productId: f.productId, quantity: "0" }),
+  },
+  "app/(customer)/cart/actions.ts#setCode": {
+    level: "customer",
+    keyedState: true,
+    fields: () => ({ code: "" }),
+  },
+  "app/(customer)/cart/actions.ts#placeOrder": {
+    level: "customer",
+    keyedState: true,
+    fields: () => ({ idempotencyKey: crypto.randomUUID() }),
+  },
+  "app/(customer)/orders/actions.ts#cancel": {
+    level: "customer",
+    keyedState: true,
+    fields: () => ({ orderId: crypto.randomUUID() }),
+  },
+  "app/admin/products/actions.ts#createProductAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ sku: `MX-${uniqueTag().toUpperCase()}`, name: "Matrix product", price: "1.00", stock: "" }),
+  },
+  "app/admin/products/actions.ts#adjustStockAction": {
+    level: "admin",
+    keyedState: true,
+    fields: (f) => ({ productId: f.productId, change: "1" }),
+  },
+  "app/admin/orders/actions.ts#cancelOrderAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ orderId: crypto.randomUUID() }),
   },
   "app/admin/actions.ts#createCouponAction": {
     level: "admin",
@@ -301,6 +362,7 @@ test.describe("authorization matrix", () => {
       couponId: coupon.id,
       batchId: batch.batch.id,
       productId: product.id,
+      productSku: product.sku,
       redemptionId: redeemed.redemption.id,
       customerId: victim.id,
       secrets: [coupon.code, `matrix-secret-${tag}`, victim.email, prefix],

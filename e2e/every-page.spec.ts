@@ -23,7 +23,7 @@ import {
  */
 
 const ANONYMOUS = ["/", "/sign-in", "/sign-up"];
-const CUSTOMER = ["/redeem", "/shop", "/wallet"];
+const CUSTOMER = ["/redeem", "/shop", "/wallet", "/cart", "/orders"];
 const ADMIN_PAGES = [
   "/admin",
   "/admin/coupons",
@@ -32,6 +32,8 @@ const ADMIN_PAGES = [
   "/admin/redemptions",
   "/admin/attempts",
   "/admin/activity",
+  "/admin/products",
+  "/admin/orders",
 ];
 
 /** A signed-in browser state per role, made once: signing in (argon2) is slow, and is not what is tested here. */
@@ -104,8 +106,13 @@ for (const screen of ["desktop", "phone"] as const) {
       const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
       const context = await browser.newContext({ ...SCREENS[screen], storageState });
       const page = await context.newPage();
-      const paths = [...ADMIN_PAGES, `/admin/coupons/${long.id}`, `/admin/redemptions?code=${long.code}`];
-      // Nine pages, each analysed by axe: longer than one page's test, on any machine.
+      const paths = [
+        ...ADMIN_PAGES,
+        `/admin/coupons/${long.id}`,
+        `/admin/redemptions?code=${long.code}`,
+        `/admin/customers/${customer.id}`,
+      ];
+      // A dozen pages, each analysed by axe: longer than one page's test, on any machine.
       test.setTimeout(paths.length * 60_000);
       for (const path of paths) await checkPage(page, path);
       await context.close();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableText } from "@/lib/input-rules";
 import { checkWholeNumber, money } from "./coupon-form";
 
 /**
@@ -15,7 +16,7 @@ export const productFormSchema = z.object({
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9][A-Z0-9_-]{0,39}$/, "The SKU is 1 to 40 letters, digits, dashes or underscores."),
-  name: z.string().trim().min(1, "Enter the product's name.").max(120, "The name can be at most 120 characters."),
+  name: storableText().trim().min(1, "Enter the product's name.").max(120, "The name can be at most 120 characters."),
   price: money,
   // Empty = the product is not stock-tracked (sells without a limit).
   stock: z

@@ -1,12 +1,13 @@
 "use server";
 
 import { z } from "zod";
+import { storableText } from "@/lib/input-rules";
 import type { CartAnswer, OrderAnswer } from "@/components/cart-view";
 import { addToCart, placeCartOrder, setCartCode, setCartQuantity } from "@/lib/checkout/cart";
 import { cartMessage, orderMessage } from "@/lib/messages";
 import { answering, answeringWithKey, customerAction, fromForm } from "@/lib/web/actions";
 
-const productField = z.string("That product doesn't exist (any more).");
+const productField = z.uuid("That product doesn't exist (any more).");
 
 const addAction = customerAction
   .inputSchema(fromForm(z.object({ productId: productField })))
@@ -25,7 +26,7 @@ const quantityAction = customerAction
   });
 
 const codeAction = customerAction
-  .inputSchema(fromForm(z.object({ code: z.string().max(300) })))
+  .inputSchema(fromForm(z.object({ code: storableText().max(300) })))
   .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
     const code = parsedInput.code.trim() === "" ? null : parsedInput.code;
     const result = await setCartCode(ctx.db, ctx.user.id, code);

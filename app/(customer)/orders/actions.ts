@@ -7,7 +7,7 @@ import { cancelMessage } from "@/lib/messages";
 import { answering, customerAction, fromForm } from "@/lib/web/actions";
 
 const cancelAction = customerAction
-  .inputSchema(fromForm(z.object({ orderId: z.string("We couldn't find that order.") })))
+  .inputSchema(fromForm(z.object({ orderId: z.uuid("We couldn't find that order.") })))
   .action(async ({ ctx, parsedInput }): Promise<CancelAnswer> => {
     const result = await cancelOrder(ctx.db, {
       orderId: parsedInput.orderId,
