@@ -45,6 +45,7 @@ let disablableCustomerId: string;
 const lockedKey = `redeem-customer:${newKey()}`;
 let trackedProductId: string;
 let orderId: string;
+let customerOrderId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -77,6 +78,17 @@ beforeAll(async () => {
   });
   if (!ordered.ok) throw new Error(`setup order refused: ${ordered.reason}`);
   orderId = ordered.order.id;
+  // The customer's own order, for their cancel; its credit comes with it, so the customer's stays whole.
+  const ownCredit = await makeCoupon(db, { valueCents: 100 });
+  if (!(await redeemCoupon(db, { userId: customerId, code: ownCredit.code, idempotencyKey: newKey() })).ok)
+    throw new Error("setup own credit refused");
+  const ownOrder = await placeOrder(db, {
+    userId: customerId,
+    lines: [{ sku: (await db.product.findUniqueOrThrow({ where: { id: productId } })).sku, quantity: 1 }],
+    idempotencyKey: newKey(),
+  });
+  if (!ownOrder.ok) throw new Error(`setup own order refused: ${ownOrder.reason}`);
+  customerOrderId = ownOrder.order.id;
   trackedProductId = (
     await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
   ).id;
@@ -107,6 +119,20 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/(customer)/shop/actions.ts#buy": {
     level: "customer",
     args: () => [null, form({ productId, idempotencyKey: newKey() })],
+  },
+  "app/(customer)/cart/actions.ts#addItem": { level: "customer", args: () => [null, form({ productId })] },
+  "app/(customer)/cart/actions.ts#setQuantity": {
+    level: "customer",
+    args: () => [null, form({ productId, quantity: "2" })],
+  },
+  "app/(customer)/cart/actions.ts#setCode": { level: "customer", args: () => [null, form({ code: "" })] },
+  "app/(customer)/cart/actions.ts#placeOrder": {
+    level: "customer",
+    args: () => [null, form({ idempotencyKey: newKey() })],
+  },
+  "app/(customer)/orders/actions.ts#cancel": {
+    level: "customer",
+    args: () => [null, form({ orderId: customerOrderId })],
   },
   "app/admin/actions.ts#createCouponAction": {
     level: "admin",
@@ -261,7 +287,7 @@ describe("server actions", () => {
 
   it("customer actions work for a customer; sign-up works for anyone", async () => {
     await db.coupon.update({ where: { id: couponId }, data: { status: "ACTIVE" } });
-    await db.user.update({ where: { id: customerId }, data: { balanceCents: { increment: 0 } } });
+    await db.user.update({ where: { id: customerId }, data: { balanceCents: { increment: 10_000 } } });
     for (const [key, { level, args }] of Object.entries(ACTIONS)) {
       if (level === "admin") continue;
       expect(await callAs(level === "customer" ? customerId : null, key, args()), key).toMatchObject({ ok: true });

@@ -118,7 +118,7 @@ describe("a From day after the To day", () => {
       { db, userId: adminId, params: {} },
     );
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ reason: "invalid" });
+    expect(await response.json()).toMatchObject({ reason: "invalid_filter" });
   });
 });
 

@@ -106,7 +106,9 @@ it("control: the same checks catch a check-then-act redeem (lib/controls/naive.t
       return { command: "naive redeem", ...answer, ...(answer.ok ? { created: "redemption" as const } : {}) };
     });
     expect(result.thrown).toEqual([]);
-    expect(result.violations.map((v) => v.invariant)).toContain("coupon active redemptions within max_redemptions");
+    expect(result.violations.map((v) => v.invariant)).toContain(
+      "coupon's active redemptions and live orders within max_redemptions",
+    );
   } finally {
     await control.drop();
   }

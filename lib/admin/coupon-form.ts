@@ -152,8 +152,9 @@ const productList = z
  * reported together with the other fields' mistakes, not only after they are fixed.
  */
 const whenReadable = (fields: readonly string[]) => ({
+  // An issue without a path is the input itself (not a form at all): then there are no fields to read.
   when: (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }) =>
-    !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]))),
+    !payload.issues.some((issue) => !issue.path?.length || fields.includes(String(issue.path[0]))),
 });
 const windowReadable = whenReadable(["startsAt", "expiresAt"]);
 

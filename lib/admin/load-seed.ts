@@ -109,8 +109,9 @@ export async function seedLoad(db: Db, options: LoadOptions): Promise<LoadResult
         FROM (SELECT user_id, sum(amount_cents) AS total FROM ledger_entries WHERE user_id IN (SELECT id FROM load_users) GROUP BY user_id) s
         WHERE u.id = s.user_id`);
       await tx.$executeRawUnsafe(`
-        INSERT INTO coupon_usages (coupon_id, user_id, used, per_user_limit)
-        SELECT coupon_id, user_id, count(*) FILTER (WHERE NOT revoked), ${perUserLimit} FROM load_r GROUP BY coupon_id, user_id`);
+        INSERT INTO coupon_usages (coupon_id, user_id, used, per_user_limit, revoked_uses)
+        SELECT coupon_id, user_id, count(*) FILTER (WHERE NOT revoked), ${perUserLimit}, count(*) FILTER (WHERE revoked)
+        FROM load_r GROUP BY coupon_id, user_id`);
       await tx.$executeRawUnsafe(`
         INSERT INTO coupon_counter_slots (coupon_id, slot, capacity, used, terms_version)
         SELECT c.id, g, NULL, coalesce(s.used, 0) / ${SLOT_COUNT} + (g < coalesce(s.used, 0) % ${SLOT_COUNT})::int, c.terms_version

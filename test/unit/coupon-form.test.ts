@@ -4,7 +4,13 @@
  * parses back to its own terms.
  */
 import { describe, expect, it } from "vitest";
-import { couponFormSchema, couponFormValues, couponTermsFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import {
+  batchFormSchema,
+  couponFormSchema,
+  couponFormValues,
+  couponTermsFormSchema,
+  fieldErrors,
+} from "@/lib/admin/coupon-form";
 import { COUPON_DEFAULTS, couponUpdateSchema, newCouponSchema, TERM_BOUNDS } from "@/lib/coupon-terms";
 import type { Coupon } from "@/lib/generated/prisma/client";
 
@@ -174,5 +180,11 @@ describe("the coupon form", () => {
       maxDiscount: "cap",
       value: "v",
     });
+  });
+
+  it("refuses input that is not a form at all, without running the window rule on nothing", () => {
+    for (const schema of [couponFormSchema, couponTermsFormSchema, batchFormSchema]) {
+      for (const input of [undefined, null, [], "x", 3]) expect(schema.safeParse(input).success).toBe(false);
+    }
   });
 });
