@@ -32,7 +32,7 @@ test("admin creates a percent-off code for one product; an order with it shows o
   await admin.getByLabel("SKU").fill(sku);
   await admin.getByLabel("Name").fill("E2E tee");
   await admin.getByLabel("Price (USD)").fill("20");
-  await admin.getByLabel("Stock").fill("3");
+  await admin.getByLabel("Stock", { exact: true }).fill("3");
   await admin.getByRole("button", { name: "Create product" }).click();
   await expect(admin.getByTestId("product-form-result")).toContainText(`Created ${sku}`);
   await expect(admin.getByTestId(`stock-${sku}`)).toHaveText("3");

@@ -194,7 +194,7 @@ export function CouponForm({
       />
       <KindField value={kind} onChange={setKind} error={errors.kind} />
       {kind === "PERCENT_OFF" ? (
-        <div className="grid gap-5 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
           <TextField
             id="percentOff"
             name="percentOff"
@@ -411,7 +411,7 @@ function DiscountConditions({
 }) {
   const chosen = new Set(values.productIds.split(","));
   return (
-    <div className="grid gap-5 sm:grid-cols-2">
+    <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
       <TextField
         id="minSubtotal"
         name="minSubtotal"

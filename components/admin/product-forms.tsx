@@ -35,7 +35,7 @@ export function ProductCreateForm({
       <div key={state.result?.ok ? state.result.message : "typed"} className="space-y-4">
         <TextField id="sku" name="sku" label="SKU" defaultValue={values.sku} error={errors.sku} className="font-mono" />
         <TextField id="name" name="name" label="Name" defaultValue={values.name} error={errors.name} />
-        <div className="grid gap-4 sm:grid-cols-2">
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
           <TextField
             id="price"
             name="price"

@@ -19,7 +19,7 @@ export default async function ProductsPage() {
         title="Products"
         description="What customers can order, with the stock left. A stock change is one audited adjustment and never goes below what orders already took."
       />
-      <div className="grid gap-8 lg:grid-cols-[2fr_1fr]">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <section aria-labelledby="products" className="space-y-3">
           <h2 id="products" className="text-lg font-semibold">
             Catalogue

@@ -76,7 +76,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         )}
       </div>
 
-      <section aria-label="Summary" className="grid gap-4 sm:grid-cols-3">
+      <section aria-label="Summary" className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         <StatCard label="Store credit" value={formatCents(wallet.balanceCents)} />
         <StatCard label="Redemptions shown" value={formatCount(redemptions.length)} />
         <StatCard label="Orders shown" value={formatCount(orders.length)} />
