@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
+import { adminChangeCoupons } from "@/lib/admin/coupons/status";
 import { CODE_MAX_LENGTH } from "@/lib/codes";
 import { redeemCoupon } from "@/lib/redemptions";
 import {
@@ -103,6 +104,9 @@ for (const screen of ["desktop", "phone"] as const) {
       await e2eDb().redemptionAttempt.create({
         data: { userId: customer.id, couponId: long.id, codeTyped: long.code, outcome: "REFUSED", reason: "expired" },
       });
+      // And an admin-log entry that names it, for the activity page.
+      const admin = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
+      expect((await adminChangeCoupons(e2eDb(), admin.id, [long.id], "disable")).ok).toBe(true);
       const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
       const context = await browser.newContext({ ...SCREENS[screen], storageState });
       const page = await context.newPage();

@@ -11,9 +11,10 @@ export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
       data-testid="audit-log"
     >
       {entries.map((e) => (
-        <li key={e.id} className="px-4 py-3 text-sm">
+        // A summary may name a 64-character code: it wraps anywhere rather than widening the page.
+        <li key={e.id} className="px-4 py-3 text-sm [overflow-wrap:anywhere]">
           <div className="flex flex-wrap items-baseline justify-between gap-2">
-            <span>
+            <span className="min-w-0">
               <strong className="font-semibold">{e.summary}</strong>{" "}
               <span className="text-slate-500">
                 by <CustomerLink userId={e.actorId} email={e.actorEmail} />
