@@ -20,7 +20,8 @@ test("disabling a coupon is confirmed with the number of codes, and can be undon
 
   await admin.getByTestId("coupon-status-toggle").click();
   await dialog.getByRole("button", { name: "Disable coupon" }).click();
-  const answer = admin.getByTestId("coupon-status-toggle-result");
+  // The toast on screen: a replaced one stays in the DOM, marked removed, while it animates out.
+  const answer = admin.locator('[data-testid="coupon-status-toggle-result"]:not([data-removed="true"])');
   await expect(answer).toContainText(`${coupon.code} is disabled.`);
   await expect.poll(() => statusOf(coupon.id)).toBe("DISABLED");
 
