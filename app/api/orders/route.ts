@@ -1,13 +1,12 @@
 import { z } from "zod";
-import { idempotencyKeySchema } from "@/lib/codes";
 import { orderJson } from "@/lib/checkout/order-view";
 import type { PlaceOrderRefusal } from "@/lib/checkout/place-order";
 import { type LimitedOrderResult, placeOrderWithinLimits } from "@/lib/checkout/within-limits";
 import { getDb } from "@/lib/db/client";
-import { orderMessage, rateLimitedMessage } from "@/lib/messages";
-import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "@/lib/web/http";
+import { orderMessage } from "@/lib/messages";
+import { decidedResponse, rateLimitedResponse, readCustomerRequest } from "@/lib/web/customer-request";
+import { answerBusyWhenDatabaseUnavailable } from "@/lib/web/http";
 import { requestMeta } from "@/lib/web/request-meta";
-import { getCurrentUser } from "@/lib/web/session";
 
 /**
  * POST /api/orders  {"lines":[{"sku":"LIMITED-TEE","quantity":1}],"discountCode":"HALFOFF"}  with an
@@ -20,7 +19,6 @@ import { getCurrentUser } from "@/lib/web/session";
 
 export const dynamic = "force-dynamic";
 
-const MAX_BODY_BYTES = 16 * 1024;
 // Shapes only; the domain validates quantities, line counts and the code with its own messages.
 const bodySchema = z.object({
   lines: z.array(z.object({ sku: z.string(), quantity: z.number() })),
@@ -50,44 +48,26 @@ const STATUS: Record<PlaceOrderRefusal, number> = {
 };
 
 export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): Promise<Response> => {
-  const user = await getCurrentUser();
-  if (!user) return problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
-
-  const key = request.headers.get("idempotency-key");
-  if (key === null) return problem(400, "missing_idempotency_key", "Send an Idempotency-Key header (a UUID works).");
-  const validKey = idempotencyKeySchema.safeParse(key);
-  if (!validKey.success)
-    return problem(400, "invalid_idempotency_key", validKey.error.issues[0]?.message ?? "Malformed Idempotency-Key.");
-
-  const body = await readJsonBody(request, MAX_BODY_BYTES);
-  if (!body.ok) return problem(body.status, body.reason, body.message);
-  const input = bodySchema.safeParse(body.value);
-  if (!input.success) {
-    return problem(400, "invalid_body", 'Send a JSON object like {"lines":[{"sku":"LIMITED-TEE","quantity":1}]}.');
-  }
+  const read = await readCustomerRequest(request, {
+    schema: bodySchema,
+    example: '{"lines":[{"sku":"LIMITED-TEE","quantity":1}]}',
+  });
+  if (!read.ok) return read.response;
 
   const result = await placeOrderWithinLimits(getDb(), {
-    userId: user.id,
-    lines: input.data.lines,
-    discountCode: input.data.discountCode,
-    idempotencyKey: validKey.data,
+    userId: read.user.id,
+    lines: read.body.lines,
+    discountCode: read.body.discountCode,
+    idempotencyKey: read.key,
     ip: requestMeta(request.headers).ip,
   });
   return toResponse(result);
 });
 
 function toResponse(result: LimitedOrderResult): Response {
-  if (!result.ok && result.reason === "rate_limited") {
-    const { reason, scope, retryAfterSeconds } = result;
-    return jsonResponse(
-      429,
-      { status: "refused", reason, scope, retryAfterSeconds, message: rateLimitedMessage(result) },
-      { "Retry-After": String(retryAfterSeconds) },
-    );
-  }
-  const replayed: Record<string, string> = result.replayed ? { "Idempotent-Replayed": "true" } : {};
+  if (!result.ok && result.reason === "rate_limited") return rateLimitedResponse(result);
   if (result.ok) {
-    return jsonResponse(
+    return decidedResponse(
       201,
       {
         status: "placed",
@@ -95,13 +75,13 @@ function toResponse(result: LimitedOrderResult): Response {
         balanceCents: result.balanceCents,
         message: orderMessage(result),
       },
-      replayed,
+      result,
     );
   }
   const { reason, sku, totalCents, balanceCents, minSubtotalCents } = result;
-  return jsonResponse(
+  return decidedResponse(
     STATUS[reason],
     { status: "refused", reason, message: orderMessage(result), sku, totalCents, balanceCents, minSubtotalCents },
-    { ...replayed, ...(reason === "busy" ? { "Retry-After": "1" } : {}) },
+    { replayed: result.replayed, busy: reason === "busy" },
   );
 }

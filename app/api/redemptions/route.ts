@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { getCurrentUser } from "@/lib/web/session";
-import { idempotencyKeySchema } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
-import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "@/lib/web/http";
-import { rateLimitedMessage, redeemMessage } from "@/lib/messages";
+import { redeemMessage } from "@/lib/messages";
 import { type LimitedRedeemResult, redeemWithinLimits } from "@/lib/redeem-within-limits";
 import type { RedeemRefusal } from "@/lib/redemptions";
+import { decidedResponse, rateLimitedResponse, readCustomerRequest } from "@/lib/web/customer-request";
+import { answerBusyWhenDatabaseUnavailable } from "@/lib/web/http";
 import { requestMeta } from "@/lib/web/request-meta";
 
 /**
@@ -22,7 +21,6 @@ import { requestMeta } from "@/lib/web/request-meta";
 
 export const dynamic = "force-dynamic";
 
-const MAX_BODY_BYTES = 16 * 1024;
 const bodySchema = z.object({ code: z.string() });
 
 const STATUS: Record<RedeemRefusal, number> = {
@@ -43,42 +41,23 @@ const STATUS: Record<RedeemRefusal, number> = {
 };
 
 export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): Promise<Response> => {
-  const user = await getCurrentUser();
-  if (!user) return problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
-
-  const key = request.headers.get("idempotency-key");
-  if (key === null) return problem(400, "missing_idempotency_key", "Send an Idempotency-Key header (a UUID works).");
-  const validKey = idempotencyKeySchema.safeParse(key);
-  if (!validKey.success)
-    return problem(400, "invalid_idempotency_key", validKey.error.issues[0]?.message ?? "Malformed Idempotency-Key.");
-
-  const body = await readJsonBody(request, MAX_BODY_BYTES);
-  if (!body.ok) return problem(body.status, body.reason, body.message);
-  const input = bodySchema.safeParse(body.value);
-  if (!input.success) return problem(400, "invalid_body", 'Send a JSON object like {"code": "WELCOME10"}.');
+  const read = await readCustomerRequest(request, { schema: bodySchema, example: '{"code": "WELCOME10"}' });
+  if (!read.ok) return read.response;
 
   const result = await redeemWithinLimits(getDb(), {
-    userId: user.id,
-    code: input.data.code,
-    idempotencyKey: validKey.data,
+    userId: read.user.id,
+    code: read.body.code,
+    idempotencyKey: read.key,
     meta: requestMeta(request.headers),
   });
   return toResponse(result);
 });
 
 function toResponse(result: LimitedRedeemResult): Response {
-  if (!result.ok && result.reason === "rate_limited") {
-    const { reason, scope, retryAfterSeconds } = result;
-    return jsonResponse(
-      429,
-      { status: "refused", reason, scope, retryAfterSeconds, message: rateLimitedMessage(result) },
-      { "Retry-After": String(retryAfterSeconds) },
-    );
-  }
-  const replayed: Record<string, string> = result.replayed ? { "Idempotent-Replayed": "true" } : {};
+  if (!result.ok && result.reason === "rate_limited") return rateLimitedResponse(result);
   if (result.ok) {
     const { id, code, amountCents, createdAt } = result.redemption;
-    return jsonResponse(
+    return decidedResponse(
       201,
       {
         status: "redeemed",
@@ -86,13 +65,13 @@ function toResponse(result: LimitedRedeemResult): Response {
         balanceCents: result.balanceCents,
         message: redeemMessage(result),
       },
-      replayed,
+      result,
     );
   }
   const window = result.reason === "expired" || result.reason === "not_started" ? result.window : undefined;
-  return jsonResponse(
+  return decidedResponse(
     STATUS[result.reason],
     { status: "refused", reason: result.reason, message: redeemMessage(result), ...(window ? { window } : {}) },
-    { ...replayed, ...(result.reason === "busy" ? { "Retry-After": "1" } : {}) },
+    { replayed: result.replayed, busy: result.reason === "busy" },
   );
 }

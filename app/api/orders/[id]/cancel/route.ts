@@ -1,10 +1,9 @@
 import { cancelOrder, type CancelRefusal } from "@/lib/checkout/cancel-order";
 import { orderJson } from "@/lib/checkout/order-view";
-import { idempotencyKeySchema } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
 import { cancelMessage } from "@/lib/messages";
-import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem } from "@/lib/web/http";
-import { getCurrentUser } from "@/lib/web/session";
+import { decidedResponse, readCustomerRequest } from "@/lib/web/customer-request";
+import { answerBusyWhenDatabaseUnavailable } from "@/lib/web/http";
 
 /**
  * POST /api/orders/{id}/cancel  with an Idempotency-Key header, signed in by cookie; no body. Cancelling
@@ -24,18 +23,13 @@ const STATUS: Record<CancelRefusal, number> = {
 
 export const POST = answerBusyWhenDatabaseUnavailable(
   async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const user = await getCurrentUser();
-    if (!user) return problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
-    const key = request.headers.get("idempotency-key");
-    if (key === null) return problem(400, "missing_idempotency_key", "Send an Idempotency-Key header (a UUID works).");
-    const validKey = idempotencyKeySchema.safeParse(key);
-    if (!validKey.success)
-      return problem(400, "invalid_idempotency_key", validKey.error.issues[0]?.message ?? "Malformed Idempotency-Key.");
+    const read = await readCustomerRequest(request);
+    if (!read.ok) return read.response;
 
     const { id } = await params;
-    const result = await cancelOrder(getDb(), { orderId: id, by: { kind: "customer", userId: user.id } });
+    const result = await cancelOrder(getDb(), { orderId: id, by: { kind: "customer", userId: read.user.id } });
     if (result.ok) {
-      return jsonResponse(
+      return decidedResponse(
         200,
         {
           status: "cancelled",
@@ -43,13 +37,13 @@ export const POST = answerBusyWhenDatabaseUnavailable(
           balanceCents: result.balanceCents,
           message: cancelMessage(result),
         },
-        result.alreadyCancelled ? { "Idempotent-Replayed": "true" } : {},
+        { replayed: result.alreadyCancelled },
       );
     }
-    return jsonResponse(
+    return decidedResponse(
       STATUS[result.reason],
       { status: "refused", reason: result.reason, message: cancelMessage(result) },
-      result.reason === "busy" ? { "Retry-After": "1" } : {},
+      { replayed: false, busy: result.reason === "busy" },
     );
   },
 );
