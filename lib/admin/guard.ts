@@ -1,5 +1,5 @@
 import "server-only";
-import { findCurrentUser } from "@/lib/current-user";
+import { type CurrentUser, findCurrentUser } from "@/lib/current-user";
 import type { Db } from "@/lib/db/client";
 
 /**
@@ -24,9 +24,13 @@ export const REFUSAL_MESSAGE: Record<AdminRefusal, string> = {
   forbidden: "Only admins can do this. Nothing was changed.",
 };
 
-export async function checkAdmin(db: Db, userId: string | null | undefined): Promise<AdminCheck> {
-  const user = await findCurrentUser(db, userId);
+/** The rule itself, for a user already read: signed in, not disabled, with the ADMIN role. */
+export function adminCheck(user: CurrentUser | null): AdminCheck {
   if (!user) return { ok: false, reason: "unauthenticated" };
   if (user.role !== "ADMIN") return { ok: false, reason: "forbidden" };
   return { ok: true, admin: { id: user.id, email: user.email, name: user.name } };
+}
+
+export async function checkAdmin(db: Db, userId: string | null | undefined): Promise<AdminCheck> {
+  return adminCheck(await findCurrentUser(db, userId));
 }

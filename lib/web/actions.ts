@@ -4,11 +4,11 @@ import { revalidatePath } from "next/cache";
 import { type MiddlewareResult, createSafeActionClient, returnServerError } from "next-safe-action";
 import { z } from "zod";
 import type { ActionRefusal, ActionResult, EchoFormState, FieldErrors, IdempotentFormState } from "@/lib/action-result";
-import { REFUSAL_MESSAGE, checkAdmin } from "@/lib/admin/guard";
+import { REFUSAL_MESSAGE, adminCheck } from "@/lib/admin/guard";
 import { idempotencyKeySchema } from "@/lib/codes";
 import { getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
-import { actingUser, sessionUserId } from "./session";
+import { actingUser } from "./session";
 
 /**
  * The one way to write a server action: a next-safe-action client per auth level, then an adapter that
@@ -61,7 +61,7 @@ export const customerAction = anonymousAction.use(async ({ ctx, next }) => {
 
 /** An admin: the role re-read on every call, so a demotion takes effect on the next request. */
 export const adminAction = anonymousAction.use(async ({ ctx, next }) => {
-  const check = await checkAdmin(ctx.db, await sessionUserId());
+  const check = adminCheck(await actingUser(ctx.db));
   if (!check.ok) returnServerError({ reason: check.reason, message: REFUSAL_MESSAGE[check.reason] });
   return refreshAfter(await next({ ctx: { admin: check.admin } }));
 });

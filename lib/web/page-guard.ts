@@ -1,5 +1,6 @@
 import "server-only";
 import { forbidden, redirect, unauthorized } from "next/navigation";
+import { adminCheck } from "@/lib/admin/guard";
 import { signInPath } from "@/lib/callback-url";
 import type { CurrentUser } from "@/lib/current-user";
 import { getCurrentUser } from "./session";
@@ -21,6 +22,6 @@ export async function requireUser(returnTo: string): Promise<CurrentUser> {
 export async function requireAdminPage(): Promise<CurrentUser> {
   const user = await getCurrentUser();
   if (!user) unauthorized();
-  if (user.role !== "ADMIN") forbidden();
+  if (!adminCheck(user).ok) forbidden();
   return user;
 }

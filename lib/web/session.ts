@@ -2,7 +2,7 @@ import "server-only";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { cache } from "react";
-import { type CurrentUser, findCurrentUser } from "@/lib/current-user";
+import type { CurrentUser } from "@/lib/current-user";
 import { type Db, getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { findSessionUser, isSessionActive } from "@/lib/sessions";
@@ -26,9 +26,15 @@ export async function sessionUserId(): Promise<string | null> {
  */
 const actingUsers = new WeakMap<object, CurrentUser>();
 
+/** The session check and the user's row, in one query. */
+async function signedInUser(db: Db): Promise<CurrentUser | null> {
+  const session = await getServerSession(authOptions);
+  return findSessionUser(db, session?.sid, session?.user?.id);
+}
+
 /** The signed-in user as a server action reads them before doing anything, kept for the page rendered after it. */
 export async function actingUser(db: Db): Promise<CurrentUser | null> {
-  const user = await findCurrentUser(db, await sessionUserId());
+  const user = await signedInUser(db);
   if (user) actingUsers.set(await headers(), user);
   return user;
 }
@@ -44,9 +50,7 @@ export async function actingUser(db: Db): Promise<CurrentUser | null> {
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   try {
-    // The session check and the user's row in one query.
-    const session = await getServerSession(authOptions);
-    return await findSessionUser(getDb(), session?.sid, session?.user?.id);
+    return await signedInUser(getDb());
   } catch (error) {
     const known = isDatabaseUnavailable(error) ? actingUsers.get(await headers()) : undefined;
     if (!known) throw error;
