@@ -21,6 +21,7 @@ vi.mock("@/lib/web/session", async () => {
   const { findCurrentUser } = await import("@/lib/current-user");
   return {
     sessionUserId: async () => request.userId,
+    actingUser: async (db: Db) => findCurrentUser(db, request.userId),
     getCurrentUser: async () => findCurrentUser(request.db as Db, request.userId),
   };
 });
@@ -148,10 +149,11 @@ const LEVEL: Record<string, "anonymous" | "customer" | "admin"> = {
 };
 
 /** The answer inside whichever state a form keeps. */
-function answerOf(value: unknown): { ok: boolean } {
-  const state = value as { result?: { ok: boolean } } | { ok: boolean };
-  return "result" in state ? state.result! : (state as { ok: boolean });
+function answerOf(value: unknown): Answer {
+  const state = value as { result?: Answer } | Answer;
+  return "result" in state ? state.result! : (state as Answer);
 }
+type Answer = { ok: boolean; reason?: string };
 
 const isRedirect = (error: unknown) => String((error as { digest?: unknown }).digest ?? "").startsWith("NEXT_REDIRECT");
 
@@ -169,7 +171,7 @@ describe("server actions", () => {
           fc.asyncProperty(fc.constantFrom(...actions), actionArgs, async ([name, action], args) => {
             calls++;
             const before = await snapshot(db);
-            let answer: { ok: boolean };
+            let answer: Answer;
             try {
               answer = answerOf(await (action as ServerAction)(...args));
             } catch (error) {
@@ -178,6 +180,8 @@ describe("server actions", () => {
               answer = { ok: true };
             }
             expect(typeof answer.ok, name).toBe("boolean");
+            // "failed" is what the action builder answers for an unexpected error: an action's 500.
+            expect(answer.reason, `${name} failed unexpectedly`).not.toBe("failed");
             if (!answer.ok) expect(await snapshot(db), `${name} refused but wrote`).toBe(before);
           }),
           { numRuns: CASES * actions.length },
@@ -198,35 +202,79 @@ const jsonBody = fc.oneof(
   fc.string({ unit: "binary", maxLength: 60 }),
   fc.constantFrom("{", '{"code": "\\u0000"}', "[]", "null", '"x"', `{"code":"${"A".repeat(20_000)}"}`),
 );
+/** An order-shaped body whose values may be anything, a real product's sku among them. */
+const orderBody = fc
+  .record(
+    {
+      lines: fc.oneof(
+        nasty,
+        fc.array(
+          fc.record(
+            { sku: fc.oneof(nasty, fc.constant("LIMITED-TEE")), quantity: fc.oneof(fc.integer(), fc.double(), nasty) },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 60 },
+        ),
+      ),
+      discountCode: fc.oneof(nasty, fc.constant(null)),
+    },
+    { requiredKeys: [] },
+  )
+  .map((v) => JSON.stringify(v));
 const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "");
 
 describe("JSON route handlers", () => {
-  it("POST /api/redemptions answers every body below 500, and a refusal writes nothing", async () => {
-    const { POST } = await import("@/app/api/redemptions/route");
-    request.userId = customerId;
-    try {
-      await fc.assert(
-        fc.asyncProperty(jsonBody, contentType, fc.oneof(nasty, fc.uuid()), async (body, type, key) => {
-          calls++;
-          const before = await snapshot(db);
-          // A header carries bytes: what a client can send of the text, as Node would read it.
-          const headers: Record<string, string> = {
-            "Idempotency-Key": key.slice(0, 1_000).replace(/[^\x20-\x7e]/g, "?"),
-          };
-          if (type) headers["Content-Type"] = type;
-          const response = await POST(
-            new Request("http://once.test/api/redemptions", { method: "POST", headers, body }),
-            undefined,
-          );
-          expect(response.status).toBeLessThan(500);
-          if (response.status >= 400) expect(await snapshot(db)).toBe(before);
-        }),
-        { numRuns: CASES * 4 },
-      );
-    } finally {
-      request.userId = null;
-    }
-  });
+  const routes = [
+    {
+      name: "POST /api/redemptions",
+      body: jsonBody,
+      call: async (request: Request) => (await import("@/app/api/redemptions/route")).POST(request, undefined),
+    },
+    {
+      name: "POST /api/orders",
+      body: fc.oneof(jsonBody, orderBody),
+      call: async (request: Request) => (await import("@/app/api/orders/route")).POST(request, undefined),
+    },
+    {
+      name: "POST /api/orders/{id}/cancel",
+      body: jsonBody,
+      call: async (request: Request, id: string) =>
+        (await import("@/app/api/orders/[id]/cancel/route")).POST(request, { params: Promise.resolve({ id }) }),
+    },
+  ];
+  for (const route of routes) {
+    it(`${route.name} answers every request below 500, and a refusal writes nothing`, async () => {
+      request.userId = customerId;
+      try {
+        await fc.assert(
+          fc.asyncProperty(
+            route.body,
+            contentType,
+            fc.oneof(nasty, fc.uuid()),
+            fc.oneof(nasty, fc.uuid()),
+            async (body, type, key, id) => {
+              calls++;
+              const before = await snapshot(db);
+              // A header carries bytes: what a client can send of the text, as Node would read it.
+              const headers: Record<string, string> = {
+                "Idempotency-Key": key.slice(0, 1_000).replace(/[^\x20-\x7e]/g, "?"),
+              };
+              if (type) headers["Content-Type"] = type;
+              const response = await route.call(
+                new Request("http://once.test/api", { method: "POST", headers, body }),
+                id,
+              );
+              expect(response.status).toBeLessThan(500);
+              if (response.status >= 400) expect(await snapshot(db)).toBe(before);
+            },
+          ),
+          { numRuns: CASES * 4 },
+        );
+      } finally {
+        request.userId = null;
+      }
+    });
+  }
 
   it("POST /api/admin/batches answers every body below 500, and a refusal writes nothing", async () => {
     await fc.assert(
