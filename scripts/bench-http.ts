@@ -35,7 +35,19 @@ import { env } from "../lib/env";
 import { freePort } from "../lib/db/embedded";
 import { findViolations } from "../lib/invariants";
 import { hashPassword } from "../lib/passwords";
-import { benchCoupons, benchDatabase, benchUsers, durabilityOf, type Load, percentile, runLoad } from "./bench/harness";
+import { placeOrder } from "../lib/checkout/place-order";
+import {
+  benchAdmin,
+  benchCoupons,
+  benchDatabase,
+  benchProduct,
+  benchUsers,
+  durabilityOf,
+  fundCustomers,
+  type Load,
+  percentile,
+  runLoad,
+} from "./bench/harness";
 import { guarded, rawSql, type Strategy } from "./bench/strategies";
 import { cpuBetween, cpuSnapshot, type CpuUse } from "./bench/cpu";
 import { roundRobinProxy, type SustainedResult, type SustainedScenario, sustain } from "./bench/sustained";
@@ -76,6 +88,8 @@ const UNREACHABLE_LIMIT = 100_000_000;
 /** Customers taken in turn by the sustained load: twice the connections, so one rarely has two requests in flight. */
 const LOAD_USERS = 2 * Math.max(...CONNECTIONS);
 const PASSWORD = "bench-http-password";
+/** Credit per ordering customer: 100,000 orders of 1.00, more than any run places. */
+const ORDER_CREDIT_CENTS = 10_000_000;
 const APP_POOL = env().DATABASE_POOL_MAX;
 const root = path.resolve(import.meta.dirname, "..");
 const profileDir = values.profile ? path.resolve(values.profile) : null;
@@ -94,6 +108,11 @@ interface SustainedRow extends Measured {
   trials: number;
   denominator: number | null;
 }
+interface OrderRow {
+  durability: Durability;
+  stocked: number;
+  untracked: number;
+}
 interface InProcessRow {
   durability: Durability;
   strategy: string;
@@ -111,6 +130,7 @@ const loadAverages: string[] = [];
 const noteLoad = () => loadAverages.push(os.loadavg()[0]!.toFixed(2));
 const failures: string[] = [];
 const inProcessRows: InProcessRow[] = [];
+const orderRows: OrderRow[] = [];
 const sustainedRows: SustainedRow[] = [];
 const strategyRows: StrategyRow[] = [];
 const settingsByDurability = new Map<Durability, string>();
@@ -124,15 +144,21 @@ for (const [index, durability] of DURABILITIES.entries()) {
     settingsByDurability.set(durability, await durabilityOf(db));
     console.log(`\n== ${durability} database: ${settingsByDurability.get(durability)}`);
     apps.push(await startApp(database.url, 0, durability));
-    const loadJars = await signedInUsers(db, apps[0]!.base, LOAD_USERS);
+    const adminId = await benchAdmin(db);
+    const load = await signedInUsers(db, apps[0]!.base, LOAD_USERS);
+    await fundCustomers(db, adminId, load.userIds, ORDER_CREDIT_CENTS);
+    const loadJars = load.jars;
 
     const denominators = await inProcess(db, database.url, durability);
+    await ordersInProcess(db, database.url, durability, adminId);
     for (const instances of INSTANCES) {
       while (apps.length < instances) apps.push(await startApp(database.url, apps.length, durability));
       const balancer = instances > 1 ? await roundRobinProxy(apps.slice(0, instances).map((a) => a.base)) : null;
       try {
         const base = balancer?.url ?? apps[0]!.base;
-        const chosen = sustainedScenarios(db, loadJars).filter((s) => !ONLY || ONLY.some((o) => s.name.includes(o)));
+        const chosen = sustainedScenarios(db, loadJars, adminId).filter(
+          (s) => !ONLY || ONLY.some((o) => s.name.includes(o)),
+        );
         for (const scenario of chosen) {
           const { name } = scenario;
           await sustain(base, await scenario.prepare(), 10, 2); // warm-up: routes, plan cache, pools
@@ -205,8 +231,8 @@ interface ScenarioDefinition {
   denominator(d: { hot: number; many: number }): number | null;
 }
 
-/** The sustained-load table. Checkout orders join here when they exist. */
-function sustainedScenarios(db: Db, jars: Jar[]): ScenarioDefinition[] {
+/** The sustained-load table. */
+function sustainedScenarios(db: Db, jars: Jar[], adminId: string): ScenarioDefinition[] {
   const cookie = (n: number) => cookieHeader(jars[n % jars.length]!);
   const fixed = (scenario: SustainedScenario): ScenarioDefinition => ({
     name: scenario.name,
@@ -251,7 +277,43 @@ function sustainedScenarios(db: Db, jars: Jar[]): ScenarioDefinition[] {
     redeeming("redeem: one hot coupon (row)", "hot", "SINGLE_ROW"),
     redeeming("redeem: one hot coupon (slots)", "hot", "SLOTS"),
     redeeming("redeem: many coupons (row)", "many", "SINGLE_ROW"),
+    ordering("checkout: one line, stock not tracked", "untracked"),
+    ordering("checkout: one line, one stock-tracked product", "stocked"),
+    ordering("checkout: one line + a discount code (many codes)", "discounted"),
   ];
+
+  /** POST /api/orders by funded customers: one line of a 1.00 product, with a 10%-off code when discounted. */
+  function ordering(name: string, shape: "untracked" | "stocked" | "discounted"): ScenarioDefinition {
+    return {
+      name,
+      denominator: () => null,
+      async prepare() {
+        const sku = await benchProduct(db, adminId, shape === "stocked" ? UNREACHABLE_LIMIT : null);
+        const codes =
+          shape === "discounted"
+            ? await benchCoupons(db, 500, null, "SINGLE_ROW", 1_000, {
+                kind: "PERCENT_OFF",
+                percentOff: 10,
+                valueCents: 0,
+              })
+            : [];
+        return {
+          name,
+          expect: 201,
+          request: (n) => ({
+            method: "POST",
+            path: "/api/orders",
+            headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookie(n) },
+            body: JSON.stringify({
+              lines: [{ sku, quantity: 1 }],
+              ...(codes.length > 0 ? { discountCode: codes[n % codes.length] } : {}),
+            }),
+          }),
+          verify: (served) => verifyOrders(db, sku, served),
+        };
+      },
+    };
+  }
 }
 
 /**
@@ -300,6 +362,13 @@ async function verifyRedemptions(db: Db, codes: string[], served: number): Promi
   }
   if (counted !== committed) problems.push(`the coupons count ${counted} uses for ${committed} redemptions`);
   return problems;
+}
+
+/** Every request answered 201 placed one order of the run's product (give or take those cut off at the end). */
+async function verifyOrders(db: Db, sku: string, served: number): Promise<string[]> {
+  const placed = await db.order.count({ where: { lines: { some: { product: { sku } } } } });
+  if (placed >= served && placed <= served + Math.max(...CONNECTIONS)) return [];
+  return [`${served} requests answered 201 but ${placed} orders were placed`];
 }
 
 async function violations(db: Db): Promise<string[]> {
@@ -375,6 +444,45 @@ async function inProcess(db: Db, url: string, durability: Durability): Promise<{
   }
 }
 
+/**
+ * Orders per second in process, beside the redemption figures: placeOrder (lib/checkout/place-order.ts)
+ * for one line of a 1.00 product, by 200 funded customers in turn, on one stock-tracked product (every
+ * order takes the same stock row) and on a product whose stock is not tracked.
+ */
+async function ordersInProcess(db: Db, url: string, durability: Durability, adminId: string): Promise<void> {
+  const engineDb = createDb(url, { max: 24 });
+  try {
+    const customers = await benchUsers(db, 200);
+    await fundCustomers(db, adminId, customers, ORDER_CREDIT_CENTS);
+    const rate = async (stock: number | null) => {
+      const sku = await benchProduct(db, adminId, stock);
+      noteLoad();
+      const load = await runLoad(IN_PROCESS_REQUESTS, 64, async (i) => {
+        const placed = await placeOrder(engineDb, {
+          userId: customers[i % customers.length]!,
+          lines: [{ sku, quantity: 1 }],
+          idempotencyKey: randomUUID(),
+        });
+        return placed.ok ? { ok: true } : { ok: false, error: placed.reason };
+      });
+      if (load.successes !== IN_PROCESS_REQUESTS)
+        failures.push(
+          `orders in process: ${load.successes}/${IN_PROCESS_REQUESTS} placed (${JSON.stringify(load.errors)})`,
+        );
+      return load.successes / load.seconds;
+    };
+    await rate(null); // warm-up: opens the pool, caches the query plans
+    const row = { durability, stocked: await rate(UNREACHABLE_LIMIT), untracked: await rate(null) };
+    orderRows.push(row);
+    console.log(
+      `${durability} in process  Once: place order             one stocked product ${row.stocked.toFixed(0)}/s  stock not tracked ${row.untracked.toFixed(0)}/s`,
+    );
+    failures.push(...(await violations(db)).map((p) => `${durability}, orders in process: ${p}`));
+  } finally {
+    await engineDb.$disconnect();
+  }
+}
+
 function runStrategy(strategy: Strategy, users: string[], code: (i: number) => string): Promise<Load> {
   return runLoad(users.length, 64, (i) =>
     strategy.redeem({ userId: users[i]!, code: code(i), idempotencyKey: randomUUID() }),
@@ -385,7 +493,7 @@ function runStrategy(strategy: Strategy, users: string[], code: (i: number) => s
 // Closed loop, one new connection per request: the strategies the app serves
 
 async function strategies(db: Db, base: URL): Promise<void> {
-  const jars = await signedInUsers(db, base, REQUESTS);
+  const { jars } = await signedInUsers(db, base, REQUESTS);
   const measure = async (
     scenario: "hot" | "many",
     strategy: string,
@@ -505,7 +613,7 @@ function stopApp(child: ChildProcess): Promise<void> {
 }
 
 /** Customers created directly (one password hash shared) and signed in through next-auth, a few at a time. */
-async function signedInUsers(db: Db, base: URL, count: number): Promise<Jar[]> {
+async function signedInUsers(db: Db, base: URL, count: number): Promise<{ jars: Jar[]; userIds: string[] }> {
   const tag = randomUUID().slice(0, 8);
   const passwordHash = await hashPassword(PASSWORD);
   const emails = Array.from({ length: count }, (_, i) => `http-${tag}-${i}@bench.once`);
@@ -522,7 +630,8 @@ async function signedInUsers(db: Db, base: URL, count: number): Promise<Jar[]> {
       }
     }),
   );
-  return jars;
+  const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true } });
+  return { jars, userIds: users.map((u) => u.id) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,6 +647,11 @@ function renderReport(): string {
     "| database | strategy | one hot coupon, redemptions/s | many coupons, redemptions/s |",
     "| --- | --- | ---: | ---: |",
     ...inProcessRows.map((r) => `| ${r.durability} | ${r.strategy} | ${fmt(r.hot)} | ${fmt(r.many)} |`),
+  ].join("\n");
+  const orderTable = [
+    "| database | one line, one stock-tracked product, orders/s | one line, stock not tracked, orders/s |",
+    "| --- | ---: | ---: |",
+    ...orderRows.map((r) => `| ${r.durability} | ${fmt(r.stocked)} | ${fmt(r.untracked)} |`),
   ].join("\n");
   const sustainedTable = [
     "| database | `next start` processes | scenario | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | vs in-process raw SQL | app CPU ms/request | PostgreSQL CPU ms/request | load generator, other work (cores) |",
@@ -577,6 +691,11 @@ limit equal to the requests, and many coupons with one request each.
 
 ${inProcessTable}
 
+Orders in process, beside them: \`placeOrder\` for one line of a 1.00 product, ${IN_PROCESS_REQUESTS} orders by 200 funded
+customers in turn, 64 in flight (the order's key, stock, order, lines and the credit debit in one transaction).
+
+${orderTable}
+
 ## Sustained load (autocannon)
 
 Production build, \`next start\` with a pool of ${APP_POOL} connections per process; keep-alive connections, ${SECONDS} s per
@@ -586,7 +705,8 @@ cookie of one of ${LOAD_USERS} signed-in customers, taken in turn. Hot coupons h
 round-robin TCP balancer in the load generator hands each connection to the next process. The
 session checks are a test-build-only route (app/api/control/session) that does what every signed-in
 request does first: decode the session cookie, then re-read the user. After every run the database
-passed the invariant checker and held one redemption per 201.${failures.length ? ` **Exactness failures: ${failures.length}.**` : ""}
+passed the invariant checker and held one redemption or order per 201. Checkout orders are one line of
+a 1.00 product, paid with store credit the customers were given before the runs.${failures.length ? ` **Exactness failures: ${failures.length}.**` : ""}
 
 ${sustainedTable}
 

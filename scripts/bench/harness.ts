@@ -3,8 +3,10 @@ import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { type Database, prepareDatabase } from "@/lib/db/bootstrap";
+import { adjustCredit } from "@/lib/admin/customers/adjust";
+import { adminCreateProduct } from "@/lib/admin/products";
 import { createCoupon } from "@/lib/coupons";
-import type { CounterChoice } from "@/lib/coupon-terms";
+import type { CounterChoice, NewCoupon } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 
@@ -47,18 +49,59 @@ export async function benchCoupons(
   maxRedemptions: number | null,
   counter: CounterChoice = "SINGLE_ROW",
   perUserLimit = 1,
+  terms: Partial<NewCoupon> = {},
 ): Promise<string[]> {
   const tag = randomUUID().replaceAll("-", "").slice(0, 8).toUpperCase();
   const codes = Array.from({ length: count }, (_, i) => `B${tag}${i}`);
   for (let i = 0; i < codes.length; i += 100) {
     await Promise.all(
       codes.slice(i, i + 100).map(async (code) => {
-        const created = await createCoupon(db, { code, valueCents: 100, maxRedemptions, counter, perUserLimit });
+        const created = await createCoupon(db, {
+          code,
+          valueCents: 100,
+          maxRedemptions,
+          counter,
+          perUserLimit,
+          ...terms,
+        });
         if (!created.ok) throw new Error(`bench coupon ${code} refused: ${created.reason}`);
       }),
     );
   }
   return codes;
+}
+
+/** The admin that bench products and credit are made by, as the admin pages would. */
+export async function benchAdmin(db: Db): Promise<string> {
+  const admin = await db.user.create({
+    data: { email: `bench-admin-${randomUUID().slice(0, 8)}@bench.once`, name: "bench admin", role: "ADMIN" },
+  });
+  return admin.id;
+}
+
+/** A product priced 1.00, made the way the admin makes one: stock-tracked with `stock`, or not tracked (null). */
+export async function benchProduct(db: Db, adminId: string, stock: number | null): Promise<string> {
+  const sku = `BENCH-${randomUUID().slice(0, 8).toUpperCase()}`;
+  const created = await adminCreateProduct(db, adminId, { sku, name: sku, priceCents: 100, stock });
+  if (!created.ok) throw new Error(`bench product ${sku} refused: ${created.reason}`);
+  return sku;
+}
+
+/** Store credit for customers who will place orders, given as an admin adjustment (one ledger entry each). */
+export async function fundCustomers(db: Db, adminId: string, userIds: string[], cents: number): Promise<void> {
+  for (let i = 0; i < userIds.length; i += 20) {
+    await Promise.all(
+      userIds.slice(i, i + 20).map(async (customerId) => {
+        const funded = await adjustCredit(db, adminId, {
+          customerId,
+          amountCents: cents,
+          reason: "bench credit",
+          idempotencyKey: randomUUID(),
+        });
+        if (!funded.ok) throw new Error(`funding ${customerId} refused: ${funded.reason}`);
+      }),
+    );
+  }
 }
 
 export interface Load {
