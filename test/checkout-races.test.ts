@@ -6,6 +6,7 @@
  * that the same harness catches it: more sold than allowed, or the invariants broken.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { adminCancelOrder } from "@/lib/admin/orders";
 import { cancelOrder } from "@/lib/checkout/cancel-order";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { naivePlaceOrder } from "@/lib/controls/naive";
@@ -13,6 +14,7 @@ import type { NewCoupon } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon } from "@/lib/redemptions";
+import { makeAdminAndCustomer } from "./admin-helpers";
 import { freshDatabase, makeCoupon, makeUsers, meetingPoint, newKey, race } from "./helpers";
 
 /** How many naive callers read before any writes: more than any limit below, fewer than the pool. */
@@ -192,6 +194,64 @@ describe("cancelling under concurrency", () => {
       expect(await db.coupon.findUniqueOrThrow({ where: { id: coupon.id } })).toMatchObject({ redeemedCount: 0 });
       expect(await findViolations(db)).toEqual([]);
       summary.push(`engine  cancel racing cancel (50)                          reversed once, invariants clean`);
+    });
+  });
+
+  it("20 admin cancels of one order reverse it once and log it once; refused cancels log nothing", async () => {
+    await withDatabase(async (db) => {
+      const { adminId } = await makeAdminAndCustomer(db);
+      const [userId] = await customers(db, 1, 10_000);
+      const tee = await product(db, 2_000, 10);
+      const coupon = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
+      const order = async () => {
+        const placed = await placeOrder(db, {
+          userId: userId!,
+          lines: [{ sku: tee.sku, quantity: 2 }],
+          discountCode: coupon.code,
+          idempotencyKey: newKey(),
+        });
+        if (!placed.ok) throw new Error(`order refused: ${placed.reason}`);
+        return placed.order.id;
+      };
+      const logEntries = (orderId: string) =>
+        db.adminAuditEntry.count({ where: { targetId: orderId, action: "ORDER_CANCELLED" } });
+      const orderId = await order();
+
+      const results = await race(20, () => adminCancelOrder(db, adminId, orderId));
+      const answers = results.map((r) => (r.status === "fulfilled" && r.value.ok ? r.value.alreadyCancelled : r));
+      expect(answers.filter((a) => a === false)).toHaveLength(1);
+      expect(answers.filter((a) => a === true)).toHaveLength(19);
+      expect(await logEntries(orderId)).toBe(1);
+      expect(await db.ledgerEntry.count({ where: { orderId, kind: "ORDER_REFUND" } })).toBe(1);
+      expect(await db.stockMovement.count({ where: { orderId, kind: "RETURN" } })).toBe(1);
+      expect(await db.product.findUniqueOrThrow({ where: { id: tee.id } })).toMatchObject({ stock: 10 });
+      expect(await db.user.findUniqueOrThrow({ where: { id: userId! } })).toMatchObject({ balanceCents: 10_000 });
+
+      // Refused: a fulfilled order, and one the customer cancelled before the admin tried.
+      const fulfilled = await order();
+      await db.order.update({ where: { id: fulfilled }, data: { status: "FULFILLED" } });
+      expect(await adminCancelOrder(db, adminId, fulfilled)).toEqual({ ok: false, reason: "not_cancellable" });
+      expect(await logEntries(fulfilled)).toBe(0);
+      await db.order.update({ where: { id: fulfilled }, data: { status: "PLACED" } });
+      expect(await cancelOrder(db, { orderId: fulfilled, by: { kind: "customer", userId: userId! } })).toMatchObject({
+        ok: true,
+        alreadyCancelled: false,
+      });
+      expect(await adminCancelOrder(db, adminId, fulfilled)).toMatchObject({ ok: true, alreadyCancelled: true });
+      expect(await logEntries(fulfilled)).toBe(0);
+
+      // The record is part of the cancel: when it fails, the order is not reversed either.
+      const kept = await order();
+      const failing = cancelOrder(db, {
+        orderId: kept,
+        by: { kind: "admin", adminId },
+        record: () => Promise.reject(new Error("audit log unavailable")),
+      });
+      await expect(failing).rejects.toThrow("audit log unavailable");
+      expect(await db.order.findUniqueOrThrow({ where: { id: kept } })).toMatchObject({ status: "PLACED" });
+      expect(await db.stockMovement.count({ where: { orderId: kept, kind: "RETURN" } })).toBe(0);
+      expect(await findViolations(db)).toEqual([]);
+      summary.push(`engine  admin cancel racing admin cancel (20)             reversed once, logged once`);
     });
   });
 
