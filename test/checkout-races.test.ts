@@ -13,9 +13,8 @@ import { naivePlaceOrder } from "@/lib/controls/naive";
 import type { NewCoupon } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
-import { redeemCoupon } from "@/lib/redemptions";
 import { makeAdminAndCustomer } from "./admin-helpers";
-import { freshDatabase, makeCoupon, makeUsers, meetingPoint, newKey, race } from "./helpers";
+import { freshDatabase, makeCoupon, makeCustomersWithCredit, meetingPoint, newKey, race } from "./helpers";
 
 /** How many naive callers read before any writes: more than any limit below, fewer than the pool. */
 const NAIVE_OVERLAP = 12;
@@ -98,19 +97,6 @@ async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
-/** Customers with store credit, each redeemed through the engine (so the invariants hold from the start). */
-async function customers(db: Db, count: number, creditCents: number): Promise<string[]> {
-  const users = await makeUsers(db, count);
-  const topUp = await makeCoupon(db, { valueCents: creditCents, maxRedemptions: null });
-  for (let i = 0; i < users.length; i += 20) {
-    const redeemed = await Promise.all(
-      users.slice(i, i + 20).map((userId) => redeemCoupon(db, { userId, code: topUp.code, idempotencyKey: newKey() })),
-    );
-    if (!redeemed.every((r) => r.ok)) throw new Error("could not give the test customers their credit");
-  }
-  return users;
-}
-
 async function product(db: Db, priceCents: number, stock: number | null) {
   const sku = `TEE-${newKey().slice(0, 8).toUpperCase()}`;
   const created = await db.product.create({ data: { sku, name: sku, priceCents, stock } });
@@ -130,7 +116,7 @@ function tally(results: PromiseSettledResult<{ ok: true } | { ok: false; reason:
 
 async function burst(engine: Engine, scenario: Scenario): Promise<Report> {
   return withDatabase(async (db) => {
-    const users = await customers(db, scenario.users, scenario.creditCents);
+    const users = await makeCustomersWithCredit(db, scenario.users, scenario.creditCents);
     const tee = await product(db, scenario.priceCents, scenario.stock);
     const coupon = scenario.coupon ? await makeCoupon(db, scenario.coupon) : null;
     const meet = meetingPoint(Math.min(NAIVE_OVERLAP, scenario.orders));
@@ -173,7 +159,7 @@ describe("control: the same harness catches a naive check-then-act checkout", ()
 describe("cancelling under concurrency", () => {
   it("50 cancels of one order reverse it once: stock, the code's use and the credit", async () => {
     await withDatabase(async (db) => {
-      const [userId] = await customers(db, 1, 10_000);
+      const [userId] = await makeCustomersWithCredit(db, 1, 10_000);
       const tee = await product(db, 2_000, 10);
       const coupon = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
       const placed = await placeOrder(db, {
@@ -200,7 +186,7 @@ describe("cancelling under concurrency", () => {
   it("20 admin cancels of one order reverse it once and log it once; refused cancels log nothing", async () => {
     await withDatabase(async (db) => {
       const { adminId } = await makeAdminAndCustomer(db);
-      const [userId] = await customers(db, 1, 10_000);
+      const [userId] = await makeCustomersWithCredit(db, 1, 10_000);
       const tee = await product(db, 2_000, 10);
       const coupon = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
       const order = async () => {
@@ -257,7 +243,7 @@ describe("cancelling under concurrency", () => {
 
   it("a cancel racing 30 orders for the stock it returns: never more sold than there was", async () => {
     await withDatabase(async (db) => {
-      const users = await customers(db, 31, 10_000);
+      const users = await makeCustomersWithCredit(db, 31, 10_000);
       const tee = await product(db, 2_000, 1);
       const first = await placeOrder(db, {
         userId: users[0]!,
