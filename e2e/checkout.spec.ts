@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type Locator, type Page, expect, test } from "@playwright/test";
 import {
   SCREENS,
+  adminPage,
   balanceOf,
   createCustomer,
   createTestCoupon,
@@ -208,4 +209,32 @@ test.describe("refusals say why and charge nothing", () => {
     expect(await e2eDb().product.findUniqueOrThrow({ where: { id: tee.id } })).toMatchObject({ stock: 4 });
     await expectInvariantsHold();
   });
+});
+
+test("an admin sets a product's stock after counting the shelf (=N), and the shop shows it", async ({ browser }) => {
+  const tee = await createTestProduct({ priceCents: 2_000, stock: 5 });
+  const admin = await adminPage(browser, "/admin/products");
+  const form = admin.getByTestId(`stock-adjust-${tee.sku}`);
+  await form.getByRole("textbox").fill("=2");
+  await form.getByRole("button", { name: "Adjust" }).click();
+  await expect(form.locator('[data-reason="ok"]')).toHaveText(`${tee.sku}: 2 in stock.`);
+  expect(
+    await e2eDb().stockMovement.findMany({
+      where: { productId: tee.id },
+      select: { kind: true, quantity: true },
+      orderBy: { id: "asc" },
+    }),
+  ).toEqual([
+    { kind: "INITIAL", quantity: 5 },
+    { kind: "ADJUSTMENT", quantity: -3 },
+  ]);
+  await form.getByRole("textbox").fill("=-1");
+  await form.getByRole("button", { name: "Adjust" }).click();
+  await expect(form.locator('[data-reason="invalid"]')).toContainText("=12 to set the count");
+
+  const customer = await createCustomer();
+  const page = await (await browser.newContext()).newPage();
+  await signInWithUi(page, customer.email, undefined, "/shop");
+  await expect(card(page, tee.sku).getByTestId("stock")).toHaveText("Only 2 left");
+  await expectInvariantsHold();
 });

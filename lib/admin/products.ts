@@ -7,10 +7,11 @@ import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
 import { recordAdminChange } from "./audit-log";
 
 /**
- * The products admin: the list with stock, creating a product, and adjusting its stock. Stock only moves
- * with a stock_movements row in the same transaction (products.stock = sum of its movements), and a
- * decrease is a guarded UPDATE (`stock >= n` in its WHERE, count checked), so an adjustment racing orders
- * never takes the stock below what they already took; CHECK products_stock_non_negative stands behind it.
+ * The products admin: the list with stock, creating a product, and adjusting or setting its stock.
+ * Stock only moves with a stock_movements row in the same transaction (products.stock = sum of its
+ * movements), and a decrease is a guarded UPDATE (`stock >= n` in its WHERE, count checked), so an
+ * adjustment racing orders never takes the stock below what they already took; CHECK
+ * products_stock_non_negative stands behind it.
  */
 
 export interface NewProduct {
