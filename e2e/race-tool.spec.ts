@@ -2,12 +2,13 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
-import { createTestCoupon, e2eDb, expectInvariantsHold, uniqueTag } from "./support";
+import { createTestCoupon, createTestProduct, e2eDb, expectInvariantsHold, uniqueTag } from "./support";
 
 /**
  * The race tool (scripts/race.ts) against the production build: 500 synchronized requests, released
  * by last-byte sync, against the JSON API and the real redeem server action. Pointed at the naive
- * control route (in test builds only), the same tool must report the oversell.
+ * control route (in test builds only), the same tool must report the oversell. With `--target orders`
+ * it places 500 synchronized orders through POST /api/orders and checks the invariants itself.
  */
 
 const run = promisify(execFile);
@@ -16,6 +17,7 @@ const USERS = "100";
 
 interface RaceSummary {
   successes: number;
+  distinctRedemptions: number | null;
   statuses: Record<string, number>;
   outcomes: Record<string, number>;
   releaseSpreadMs: number;
@@ -25,12 +27,15 @@ interface RaceSummary {
 async function race(baseURL: string, args: string[]): Promise<{ exitCode: number; summary: RaceSummary }> {
   const argv = [
     "tsx",
+    "--conditions=react-server",
     "scripts/race.ts",
     "--url",
     baseURL.replace("localhost", "127.0.0.1"),
     "--users",
     USERS,
     "--json",
+    "--data-dir",
+    process.env.E2E_DATA_DIR!,
     ...args,
   ];
   try {
@@ -79,6 +84,54 @@ for (const [limit, target, counter] of [
     await expectInvariantsHold();
   });
 }
+
+test.describe("500 synchronized orders (POST /api/orders)", () => {
+  async function orderRace(baseURL: string, sku: string, extra: string[], expected: number) {
+    // A credit code per test: each of its users redeems it once, then spends it on the burst.
+    const funding = await createTestCoupon({ valueCents: 20_000, maxRedemptions: null, perUserLimit: 1 });
+    const { exitCode, summary } = await race(baseURL, [
+      "--target",
+      "orders",
+      "--sku",
+      sku,
+      "--fund-code",
+      funding.code,
+      "--user-prefix",
+      `race-orders-${uniqueTag()}`,
+      "--requests",
+      "500",
+      "--limit",
+      String(expected),
+      "--expect",
+      String(expected),
+      ...extra,
+    ]);
+    console.log(`race orders ${extra.join(" ") || "stock"}: ${JSON.stringify(summary)}`);
+    expect(summary.problems).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(summary.successes).toBe(expected);
+    expect(summary.distinctRedemptions).toBe(expected);
+    expect(Object.keys(summary.statuses).filter((status) => Number(status) >= 500)).toEqual([]);
+    return summary;
+  }
+
+  test("for a product with stock 10: exactly 10 placed, the rest out_of_stock, no 5xx", async ({ baseURL }) => {
+    const product = await createTestProduct({ priceCents: 2_000, stock: 10 });
+    const summary = await orderRace(baseURL!, product.sku, [], 10);
+    expect(summary.outcomes).toEqual({ placed: 10, out_of_stock: 490 });
+    expect(await e2eDb().product.findUniqueOrThrow({ where: { id: product.id } })).toMatchObject({ stock: 0 });
+    await expectInvariantsHold();
+  });
+
+  test("with a single-use discount code: exactly 1 placed, the rest exhausted, no 5xx", async ({ baseURL }) => {
+    const product = await createTestProduct({ priceCents: 2_000, stock: null });
+    const code = await createTestCoupon({ kind: "PERCENT_OFF", valueCents: 0, percentOff: 50, maxRedemptions: 1 });
+    const summary = await orderRace(baseURL!, product.sku, ["--code", code.code], 1);
+    expect(summary.outcomes).toEqual({ placed: 1, exhausted: 499 });
+    expect(await e2eDb().order.count({ where: { couponId: code.id } })).toBe(1);
+    await expectInvariantsHold();
+  });
+});
 
 test("the same tool catches the naive check-then-act control oversell a limit of 25", async ({ baseURL }) => {
   const coupon = await createTestCoupon({ code: `RACENAIVE${uniqueTag().toUpperCase()}`, maxRedemptions: 25 });

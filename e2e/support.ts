@@ -75,6 +75,21 @@ export async function createTestCoupon(overrides: Partial<NewCoupon> = {}) {
   return result.coupon;
 }
 
+/** A product of its own (stock-tracked when `stock` is a number, with its INITIAL movement), in the shop. */
+export async function createTestProduct(options: { priceCents: number; stock: number | null; name?: string }) {
+  const sku = `E2E-${uniqueTag().toUpperCase()}`;
+  const { priceCents, stock, name = `Test item ${sku.slice(4, 8)}` } = options;
+  return e2eDb().product.create({
+    data: {
+      sku,
+      name,
+      priceCents,
+      stock,
+      ...(stock === null ? {} : { stockMovements: { create: { kind: "INITIAL", quantity: stock } } }),
+    },
+  });
+}
+
 export async function balanceOf(userId: string): Promise<number> {
   return (await e2eDb().user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } })).balanceCents;
 }

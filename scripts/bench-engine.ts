@@ -1,9 +1,10 @@
 /**
  * `npm run bench:engine [-- --requests 4000 --concurrency 64 --pool 24 --unsafe-fast]`
  *
- * Redemptions per second of the engine, in process, against a real PostgreSQL (embedded in .data/bench,
- * recreated per run, or DATABASE_URL): one hot coupon that every request redeems, and many coupons with
- * one request each. Prints numbers; it asserts only exactness (successes equal to the limit and the
+ * Redemptions and orders per second of the engine, in process, against a real PostgreSQL (embedded in
+ * .data/bench, recreated per run, or DATABASE_URL): one hot coupon that every request redeems, many
+ * coupons with one request each, and orders (lib/checkout/place-order) of an untracked product and of
+ * one stock-tracked product every order decrements. Prints numbers; it asserts only exactness (successes equal to the limit and the
  * invariant checker clean), never speed. The raw-SQL baseline (the same transaction over pg, no ORM,
  * scripts/bench/strategies.ts) runs right before the hot and the many-coupons scenarios on the same
  * database, so the "vs raw SQL" ratio compares figures taken under the same machine load.
@@ -13,6 +14,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createDb } from "../lib/db/client";
 import { findViolations } from "../lib/invariants";
+import { placeOrder } from "../lib/checkout/place-order";
 import { redeemCoupon } from "../lib/redemptions";
 import { rawSql } from "./bench/strategies";
 import { benchCoupons, benchDatabase, benchUsers, durabilityOf, type Load, percentile, runLoad } from "./bench/harness";
@@ -56,15 +58,50 @@ async function rawRate(name: string, coupons: number, limit: number): Promise<nu
 }
 
 async function scenario(name: string, codes: (i: number) => string, total: number, expected: number): Promise<Load> {
-  const load = await runLoad(total, CONCURRENCY, async (i) => {
-    const r = await redeemCoupon(db, { userId: people[i]!, code: codes(i), idempotencyKey: randomUUID() });
-    return { ok: r.ok, error: !r.ok && r.reason === "busy" ? "busy" : undefined };
+  return measured(
+    name,
+    expected,
+    "redemptions",
+    async (i) => {
+      const r = await redeemCoupon(db, { userId: people[i]!, code: codes(i), idempotencyKey: randomUUID() });
+      return { ok: r.ok, error: !r.ok && r.reason === "busy" ? "busy" : undefined };
+    },
+    total,
+  );
+}
+
+/** Orders of one unit of a 1.00 product (tracked with stock for every request, or untracked), one per person. */
+async function orderScenario(name: string, stock: number | null): Promise<Load> {
+  const sku = `BENCH-${randomUUID().slice(0, 8).toUpperCase()}`;
+  await db.product.create({
+    data: {
+      sku,
+      name: sku,
+      priceCents: 100,
+      stock,
+      ...(stock === null ? {} : { stockMovements: { create: { kind: "INITIAL", quantity: stock } } }),
+    },
   });
-  if (load.successes !== expected) throw new Error(`${name}: ${load.successes} successes, expected ${expected}`);
+  return measured(name, REQUESTS, "orders", async (i) => {
+    const r = await placeOrder(db, { userId: people[i]!, lines: [{ sku, quantity: 1 }], idempotencyKey: randomUUID() });
+    return { ok: r.ok, error: r.ok ? undefined : r.reason };
+  });
+}
+
+async function measured(
+  name: string,
+  expected: number,
+  unit: "redemptions" | "orders",
+  call: Parameters<typeof runLoad>[2],
+  total = REQUESTS,
+): Promise<Load> {
+  const load = await runLoad(total, CONCURRENCY, call);
+  if (load.successes !== expected)
+    throw new Error(`${name}: ${load.successes} successes, expected ${expected} (${JSON.stringify(load.errors)})`);
   const violations = await findViolations(db);
   if (violations.length > 0) throw new Error(`${name}: invariants violated: ${JSON.stringify(violations.slice(0, 5))}`);
   console.log(
-    `${name.padEnd(38)} ${String(load.successes).padStart(6)} ok  ${(load.requests / load.seconds).toFixed(0).padStart(6)} requests/s  ${(load.successes / load.seconds).toFixed(0).padStart(6)} redemptions/s  p50 ${percentile(load.latencies, 50).toFixed(1)} ms  p99 ${percentile(load.latencies, 99).toFixed(1)} ms`,
+    `${name.padEnd(38)} ${String(load.successes).padStart(6)} ok  ${(load.requests / load.seconds).toFixed(0).padStart(6)} requests/s  ${(load.successes / load.seconds).toFixed(0).padStart(6)} ${unit}/s  p50 ${percentile(load.latencies, 50).toFixed(1)} ms  p99 ${percentile(load.latencies, 99).toFixed(1)} ms`,
   );
   return load;
 }
@@ -94,6 +131,10 @@ try {
   const [limited] = await benchCoupons(db, 1, Math.floor(REQUESTS / 4), "SLOTS");
   await scenario("hot slots, limit = requests / 4", () => limited!, REQUESTS, Math.floor(REQUESTS / 4));
 
+  // Every person holds credit from the redemptions above (1.00 each), enough for these 1.00 orders.
+  const ordersUntracked = await orderScenario("orders, untracked product", null);
+  const ordersHot = await orderScenario("orders, one stock-tracked product", REQUESTS);
+
   const serial = await benchCoupons(db, 200, 1);
   const t0 = performance.now();
   const latencies: number[] = [];
@@ -110,6 +151,9 @@ try {
     `hot / many throughput: single row ${(rate(hotLoad) / rate(manyLoad)).toFixed(2)}, slots ${(rate(slotsLoad) / rate(manyLoad)).toFixed(2)}`,
   );
 
+  console.log(
+    `orders / redemptions (many coupons): untracked ${(rate(ordersUntracked) / rate(manyLoad)).toFixed(2)}, hot stock row ${(rate(ordersHot) / rate(manyLoad)).toFixed(2)}`,
+  );
   console.log(
     `vs raw SQL: hot ${(rate(hotLoad) / rawHot).toFixed(2)} (slots ${(rate(slotsLoad) / rawHot).toFixed(2)}), many ${(rate(manyLoad) / rawMany).toFixed(2)}`,
   );

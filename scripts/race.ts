@@ -1,24 +1,38 @@
 /**
  * `npm run race -- --url http://127.0.0.1:3000[,http://127.0.0.1:3001,...] --code CODE --requests 500
  *                  [--target api|action] [--users N] [--limit N] [--expect N] [--retry N] [--json]`
+ * `npm run race -- --target orders --sku SKU [--quantity N] [--code DISCOUNT] --fund-code CREDIT_CODE
+ *                  [--data-dir DIR] ...`
  *
  * Fires a synchronized burst of redemptions at running Once instances the way race-condition attack
  * tools do over HTTP/1.1: every connection is opened and every request sent except its last byte, then
  * all last bytes are released together. `--target api` drives POST /api/redemptions (a fresh
  * Idempotency-Key per request); `--target action` drives the real redeem server action by submitting
- * the form rendered on /redeem, as a browser would. Users (`race-N@race.once`) are signed in, and
+ * the form rendered on /redeem, as a browser would. `--target orders` places orders through
+ * POST /api/orders (a fresh Idempotency-Key each, the users in turn, each funded first by redeeming
+ * `--fund-code`), then checks every invariant (lib/invariants.ts: stock never negative and equal to its
+ * movements, ledger = balances, ...) against the app's database (DATABASE_URL, else the embedded one of
+ * `--data-dir`, default ONCE_DATA_DIR or .data). Users (`race-N@race.once`) are signed in, and
  * signed up first if needed. Several URLs spread the burst round-robin over several instances.
  *
  * Exit status 1 when any response is a 5xx or a connection failed (after --retry rounds, which re-send
- * lost requests with the same key), when successes exceed --limit, or when they differ from --expect.
+ * lost requests with the same key), when successes exceed --limit, when they differ from --expect, or
+ * (orders) when an invariant is violated.
  */
 import { parseArgs } from "node:util";
+import { createDb } from "../lib/db/client";
+import { findViolations } from "../lib/invariants";
 import { problemsOf, runRace } from "./race/run";
+import { toolDatabase } from "./tool-database";
 
 const { values } = parseArgs({
   options: {
     url: { type: "string", default: "http://127.0.0.1:3000" },
     code: { type: "string" },
+    sku: { type: "string" },
+    quantity: { type: "string", default: "1" },
+    "fund-code": { type: "string" },
+    "data-dir": { type: "string" },
     requests: { type: "string", default: "500" },
     target: { type: "string", default: "api" },
     users: { type: "string" },
@@ -41,7 +55,10 @@ function usage(message: string): never {
 const requests = Number(values.requests);
 const users = Number(values.users ?? values.requests);
 if (!(requests > 0 && users > 0)) usage("--requests and --users must be positive numbers");
-if (values.target !== "api" && values.target !== "action") usage("--target is api or action");
+const target = values.target;
+if (target !== "api" && target !== "action" && target !== "orders") usage("--target is api, action or orders");
+if (target === "orders" && !values.sku) usage("--target orders needs --sku (what every order buys)");
+if (target !== "orders" && !values.code) usage("--code is required");
 
 const urls = values.url!.split(",").map((u) => new URL(u.trim()));
 // The tool attacks an app that runs; without one there is nothing to measure.
@@ -55,10 +72,12 @@ for (const url of urls) {
 
 const summary = await runRace({
   urls,
-  code: values.code ?? usage("--code is required"),
+  code: values.code,
   requests,
   users,
-  target: values.target,
+  target,
+  order: values.sku ? { sku: values.sku, quantity: Number(values.quantity) } : undefined,
+  fundCode: values["fund-code"],
   userPrefix: values["user-prefix"],
   password: values.password,
   path: values.path,
@@ -66,7 +85,22 @@ const summary = await runRace({
   retryRounds: Number(values.retry),
 });
 const limit = values.limit === undefined ? undefined : Number(values.limit);
-const problems = problemsOf(summary, limit, values.expect === undefined ? undefined : Number(values.expect));
+const problems = [
+  ...problemsOf(summary, limit, values.expect === undefined ? undefined : Number(values.expect)),
+  ...(target === "orders" ? await invariantProblems() : []),
+];
+
+/** Orders move stock, uses and credit at once: after the burst, every invariant must still hold. */
+async function invariantProblems(): Promise<string[]> {
+  const database = await toolDatabase(values["data-dir"]);
+  const db = createDb(database.url, { max: 2 });
+  try {
+    return (await findViolations(db)).map((v) => `INVARIANT: ${v.invariant}: ${v.detail}`);
+  } finally {
+    await db.$disconnect();
+    await database.embedded?.stop();
+  }
+}
 
 if (values.json) console.log(JSON.stringify({ ...summary, problems }));
 else {

@@ -6,14 +6,15 @@
  * that the same harness catches it: more sold than allowed, or the invariants broken.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { adminCancelOrder } from "@/lib/admin/orders";
 import { cancelOrder } from "@/lib/checkout/cancel-order";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { naivePlaceOrder } from "@/lib/controls/naive";
 import type { NewCoupon } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
-import { redeemCoupon } from "@/lib/redemptions";
-import { freshDatabase, makeCoupon, makeUsers, meetingPoint, newKey, race } from "./helpers";
+import { makeAdminAndCustomer } from "./admin-helpers";
+import { freshDatabase, makeCoupon, makeCustomersWithCredit, meetingPoint, newKey, race } from "./helpers";
 
 /** How many naive callers read before any writes: more than any limit below, fewer than the pool. */
 const NAIVE_OVERLAP = 12;
@@ -96,19 +97,6 @@ async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   }
 }
 
-/** Customers with store credit, each redeemed through the engine (so the invariants hold from the start). */
-async function customers(db: Db, count: number, creditCents: number): Promise<string[]> {
-  const users = await makeUsers(db, count);
-  const topUp = await makeCoupon(db, { valueCents: creditCents, maxRedemptions: null });
-  for (let i = 0; i < users.length; i += 20) {
-    const redeemed = await Promise.all(
-      users.slice(i, i + 20).map((userId) => redeemCoupon(db, { userId, code: topUp.code, idempotencyKey: newKey() })),
-    );
-    if (!redeemed.every((r) => r.ok)) throw new Error("could not give the test customers their credit");
-  }
-  return users;
-}
-
 async function product(db: Db, priceCents: number, stock: number | null) {
   const sku = `TEE-${newKey().slice(0, 8).toUpperCase()}`;
   const created = await db.product.create({ data: { sku, name: sku, priceCents, stock } });
@@ -128,7 +116,7 @@ function tally(results: PromiseSettledResult<{ ok: true } | { ok: false; reason:
 
 async function burst(engine: Engine, scenario: Scenario): Promise<Report> {
   return withDatabase(async (db) => {
-    const users = await customers(db, scenario.users, scenario.creditCents);
+    const users = await makeCustomersWithCredit(db, scenario.users, scenario.creditCents);
     const tee = await product(db, scenario.priceCents, scenario.stock);
     const coupon = scenario.coupon ? await makeCoupon(db, scenario.coupon) : null;
     const meet = meetingPoint(Math.min(NAIVE_OVERLAP, scenario.orders));
@@ -171,7 +159,7 @@ describe("control: the same harness catches a naive check-then-act checkout", ()
 describe("cancelling under concurrency", () => {
   it("50 cancels of one order reverse it once: stock, the code's use and the credit", async () => {
     await withDatabase(async (db) => {
-      const [userId] = await customers(db, 1, 10_000);
+      const [userId] = await makeCustomersWithCredit(db, 1, 10_000);
       const tee = await product(db, 2_000, 10);
       const coupon = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
       const placed = await placeOrder(db, {
@@ -195,9 +183,67 @@ describe("cancelling under concurrency", () => {
     });
   });
 
+  it("20 admin cancels of one order reverse it once and log it once; refused cancels log nothing", async () => {
+    await withDatabase(async (db) => {
+      const { adminId } = await makeAdminAndCustomer(db);
+      const [userId] = await makeCustomersWithCredit(db, 1, 10_000);
+      const tee = await product(db, 2_000, 10);
+      const coupon = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
+      const order = async () => {
+        const placed = await placeOrder(db, {
+          userId: userId!,
+          lines: [{ sku: tee.sku, quantity: 2 }],
+          discountCode: coupon.code,
+          idempotencyKey: newKey(),
+        });
+        if (!placed.ok) throw new Error(`order refused: ${placed.reason}`);
+        return placed.order.id;
+      };
+      const logEntries = (orderId: string) =>
+        db.adminAuditEntry.count({ where: { targetId: orderId, action: "ORDER_CANCELLED" } });
+      const orderId = await order();
+
+      const results = await race(20, () => adminCancelOrder(db, adminId, orderId));
+      const answers = results.map((r) => (r.status === "fulfilled" && r.value.ok ? r.value.alreadyCancelled : r));
+      expect(answers.filter((a) => a === false)).toHaveLength(1);
+      expect(answers.filter((a) => a === true)).toHaveLength(19);
+      expect(await logEntries(orderId)).toBe(1);
+      expect(await db.ledgerEntry.count({ where: { orderId, kind: "ORDER_REFUND" } })).toBe(1);
+      expect(await db.stockMovement.count({ where: { orderId, kind: "RETURN" } })).toBe(1);
+      expect(await db.product.findUniqueOrThrow({ where: { id: tee.id } })).toMatchObject({ stock: 10 });
+      expect(await db.user.findUniqueOrThrow({ where: { id: userId! } })).toMatchObject({ balanceCents: 10_000 });
+
+      // Refused: a fulfilled order, and one the customer cancelled before the admin tried.
+      const fulfilled = await order();
+      await db.order.update({ where: { id: fulfilled }, data: { status: "FULFILLED" } });
+      expect(await adminCancelOrder(db, adminId, fulfilled)).toEqual({ ok: false, reason: "not_cancellable" });
+      expect(await logEntries(fulfilled)).toBe(0);
+      await db.order.update({ where: { id: fulfilled }, data: { status: "PLACED" } });
+      expect(await cancelOrder(db, { orderId: fulfilled, by: { kind: "customer", userId: userId! } })).toMatchObject({
+        ok: true,
+        alreadyCancelled: false,
+      });
+      expect(await adminCancelOrder(db, adminId, fulfilled)).toMatchObject({ ok: true, alreadyCancelled: true });
+      expect(await logEntries(fulfilled)).toBe(0);
+
+      // The record is part of the cancel: when it fails, the order is not reversed either.
+      const kept = await order();
+      const failing = cancelOrder(db, {
+        orderId: kept,
+        by: { kind: "admin", adminId },
+        record: () => Promise.reject(new Error("audit log unavailable")),
+      });
+      await expect(failing).rejects.toThrow("audit log unavailable");
+      expect(await db.order.findUniqueOrThrow({ where: { id: kept } })).toMatchObject({ status: "PLACED" });
+      expect(await db.stockMovement.count({ where: { orderId: kept, kind: "RETURN" } })).toBe(0);
+      expect(await findViolations(db)).toEqual([]);
+      summary.push(`engine  admin cancel racing admin cancel (20)             reversed once, logged once`);
+    });
+  });
+
   it("a cancel racing 30 orders for the stock it returns: never more sold than there was", async () => {
     await withDatabase(async (db) => {
-      const users = await customers(db, 31, 10_000);
+      const users = await makeCustomersWithCredit(db, 31, 10_000);
       const tee = await product(db, 2_000, 1);
       const first = await placeOrder(db, {
         userId: users[0]!,

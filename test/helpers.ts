@@ -3,6 +3,7 @@ import pg from "pg";
 import { inject, onTestFinished } from "vitest";
 import { type NewCoupon, createCoupon } from "@/lib/coupons";
 import { createDb, type Db } from "@/lib/db/client";
+import { redeemCoupon } from "@/lib/redemptions";
 import { withDatabase } from "./setup/global-database";
 
 /** The race suites need real parallelism on the database side: at least 20 connections. */
@@ -91,6 +92,19 @@ export async function makeCoupon(db: Db, overrides: Partial<NewCoupon> = {}) {
 }
 
 export const newKey = () => randomUUID();
+
+/** Customers with store credit, each redeemed through the engine (so the invariants hold from the start). */
+export async function makeCustomersWithCredit(db: Db, count: number, creditCents: number): Promise<string[]> {
+  const users = await makeUsers(db, count);
+  const topUp = await makeCoupon(db, { valueCents: creditCents, maxRedemptions: null });
+  for (let i = 0; i < users.length; i += 20) {
+    const redeemed = await Promise.all(
+      users.slice(i, i + 20).map((userId) => redeemCoupon(db, { userId, code: topUp.code, idempotencyKey: newKey() })),
+    );
+    if (!redeemed.every((r) => r.ok)) throw new Error("could not give the test customers their credit");
+  }
+  return users;
+}
 
 /**
  * A place where the first `parties` callers wait for each other; later callers pass straight through.

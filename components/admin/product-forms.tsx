@@ -8,7 +8,7 @@ import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import type { ProductFormValues } from "@/lib/admin/product-form";
 
 export type ProductAnswer = ActionResult<object, "duplicate_sku", keyof ProductFormValues>;
-export type StockAnswer = ActionResult<object, "below_zero" | "not_tracked" | "not_found", "change">;
+export type StockAnswer = ActionResult<object, "below_zero" | "not_tracked" | "not_found" | "invalid", "change">;
 type ProductFormState = EchoFormState<ProductAnswer, ProductFormValues>;
 
 const EMPTY: ProductFormValues = { sku: "", name: "", price: "", stock: "" };
@@ -79,13 +79,13 @@ export function StockAdjustForm({
       <input type="hidden" name="productId" value={productId} />
       <div className="flex items-center gap-2">
         <label htmlFor={`change-${productId}`} className="sr-only">
-          Change stock of {sku} by
+          Change stock of {sku} by (or =count to set it)
         </label>
         <input
           id={`change-${productId}`}
           name="change"
           inputMode="numeric"
-          placeholder="+5 or -3"
+          placeholder="+5, -3, =12"
           aria-invalid={error ? true : undefined}
           aria-describedby={`change-${productId}-result`}
           className={`w-24 rounded-md border px-2 py-1 text-sm ${error ? "border-rose-500" : "border-slate-300"}`}

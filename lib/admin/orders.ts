@@ -125,24 +125,25 @@ export type AdminCancelResult = CancelResult;
 
 /**
  * An admin cancels an order through the checkout's own cancel (guarded on PLACED: stock, the code's use
- * and the credit go back once; the order records who cancelled it), then the admin log gets its entry.
+ * and the credit go back once; the order records who cancelled it) and the admin log's entry, in one transaction.
  */
 export async function adminCancelOrder(db: Db, adminId: string, orderId: string): Promise<AdminCancelResult> {
-  const result = await cancelOrder(db, { orderId, by: { kind: "admin", adminId } });
-  if (result.ok && !result.alreadyCancelled) {
-    // cancelOrder owns its transaction, so this entry follows it; the order row itself (cancelled_by_id)
-    // records the same fact atomically.
-    await db.adminAuditEntry.create({
-      data: {
-        actorId: adminId,
-        action: "ORDER_CANCELLED",
-        targetType: "order",
-        targetId: orderId,
-        summary: `Cancelled an order of ${formatDecimalCents(result.order.totalCents)}`,
-        before: { status: "PLACED" },
-        after: { status: "CANCELLED" },
-      },
-    });
-  }
-  return result;
+  // Only the cancel that reverses the order writes the entry: concurrent cancels log once, refused ones never.
+  return cancelOrder(db, {
+    orderId,
+    by: { kind: "admin", adminId },
+    record: async (tx, order) => {
+      await tx.adminAuditEntry.create({
+        data: {
+          actorId: adminId,
+          action: "ORDER_CANCELLED",
+          targetType: "order",
+          targetId: order.id,
+          summary: `Cancelled an order of ${formatDecimalCents(order.totalCents)}`,
+          before: { status: "PLACED" },
+          after: { status: "CANCELLED" },
+        },
+      });
+    },
+  });
 }

@@ -28,17 +28,19 @@ export const productFormSchema = z.object({
 
 export type ProductFormValues = Record<keyof z.input<typeof productFormSchema>, string>;
 
-/** A signed change: "+5" or "5" adds, "-3" removes. */
-export const stockChangeSchema = z.string().transform((raw, ctx) => {
+/** A stock edit: "+5" or "5" adds, "-3" removes, "=12" sets the count (after counting the shelf). */
+export const stockChangeSchema = z.string().transform((raw, ctx): { set: number } | { change: number } => {
   const text = raw.trim();
-  if (!/^[+-]?\d{1,7}$/.test(text) || Number(text) === 0) {
-    ctx.addIssue({ code: "custom", message: "Enter a change like 5 or -3 (not 0)." });
+  if (/^=\s*\d{1,7}$/.test(text)) {
+    const stock = Number(text.slice(1).trim());
+    if (stock <= MAX_STOCK) return { set: stock };
+  } else if (/^[+-]?\d{1,7}$/.test(text) && Number(text) !== 0) {
+    const change = Number(text);
+    if (Math.abs(change) <= MAX_STOCK) return { change };
+  } else {
+    ctx.addIssue({ code: "custom", message: "Enter a change like 5 or -3 (not 0), or =12 to set the count." });
     return z.NEVER;
   }
-  const change = Number(text);
-  if (Math.abs(change) > MAX_STOCK) {
-    ctx.addIssue({ code: "custom", message: "A change can be at most 1,000,000 either way." });
-    return z.NEVER;
-  }
-  return change;
+  ctx.addIssue({ code: "custom", message: "A change or a count can be at most 1,000,000." });
+  return z.NEVER;
 });

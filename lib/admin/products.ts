@@ -7,10 +7,11 @@ import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
 import { recordAdminChange } from "./audit-log";
 
 /**
- * The products admin: the list with stock, creating a product, and adjusting its stock. Stock only moves
- * with a stock_movements row in the same transaction (products.stock = sum of its movements), and a
- * decrease is a guarded UPDATE (`stock >= n` in its WHERE, count checked), so an adjustment racing orders
- * never takes the stock below what they already took; CHECK products_stock_non_negative stands behind it.
+ * The products admin: the list with stock, creating a product, and adjusting or setting its stock.
+ * Stock only moves with a stock_movements row in the same transaction (products.stock = sum of its
+ * movements), and a decrease is a guarded UPDATE (`stock >= n` in its WHERE, count checked), so an
+ * adjustment racing orders never takes the stock below what they already took; CHECK
+ * products_stock_non_negative stands behind it.
  */
 
 export interface NewProduct {
@@ -99,6 +100,56 @@ export async function adminAdjustStock(
     case "rolled_back":
       if (outcome.reason !== "below_zero") return { ok: false, reason: outcome.reason };
       return { ok: false, reason: "below_zero", stock: await currentStock(db, productId) };
+  }
+}
+
+export type SetStockResult =
+  | { ok: true; product: Product; change: number }
+  | { ok: false; reason: "not_found" | "not_tracked" | "invalid" | "busy" };
+
+/**
+ * Sets a tracked product's stock to `stock` (a count taken off the shelf), as one ADJUSTMENT movement of
+ * the difference. The row is locked before it is read, so an order committing meanwhile is either in
+ * the stock the difference is taken from or waits for the new value: never counted twice or lost.
+ */
+export async function adminSetStock(
+  db: Db,
+  actorId: string,
+  productId: string,
+  stock: number,
+): Promise<SetStockResult> {
+  if (!z.uuid().safeParse(productId).success) return { ok: false, reason: "not_found" };
+  if (!Number.isSafeInteger(stock) || stock < 0) return { ok: false, reason: "invalid" };
+  const outcome = await runTransaction<{ product: Product; change: number }, "not_found" | "not_tracked">(
+    db,
+    async (tx) => {
+      const [locked] = await tx.$queryRaw<{ stock: number | null }[]>`
+        SELECT stock FROM products WHERE id = ${productId}::uuid FOR NO KEY UPDATE`;
+      if (!locked) throw new Rollback("not_found");
+      if (locked.stock === null) throw new Rollback("not_tracked");
+      const change = stock - locked.stock;
+      const product = await tx.product.update({ where: { id: productId }, data: { stock } });
+      if (change !== 0) {
+        await tx.stockMovement.create({ data: { productId, kind: "ADJUSTMENT", quantity: change, actorId } });
+      }
+      await recordAdminChange(tx, actorId, {
+        action: "STOCK_ADJUSTED",
+        targetType: "product",
+        targetId: productId,
+        summary: `Set ${product.sku} to ${stock} (${change >= 0 ? "+" : ""}${change})`,
+        before: { stock: locked.stock },
+        after: { stock },
+      });
+      return { product, change };
+    },
+  );
+  switch (outcome.kind) {
+    case "committed":
+      return { ok: true, ...outcome.value };
+    case "rolled_back":
+      return { ok: false, reason: outcome.reason };
+    case "busy":
+      return { ok: false, reason: "busy" };
   }
 }
 

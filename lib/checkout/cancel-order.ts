@@ -32,10 +32,18 @@ export type Canceller = { kind: "customer"; userId: string } | { kind: "admin"; 
 
 type Cancelled = { orderId: string; balanceCents: number; alreadyCancelled: boolean };
 
-export async function cancelOrder(
-  db: Db,
-  input: { orderId: string; by: Canceller; now?: Date },
-): Promise<CancelResult> {
+/** The order a cancel has just reversed, as `record` sees it. */
+export type CancelledOrder = { id: string; userId: string; couponId: string | null; totalCents: number };
+
+type CancelInput = {
+  orderId: string;
+  by: Canceller;
+  now?: Date;
+  /** Runs inside the cancel's transaction only when this call reversed the order (e.g. an audit entry). */
+  record?: (tx: Tx, order: CancelledOrder) => Promise<void>;
+};
+
+export async function cancelOrder(db: Db, input: CancelInput): Promise<CancelResult> {
   if (!z.uuid().safeParse(input.orderId).success) return { ok: false, reason: "not_found" };
   const outcome = await runTransaction<Cancelled, CancelRefusal>(db, (tx) => cancelInTransaction(tx, input));
   switch (outcome.kind) {
@@ -51,10 +59,7 @@ export async function cancelOrder(
   }
 }
 
-async function cancelInTransaction(
-  tx: Tx,
-  { orderId, by, now = new Date() }: { orderId: string; by: Canceller; now?: Date },
-): Promise<Cancelled> {
+async function cancelInTransaction(tx: Tx, { orderId, by, now = new Date(), record }: CancelInput): Promise<Cancelled> {
   const owner = by.kind === "customer" ? { userId: by.userId } : {};
   const [order] = await tx.order.updateManyAndReturn({
     where: { id: orderId, ...owner, status: "PLACED" },
@@ -62,12 +67,20 @@ async function cancelInTransaction(
     select: { id: true, userId: true, couponId: true, totalCents: true },
   });
   if (!order) return previousCancellation(tx, orderId, owner);
+  const reversed = await reverseOrder(tx, order);
+  await record?.(tx, order);
+  return { orderId, balanceCents: reversed, alreadyCancelled: false };
+}
+
+/** Returns the stock, the code's use and the total of a just-cancelled order; answers the new balance. */
+async function reverseOrder(tx: Tx, order: CancelledOrder): Promise<number> {
+  const orderId = order.id;
 
   // Stock (product rows), then the user's use, the refund (the user's row) and the coupon's counter:
   // the order in which placing an order takes them, so a cancel and an order never deadlock.
   await returnStock(tx, orderId);
   const refund = () => refundTotal(tx, order.userId, orderId, order.totalCents);
-  if (!order.couponId) return { orderId, balanceCents: await refund(), alreadyCancelled: false };
+  if (!order.couponId) return refund();
   // Not a revocation: a customer who cancels may use the code again (revoked: false).
   const givenBack = await giveBackCouponUse(
     tx,
@@ -78,7 +91,7 @@ async function cancelInTransaction(
     // A placed order with a code always holds one use of it; anything else is corruption, not a user error.
     throw new Error(`Order ${orderId} is placed with a code but its coupon or usage counter holds no use.`);
   }
-  return { orderId, balanceCents: givenBack.value, alreadyCancelled: false };
+  return givenBack.value;
 }
 
 async function refundTotal(tx: Tx, userId: string, orderId: string, totalCents: number): Promise<number> {

@@ -5,15 +5,22 @@
  * learn its true outcome.
  */
 import { randomUUID } from "node:crypto";
-import { type RawResponse, burst, connect, cookieHeader, serialise } from "./http";
+import { type RawRequest, type RawResponse, burst, connect, cookieHeader, send, serialise } from "./http";
 import { ensureSignedIn, formRequest, type Jar, readForm } from "./session";
+
+export type RaceTarget = "api" | "action" | "orders";
 
 export interface RaceOptions {
   urls: URL[];
-  code: string;
+  /** The code to redeem (api, action), or the discount code of every order (orders; optional there). */
+  code?: string;
   requests: number;
   users: number;
-  target: "api" | "action";
+  target: RaceTarget;
+  /** What every order buys (orders target). */
+  order?: { sku: string; quantity: number };
+  /** A credit code each user redeems before the burst (orders target), so orders have credit to spend. */
+  fundCode?: string;
   userPrefix?: string;
   password?: string;
   /** The JSON endpoint (the naive control lives elsewhere). */
@@ -26,12 +33,12 @@ export interface RaceOptions {
 }
 
 export interface RaceSummary {
-  target: "api" | "action";
+  target: RaceTarget;
   requests: number;
   users: number;
   instances: number;
   successes: number;
-  /** Distinct redemptions among the successes (api target): replays of one key count once. */
+  /** Distinct redemptions (api) or orders (orders) among the successes: replays of one key count once. */
   distinctRedemptions: number | null;
   statuses: Record<string, number>;
   outcomes: Record<string, number>;
@@ -84,6 +91,7 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
   const jars = await pooled(emails, 8, (email) =>
     ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"),
   );
+  if (options.fundCode) await pooled(jars, 8, (jar) => fund(urls[0]!, jar, options.fundCode!));
   const prepared = await pooled(
     Array.from({ length: requests }, (_, i) => i),
     16,
@@ -91,18 +99,14 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
       const instance = i % urls.length;
       const url = urls[instance]!;
       const jar: Jar = jars[i % users]!;
-      if (target === "api") {
-        const request = {
-          method: "POST" as const,
-          path: options.path ?? "/api/redemptions",
-          headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
-          body: Buffer.from(JSON.stringify({ code })),
-        };
+      if (target !== "action") {
+        const body = target === "api" ? { code } : { lines: [options.order], discountCode: code };
+        const request = jsonPost(target === "api" ? (options.path ?? "/api/redemptions") : "/api/orders", jar, body);
         return { bytes: serialise(url, request), instance };
       }
       // Each rendering of the form carries its own idempotency key, as each browser tab would.
       const form = await readForm(url, "/redeem", jar, "code");
-      return { bytes: serialise(url, formRequest(form, jar, { code })), instance };
+      return { bytes: serialise(url, formRequest(form, jar, { code: code ?? "" })), instance };
     },
   );
   const preparedAt = performance.now();
@@ -152,7 +156,7 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
   }
 
   const outcomes: string[] = [];
-  const redemptionIds = new Set<string>();
+  const createdIds = new Set<string>();
   let busyWithoutRetryAfter = 0;
   for (const response of responses) {
     if (response.status === "rejected") {
@@ -161,10 +165,11 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     }
     const { status, body, headers } = response.value;
     if (status === 503 && !headers["retry-after"]) busyWithoutRetryAfter++;
-    if (target === "api") {
-      const parsed = safeJson(body) as { reason?: string; redemption?: { id?: string } };
-      if (status === 201 && parsed.redemption?.id) redemptionIds.add(parsed.redemption.id);
-      outcomes.push(status === 201 ? "redeemed" : (parsed.reason ?? `http_${status}`));
+    if (target !== "action") {
+      const parsed = safeJson(body) as { reason?: string; redemption?: { id?: string }; order?: { id?: string } };
+      const id = parsed.redemption?.id ?? parsed.order?.id;
+      if (status === 201 && id) createdIds.add(id);
+      outcomes.push(status === 201 ? SUCCESS[target] : (parsed.reason ?? `http_${status}`));
     } else {
       outcomes.push(
         body.includes('data-testid="redeem-balance"')
@@ -179,8 +184,8 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     requests,
     users,
     instances: urls.length,
-    successes: outcomeCounts.redeemed ?? 0,
-    distinctRedemptions: target === "api" ? redemptionIds.size : null,
+    successes: outcomeCounts[SUCCESS[target]] ?? 0,
+    distinctRedemptions: target === "action" ? null : createdIds.size,
     statuses: histogram(responses.map(statusKey)),
     outcomes: outcomeCounts,
     burstStatuses,
@@ -207,6 +212,25 @@ export function problemsOf(summary: RaceSummary, limit?: number, expected?: numb
       ? [`${successes} successes, expected exactly ${expected}`]
       : []),
   ];
+}
+
+const SUCCESS: Record<RaceTarget, string> = { api: "redeemed", action: "redeemed", orders: "placed" };
+
+function jsonPost(path: string, jar: Jar, body: unknown): RawRequest {
+  return {
+    method: "POST",
+    path,
+    headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+/** Gives a user credit to spend; a user who redeemed the code on an earlier run keeps that credit. */
+async function fund(url: URL, jar: Jar, code: string): Promise<void> {
+  const response = await send(url, jsonPost("/api/redemptions", jar, { code }));
+  const reason = (safeJson(response.body) as { reason?: string }).reason;
+  if (response.status !== 201 && reason !== "per_user_limit")
+    throw new Error(`funding a race user with ${code} failed: ${response.status} ${response.body.slice(0, 200)}`);
 }
 
 async function resend(url: URL, bytes: Buffer): Promise<RawResponse> {

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { ProductAnswer, StockAnswer } from "@/components/admin/product-forms";
 import { productFormSchema, type ProductFormValues, stockChangeSchema } from "@/lib/admin/product-form";
-import { adminAdjustStock, adminCreateProduct } from "@/lib/admin/products";
+import { adminAdjustStock, adminCreateProduct, adminSetStock } from "@/lib/admin/products";
 import { formatCount } from "@/lib/format";
 import { adminAction, answering, answeringWithValues, echoedField, fromForm } from "@/lib/web/actions";
 
@@ -39,7 +39,11 @@ export const createProductAction = answeringWithValues(createProduct, typedProdu
 const adjustStock = adminAction
   .inputSchema(fromForm(z.object({ productId: z.uuid("Unknown product."), change: stockChangeSchema })))
   .action(async ({ ctx, parsedInput }): Promise<StockAnswer> => {
-    const result = await adminAdjustStock(ctx.db, ctx.admin.id, parsedInput.productId, parsedInput.change);
+    const { productId, change: edit } = parsedInput;
+    const result =
+      "set" in edit
+        ? await adminSetStock(ctx.db, ctx.admin.id, productId, edit.set)
+        : await adminAdjustStock(ctx.db, ctx.admin.id, productId, edit.change);
     if (result.ok)
       return { ok: true, message: `${result.product.sku}: ${formatCount(result.product.stock ?? 0)} in stock.` };
     switch (result.reason) {
@@ -52,6 +56,13 @@ const adjustStock = adminAction
         };
       case "not_tracked":
         return { ok: false, reason: "not_tracked", message: "This product's stock is not tracked." };
+      case "invalid":
+        return {
+          ok: false,
+          reason: "invalid",
+          message: "Enter a count of 0 or more.",
+          fieldErrors: { change: "0 or more." },
+        };
       case "not_found":
         return { ok: false, reason: "not_found", message: "That product no longer exists." };
       case "busy":
@@ -59,5 +70,5 @@ const adjustStock = adminAction
     }
   });
 
-/** Adds or removes stock as one audited adjustment; a decrease never takes it below 0. */
+/** Adds, removes or sets stock as one audited adjustment; a decrease never takes it below 0. */
 export const adjustStockAction = answering(adjustStock);
