@@ -100,6 +100,7 @@ const FIELDS = [
   "expiresAt",
   "counter",
   "noRedeemAfterRevoke",
+  "firstOrderOnly",
   "kind",
   "percentOff",
   "minSubtotal",
