@@ -2,9 +2,10 @@ import { type Browser, type Page, expect, test } from "@playwright/test";
 import { createCustomer, signInApi, uniqueTag } from "./support";
 
 /**
- * The admin side of checkout: the admin creates a product and a percent-off code limited to it, sees the
- * code in the list; a customer orders with it through POST /api/orders; the admin finds the order on
- * the coupon's page and in /admin/orders.
+ * The admin side of checkout: the admin creates a product and a percent-off code limited to it, for first
+ * orders only, sees the code in the list; a customer orders with it through POST /api/orders (a second
+ * order with it is refused: not their first); the admin finds the order on the coupon's page and in
+ * /admin/orders.
  */
 
 const ADMIN = { email: "admin@once.test", password: "once-admin-demo" };
@@ -19,7 +20,7 @@ async function signInAdmin(browser: Browser, goTo: string): Promise<Page> {
   return page;
 }
 
-test("admin creates a percent-off code for one product; an order with it shows on the coupon and in orders", async ({
+test("admin creates a first-order-only percent-off code for one product; an order with it shows on the coupon and in orders", async ({
   browser,
   playwright,
   baseURL,
@@ -45,14 +46,19 @@ test("admin creates a percent-off code for one product; an order with it shows o
   await expect(admin.getByText("Enter the percent off (1 to 100).")).toBeVisible();
   await admin.getByLabel("Percent off").fill("25");
   await admin.getByRole("checkbox", { name: new RegExp(sku) }).check();
+  await admin.getByLabel("First order only").check();
+  // Room for more uses per customer, so a second order is refused for not being the first, not for the limit.
+  await admin.getByLabel("Per-customer limit").fill("5");
   await admin.getByRole("button", { name: "Create coupon" }).click();
   await expect(admin.getByTestId("coupon-created")).toBeVisible();
   await expect(admin.getByTestId("coupon-offer")).toContainText("25% off");
   await expect(admin.getByTestId("coupon-offer")).toContainText(sku);
+  await expect(admin.getByTestId("coupon-offer")).toContainText("First order only");
 
   await admin.goto(`/admin/coupons?q=${code}`);
   await expect(admin.getByTestId("coupons-table")).toContainText(code);
   await expect(admin.getByTestId("coupons-table")).toContainText("25% off");
+  await expect(admin.getByTestId("coupon-first-order-only")).toHaveText("First order only");
 
   const customer = await createCustomer({ creditCents: 5_000 });
   const api = await playwright.request.newContext({ baseURL });
@@ -64,6 +70,12 @@ test("admin creates a percent-off code for one product; an order with it shows o
     });
     expect(response.status()).toBe(201);
     expect(await response.json()).toMatchObject({ order: { discountCents: 500, totalCents: 1_500 } });
+    const second = await api.post("/api/orders", {
+      headers: { "Idempotency-Key": crypto.randomUUID() },
+      data: { lines: [{ sku, quantity: 1 }], discountCode: code },
+    });
+    expect(second.status()).toBe(409);
+    expect(await second.json()).toMatchObject({ reason: "not_first_order" });
   } finally {
     await api.dispose();
   }

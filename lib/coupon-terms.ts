@@ -37,6 +37,7 @@ export const COUPON_DEFAULTS = {
   startsAt: null,
   expiresAt: null,
   noRedeemAfterRevoke: false,
+  firstOrderOnly: false,
   status: CouponStatus.ACTIVE,
   counter: "AUTO",
 } as const;
@@ -82,10 +83,14 @@ export function couponState(coupon: CouponStateFacts, redeemed: number, now: Dat
   return "ACTIVE";
 }
 
+/** Why a store-credit coupon cannot be for first orders only (CHECK coupons_first_order_only_discounts_only). */
+export const FIRST_ORDER_ONLY_NEEDS_DISCOUNT =
+  "Only a discount code can be for first orders only: store credit is not spent on one order.";
+
 /**
  * What each kind allows (CHECKs coupons_*_matches_kind and coupons_*_only behind it): a percent exactly
  * for PERCENT_OFF, a cap only there; a minimum subtotal and a product list only for discounts; an amount
- * for CREDIT and AMOUNT_OFF (PERCENT_OFF may leave it 0).
+ * for CREDIT and AMOUNT_OFF (PERCENT_OFF may leave it 0); first orders only, only for discounts.
  */
 export function checkKindTerms(
   terms: {
@@ -95,6 +100,7 @@ export function checkKindTerms(
     maxDiscountCents?: number | null;
     minSubtotalCents?: number | null;
     productIds?: string[];
+    firstOrderOnly?: boolean;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -111,6 +117,7 @@ export function checkKindTerms(
   if (terms.kind === "CREDIT") {
     if (terms.minSubtotalCents != null) issue("minSubtotalCents", "Only a discount code has a minimum order.");
     if (terms.productIds?.length) issue("productIds", "Only a discount code applies to chosen products.");
+    if (terms.firstOrderOnly) issue("firstOrderOnly", FIRST_ORDER_ONLY_NEEDS_DISCOUNT);
   }
 }
 
@@ -217,7 +224,15 @@ export const couponKindFields = {
     .array(z.uuid("That product does not exist."))
     .max(TERM_BOUNDS.products, `A code can list at most ${TERM_BOUNDS.products} products.`)
     .default([...COUPON_DEFAULTS.productIds]),
+  /**
+   * Only a customer without an order that is not cancelled may use it: taken by the guarded update of
+   * users.live_orders from 0 in the order's transaction (lib/checkout/place-order.ts). Discounts only.
+   */
+  firstOrderOnly: z.boolean().default(COUPON_DEFAULTS.firstOrderOnly),
 };
+
+/** The admin's words for the option, wherever a coupon's terms are shown. */
+export const FIRST_ORDER_ONLY_LABEL = "First order only";
 
 /** Creating a coupon: its code, its terms, its status and where its uses are counted. */
 export const newCouponSchema = z
@@ -245,6 +260,7 @@ export const couponUpdateSchema = z
     percentOff: couponKindFields.percentOff.unwrap().optional(),
     maxDiscountCents: discountCentsField.optional(),
     minSubtotalCents: discountCentsField.optional(),
+    firstOrderOnly: couponKindFields.firstOrderOnly.unwrap().optional(),
     counter: z.enum(COUNTER_CHOICES).optional(),
   })
   .superRefine(checkWindowOrdered)

@@ -162,6 +162,12 @@ const CHECKS: { invariant: string; sql: string }[] = [
                  <> CASE WHEN o.status = 'CANCELLED' AND o.total_cents > 0 THEN 1 ELSE 0 END`,
   },
   {
+    invariant: "a customer's live-order count (first-order-only codes) equals their orders not cancelled",
+    sql: `SELECT u.email || ': live_orders ' || u.live_orders || ', orders not cancelled ' || count(o.id) AS detail
+          FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status <> 'CANCELLED'
+          GROUP BY u.id HAVING u.live_orders <> count(o.id)`,
+  },
+  {
     invariant: "each order's subtotal is the sum of its lines and its discount the sum of their shares",
     sql: `SELECT 'order ' || o.id || ': subtotal ' || o.subtotal_cents || ', lines ' || coalesce(sum(ol.unit_price_cents * ol.quantity), 0)
                  || '; discount ' || o.discount_cents || ', line shares ' || coalesce(sum(ol.discount_cents), 0) AS detail

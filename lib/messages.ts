@@ -134,6 +134,8 @@ export function discountCodeMessage(reason: PlaceOrderRefusal | Extract<CodePrev
       return "This code has just been used up.";
     case "per_user_limit":
       return "You have already used this code as often as it allows.";
+    case "not_first_order":
+      return "This code is for a first order only, and you already have an order.";
     case "idempotency_key_reused":
       return "This order button was already used for a different order. Press it again to place this one.";
     case "invalid_idempotency_key":

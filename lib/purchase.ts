@@ -4,6 +4,7 @@ import { idempotencyKeySchema } from "./codes";
 import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
 import { RetryTransaction, Rollback, runTransaction, type Tx } from "./db/transaction";
+import { countLiveOrder } from "./checkout/live-orders";
 import { recordSales, takeLine } from "./checkout/stock";
 import { debit } from "./ledger";
 
@@ -111,6 +112,8 @@ async function purchaseInTransaction(tx: Tx, { userId, productId, idempotencyKey
     data: { orderId: order.id, lineNo: 1, productId, sku, name, unitPriceCents: price, quantity: 1 },
   });
   await recordSales(tx, order.id, [{ product: line.product, quantity: 1 }]);
+  // Unguarded; the order's foreign key has already refused an unknown user.
+  await countLiveOrder(tx, userId, { firstOrder: false });
   const paid = await debit(tx, userId, price, { kind: "PURCHASE", orderId: order.id });
   if (!paid.ok) throw new Rollback<PurchaseRefusal>("insufficient_credit");
   return {

@@ -9,6 +9,7 @@ import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
 import { adminCancelOrder, exportOrderFilters, listOrders, orderFiltersSchema } from "@/lib/admin/orders";
 import { adminCreateProduct } from "@/lib/admin/products";
+import { FIRST_ORDER_ONLY_NEEDS_DISCOUNT } from "@/lib/coupon-terms";
 import { freshDatabase, makeCoupon, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
 
@@ -106,6 +107,49 @@ describe("a percent-off code limited to one product", () => {
       await adminUpdateCoupon(db, adminId, created.coupon.id, { ...terms, valueCents: 500, productIds: [newKey()] }),
     ).toMatchObject({ ok: false, reason: "invalid", issues: [{ path: "productIds" }] });
     expect(await db.couponProduct.count({ where: { couponId: created.coupon.id } })).toBe(2);
+  });
+});
+
+describe("a first-order-only code", () => {
+  it("is a term: an edit to it bumps the terms version and is audited; on store credit it is refused, edit or not", async () => {
+    const created = await adminCreateCoupon(db, adminId, {
+      ...terms,
+      code: "AC-WELCOME",
+      kind: "AMOUNT_OFF",
+      valueCents: 500,
+      firstOrderOnly: true,
+    });
+    if (!created.ok) throw new Error(`refused: ${JSON.stringify(created)}`);
+    expect(created.coupon.firstOrderOnly).toBe(true);
+    const edited = await adminUpdateCoupon(db, adminId, created.coupon.id, {
+      ...terms,
+      valueCents: 500,
+      firstOrderOnly: false,
+    });
+    if (!edited.ok) throw new Error(`refused: ${JSON.stringify(edited)}`);
+    expect(edited.coupon.termsVersion).toBeGreaterThan(created.coupon.termsVersion);
+    const entry = await db.adminAuditEntry.findFirstOrThrow({
+      where: { targetId: created.coupon.id, action: "COUPON_UPDATED" },
+    });
+    expect(entry).toMatchObject({ before: { firstOrderOnly: true }, after: { firstOrderOnly: false } });
+
+    const issue = { path: "firstOrderOnly", message: FIRST_ORDER_ONLY_NEEDS_DISCOUNT };
+    const credit = await adminCreateCoupon(db, adminId, {
+      ...terms,
+      code: "AC-CREDITFIRST",
+      kind: "CREDIT",
+      valueCents: 500,
+      firstOrderOnly: true,
+    });
+    expect(credit).toMatchObject({ ok: false, reason: "invalid", issues: [issue] });
+    const plainCredit = await makeCoupon(db, { valueCents: 500 });
+    // The kind left out of the edit: judged on the row's, before the CHECK would have to refuse it.
+    expect(
+      await adminUpdateCoupon(db, adminId, plainCredit.id, { ...terms, valueCents: 500, firstOrderOnly: true }),
+    ).toMatchObject({ ok: false, reason: "invalid", issues: [issue] });
+    await expect(db.coupon.update({ where: { id: plainCredit.id }, data: { firstOrderOnly: true } })).rejects.toThrow(
+      /coupons_first_order_only_discounts_only/,
+    );
   });
 });
 

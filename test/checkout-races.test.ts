@@ -71,6 +71,18 @@ const SCENARIOS: Scenario[] = [
     refusal: "per_user_limit",
   },
   {
+    // The per-customer limit would allow all 100: only the live-order guard stands between them.
+    label: "one new customer, 100 orders, first-order-only code",
+    orders: 100,
+    users: 1,
+    creditCents: 1_000_000,
+    priceCents: 2_000,
+    stock: null,
+    coupon: { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: null, perUserLimit: 1_000, firstOrderOnly: true },
+    allowed: 1,
+    refusal: "not_first_order",
+  },
+  {
     label: "two orders spending the last credit",
     orders: 2,
     users: 1,
@@ -144,6 +156,69 @@ describe("placeOrder holds every limit under concurrent orders", () => {
       successes: scenario.allowed,
       reasons: { ok: scenario.allowed, [scenario.refusal]: scenario.orders - scenario.allowed },
       violations: [],
+    });
+  });
+});
+
+describe("first-order-only codes under concurrency", () => {
+  it("100 new customers, one order each with the code: all 100 are first orders", async () => {
+    await withDatabase(async (db) => {
+      const users = await customers(db, 100, 10_000);
+      const tee = await product(db, 2_000, null);
+      const coupon = await makeCoupon(db, {
+        kind: "AMOUNT_OFF",
+        valueCents: 500,
+        maxRedemptions: null,
+        firstOrderOnly: true,
+      });
+      const results = await race(100, (i) =>
+        placeOrder(db, {
+          userId: users[i]!,
+          lines: [{ sku: tee.sku, quantity: 1 }],
+          discountCode: coupon.code,
+          idempotencyKey: newKey(),
+        }),
+      );
+      expect(tally(results)).toEqual({ ok: 100 });
+      expect(await db.order.count({ where: { couponId: coupon.id } })).toBe(100);
+      expect(await findViolations(db)).toEqual([]);
+      summary.push(`engine  100 customers x 1 first order with the code         ${JSON.stringify(tally(results))}`);
+    });
+  });
+
+  it("a cancelled first order makes the customer eligible again; a live one of any kind does not", async () => {
+    await withDatabase(async (db) => {
+      const [userId] = await customers(db, 1, 10_000);
+      const tee = await product(db, 2_000, null);
+      const coupon = await makeCoupon(db, {
+        kind: "AMOUNT_OFF",
+        valueCents: 500,
+        perUserLimit: 5,
+        firstOrderOnly: true,
+      });
+      const order = (code?: string) =>
+        placeOrder(db, {
+          userId: userId!,
+          lines: [{ sku: tee.sku, quantity: 1 }],
+          discountCode: code,
+          idempotencyKey: newKey(),
+        });
+      const first = await order(coupon.code);
+      expect(first).toMatchObject({ ok: true, order: { discountCents: 500 } });
+      expect(await order(coupon.code)).toMatchObject({ ok: false, reason: "not_first_order" });
+      const cancelled = await cancelOrder(db, {
+        orderId: first.ok ? first.order.id : "",
+        by: { kind: "customer", userId: userId! },
+      });
+      expect(cancelled).toMatchObject({ ok: true, alreadyCancelled: false });
+      const again = await order(coupon.code);
+      expect(again).toMatchObject({ ok: true, order: { discountCents: 500 } });
+      expect(await db.user.findUniqueOrThrow({ where: { id: userId! } })).toMatchObject({ liveOrders: 1 });
+      // An order without a code counts as much as one with it.
+      await cancelOrder(db, { orderId: again.ok ? again.order.id : "", by: { kind: "customer", userId: userId! } });
+      expect(await order()).toMatchObject({ ok: true });
+      expect(await order(coupon.code)).toMatchObject({ ok: false, reason: "not_first_order" });
+      expect(await findViolations(db)).toEqual([]);
     });
   });
 });

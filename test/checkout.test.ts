@@ -9,6 +9,7 @@ import { cancelOrder } from "@/lib/checkout/cancel-order";
 import { placeOrder } from "@/lib/checkout/place-order";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
+import { orderMessage } from "@/lib/messages";
 import { redeemCoupon } from "@/lib/redemptions";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 
@@ -147,6 +148,18 @@ describe("the cart", () => {
     expect(await getCart(db, userId)).toMatchObject({ lines: [], preview: null });
     expect(await placeCartOrder(db, { userId, idempotencyKey: key })).toMatchObject({ ok: true, replayed: true });
     expect(await placeCartOrder(db, { userId, idempotencyKey: newKey() })).toMatchObject({ reason: "empty_cart" });
+
+    // A first-order-only code: the cart says so before the order is refused, in the customer's words.
+    const welcome = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, firstOrderOnly: true });
+    expect(await addToCart(db, userId, tee.id)).toEqual({ ok: true });
+    expect(await setCartCode(db, userId, welcome.code)).toEqual({ ok: true });
+    expect((await getCart(db, userId)).preview).toEqual({ ok: false, code: welcome.code, reason: "not_first_order" });
+    const refused = await placeCartOrder(db, { userId, idempotencyKey: newKey() });
+    expect(refused).toMatchObject({ ok: false, reason: "not_first_order" });
+    if (refused.ok) throw new Error("placed");
+    expect(orderMessage(refused)).toBe(
+      "This code is for a first order only, and you already have an order. Nothing was charged.",
+    );
   });
 });
 

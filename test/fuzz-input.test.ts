@@ -101,6 +101,7 @@ const FIELDS = [
   "expiresAt",
   "counter",
   "noRedeemAfterRevoke",
+  "firstOrderOnly",
   "kind",
   "percentOff",
   "minSubtotal",

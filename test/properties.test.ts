@@ -1,9 +1,13 @@
 /**
  * Property-based tests (fast-check): random programs of redeem, revoke, coupon disable/enable, limit
- * edits, customer disable/enable and purchases over a few users, coupons and idempotency keys, each
- * program's commands fired at PostgreSQL all at once. After every program:
+ * edits, customer disable/enable, purchases, orders (with or without a code, of a product with stock and
+ * one without) and order cancels (by the customer or the admin) over a few users, coupons (store credit
+ * and discount codes, some for first orders only) and idempotency keys, each program's commands fired at
+ * PostgreSQL all at once. After every program:
  * - no command threw: each answered a typed outcome (a 500 would have been an exception);
- * - every invariant of lib/invariants.ts holds over the whole database;
+ * - every invariant of lib/invariants.ts holds over the whole database: among them stock never below 0
+ *   and equal to its movements, balances equal to their ledgers, each coupon's uses equal to its active
+ *   redemptions plus its orders not cancelled, each customer's live-order count equal to their orders;
  * - the rows agree with the answers: as many redemptions and orders exist as were reported created.
  * PROPERTY_RUNS programs (default 150, CI); `npm run bench:properties` runs thousands. A failure prints
  * fast-check's seed and the shrunk program; PROPERTY_SEED replays it.
@@ -13,6 +17,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { naiveRedeem } from "@/lib/controls/naive";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
+import { redeemCoupon } from "@/lib/redemptions";
 import { type Command, SHAPE, type World, anyCommand, couponTerms, runCommand } from "./properties/commands";
 import { freshDatabase, makeCoupon, makeUsers, meetingPoint, newKey, race, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer } from "./admin-helpers";
@@ -23,6 +28,7 @@ const SEED = process.env.PROPERTY_SEED === undefined ? undefined : Number(proces
 let test: TestDatabase;
 let adminId: string;
 let productId: string;
+let untrackedSku: string;
 let programs = 0;
 let commandsRun = 0;
 const outcomes: Record<string, number> = {};
@@ -34,6 +40,7 @@ beforeAll(async () => {
     data: { sku: `PROP-${newKey()}`, name: "Property mug", priceCents: 200 },
   });
   productId = product.id;
+  untrackedSku = product.sku;
 });
 afterAll(async () => {
   console.log(`\nproperty programs: ${programs}, commands: ${commandsRun}, outcomes: ${JSON.stringify(outcomes)}`);
@@ -47,11 +54,28 @@ const program = fc.record({
   rounds: fc.array(fc.array(anyCommand, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
 });
 
+/** Units of the program's stock-tracked product: fewer than its orders may ask for, so they run out. */
+const STOCK = 4;
+const STARTING_CREDIT_CENTS = 1_000;
+
 async function newWorld(db: Db, terms: Parameters<typeof makeCoupon>[1][]): Promise<World> {
-  const users = await makeUsers(db, SHAPE.users, `prop-${newKey().slice(0, 8)}`);
+  const prefix = `prop-${newKey().slice(0, 8)}`;
+  const users = await makeUsers(db, SHAPE.users, prefix);
   const coupons = await Promise.all(terms.map((t) => makeCoupon(db, t)));
+  // Credit to start with, so orders get as far as their codes, stock and first-order checks.
+  const topUp = await makeCoupon(db, { valueCents: STARTING_CREDIT_CENTS, maxRedemptions: null });
+  const credited = await Promise.all(
+    users.map((userId) => redeemCoupon(db, { userId, code: topUp.code, idempotencyKey: newKey() })),
+  );
+  if (!credited.every((r) => r.ok)) throw new Error("could not give the program's customers their starting credit");
   const keys = Array.from({ length: SHAPE.keys }, newKey);
-  return { db, adminId, productId, users, coupons, keys };
+  const orderKeys = Array.from({ length: SHAPE.keys }, newKey);
+  const tracked = await db.product.create({
+    data: { sku: prefix.toUpperCase(), name: "Property tee", priceCents: 100, stock: STOCK },
+  });
+  await db.stockMovement.create({ data: { productId: tracked.id, kind: "INITIAL", quantity: STOCK } });
+  const skus = { untracked: untrackedSku, tracked: tracked.sku };
+  return { db, adminId, productId, skus, users, coupons, keys, orderKeys };
 }
 
 async function runProgram(world: World, rounds: Command[][], run: typeof runCommand = runCommand) {
@@ -64,7 +88,7 @@ async function runProgram(world: World, rounds: Command[][], run: typeof runComm
     outcomes[label] = (outcomes[label] ?? 0) + 1;
   }
   const [rows] = await world.db.$queryRaw<{ redemptions: number; orders: number }[]>`
-    SELECT (SELECT count(*) FROM redemptions WHERE user_id = ANY(${world.users}::uuid[]))::int AS redemptions,
+    SELECT (SELECT count(*) FROM redemptions WHERE coupon_id = ANY(${world.coupons.map((c) => c.id)}::uuid[]))::int AS redemptions,
            (SELECT count(*) FROM orders WHERE user_id = ANY(${world.users}::uuid[]))::int AS orders`;
   const created = (kind: string) => answers.filter((a) => a.created === kind).length;
   programs++;

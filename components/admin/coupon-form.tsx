@@ -23,6 +23,7 @@ import {
 import {
   COUNTER_CHOICES,
   type CounterChoice,
+  FIRST_ORDER_ONLY_LABEL,
   HOT_COUPON_THRESHOLD,
   isLargeValueChange,
   SLOT_COUNT,
@@ -272,24 +273,13 @@ export function CouponForm({
         />
       </div>
       <CounterField defaultValue={v.counter} error={errors.counter} />
-      <div className="flex items-start gap-3">
-        <input
-          id="noRedeemAfterRevoke"
-          name="noRedeemAfterRevoke"
-          type="checkbox"
-          defaultChecked={v.noRedeemAfterRevoke === "on"}
-          aria-describedby="noRedeemAfterRevoke-hint"
-          className="mt-1 h-4 w-4 rounded border-slate-300"
-        />
-        <div>
-          <label htmlFor="noRedeemAfterRevoke" className="text-sm font-medium text-slate-800">
-            A revoked redemption cannot be redeemed again
-          </label>
-          <p id="noRedeemAfterRevoke-hint" className="text-sm text-slate-600">
-            When you revoke a customer&apos;s redemption of this code, that customer cannot redeem it again.
-          </p>
-        </div>
-      </div>
+      <CheckboxField
+        name="noRedeemAfterRevoke"
+        checked={v.noRedeemAfterRevoke === "on"}
+        label="A revoked redemption cannot be redeemed again"
+        hint="When you revoke a customer's redemption of this code, that customer cannot redeem it again."
+        error={errors.noRedeemAfterRevoke}
+      />
       <SubmitButton pending={pending} pendingLabel={mode === "create" ? "Creating…" : "Saving…"}>
         {mode === "create" ? "Create coupon" : "Save changes"}
       </SubmitButton>
@@ -447,6 +437,55 @@ function DiscountConditions({
           </p>
         )}
       </fieldset>
+      <CheckboxField
+        name="firstOrderOnly"
+        checked={values.firstOrderOnly === "on"}
+        label={FIRST_ORDER_ONLY_LABEL}
+        hint="Only a customer with no order (cancelled ones aside) can use it, on that first order."
+        error={errors.firstOrderOnly}
+      />
+    </div>
+  );
+}
+
+/** A ticked-or-not option with its explanation (sent as "on" when ticked, absent otherwise). */
+function CheckboxField({
+  name,
+  checked,
+  label,
+  hint,
+  error,
+}: {
+  name: CouponFormField;
+  checked: boolean;
+  label: string;
+  hint: string;
+  error?: string;
+}) {
+  return (
+    <div className="flex items-start gap-3">
+      <input
+        id={name}
+        name={name}
+        type="checkbox"
+        defaultChecked={checked}
+        aria-describedby={error ? `${name}-error` : `${name}-hint`}
+        aria-invalid={error ? true : undefined}
+        className="mt-1 h-4 w-4 rounded border-slate-300"
+      />
+      <div>
+        <label htmlFor={name} className="text-sm font-medium text-slate-800">
+          {label}
+        </label>
+        <p id={`${name}-hint`} className="text-sm text-slate-600">
+          {hint}
+        </p>
+        {error && (
+          <p id={`${name}-error`} className="text-sm font-medium text-rose-700">
+            {error}
+          </p>
+        )}
+      </div>
     </div>
   );
 }

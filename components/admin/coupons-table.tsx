@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { CouponListQuery, CouponListRow, ListedBatch } from "@/lib/admin/coupons/list";
 import { couponOffer } from "@/lib/admin/coupon-offer";
+import { FIRST_ORDER_ONLY_LABEL } from "@/lib/coupon-terms";
 import { COUPON_STATES, COUPON_STATE_LABELS } from "@/lib/coupon-terms";
 import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
 import { CouponStatusBadge } from "./badges";
@@ -91,7 +92,14 @@ export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: Co
             <td className={td}>
               <CouponStatusBadge state={row.state} />
             </td>
-            <td className={`${td} tabular-nums`}>{couponOffer(row.coupon)}</td>
+            <td className={`${td} tabular-nums`}>
+              {couponOffer(row.coupon)}
+              {row.coupon.firstOrderOnly && (
+                <span className="block text-xs text-slate-600" data-testid="coupon-first-order-only">
+                  {FIRST_ORDER_ONLY_LABEL}
+                </span>
+              )}
+            </td>
             <td className={`${td} tabular-nums`}>
               {formatCount(row.redeemed)} /{" "}
               {row.coupon.maxRedemptions === null ? "∞" : formatCount(row.coupon.maxRedemptions)}

@@ -8,6 +8,7 @@ import {
   type CounterChoice,
   couponKindFields,
   couponTermFields,
+  FIRST_ORDER_ONLY_NEEDS_DISCOUNT,
   TERM_BOUNDS,
 } from "@/lib/coupon-terms";
 import { CouponKind } from "@/lib/generated/prisma/enums";
@@ -195,6 +196,10 @@ const termsShape = {
     .string()
     .optional()
     .transform((v) => v === "on"),
+  firstOrderOnly: z
+    .string()
+    .optional()
+    .transform((v) => v === "on"),
   // Empty (a form without the choice) keeps the domain's default: automatic when creating, unchanged when editing.
   counter: z
     .enum(["", ...COUNTER_CHOICES], { message: "Choose where uses are counted." })
@@ -210,10 +215,12 @@ type FormTerms = z.output<z.ZodObject<typeof termsShape>>;
  * (fields of another kind, still filled in from before the admin switched, are dropped, not refused).
  */
 function asTerms<T extends FormTerms>(form: T, ctx: z.RefinementCtx) {
-  const { value, kind, percentOff, maxDiscount, minSubtotal, productIds, ...terms } = form;
+  const { value, kind, percentOff, maxDiscount, minSubtotal, productIds, firstOrderOnly, ...terms } = form;
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (kind !== "PERCENT_OFF" && value === null) issue("value", "Enter an amount like 10 or 12.50.");
-  if (kind === undefined) return { ...terms, valueCents: value ?? 0 };
+  // Refused, not dropped: an admin who ticked it would otherwise get a code anyone may use.
+  if (kind === "CREDIT" && firstOrderOnly) issue("firstOrderOnly", FIRST_ORDER_ONLY_NEEDS_DISCOUNT);
+  if (kind === undefined) return { ...terms, firstOrderOnly, valueCents: value ?? 0 };
   if (kind === "PERCENT_OFF" && percentOff === null) issue("percentOff", "Enter the percent off (1 to 100).");
   const discount = kind !== "CREDIT";
   return {
@@ -224,6 +231,7 @@ function asTerms<T extends FormTerms>(form: T, ctx: z.RefinementCtx) {
     maxDiscountCents: kind === "PERCENT_OFF" ? maxDiscount : null,
     minSubtotalCents: discount ? minSubtotal : null,
     productIds: discount ? productIds : [],
+    firstOrderOnly,
   };
 }
 
@@ -285,6 +293,7 @@ export function couponFormValues(coupon?: Coupon, productIds: readonly string[] 
     startsAt: toUtcInput(terms.startsAt),
     expiresAt: toUtcInput(terms.expiresAt),
     noRedeemAfterRevoke: terms.noRedeemAfterRevoke ? "on" : "",
+    firstOrderOnly: terms.firstOrderOnly ? "on" : "",
     counter: terms.counter satisfies CounterChoice,
   };
 }

@@ -1,3 +1,4 @@
+import { FIRST_ORDER_ONLY_LABEL } from "@/lib/coupon-terms";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import { formatCents, plural } from "@/lib/format";
 
@@ -17,10 +18,14 @@ export function couponOffer(coupon: Offer): string {
   }
 }
 
-/** A discount's conditions: "orders from 20.00 · 1 product"; a credit coupon has none (""). */
-export function couponConditions(coupon: Pick<Coupon, "kind" | "minSubtotalCents">, productCount: number): string {
+/** A discount's conditions: "orders from 20.00 · 1 product · First order only"; a credit coupon has none (""). */
+export function couponConditions(
+  coupon: Pick<Coupon, "kind" | "minSubtotalCents" | "firstOrderOnly">,
+  productCount: number,
+): string {
   if (coupon.kind === "CREDIT") return "";
   const minimum =
     coupon.minSubtotalCents === null ? "any order" : `orders from ${formatCents(coupon.minSubtotalCents)}`;
-  return `${minimum} · ${productCount === 0 ? "every product" : plural(productCount, "product")}`;
+  const products = productCount === 0 ? "every product" : plural(productCount, "product");
+  return [minimum, products, ...(coupon.firstOrderOnly ? [FIRST_ORDER_ONLY_LABEL] : [])].join(" · ");
 }

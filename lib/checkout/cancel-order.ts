@@ -94,10 +94,14 @@ async function reverseOrder(tx: Tx, order: CancelledOrder): Promise<number> {
   return givenBack.value;
 }
 
+/** Refunds the total and takes the order off the customer's live ones (a cancelled first order frees first-order codes). */
 async function refundTotal(tx: Tx, userId: string, orderId: string, totalCents: number): Promise<number> {
-  if (totalCents === 0) {
-    return (await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { balanceCents: true } })).balanceCents;
-  }
+  const { balanceCents } = await tx.user.update({
+    where: { id: userId },
+    data: { liveOrders: { decrement: 1 } },
+    select: { balanceCents: true },
+  });
+  if (totalCents === 0) return balanceCents;
   const refunded = await credit(tx, userId, totalCents, { kind: "ORDER_REFUND", orderId });
   if (!refunded.ok) throw new Rollback<CancelRefusal>("balance_limit");
   return refunded.balanceCents;

@@ -89,7 +89,12 @@ export interface CartLine {
 /** What the cart's code would do now, judged from committed state; placing the order decides for real. */
 export type CodePreview =
   | { ok: true; code: string; discountCents: number }
-  | { ok: false; code: string; reason: DiscountRefusal | CouponUseRefusal; minSubtotalCents?: number };
+  | {
+      ok: false;
+      code: string;
+      reason: DiscountRefusal | CouponUseRefusal | "not_first_order";
+      minSubtotalCents?: number;
+    };
 
 export interface Cart {
   lines: CartLine[];
@@ -142,6 +147,10 @@ async function previewCode(db: Db, userId: string, code: string, lines: CartLine
   if (!discount.ok) return { ok: false, code, reason: discount.reason, minSubtotalCents: discount.minSubtotalCents };
   const usage = await db.couponUsage.findUnique({ where: { couponId_userId: { couponId: coupon.id, userId } } });
   if (usage && usage.used >= coupon.perUserLimit) return { ok: false, code, reason: "per_user_limit" };
+  if (coupon.firstOrderOnly) {
+    const user = await db.user.findUnique({ where: { id: userId }, select: { liveOrders: true } });
+    if (user && user.liveOrders > 0) return { ok: false, code, reason: "not_first_order" };
+  }
   return { ok: true, code, discountCents: discount.discountCents };
 }
 

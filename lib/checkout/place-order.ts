@@ -9,6 +9,7 @@ import { Rollback, type Tx } from "@/lib/db/transaction";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import { fingerprint, type KeyedRequest, type Once, runOnce } from "@/lib/idempotency";
 import { debit } from "@/lib/ledger";
+import { countLiveOrder } from "./live-orders";
 import { type OrderView, orderViewSelect, toOrderView } from "./order-view";
 import { recordSales, takeLine, type TakenProduct } from "./stock";
 
@@ -17,9 +18,15 @@ import { recordSales, takeLine, type TakenProduct } from "./stock";
  * "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); the products
  * are resolved; each line's stock is taken by a guarded decrement in product-id order; the discount
  * code's use is taken through the exactly-once primitive (lib/coupon-use.ts), and while it is held the
- * discount is judged from the terms the use is fenced on, the order and its lines are written and the
- * total is debited by the guarded decrement (none for a zero total). Any refusal rolls everything back
- * and is stored as the key's answer, so a replay gets the same refusal.
+ * discount is judged from the terms the use is fenced on, the customer's count of live orders is raised
+ * (from 0 only, guarded, for a first-order-only code), the order and its lines are written and the total
+ * is debited by the guarded decrement (none for a zero total). Any refusal rolls everything back and is
+ * stored as the key's answer, so a replay gets the same refusal.
+ *
+ * Lock order, shared with cancelling (cancel-order.ts) and redeeming (lib/redemptions.ts): product rows
+ * (in id order), then the customer's coupon_usages row, then the customer's users row (live_orders here,
+ * then the debit), then the coupon's counter row or slot. Every path takes the ones it needs in this
+ * order, so two of them never wait on each other in a cycle.
  */
 
 export const MAX_ORDER_LINES = 50;
@@ -37,6 +44,8 @@ export type PlaceOrderRefusal =
   | DiscountRefusal
   | CouponUseRefusal
   | "insufficient_credit"
+  /** A first-order-only code, and the customer has an order that is not cancelled. */
+  | "not_first_order"
   /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
   | "busy";
 
@@ -229,6 +238,10 @@ async function writeOrder(
     ({ discountCents, allocation } = discount);
   }
   const totalCents = subtotalCents - discountCents;
+  const firstOrder = coupon?.firstOrderOnly ?? false;
+  // Unguarded, nothing counted means an unknown user, whom the order's foreign key refuses next; guarded,
+  // the user is known (the code's usage row has the same foreign key), so it is the guard's refusal.
+  if (!(await countLiveOrder(tx, userId, { firstOrder })) && firstOrder) throw refuse("not_first_order");
   await tx.order.create({
     data: {
       id: orderId,

@@ -205,8 +205,9 @@ export type NaiveOrderResult = { ok: true; orderId: string } | { ok: false; reas
 
 /**
  * THE CONTROL for checkout (lib/checkout/place-order.ts): one line and an optional code, the way a shop
- * is usually written. It reads the stock and the balance, decides in code, takes the code's use with
- * naiveTakeCouponUse, then writes the stock and the balance it read minus what it sold and charged.
+ * is usually written. It reads the stock, the balance and whether the customer has orders (for a
+ * first-order-only code), decides in code, takes the code's use with naiveTakeCouponUse, then writes the
+ * stock, the balance and the order count it read, moved by what it sold, charged and placed.
  * test/checkout-races.test.ts runs its scenarios against it and asserts the harness catches it.
  */
 export async function naivePlaceOrder(
@@ -221,6 +222,8 @@ export async function naivePlaceOrder(
         const product = await tx.product.findUniqueOrThrow({ where: { sku: input.sku } });
         if (product.stock !== null && product.stock < input.quantity) return { ok: false, reason: "out_of_stock" };
         const user = await tx.user.findUniqueOrThrow({ where: { id: input.userId } });
+        // "Is this the customer's first order?", asked before anything is written.
+        const hasOrders = (await tx.order.count({ where: { userId: input.userId, status: { not: "CANCELLED" } } })) > 0;
         const subtotalCents = product.priceCents * input.quantity;
         const write = async (coupon: Coupon | null): Promise<NaiveOrderResult> => {
           const discountCents =
@@ -229,6 +232,8 @@ export async function naivePlaceOrder(
               : Math.min(coupon?.valueCents ?? 0, subtotalCents);
           const totalCents = subtotalCents - discountCents;
           if (user.balanceCents < totalCents) return { ok: false, reason: "insufficient_credit" };
+          if (coupon?.firstOrderOnly && hasOrders) return { ok: false, reason: "not_first_order" };
+          await tx.user.update({ where: { id: user.id }, data: { liveOrders: user.liveOrders + 1 } });
           const order = await tx.order.create({
             data: {
               userId: input.userId,

@@ -1,14 +1,16 @@
 /**
  * The commands the property tests (test/properties.test.ts) compose into random programs, one entry per
  * operation: how fast-check generates its arguments and how it runs against the database through the
- * domain, answering a typed outcome. A new operation (placing and cancelling orders, once checkout
- * exists) is one more entry in COMMANDS; the generator and the checks pick it up.
+ * domain, answering a typed outcome. A new operation is one more entry in COMMANDS; the generator and
+ * the checks pick it up.
  */
 import fc from "fast-check";
 import { setCustomerDisabled } from "@/lib/accounts";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
 import { adminChangeCoupons } from "@/lib/admin/coupons/status";
-import { COUNTER_CHOICES } from "@/lib/coupon-terms";
+import { cancelOrder } from "@/lib/checkout/cancel-order";
+import { placeOrder } from "@/lib/checkout/place-order";
+import { COUNTER_CHOICES, type NewCoupon } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { purchase } from "@/lib/purchase";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
@@ -21,16 +23,20 @@ export interface World {
   db: Db;
   adminId: string;
   productId: string;
+  /** What an order's lines draw from: the untracked product above and this program's stock-tracked one. */
+  skus: { untracked: string; tracked: string };
   users: string[];
   coupons: { id: string; code: string }[];
   keys: string[];
+  /** Orders' keys, apart from the purchases' (both kinds of order share the orders' unique key per user). */
+  orderKeys: string[];
 }
 
 export interface Outcome {
   command: string;
   ok: boolean;
   reason?: string;
-  /** A redeem or a purchase that created its row (not a replay): the checks count them against the rows. */
+  /** A redeem, a purchase or an order that created its row (not a replay): the checks count them against the rows. */
   created?: "redemption" | "order";
 }
 
@@ -113,6 +119,46 @@ export const COMMANDS = {
       return result.ok && !result.replayed ? { ok: true, created: "order" } : outcomeOf(result);
     },
   }),
+  /** An order of one or both products, with or without one of the program's codes (any kind: a credit code is refused). */
+  placeOrder: command({
+    args: fc.record({
+      user,
+      key,
+      tracked: fc.integer({ min: 0, max: 3 }),
+      untracked: fc.integer({ min: 0, max: 2 }),
+      code: fc.option(coupon, { nil: null }),
+    }),
+    async run(w, a) {
+      const lines = [
+        ...(a.tracked ? [{ sku: w.skus.tracked, quantity: a.tracked }] : []),
+        ...(a.untracked || !a.tracked ? [{ sku: w.skus.untracked, quantity: a.untracked || 1 }] : []),
+      ];
+      const result = await placeOrder(w.db, {
+        userId: w.users[a.user]!,
+        lines,
+        discountCode: a.code === null ? null : w.coupons[a.code]!.code,
+        idempotencyKey: w.orderKeys[a.key]!,
+      });
+      return result.ok && !result.replayed ? { ok: true, created: "order" } : outcomeOf(result);
+    },
+  }),
+  /** Cancels the program's n-th order as it stands when the command runs, as its customer or as the admin. */
+  cancelOrder: command({
+    args: fc.record({ n: fc.nat(7), byAdmin: fc.boolean() }),
+    async run(w, a) {
+      const orders = await w.db.order.findMany({
+        where: { userId: { in: w.users } },
+        orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+        select: { id: true, userId: true },
+      });
+      if (orders.length === 0) return { ok: false, reason: "nothing_to_cancel" };
+      const target = orders[a.n % orders.length]!;
+      const by = a.byAdmin
+        ? { kind: "admin" as const, adminId: w.adminId }
+        : { kind: "customer" as const, userId: target.userId };
+      return outcomeOf(await cancelOrder(w.db, { orderId: target.id, by }));
+    },
+  }),
 };
 
 export type CommandName = keyof typeof COMMANDS;
@@ -122,7 +168,7 @@ export interface Command {
 }
 
 /** How often each command is drawn, relative to the others (1 unless listed): redeems race the most. */
-const WEIGHTS: Partial<Record<CommandName, number>> = { redeem: 4, revoke: 2, spend: 2 };
+const WEIGHTS: Partial<Record<CommandName, number>> = { redeem: 4, revoke: 2, spend: 2, placeOrder: 3, cancelOrder: 2 };
 
 /** One command of any kind, with its arguments. */
 export const anyCommand: fc.Arbitrary<Command> = fc.oneof(
@@ -136,11 +182,27 @@ export async function runCommand(world: World, { name, args }: Command): Promise
   return { command: name, ...(await COMMANDS[name].run(world, args)) };
 }
 
-/** A coupon's starting terms. */
-export const couponTerms = fc.record({
-  valueCents: fc.constantFrom(100, 300, 700),
+const limits = {
   maxRedemptions: fc.option(fc.integer({ min: 1, max: 6 }), { nil: null }),
   perUserLimit: fc.integer({ min: 1, max: 3 }),
   noRedeemAfterRevoke: fc.boolean(),
   counter: fc.constantFrom(...COUNTER_CHOICES),
-});
+};
+
+/** A coupon's starting terms: store credit (redeemed), or a discount code (used in orders), maybe for first orders only. */
+export const couponTerms: fc.Arbitrary<Partial<NewCoupon>> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ ...limits, valueCents: fc.constantFrom(100, 300, 700) }) },
+  fc.record({
+    ...limits,
+    kind: fc.constant("AMOUNT_OFF" as const),
+    valueCents: fc.constantFrom(100, 300),
+    firstOrderOnly: fc.boolean(),
+  }),
+  fc.record({
+    ...limits,
+    kind: fc.constant("PERCENT_OFF" as const),
+    valueCents: fc.constant(0),
+    percentOff: fc.constantFrom(10, 50, 100),
+    firstOrderOnly: fc.boolean(),
+  }),
+);

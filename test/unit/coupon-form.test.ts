@@ -11,7 +11,13 @@ import {
   couponTermsFormSchema,
   fieldErrors,
 } from "@/lib/admin/coupon-form";
-import { COUPON_DEFAULTS, couponUpdateSchema, newCouponSchema, TERM_BOUNDS } from "@/lib/coupon-terms";
+import {
+  COUPON_DEFAULTS,
+  couponUpdateSchema,
+  FIRST_ORDER_ONLY_NEEDS_DISCOUNT,
+  newCouponSchema,
+  TERM_BOUNDS,
+} from "@/lib/coupon-terms";
 import type { Coupon } from "@/lib/generated/prisma/client";
 
 const coupon: Coupon = {
@@ -35,6 +41,7 @@ const coupon: Coupon = {
   updatedAt: new Date("2026-02-01T00:00:00Z"),
   batchId: null,
   noRedeemAfterRevoke: true,
+  firstOrderOnly: false,
   archivedAt: null,
 };
 
@@ -60,6 +67,7 @@ describe("the coupon form", () => {
       expiresAt: "",
       counter: COUPON_DEFAULTS.counter,
       noRedeemAfterRevoke: "",
+      firstOrderOnly: "",
     });
   });
 
@@ -81,6 +89,7 @@ describe("the coupon form", () => {
       expiresAt: coupon.expiresAt,
       counter: "SINGLE_ROW",
       noRedeemAfterRevoke: true,
+      firstOrderOnly: false,
       confirmedValueChange: false,
     });
     expect(couponUpdateSchema.safeParse(parsed).success).toBe(true);
@@ -170,6 +179,19 @@ describe("the coupon form", () => {
       productIds: "That product does not exist.",
     });
     expect(errorsOf({ kind: "GIFT", value: "5" })).toEqual({ kind: "Choose what the coupon gives." });
+    expect(errorsOf({ kind: "CREDIT", value: "5", firstOrderOnly: "on" })).toEqual({
+      firstOrderOnly: FIRST_ORDER_ONLY_NEEDS_DISCOUNT,
+    });
+    expect(
+      couponFormSchema.parse({ ...couponFormValues(), kind: "AMOUNT_OFF", value: "5", firstOrderOnly: "on" }),
+    ).toMatchObject({ kind: "AMOUNT_OFF", firstOrderOnly: true });
+    // The domain's schemas refuse it on store credit too, on the same field.
+    for (const schema of [newCouponSchema, couponUpdateSchema]) {
+      const parsed = schema.safeParse({ code: "CREDITFIRST", kind: "CREDIT", valueCents: 500, firstOrderOnly: true });
+      expect(parsed.error?.issues).toEqual([
+        expect.objectContaining({ path: ["firstOrderOnly"], message: FIRST_ORDER_ONLY_NEEDS_DISCOUNT }),
+      ]);
+    }
     // The domain's own messages land on the form's field names.
     expect(
       fieldErrors([

@@ -42,6 +42,7 @@ const STATUS: Record<PlaceOrderRefusal, number> = {
   exhausted: 409,
   per_user_limit: 409,
   revoked_before: 409,
+  not_first_order: 409,
   insufficient_credit: 409,
   unknown_user: 401,
   busy: 503,

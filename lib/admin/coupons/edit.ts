@@ -6,6 +6,7 @@ import {
   couponKindFields,
   type CouponUpdate,
   couponUpdateSchema,
+  FIRST_ORDER_ONLY_NEEDS_DISCOUNT,
   type IssueList,
   isLargeValueChange,
   parseTerms,
@@ -29,7 +30,13 @@ export type AdminUpdateResult =
   | { ok: false; reason: "large_value_change"; beforeCents: number; afterCents: number }
   | { ok: false; reason: "busy" };
 
-type UpdateRefusal = "not_found" | "below_redeemed" | "large_value_change" | "credit_with_products" | "unknown_product";
+type UpdateRefusal =
+  | "not_found"
+  | "below_redeemed"
+  | "large_value_change"
+  | "credit_with_products"
+  | "credit_first_order_only"
+  | "unknown_product";
 
 /** A discount's product list: absent keeps the coupon's, empty means every product. */
 const productListSchema = z.object({ productIds: couponKindFields.productIds.unwrap().optional() });
@@ -64,6 +71,10 @@ export async function adminUpdateCoupon(
     if (!before) throw new Rollback("not_found");
     if (!confirmedValueChange && isLargeValueChange(before.valueCents, next.valueCents)) {
       throw new Rollback("large_value_change", { beforeCents: before.valueCents });
+    }
+    // An edit may leave out the kind or the option: judged on what the row will hold (CHECK behind it).
+    if ((next.kind ?? before.kind) === "CREDIT" && (next.firstOrderOnly ?? before.firstOrderOnly)) {
+      throw new Rollback("credit_first_order_only");
     }
     const counterMode = counterModeFor(next.maxRedemptions, counter ?? before.counterMode);
     const [after] = await tx.coupon.updateManyAndReturn({
@@ -120,6 +131,12 @@ export async function adminUpdateCoupon(
       if (outcome.reason === "unknown_product") return { ok: false, reason: "invalid", issues: [UNKNOWN_PRODUCT] };
       if (outcome.reason === "credit_with_products")
         return { ok: false, reason: "invalid", issues: [{ path: "productIds", message: CREDIT_WITH_PRODUCTS }] };
+      if (outcome.reason === "credit_first_order_only")
+        return {
+          ok: false,
+          reason: "invalid",
+          issues: [{ path: "firstOrderOnly", message: FIRST_ORDER_ONLY_NEEDS_DISCOUNT }],
+        };
       return { ok: false, reason: "below_redeemed", redeemedCount: await redeemedTotal(db, couponId) };
   }
 }

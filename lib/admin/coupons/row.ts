@@ -41,6 +41,7 @@ const AUDITED_TERMS = [
   "startsAt",
   "expiresAt",
   "noRedeemAfterRevoke",
+  "firstOrderOnly",
 ] as const satisfies readonly (keyof Coupon)[];
 
 type AuditedTerms = Pick<Coupon, (typeof AUDITED_TERMS)[number]> & { productIds?: string[] };
