@@ -163,7 +163,7 @@ describe("placeOrder holds every limit under concurrent orders", () => {
 describe("first-order-only codes under concurrency", () => {
   it("100 new customers, one order each with the code: all 100 are first orders", async () => {
     await withDatabase(async (db) => {
-      const users = await customers(db, 100, 10_000);
+      const users = await makeCustomersWithCredit(db, 100, 10_000);
       const tee = await product(db, 2_000, null);
       const coupon = await makeCoupon(db, {
         kind: "AMOUNT_OFF",
@@ -188,7 +188,7 @@ describe("first-order-only codes under concurrency", () => {
 
   it("a cancelled first order makes the customer eligible again; a live one of any kind does not", async () => {
     await withDatabase(async (db) => {
-      const [userId] = await customers(db, 1, 10_000);
+      const [userId] = await makeCustomersWithCredit(db, 1, 10_000);
       const tee = await product(db, 2_000, null);
       const coupon = await makeCoupon(db, {
         kind: "AMOUNT_OFF",
