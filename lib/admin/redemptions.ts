@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
-import { isStorableInstant, parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
+import { parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type RevokeResult, revokeRedemption } from "@/lib/redemptions";
 import type { CsvSource } from "./csv";
+import { type Cursor, newerPage, olderPage } from "./keyset";
 
 /**
  * The redemptions audit table: every redemption across all coupons, newest first, filtered, paged by
@@ -57,24 +58,6 @@ export interface RedemptionRow {
   code: string;
   userId: string;
   email: string;
-}
-
-export interface Cursor {
-  createdAt: Date;
-  id: string;
-}
-
-/** Opaque in URLs; a tampered cursor is simply ignored (first page). */
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
-}
-
-export function decodeCursor(raw: unknown): Cursor | null {
-  if (typeof raw !== "string" || raw.length > 200) return null;
-  const [at, id] = Buffer.from(raw, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!isStorableInstant(createdAt) || !z.uuid().safeParse(id).success) return null;
-  return { createdAt, id: id! };
 }
 
 /**
@@ -161,11 +144,7 @@ export async function listRedemptions(
   after: Cursor | null,
   limit = 50,
 ): Promise<RedemptionPage> {
-  // One extra row says whether there is a next page without counting a million rows.
-  const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, after, limit + 1));
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return olderPage(await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, after, limit + 1)), limit);
 }
 
 /**
@@ -178,8 +157,7 @@ export async function listNewerRedemptions(
   before: Cursor,
   limit = 50,
 ): Promise<{ rows: RedemptionRow[]; newer: boolean }> {
-  const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, null, limit + 1, before));
-  return { rows: rows.slice(0, limit).reverse(), newer: rows.length > limit };
+  return newerPage(await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, null, limit + 1, before)), limit);
 }
 
 export const EXPORT_PAGE_SIZE = 2_000;
