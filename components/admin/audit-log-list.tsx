@@ -4,8 +4,14 @@ import { formatDayAndTime } from "@/lib/format";
 import { CustomerLink } from "./customer-link";
 
 /** Admin changes, newest first, each with its recorded values as readable before → after lines. */
-export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
-  if (entries.length === 0) return <p className="text-sm text-slate-600">No admin changes recorded yet.</p>;
+export function AuditLogList({
+  entries,
+  empty = "No admin changes recorded yet.",
+}: {
+  entries: AuditEntryView[];
+  empty?: string;
+}) {
+  if (entries.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
   return (
     <ol
       className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm"
@@ -38,9 +44,8 @@ function AuditChanges({ lines }: { lines: AuditLine[] }) {
     <ul className="mt-1 space-y-0.5 text-xs text-slate-700" data-testid="audit-lines">
       {lines.map((line) => (
         <li key={line.label}>
-          <span className="font-medium">{line.label}:</span> <span className="text-slate-500">{line.before}</span>{" "}
-          <span aria-hidden="true">→</span>
-          <span className="sr-only">changed to</span> {line.after}
+          <span className="font-medium">{line.label}:</span> <span className="text-slate-500">{line.before}</span> →{" "}
+          {line.after}
         </li>
       ))}
     </ul>

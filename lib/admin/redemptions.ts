@@ -60,6 +60,15 @@ export interface RedemptionRow {
   email: string;
 }
 
+/** `column` within the From and To UTC days (both inclusive), as the audit pages filter. */
+export function dayRangeConditions(column: Prisma.Sql, filters: { from?: string; to?: string }): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.from) conditions.push(Prisma.sql`${column} >= ${new Date(`${filters.from}T00:00:00Z`)}`);
+  if (filters.to)
+    conditions.push(Prisma.sql`${column} < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
+  return conditions;
+}
+
 /**
  * The WHERE of an audit table keyed by (created_at, id) with a coupon, a customer and a status (`alias` is
  * the table's alias in the query, `statusType` its status enum): shared by redemptions and orders. Rows
@@ -97,11 +106,7 @@ export function auditWhereClause(
   if (filters.couponId) conditions.push(Prisma.sql`${t}.coupon_id = ${filters.couponId}::uuid`);
   if (filters.userId) conditions.push(Prisma.sql`${t}.user_id = ${filters.userId}::uuid`);
   if (filters.status) conditions.push(Prisma.sql`${t}.status = ${filters.status}::${Prisma.raw(`"${statusType}"`)}`);
-  if (filters.from) conditions.push(Prisma.sql`${t}.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
-  if (filters.to)
-    conditions.push(
-      Prisma.sql`${t}.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`,
-    );
+  conditions.push(...dayRangeConditions(Prisma.sql`${t}.created_at`, filters));
   if (after) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) < (${after.createdAt}, ${after.id}::uuid)`);
   if (before) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) > (${before.createdAt}, ${before.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
