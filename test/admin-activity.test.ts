@@ -7,6 +7,7 @@ import {
   countAuditLog,
   listAuditLog,
 } from "@/lib/admin/audit-log";
+import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { freshDatabase, type TestDatabase } from "./helpers";
 
 let test: TestDatabase;
@@ -91,5 +92,40 @@ describe("admin log paging", () => {
     const page = await listAuditLog(db, { beforeId: "-1", newerThanId: "abc", limit: 1 });
     expect(page.entries.map((e) => e.summary)).toEqual(["Edited SUMMER_10"]);
     expect(page.newer).toBe(false);
+  });
+});
+
+describe("admin log export", () => {
+  it("streams the page's filters as CSV with the changes as readable lines, and refuses a wrong filter", async () => {
+    const admin = await db.user.findFirstOrThrow({ where: { email: "ana.log@shop.test" } });
+    const entry = await db.adminAuditEntry.create({
+      data: {
+        actorId: admin.id,
+        action: "COUPON_UPDATED",
+        targetType: "coupon",
+        targetId: "x",
+        summary: "Edited EXPORT-ME",
+        before: { maxRedemptions: 100 },
+        after: { maxRedemptions: 200 },
+      },
+    });
+    const call = (query: string) =>
+      runAdminRoute(ADMIN_ROUTES.exportActivity, new Request(`http://once.test/api/admin/activity/export?${query}`), {
+        db,
+        params: {},
+        userId: admin.id,
+      });
+    const response = await call("q=export-me");
+    expect(response.status).toBe(200);
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines).toEqual([
+      "at_utc,entry_id,admin_email,action,target_type,target_id,summary,changes",
+      `${entry.createdAt.toISOString()},${entry.id},ana.log@shop.test,COUPON_UPDATED,coupon,x,Edited EXPORT-ME,Limit: 100 → 200`,
+    ]);
+    expect((await call("from=2026-02-30")).status).toBe(400);
+    expect((await call("from=2026-11-05&to=2026-11-01")).status).toBe(400);
   });
 });

@@ -4,8 +4,17 @@ import { type AdminAction, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
 import { bigintIdSchema, parseIgnoringInvalid, utcDaySchema } from "@/lib/input-rules";
+import { auditLines, auditLineText } from "./audit-lines";
+import type { CsvSource } from "./csv";
 import { newerPage, olderPage } from "./keyset";
-import { containsPattern, dayRangeConditions, searchParam, type SearchParams, searchText } from "./redemptions";
+import {
+  containsPattern,
+  dayRangeConditions,
+  EXPORT_PAGE_SIZE,
+  searchParam,
+  type SearchParams,
+  searchText,
+} from "./redemptions";
 
 /**
  * The admin audit log: who changed what, when, and the values before and after. Entries are written
@@ -63,13 +72,17 @@ export const auditLogFiltersSchema = z.object({
 
 export type AuditLogFilters = z.infer<typeof auditLogFiltersSchema>;
 
+const auditLogFilterFields = (params: SearchParams) =>
+  Object.fromEntries((["q", "from", "to"] as const).map((field) => [field, searchParam(params, field)]));
+
 /** For the page: a filter that fails its rule is ignored. */
 export function auditLogFiltersFromSearchParams(params: SearchParams): AuditLogFilters {
-  const fields = ["q", "from", "to"] as const;
-  return parseIgnoringInvalid(
-    auditLogFiltersSchema,
-    Object.fromEntries(fields.map((field) => [field, searchParam(params, field)])),
-  );
+  return parseIgnoringInvalid(auditLogFiltersSchema, auditLogFilterFields(params));
+}
+
+/** For the export: the filters, or which one is wrong, decided before anything is streamed. */
+export function strictAuditLogFilters(params: SearchParams) {
+  return auditLogFiltersSchema.safeParse(auditLogFilterFields(params));
 }
 
 /** A paging id from the URL (`before`: older than it; `newer`: newer than it); anything else is the top. */
@@ -146,4 +159,25 @@ export async function countAuditLog(db: Db, filters: AuditLogFilters): Promise<n
     SELECT count(*)::int AS total FROM admin_audit_log e JOIN users u ON u.id = e.actor_id
     ${auditLogWhere(filters, undefined)}`;
   return total;
+}
+
+/** The same filters as the page, streamed in keyset pages, each change as a readable line. */
+export function auditLogCsv(db: Db, filters: AuditLogFilters): CsvSource<AuditEntryView, string> {
+  return {
+    header: ["at_utc", "entry_id", "admin_email", "action", "target_type", "target_id", "summary", "changes"],
+    page: async (beforeId) => {
+      const page = await listAuditLog(db, { filters, beforeId: beforeId ?? undefined, limit: EXPORT_PAGE_SIZE });
+      return { rows: page.entries, next: page.nextBeforeId };
+    },
+    cells: (e) => [
+      e.createdAt.toISOString(),
+      e.id,
+      e.actorEmail,
+      e.action,
+      e.targetType,
+      e.targetId,
+      e.summary,
+      auditLines(e.before, e.after).map(auditLineText).join("; "),
+    ],
+  };
 }

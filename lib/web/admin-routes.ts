@@ -6,6 +6,7 @@ import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
 import { dateRangeProblem, redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
 import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
+import { auditLogCsv, strictAuditLogFilters } from "@/lib/admin/audit-log";
 import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
@@ -62,6 +63,18 @@ export const ADMIN_ROUTES = {
     const rangeProblem = dateRangeProblem(filters.data);
     if (rangeProblem) return problem(400, "invalid_filter", rangeProblem);
     return csvResponse(csvStream(redemptionsCsv(db, filters.data)), `redemptions-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the admin log as CSV, same filters as the page, streamed; a wrong filter is refused first. */
+  exportActivity: (async (request, { db }) => {
+    const filters = strictAuditLogFilters(new URL(request.url).searchParams);
+    if (!filters.success) {
+      const issue = filters.error.issues[0];
+      return problem(400, "invalid_filter", `The ${String(issue?.path[0])} filter is invalid: ${issue?.message}`);
+    }
+    const rangeProblem = dateRangeProblem(filters.data);
+    if (rangeProblem) return problem(400, "invalid_filter", rangeProblem);
+    return csvResponse(csvStream(auditLogCsv(db, filters.data)), `admin-log-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: the coupon list as CSV, one line per code (batches not grouped), same filters as the page, streamed. */

@@ -1,6 +1,12 @@
 import { PageHeading } from "@/components/page-heading";
 import { AuditLogList } from "@/components/admin/audit-log-list";
-import { DayRangeInputs, DayRangeProblem, FilterForm, FilterInput } from "@/components/admin/filter-form";
+import {
+  DayRangeInputs,
+  DayRangeProblem,
+  ExportCsvLink,
+  FilterForm,
+  FilterInput,
+} from "@/components/admin/filter-form";
 import { Pager } from "@/components/admin/pager";
 import { auditLogFiltersFromSearchParams, countAuditLog, listAuditLog } from "@/lib/admin/audit-log";
 import { dateRangeProblem, searchParam } from "@/lib/admin/redemptions";
@@ -32,10 +38,13 @@ export default async function ActivityPage({
   const first = page.entries[0];
   return (
     <>
-      <PageHeading
-        title="Admin log"
-        description="Every change made by an admin, who made it, when, and the values before and after. Entries can never be edited or deleted. Times are UTC."
-      />
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <PageHeading
+          title="Admin log"
+          description="Every change made by an admin, who made it, when, and the values before and after. Entries can never be edited or deleted. Times are UTC."
+        />
+        <ExportCsvLink href={`/api/admin/activity/export${filterQuery(filters)}`} testId="export-activity" />
+      </div>
       <div className="space-y-4">
         <FilterForm action="/admin/activity" resetHref="/admin/activity">
           <FilterInput name="q" label="Admin email, code or text (or part)" defaultValue={filters.q} />
