@@ -99,6 +99,16 @@ test("admin creates a coupon, a customer redeems it, the admin revokes it and th
   await admin.goto("/admin/activity");
   await expect(admin.getByTestId("audit-log")).toContainText(`Revoked a redemption of ${code}`);
   await expect(admin.getByTestId("audit-log")).toContainText(`Disabled ${code}`);
+  // The log finds the coupon's entries by part of its code, and shows the change as a readable line.
+  await admin.getByLabel("Admin email, code or text (or part)").fill(code.slice(2));
+  await admin.getByRole("button", { name: "Apply" }).click();
+  await expect(admin).toHaveURL(/[?&]q=/);
+  const entries = admin.getByTestId("audit-log").locator(":scope > li");
+  await expect(admin.getByTestId("total")).toHaveText(`${await entries.count()} entries match`);
+  for (const text of await entries.allTextContents()) expect(text).toContain(code);
+  await expect(entries.filter({ hasText: `Disabled ${code}` }).getByTestId("audit-lines")).toHaveText(
+    "Status: Active → Disabled",
+  );
   await screenshot(admin, "admin-activity");
 
   await admin.goto("/admin");

@@ -98,6 +98,7 @@ const ROUTES: Record<string, { call: Call; expect: Record<Role, Expected> }> = {
   },
   "api/admin/coupons/export/route.ts GET": { call: (api) => api.get("/api/admin/coupons/export"), expect: ADMIN },
   "api/admin/attempts/export/route.ts GET": { call: (api) => api.get("/api/admin/attempts/export"), expect: ADMIN },
+  "api/admin/activity/export/route.ts GET": { call: (api) => api.get("/api/admin/activity/export"), expect: ADMIN },
   "api/admin/batches/[id]/codes/route.ts GET": {
     call: (api, f) => api.get(`/api/admin/batches/${f.batchId}/codes`),
     expect: ADMIN,

@@ -41,6 +41,10 @@ test("admin filters with NUL, year 0000, BIGINT overflow and a tampered cursor a
       `/admin/attempts?email=a${NUL}b`,
       `/admin/attempts?outcome=ALL&before=${OVERFLOW}`,
       `/admin/activity?before=${OVERFLOW}`,
+      // A paging id that is not digits once threw inside the id rule's refinement (a 500).
+      `/admin/activity?before=abc&newer=1e3&q=a${NUL}b&from=${YEAR_ZERO}&to=2026-02-30`,
+      `/admin/attempts?before=abc`,
+      `/admin/orders?email=a${NUL}b&before=tampered`,
       `/admin/redemptions?code=a${NUL}b`,
       `/admin/redemptions?email=a${NUL}b`,
       `/admin/redemptions?from=${YEAR_ZERO}&to=${YEAR_ZERO}`,

@@ -54,7 +54,8 @@ const BIGINT_MAX = 2n ** 63n - 1n;
 export const bigintIdSchema = z
   .string()
   .regex(/^\d{1,19}$/, "Not an id.")
-  .refine((text) => BigInt(text) <= BIGINT_MAX, "Not an id.");
+  // zod runs this refinement even when the regex failed: BigInt("abc") would throw (a 500).
+  .refine((text) => /^\d+$/.test(text) && BigInt(text) <= BIGINT_MAX, "Not an id.");
 
 /**
  * Parses search parameters leniently: a field that fails its rule is dropped (and so gets its default)

@@ -338,6 +338,7 @@ describe("server actions", () => {
 const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request; params: Record<string, string> }> = {
   exportRedemptions: () => ({ request: new Request("http://once.test/api/admin/redemptions/export"), params: {} }),
   exportAttempts: () => ({ request: new Request("http://once.test/api/admin/attempts/export"), params: {} }),
+  exportActivity: () => ({ request: new Request("http://once.test/api/admin/activity/export"), params: {} }),
   exportCoupons: () => ({ request: new Request("http://once.test/api/admin/coupons/export?status=all"), params: {} }),
   exportOrders: () => ({ request: new Request("http://once.test/api/admin/orders/export"), params: {} }),
   batchCodes: () => ({

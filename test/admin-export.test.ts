@@ -10,8 +10,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { findViolations } from "@/lib/invariants";
 import { csvCell, csvLine, csvStream } from "@/lib/admin/csv";
 import { seedLoad } from "@/lib/admin/load-seed";
+import type { Cursor } from "@/lib/admin/keyset";
 import {
-  type Cursor,
   EXPORT_PAGE_SIZE,
   listRedemptions,
   redemptionFiltersSchema,

@@ -1,10 +1,17 @@
 import type { AuditEntryView } from "@/lib/admin/audit-log";
+import { type AuditLine, auditLines } from "@/lib/admin/audit-lines";
 import { formatDayAndTime } from "@/lib/format";
 import { CustomerLink } from "./customer-link";
 
-/** Admin changes, newest first, with the before/after values as recorded. */
-export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
-  if (entries.length === 0) return <p className="text-sm text-slate-600">No admin changes recorded yet.</p>;
+/** Admin changes, newest first, each with its recorded values as readable before → after lines. */
+export function AuditLogList({
+  entries,
+  empty = "No admin changes recorded yet.",
+}: {
+  entries: AuditEntryView[];
+  empty?: string;
+}) {
+  if (entries.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
   return (
     <ol
       className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm"
@@ -24,21 +31,23 @@ export function AuditLogList({ entries }: { entries: AuditEntryView[] }) {
               {e.action} · {formatDayAndTime(e.createdAt)}
             </span>
           </div>
-          {(e.before != null || e.after != null) && (
-            <details className="mt-1">
-              <summary className="cursor-pointer text-xs text-slate-500">Before / after</summary>
-              <div className="mt-1 grid grid-cols-1 gap-2 sm:grid-cols-2">
-                <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
-                  {JSON.stringify(e.before, null, 2) ?? "—"}
-                </pre>
-                <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
-                  {JSON.stringify(e.after, null, 2) ?? "—"}
-                </pre>
-              </div>
-            </details>
-          )}
+          <AuditChanges lines={auditLines(e.before, e.after)} />
         </li>
       ))}
     </ol>
+  );
+}
+
+function AuditChanges({ lines }: { lines: AuditLine[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <ul className="mt-1 space-y-0.5 text-xs text-slate-700" data-testid="audit-lines">
+      {lines.map((line) => (
+        <li key={line.label}>
+          <span className="font-medium">{line.label}:</span> <span className="text-slate-500">{line.before}</span> →{" "}
+          {line.after}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,3 +1,5 @@
+import { Callout } from "@/components/callout";
+
 /** A GET form of filters: submitting changes the URL, so every filtered view can be linked and reloaded. */
 export function FilterForm({
   action,
@@ -87,5 +89,40 @@ export function FilterSelect({
         ))}
       </select>
     </label>
+  );
+}
+
+/** The From/To days of an audit page (inclusive UTC days). */
+export function DayRangeInputs({ from, to }: { from?: string; to?: string }) {
+  return (
+    <>
+      <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={from} />
+      <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={to} />
+    </>
+  );
+}
+
+/** A From day after the To day, pointed out under the form (the table below it is empty). */
+export function DayRangeProblem({ problem }: { problem: string | null }) {
+  return (
+    problem && (
+      <Callout tone="error" testId="date-range-problem">
+        {problem}
+      </Callout>
+    )
+  );
+}
+
+/** The "Export CSV" link of an audit page: the same filters as the table. */
+export function ExportCsvLink({ href, testId }: { href: string; testId: string }) {
+  return (
+    <a
+      href={href}
+      className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
+      data-testid={testId}
+      download
+    >
+      Export CSV
+    </a>
   );
 }

@@ -1,15 +1,15 @@
 import "server-only";
 import { z } from "zod";
-import { OrderStatus } from "@/lib/generated/prisma/client";
+import { OrderStatus, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
 import type { CsvSource } from "./csv";
+import { type Cursor, newerPage, olderPage } from "./keyset";
 import { parseIgnoringInvalid } from "@/lib/input-rules";
 import {
   auditFilterFields,
   auditWhereClause,
-  type Cursor,
   dateRangeProblem,
   EXPORT_PAGE_SIZE,
   redemptionFiltersSchema,
@@ -49,9 +49,10 @@ export interface OrderPage {
   next: Cursor | null;
 }
 
-export async function listOrders(db: Db, filters: OrderFilters, after: Cursor | null, limit = 50): Promise<OrderPage> {
-  // One extra row says whether there is a next page without counting them all.
-  const rows = await db.$queryRaw<OrderRow[]>`
+/** The rows older than `after`, newest first; or with `before`, the rows newer than it, oldest first. */
+function ordersPageSql(filters: OrderFilters, after: Cursor | null, limit: number, before: Cursor | null = null) {
+  const dir = before ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  return Prisma.sql`
     SELECT o.id, o.created_at AS "createdAt", o.status, o.subtotal_cents AS "subtotalCents",
            o.discount_cents AS "discountCents", o.total_cents AS "totalCents",
            (SELECT coalesce(sum(l.quantity), 0)::int FROM order_lines l WHERE l.order_id = o.id) AS items,
@@ -59,12 +60,30 @@ export async function listOrders(db: Db, filters: OrderFilters, after: Cursor | 
     FROM orders o
     LEFT JOIN coupons c ON c.id = o.coupon_id
     JOIN users u ON u.id = o.user_id
-    ${auditWhereClause("o", "OrderStatus", filters, after)}
-    ORDER BY o.created_at DESC, o.id DESC
-    LIMIT ${limit + 1}`;
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+    ${auditWhereClause("o", "OrderStatus", filters, after, before)}
+    ORDER BY o.created_at ${dir}, o.id ${dir}
+    LIMIT ${limit}`;
+}
+
+export async function listOrders(db: Db, filters: OrderFilters, after: Cursor | null, limit = 50): Promise<OrderPage> {
+  return olderPage(await db.$queryRaw<OrderRow[]>(ordersPageSql(filters, after, limit + 1)), limit);
+}
+
+/** The page just newer than `before`, newest first, and whether there are newer orders still. */
+export async function listNewerOrders(
+  db: Db,
+  filters: OrderFilters,
+  before: Cursor,
+  limit = 50,
+): Promise<{ rows: OrderRow[]; newer: boolean }> {
+  return newerPage(await db.$queryRaw<OrderRow[]>(ordersPageSql(filters, null, limit + 1, before)), limit);
+}
+
+/** How many orders the filters match, on every page. */
+export async function countOrders(db: Db, filters: OrderFilters): Promise<number> {
+  const [{ total }] = await db.$queryRaw<[{ total: number }]>`
+    SELECT count(*)::int AS total FROM orders o ${auditWhereClause("o", "OrderStatus", filters, null)}`;
+  return total;
 }
 
 /** The same filters as the table, streamed in keyset pages. */

@@ -1,11 +1,12 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
-import { isStorableInstant, parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
+import { parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type RevokeResult, revokeRedemption } from "@/lib/redemptions";
 import type { CsvSource } from "./csv";
+import { type Cursor, newerPage, olderPage } from "./keyset";
 
 /**
  * The redemptions audit table: every redemption across all coupons, newest first, filtered, paged by
@@ -59,22 +60,13 @@ export interface RedemptionRow {
   email: string;
 }
 
-export interface Cursor {
-  createdAt: Date;
-  id: string;
-}
-
-/** Opaque in URLs; a tampered cursor is simply ignored (first page). */
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
-}
-
-export function decodeCursor(raw: unknown): Cursor | null {
-  if (typeof raw !== "string" || raw.length > 200) return null;
-  const [at, id] = Buffer.from(raw, "base64url").toString().split("|");
-  const createdAt = new Date(at ?? "");
-  if (!isStorableInstant(createdAt) || !z.uuid().safeParse(id).success) return null;
-  return { createdAt, id: id! };
+/** `column` within the From and To UTC days (both inclusive), as the audit pages filter. */
+export function dayRangeConditions(column: Prisma.Sql, filters: { from?: string; to?: string }): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.from) conditions.push(Prisma.sql`${column} >= ${new Date(`${filters.from}T00:00:00Z`)}`);
+  if (filters.to)
+    conditions.push(Prisma.sql`${column} < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
+  return conditions;
 }
 
 /**
@@ -114,11 +106,7 @@ export function auditWhereClause(
   if (filters.couponId) conditions.push(Prisma.sql`${t}.coupon_id = ${filters.couponId}::uuid`);
   if (filters.userId) conditions.push(Prisma.sql`${t}.user_id = ${filters.userId}::uuid`);
   if (filters.status) conditions.push(Prisma.sql`${t}.status = ${filters.status}::${Prisma.raw(`"${statusType}"`)}`);
-  if (filters.from) conditions.push(Prisma.sql`${t}.created_at >= ${new Date(`${filters.from}T00:00:00Z`)}`);
-  if (filters.to)
-    conditions.push(
-      Prisma.sql`${t}.created_at < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`,
-    );
+  conditions.push(...dayRangeConditions(Prisma.sql`${t}.created_at`, filters));
   if (after) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) < (${after.createdAt}, ${after.id}::uuid)`);
   if (before) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) > (${before.createdAt}, ${before.id}::uuid)`);
   return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty;
@@ -161,11 +149,7 @@ export async function listRedemptions(
   after: Cursor | null,
   limit = 50,
 ): Promise<RedemptionPage> {
-  // One extra row says whether there is a next page without counting a million rows.
-  const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, after, limit + 1));
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return { rows: page, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  return olderPage(await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, after, limit + 1)), limit);
 }
 
 /**
@@ -178,8 +162,7 @@ export async function listNewerRedemptions(
   before: Cursor,
   limit = 50,
 ): Promise<{ rows: RedemptionRow[]; newer: boolean }> {
-  const rows = await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, null, limit + 1, before));
-  return { rows: rows.slice(0, limit).reverse(), newer: rows.length > limit };
+  return newerPage(await db.$queryRaw<RedemptionRow[]>(redemptionsPageSql(filters, null, limit + 1, before)), limit);
 }
 
 export const EXPORT_PAGE_SIZE = 2_000;

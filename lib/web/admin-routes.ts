@@ -1,4 +1,5 @@
 import "server-only";
+import type { z } from "zod";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
 import { BATCH_FORM_FIELDS, batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
 import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
@@ -6,6 +7,7 @@ import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
 import { dateRangeProblem, redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
 import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
+import { auditLogCsv, strictAuditLogFilters } from "@/lib/admin/audit-log";
 import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
 import { type Db, getDb } from "@/lib/db/client";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
@@ -48,20 +50,36 @@ export function adminRoute(handler: AdminRouteHandler) {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/**
+ * An export's filters, or its 400: a wrong filter or a From day after the To day is refused before the
+ * stream starts, since once the header row is sent the status can no longer say so.
+ */
+function strictFilters<Filters extends { from?: string; to?: string }>(
+  parsed: { success: true; data: Filters } | { success: false; error: z.ZodError },
+): { ok: true; filters: Filters } | { ok: false; refusal: Response } {
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const message = `The ${String(issue?.path[0])} filter is invalid: ${issue?.message}`;
+    return { ok: false, refusal: problem(400, "invalid_filter", message) };
+  }
+  const rangeProblem = dateRangeProblem(parsed.data);
+  if (rangeProblem) return { ok: false, refusal: problem(400, "invalid_filter", rangeProblem) };
+  return { ok: true, filters: parsed.data };
+}
+
 export const ADMIN_ROUTES = {
-  /**
-   * GET: the redemptions audit table as CSV, same filters as the page, streamed. A wrong filter is
-   * refused before the stream starts: once the header row is sent, the status can no longer say so.
-   */
+  /** GET: the redemptions audit table as CSV, same filters as the page, streamed. */
   exportRedemptions: (async (request, { db }) => {
-    const filters = strictFiltersFromSearchParams(new URL(request.url).searchParams);
-    if (!filters.success) {
-      const issue = filters.error.issues[0];
-      return problem(400, "invalid_filter", `The ${String(issue?.path[0])} filter is invalid: ${issue?.message}`);
-    }
-    const rangeProblem = dateRangeProblem(filters.data);
-    if (rangeProblem) return problem(400, "invalid_filter", rangeProblem);
-    return csvResponse(csvStream(redemptionsCsv(db, filters.data)), `redemptions-${today()}.csv`);
+    const checked = strictFilters(strictFiltersFromSearchParams(new URL(request.url).searchParams));
+    if (!checked.ok) return checked.refusal;
+    return csvResponse(csvStream(redemptionsCsv(db, checked.filters)), `redemptions-${today()}.csv`);
+  }) satisfies AdminRouteHandler,
+
+  /** GET: the admin log as CSV, same filters as the page, streamed. */
+  exportActivity: (async (request, { db }) => {
+    const checked = strictFilters(strictAuditLogFilters(new URL(request.url).searchParams));
+    if (!checked.ok) return checked.refusal;
+    return csvResponse(csvStream(auditLogCsv(db, checked.filters)), `admin-log-${today()}.csv`);
   }) satisfies AdminRouteHandler,
 
   /** GET: the coupon list as CSV, one line per code (batches not grouped), same filters as the page, streamed. */

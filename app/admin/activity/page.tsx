@@ -1,7 +1,17 @@
-import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { AuditLogList } from "@/components/admin/audit-log-list";
-import { listAuditLog } from "@/lib/admin/audit-log";
+import {
+  DayRangeInputs,
+  DayRangeProblem,
+  ExportCsvLink,
+  FilterForm,
+  FilterInput,
+} from "@/components/admin/filter-form";
+import { Pager } from "@/components/admin/pager";
+import { auditLogFiltersFromSearchParams, countAuditLog, listAuditLog } from "@/lib/admin/audit-log";
+import { dateRangeProblem, searchParam } from "@/lib/admin/redemptions";
+import { filterQuery } from "@/lib/admin/keyset";
+import { plural } from "@/lib/format";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 
@@ -14,25 +24,46 @@ export default async function ActivityPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireAdminPage();
-  const before = (await searchParams).before;
-  const page = await listAuditLog(getDb(), { beforeId: typeof before === "string" ? before : undefined });
+  const params = await searchParams;
+  const filters = auditLogFiltersFromSearchParams(params);
+  const db = getDb();
+  const [page, total] = await Promise.all([
+    listAuditLog(db, {
+      filters,
+      beforeId: searchParam(params, "before"),
+      newerThanId: searchParam(params, "newer"),
+    }),
+    countAuditLog(db, filters),
+  ]);
+  const first = page.entries[0];
   return (
     <>
-      <PageHeading
-        title="Admin log"
-        description="Every change made by an admin, who made it, when, and the values before and after. Entries can never be edited or deleted."
-      />
-      <AuditLogList entries={page.entries} />
-      {page.nextBeforeId && (
-        <nav aria-label="Pages" className="mt-4 flex justify-end text-sm">
-          <Link
-            href={`/admin/activity?before=${page.nextBeforeId}`}
-            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
-          >
-            Older →
-          </Link>
-        </nav>
-      )}
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <PageHeading
+          title="Admin log"
+          description="Every change made by an admin, who made it, when, and the values before and after. Entries can never be edited or deleted. Times are UTC."
+        />
+        <ExportCsvLink href={`/api/admin/activity/export${filterQuery(filters)}`} testId="export-activity" />
+      </div>
+      <div className="space-y-4">
+        <FilterForm action="/admin/activity" resetHref="/admin/activity">
+          <FilterInput name="q" label="Admin email, code or text (or part)" defaultValue={filters.q} />
+          <DayRangeInputs from={filters.from} to={filters.to} />
+        </FilterForm>
+        <DayRangeProblem problem={dateRangeProblem(filters)} />
+        <AuditLogList
+          entries={page.entries}
+          empty={filters.q || filters.from || filters.to ? "No entries match these filters." : undefined}
+        />
+        <Pager
+          total={`${plural(total, "entry", "entries")} match`}
+          links={{
+            first: page.newer ? filterQuery(filters) : null,
+            newer: page.newer && first ? filterQuery(filters, { newer: first.id }) : null,
+            older: page.nextBeforeId ? filterQuery(filters, { before: page.nextBeforeId }) : null,
+          }}
+        />
+      </div>
     </>
   );
 }

@@ -1,10 +1,19 @@
-import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
-import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
+import {
+  DayRangeInputs,
+  DayRangeProblem,
+  ExportCsvLink,
+  FilterForm,
+  FilterInput,
+  FilterSelect,
+} from "@/components/admin/filter-form";
+import { Pager } from "@/components/admin/pager";
 import { OrdersTable } from "@/components/admin/orders-table";
 import { cancelOrderAction } from "@/app/admin/orders/actions";
-import { listOrders, orderFiltersFromSearchParams } from "@/lib/admin/orders";
-import { decodeCursor, encodeCursor } from "@/lib/admin/redemptions";
+import { countOrders, listNewerOrders, listOrders, orderFiltersFromSearchParams } from "@/lib/admin/orders";
+import { dateRangeProblem } from "@/lib/admin/redemptions";
+import { filterQuery, pagePosition, pagerLinks, readAuditPage } from "@/lib/admin/keyset";
+import { plural } from "@/lib/format";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 
@@ -21,31 +30,25 @@ export default async function OrdersPage({
   await requireAdminPage();
   const params = await searchParams;
   const filters = orderFiltersFromSearchParams(params);
-  const after = decodeCursor(params.after);
-  const page = await listOrders(getDb(), filters, after, PAGE_SIZE);
-
-  const filterParams = new URLSearchParams();
-  for (const [key, value] of Object.entries(filters)) if (value) filterParams.set(key, value);
-  const withFilters = (extra: Record<string, string>) =>
-    `?${new URLSearchParams({ ...Object.fromEntries(filterParams), ...extra })}`;
+  const db = getDb();
+  const [page, total] = await Promise.all([
+    readAuditPage(pagePosition(params), {
+      older: (after) => listOrders(db, filters, after, PAGE_SIZE),
+      newer: (before) => listNewerOrders(db, filters, before, PAGE_SIZE),
+    }),
+    countOrders(db, filters),
+  ]);
 
   return (
     <>
       <div className="flex flex-wrap items-start justify-between gap-4">
         <PageHeading title="Orders" description="Every order, newest first, with its discount code. Times are UTC." />
-        <a
-          href={`/api/admin/orders/export${withFilters({})}`}
-          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 hover:bg-slate-50"
-          data-testid="export-orders-csv"
-          download
-        >
-          Export CSV
-        </a>
+        <ExportCsvLink href={`/api/admin/orders/export${filterQuery(filters)}`} testId="export-orders-csv" />
       </div>
       <div className="space-y-4">
         <FilterForm action="/admin/orders" resetHref="/admin/orders">
-          <FilterInput name="email" label="Customer email" type="email" defaultValue={filters.email} />
-          <FilterInput name="code" label="Discount code" defaultValue={filters.code} />
+          <FilterInput name="email" label="Customer email (or part)" defaultValue={filters.email} />
+          <FilterInput name="code" label="Discount code (or part)" defaultValue={filters.code} />
           <FilterSelect
             name="status"
             label="Status"
@@ -57,29 +60,11 @@ export default async function OrdersPage({
               ["CANCELLED", "Cancelled"],
             ]}
           />
-          <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={filters.from} />
-          <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={filters.to} />
+          <DayRangeInputs from={filters.from} to={filters.to} />
         </FilterForm>
+        <DayRangeProblem problem={dateRangeProblem(filters)} />
         <OrdersTable rows={page.rows} cancel={cancelOrderAction} />
-        <nav aria-label="Pages" className="flex justify-end gap-2 text-sm">
-          {after && (
-            <Link
-              href={withFilters({})}
-              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
-            >
-              ← Newest
-            </Link>
-          )}
-          {page.next && (
-            <Link
-              href={withFilters({ after: encodeCursor(page.next) })}
-              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
-              data-testid="older"
-            >
-              Older →
-            </Link>
-          )}
-        </nav>
+        <Pager total={`${plural(total, "order")} match`} links={pagerLinks(page, filters)} />
       </div>
     </>
   );
