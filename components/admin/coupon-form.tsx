@@ -452,17 +452,17 @@ function DiscountConditions({
 }
 
 const COUNTER_LABELS: Record<CounterChoice, string> = {
-  AUTO: `Automatic (hot-coupon slots from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or no limit)`,
-  SINGLE_ROW: "Single counter",
-  SLOTS: `Hot coupon: ${SLOT_COUNT} parallel slots`,
+  AUTO: `Automatic (high-traffic mode from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or without a limit)`,
+  SINGLE_ROW: "Normal",
+  SLOTS: "High-traffic mode",
 };
 
-/** Where the coupon's uses are counted: one row, or hot-coupon slots that let a flash sale redeem in parallel. */
+/** How the coupon copes with a rush, in the admin's words; the engineering term (hot-coupon slots) only as a detail. */
 function CounterField({ defaultValue, error }: { defaultValue: string; error?: string }) {
   return (
     <div className="space-y-1.5">
       <label htmlFor="counter" className="block text-sm font-medium text-slate-800">
-        Counting
+        Traffic
       </label>
       <select
         id="counter"
@@ -484,8 +484,9 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         </p>
       ) : (
         <p id="counter-hint" className="text-sm text-slate-600">
-          Slots let many customers redeem the same code at once; the limit stays exact either way. Coupons without a
-          limit always use slots.
+          High-traffic mode is for codes thousands of people redeem at the same moment (a flash sale, a code on TV):
+          nobody waits for anyone else, and the limit stays exact. Codes without a limit always use it. (Technically:
+          the uses are counted in {SLOT_COUNT} hot-coupon slots instead of one counter.)
         </p>
       )}
     </div>

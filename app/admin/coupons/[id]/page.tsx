@@ -47,7 +47,7 @@ export default async function CouponDetailPage({
   const discount = coupon.kind !== "CREDIT";
   const now = new Date();
   const remaining = coupon.maxRedemptions === null ? "unlimited" : formatCount(coupon.maxRedemptions - redeemed);
-  const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
+  const counting = coupon.counterMode === "SLOTS" ? "high-traffic mode" : "normal traffic";
 
   return (
     <div className="space-y-8">
