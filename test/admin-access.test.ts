@@ -175,6 +175,8 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     args: () => [null, form({ productId: trackedProductId, change: "-1" })],
   },
   "app/admin/orders/actions.ts#cancelOrderAction": { level: "admin", args: () => [null, form({ orderId })] },
+  // UTC, the default: the admin's answer is "already UTC", and the store's zone stays as other tests expect.
+  "app/admin/settings/actions.ts#setTimeZoneAction": { level: "admin", args: () => [null, form({ timeZone: "UTC" })] },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],

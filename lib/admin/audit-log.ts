@@ -12,7 +12,7 @@ import { bigintIdSchema } from "@/lib/input-rules";
 
 export interface AuditRecord {
   action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order";
+  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order" | "settings";
   targetId: string;
   summary: string;
   before?: unknown;

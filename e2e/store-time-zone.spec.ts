@@ -1,0 +1,45 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN, adminPage, createTestCoupon, e2eDb, uniqueTag } from "./support";
+
+/** Issue 14 "Time zones": the store's zone is an admin setting, audited, and admin dates follow it. */
+
+test("an admin sets the store's time zone: list dates follow it, the UTC instant on hover", async ({ browser }) => {
+  const code = `ZONE-${uniqueTag().toUpperCase()}`;
+  await createTestCoupon({ code, expiresAt: new Date("2030-11-28T13:00:00Z") });
+  const admin = await adminPage(browser, `/admin/coupons?q=${code}`);
+  const expiry = admin
+    .getByRole("row", { name: new RegExp(code) })
+    .locator("time")
+    .first();
+  await expect(expiry).toHaveText("28 Nov 2030, 13:00 UTC");
+
+  try {
+    await admin.goto("/admin/settings");
+    await admin.getByLabel("Store time zone").selectOption("Europe/Berlin");
+    await admin.getByRole("button", { name: "Save" }).click();
+    await expect(admin.getByTestId("time-zone-result")).toHaveText("Dates are now shown in Europe/Berlin.");
+    const entry = await e2eDb().adminAuditEntry.findFirstOrThrow({
+      where: { action: "SETTINGS_CHANGED", actor: { email: ADMIN.email } },
+      orderBy: { id: "desc" },
+    });
+    expect(entry.after).toEqual({ timeZone: "Europe/Berlin" });
+
+    await admin.goto(`/admin/coupons?q=${code}`);
+    await expect(expiry).toHaveText("28 Nov 2030, 14:00 Europe/Berlin");
+    await expect(expiry).toHaveAttribute("title", "28 Nov 2030, 13:00 UTC");
+    await expect(expiry).toHaveAttribute("dateTime", "2030-11-28T13:00:00.000Z");
+
+    // A zone the server does not know is refused at its field; the setting stays.
+    await admin.goto("/admin/settings");
+    await admin.getByLabel("Store time zone").evaluate((select: HTMLSelectElement) => {
+      select.add(new Option("Mars/Olympus_Mons", "Mars/Olympus_Mons", true, true));
+    });
+    await admin.getByRole("button", { name: "Save" }).click();
+    await expect(admin.locator("#timeZone-error")).toHaveText("Choose a time zone from the list.");
+    expect((await e2eDb().storeSettings.findUniqueOrThrow({ where: { id: true } })).timeZone).toBe("Europe/Berlin");
+  } finally {
+    // Other suites read dates in UTC.
+    await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "UTC" } });
+    await admin.context().close();
+  }
+});
