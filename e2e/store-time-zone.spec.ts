@@ -29,6 +29,19 @@ test("an admin sets the store's time zone: list dates follow it, the UTC instant
     await expect(expiry).toHaveAttribute("title", "28 Nov 2030, 13:00 UTC");
     await expect(expiry).toHaveAttribute("dateTime", "2030-11-28T13:00:00.000Z");
 
+    // The coupon form reads its window in the store's zone and shows the instant while it is typed.
+    await admin.goto("/admin/coupons/new");
+    const newCode = `ZONE-${uniqueTag().toUpperCase()}`;
+    await admin.getByLabel("Code").fill(newCode);
+    await admin.getByLabel("Value (USD)").fill("5");
+    await admin.getByLabel("Expires at (Europe/Berlin)").fill("2031-11-28T14:00");
+    await expect(admin.getByTestId("expiresAt-preview")).toHaveText("= 28 Nov 2031, 14:00 Europe/Berlin · 13:00 UTC");
+    await admin.getByRole("button", { name: "Create coupon" }).click();
+    await admin.waitForURL(/\/admin\/coupons\/[0-9a-f-]+\?created=1$/);
+    const saved = await e2eDb().coupon.findUniqueOrThrow({ where: { code: newCode } });
+    expect(saved.expiresAt?.toISOString()).toBe("2031-11-28T13:00:00.000Z");
+    await expect(admin.getByLabel("Expires at (Europe/Berlin)")).toHaveValue("2031-11-28T14:00");
+
     // A zone the server does not know is refused at its field; the setting stays.
     await admin.goto("/admin/settings");
     await admin.getByLabel("Store time zone").evaluate((select: HTMLSelectElement) => {

@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { showAnswer } from "./action-button";
 import { focusFirstError } from "./focus-first-error";
+import { DateTimeField } from "./date-time-field";
 import { MoneyField } from "./money-field";
 import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import { randomCode } from "@/lib/admin/code-generator";
@@ -15,8 +16,8 @@ import {
   type CouponFormField,
   type CouponFormValues,
   type FieldErrors,
-  couponFormSchema,
-  couponTermsFormSchema,
+  couponFormSchemaIn,
+  couponTermsFormSchemaIn,
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
@@ -56,6 +57,8 @@ interface CouponFormProps {
   redeemedCount?: number;
   /** Edit: the saved value, against which a tenfold change asks for confirmation. */
   savedValueCents?: number;
+  /** The store's time zone: the window is typed and previewed in it. */
+  zone: string;
 }
 
 /**
@@ -71,6 +74,7 @@ export function CouponForm({
   couponId,
   redeemedCount,
   savedValueCents,
+  zone,
 }: CouponFormProps) {
   const [state, formAction, pending] = useActionState(action, initialState);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
@@ -101,7 +105,7 @@ export function CouponForm({
 
   function validate(event: FormEvent<HTMLFormElement>) {
     const values = formValues(new FormData(event.currentTarget));
-    const parsed = (mode === "create" ? couponFormSchema : couponTermsFormSchema).safeParse(values);
+    const parsed = (mode === "create" ? couponFormSchemaIn(zone) : couponTermsFormSchemaIn(zone)).safeParse(values);
     if (!parsed.success) {
       event.preventDefault();
       const found = fieldErrors(parsed.error.issues);
@@ -252,23 +256,23 @@ export function CouponForm({
         />
       </div>
       <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-        <TextField
+        <DateTimeField
           id="startsAt"
           name="startsAt"
-          type="datetime-local"
-          label="Starts at (UTC)"
+          label="Starts at"
           defaultValue={v.startsAt}
           error={errors.startsAt}
-          hint="Empty = valid now."
+          zone={zone}
+          whenEmpty="Empty = valid now."
         />
-        <TextField
+        <DateTimeField
           id="expiresAt"
           name="expiresAt"
-          type="datetime-local"
-          label="Expires at (UTC)"
+          label="Expires at"
           defaultValue={v.expiresAt}
           error={errors.expiresAt}
-          hint="Empty = never expires."
+          zone={zone}
+          whenEmpty="Empty = never expires."
         />
       </div>
       <CounterField defaultValue={v.counter} error={errors.counter} />

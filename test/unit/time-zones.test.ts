@@ -73,3 +73,15 @@ describe("dates shown in a zone", () => {
     );
   });
 });
+
+describe("the coupon form in a store zone", () => {
+  it("reads the window on the store's wall clocks and writes it back the same way", async () => {
+    const { couponFormSchemaIn, couponFormValues } = await import("@/lib/admin/coupon-form");
+    const typed = { ...couponFormValues(), value: "5", startsAt: "2031-03-30T02:30", expiresAt: "2031-11-28T14:00" };
+    const parsed = couponFormSchemaIn("Europe/Berlin").parse(typed);
+    // 30 March 2031 is the spring-forward day in Berlin: 02:30 does not exist and becomes 03:30 CEST.
+    expect(parsed.startsAt?.toISOString()).toBe("2031-03-30T01:30:00.000Z");
+    expect(parsed.expiresAt?.toISOString()).toBe("2031-11-28T13:00:00.000Z");
+    expect(couponFormSchemaIn("UTC").parse(typed).expiresAt?.toISOString()).toBe("2031-11-28T14:00:00.000Z");
+  });
+});
