@@ -1,5 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, adminPage, createTestCoupon, e2eDb, uniqueTag } from "./support";
+import {
+  ADMIN,
+  PASSWORD,
+  adminPage,
+  createCustomer,
+  createTestCoupon,
+  e2eDb,
+  signInWithUi,
+  uniqueTag,
+} from "./support";
 
 /** Issue 14 "Time zones": the store's zone is an admin setting, audited, and admin dates follow it. */
 
@@ -54,5 +63,21 @@ test("an admin sets the store's time zone: list dates follow it, the UTC instant
     // Other suites read dates in UTC.
     await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "UTC" } });
     await admin.context().close();
+  }
+});
+
+test("a customer sees dates in their own browser's zone, whatever the store's", async ({ browser }) => {
+  const customer = await createCustomer({ creditCents: 500 });
+  const entry = await e2eDb().ledgerEntry.findFirstOrThrow({ where: { userId: customer.id } });
+  const context = await browser.newContext({ timezoneId: "Asia/Tokyo" });
+  try {
+    const page = await context.newPage();
+    await signInWithUi(page, customer.email, PASSWORD, "/wallet");
+    const shown = page.locator(`time[datetime="${entry.createdAt.toISOString()}"]`);
+    await expect(shown).toHaveText(/ Asia\/Tokyo$/);
+    const tokyoDay = entry.createdAt.toLocaleDateString("en-GB", { day: "numeric", timeZone: "Asia/Tokyo" });
+    await expect(shown).toHaveText(new RegExp(`^${tokyoDay} `));
+  } finally {
+    await context.close();
   }
 });
