@@ -1,6 +1,7 @@
 import type { LedgerKind } from "@/lib/generated/prisma/enums";
-import { formatCents, formatDayAndTime } from "@/lib/format";
+import { formatCents } from "@/lib/format";
 import type { WalletEntry } from "@/lib/wallet";
+import { LocalTime } from "./local-time";
 
 const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   COUPON_CREDIT: (code) => `Redeemed ${code}`,
@@ -42,7 +43,7 @@ export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
           {entries.map((entry) => (
             <tr key={entry.id} data-testid="ledger-row" data-kind={entry.kind}>
               <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                <time dateTime={entry.createdAt.toISOString()}>{formatDayAndTime(entry.createdAt)}</time>
+                <LocalTime date={entry.createdAt} />
               </td>
               <td className="px-4 py-3 font-medium text-slate-900">
                 {DESCRIBE[entry.kind](entry.subject ?? "(deleted)")}

@@ -4,9 +4,10 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/lib/action-result";
 import type { CancelRefusal } from "@/lib/checkout/cancel-order";
 import type { OrderView } from "@/lib/checkout/order-view";
-import { ORDER_STATUS_LABEL, formatCents, formatDayAndTime } from "@/lib/format";
+import { ORDER_STATUS_LABEL, formatCents } from "@/lib/format";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
+import { LocalTime } from "./local-time";
 
 export type CancelAnswer = ActionResult<object, CancelRefusal>;
 type CancelAction = (state: CancelAnswer | null, formData: FormData) => Promise<CancelAnswer>;
@@ -32,7 +33,7 @@ function OrderCard({ order, cancel }: { order: OrderView; cancel: CancelAction }
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <p className="font-medium text-slate-900">
-          <time dateTime={order.createdAt.toISOString()}>{formatDayAndTime(order.createdAt)}</time>
+          <LocalTime date={order.createdAt} />
         </p>
         <p className="text-sm font-medium text-slate-700">{ORDER_STATUS_LABEL[order.status]}</p>
       </div>

@@ -1,5 +1,6 @@
-import { formatCents, formatDayAndTime } from "@/lib/format";
+import { formatCents } from "@/lib/format";
 import type { WalletRedemption } from "@/lib/wallet";
+import { LocalTime } from "./local-time";
 
 function StatusBadge({ status }: { status: WalletRedemption["status"] }) {
   return status === "ACTIVE" ? (
@@ -27,11 +28,11 @@ export function RedemptionList({ redemptions }: { redemptions: WalletRedemption[
           <div className="min-w-0">
             <p className="font-mono text-sm font-semibold tracking-wide text-slate-900">{r.code}</p>
             <p className="text-sm text-slate-600">
-              <time dateTime={r.createdAt.toISOString()}>{formatDayAndTime(r.createdAt)}</time>
+              <LocalTime date={r.createdAt} />
               {r.revokedAt && (
                 <>
                   {" · revoked "}
-                  <time dateTime={r.revokedAt.toISOString()}>{formatDayAndTime(r.revokedAt)}</time>
+                  <LocalTime date={r.revokedAt} />
                 </>
               )}
             </p>

@@ -130,3 +130,25 @@ for (const screen of ["desktop", "phone"] as const) {
     expect(await sidewaysOverflow(admin)).toBe(0);
   });
 }
+
+test("the traffic option speaks the admin's words; the engineering term is only a detail", async ({ browser }) => {
+  const admin = await adminPage(browser, "/admin/coupons/new");
+  const traffic = admin.getByLabel("Traffic");
+  await expect(traffic.locator("option")).toHaveText([
+    /^Automatic \(high-traffic mode from/,
+    "Normal",
+    "High-traffic mode",
+  ]);
+  await expect(admin.locator("#counter-hint")).toContainText("for codes thousands of people redeem at the same moment");
+  await expect(admin.locator("#counter-hint")).toContainText("the limit stays exact");
+
+  const coupon = await createTestCoupon({
+    code: `RUSH-${uniqueTag().toUpperCase()}`,
+    counter: "SLOTS",
+    maxRedemptions: 10,
+  });
+  await admin.goto(`/admin/coupons/${coupon.id}`);
+  await expect(admin.getByTestId("coupon-redeemed")).toContainText("high-traffic mode");
+  await expect(admin.getByTestId("coupon-redeemed")).not.toContainText("slots");
+  await admin.context().close();
+});

@@ -98,6 +98,25 @@ test("protected pages send signed-out visitors to sign-in and bring them back af
   await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fshop$/);
 });
 
+test("signing out keeps the host the customer came by, not the configured URL's", async ({ page, baseURL }) => {
+  // The server's configured URL names localhost; this visitor reaches it by 127.0.0.1.
+  const otherHost = new URL(baseURL!);
+  otherHost.hostname = "127.0.0.1";
+  const customer = await createCustomer();
+  await page.goto(new URL("/sign-in?callbackUrl=%2Fwallet", otherHost).href);
+  await page.getByLabel("Email").fill(customer.email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/wallet");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL((url) => url.pathname === "/sign-in");
+  expect(new URL(page.url()).host).toBe(otherHost.host);
+  // Signed out on this host too: the wallet asks for a sign-in again.
+  await page.goto(new URL("/wallet", otherHost).href);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fwallet$/);
+});
+
 test("callbackUrl only ever leads to a page of this site", async ({ page }) => {
   const customer = await createCustomer();
   for (const hostile of [

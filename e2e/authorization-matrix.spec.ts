@@ -58,6 +58,7 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/attempts/page.tsx": { url: () => "/admin/attempts", expect: ADMIN },
   "admin/activity/page.tsx": { url: () => "/admin/activity", expect: ADMIN },
   "admin/products/page.tsx": { url: () => "/admin/products", expect: ADMIN },
+  "admin/settings/page.tsx": { url: () => "/admin/settings", expect: ADMIN },
   "admin/orders/page.tsx": { url: () => "/admin/orders", expect: ADMIN },
   "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
 };
@@ -181,6 +182,12 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     level: "admin",
     keyedState: true,
     fields: () => ({ orderId: crypto.randomUUID() }),
+  },
+  // UTC, the default, so the admin's call leaves the store's zone as the other suites expect.
+  "app/admin/settings/actions.ts#setTimeZoneAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ timeZone: "UTC" }),
   },
   "app/admin/actions.ts#createCouponAction": {
     level: "admin",

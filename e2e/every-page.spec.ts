@@ -35,6 +35,7 @@ const ADMIN_PAGES = [
   "/admin/activity",
   "/admin/products",
   "/admin/orders",
+  "/admin/settings",
 ];
 
 /** A signed-in browser state per role, made once: signing in (argon2) is slow, and is not what is tested here. */

@@ -1,6 +1,7 @@
 /**
- * Display formats shared by pages, server actions and the JSON API. Dates are shown in UTC, named as
- * such, so the server-rendered text is the same for every visitor and never mismatches on hydration.
+ * Display formats shared by pages, server actions and the JSON API. Dates are shown in a named zone
+ * (UTC, or the store's for admins), so the server-rendered text is the same for every visitor and never
+ * mismatches on hydration; customers' browsers re-render them in their own zone (components/local-time.tsx).
  */
 
 const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
@@ -10,23 +11,45 @@ export function formatCents(cents: number): string {
 }
 
 const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-const dayAndTime = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-});
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
+const dayAndTimeIn = new Map<string, Intl.DateTimeFormat>();
+const timeIn = new Map<string, Intl.DateTimeFormat>();
+function formatterIn(cache: Map<string, Intl.DateTimeFormat>, zone: string, withDay: boolean) {
+  let formatter = cache.get(zone);
+  if (!formatter) {
+    const dayParts = withDay ? ({ day: "numeric", month: "short", year: "numeric" } as const) : {};
+    formatter = new Intl.DateTimeFormat("en-GB", { ...dayParts, hour: "2-digit", minute: "2-digit", timeZone: zone });
+    cache.set(zone, formatter);
+  }
+  return formatter;
+}
 
 /** "24 August 2025" */
 export function formatDay(date: Date): string {
   return day.format(date);
 }
 
+/** "28 Nov 2026, 14:00 Europe/Berlin": an instant on the wall clocks of an IANA zone, named. */
+export function formatDayAndTimeIn(date: Date, zone: string): string {
+  return `${formatterIn(dayAndTimeIn, zone, true).format(date)} ${zone}`;
+}
+
 /** "27 Nov 2026, 23:48 UTC" */
 export function formatDayAndTime(date: Date): string {
-  return `${dayAndTime.format(date)} UTC`;
+  return formatDayAndTimeIn(date, "UTC");
+}
+
+/**
+ * "28 Nov 2026, 14:00 Europe/Berlin · 13:00 UTC": the instant in a zone and in UTC, the UTC date
+ * repeated only when it is another day.
+ */
+export function formatDayAndTimeWithUtc(date: Date, zone: string): string {
+  const local = formatDayAndTimeIn(date, zone);
+  if (zone === "UTC") return local;
+  const sameDay = date.toLocaleDateString("en-CA", { timeZone: zone }) === date.toISOString().slice(0, 10);
+  const utc = sameDay ? `${formatterIn(timeIn, "UTC", false).format(date)} UTC` : formatDayAndTime(date);
+  return `${local} · ${utc}`;
 }
 
 const count = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });

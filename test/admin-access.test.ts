@@ -175,6 +175,11 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     args: () => [null, form({ productId: trackedProductId, change: "-1" })],
   },
   "app/admin/orders/actions.ts#cancelOrderAction": { level: "admin", args: () => [null, form({ orderId })] },
+  // A real change, so the admin's call leaves its audit entry.
+  "app/admin/settings/actions.ts#setTimeZoneAction": {
+    level: "admin",
+    args: () => [null, form({ timeZone: "Europe/Berlin" })],
+  },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],

@@ -147,6 +147,7 @@ const LEVEL: Record<string, "anonymous" | "customer" | "admin"> = {
   "../app/admin/customers/actions.ts": "admin",
   "../app/admin/orders/actions.ts": "admin",
   "../app/admin/products/actions.ts": "admin",
+  "../app/admin/settings/actions.ts": "admin",
 };
 
 /** The answer inside whichever state a form keeps. */

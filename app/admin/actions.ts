@@ -7,8 +7,8 @@ import type { CouponAnswer } from "@/components/admin/coupon-form";
 import { setBatchStatus } from "@/lib/admin/bulk";
 import {
   type CouponFormValues,
-  couponFormSchema,
-  couponTermsFormSchema,
+  couponFormSchemaIn,
+  couponTermsFormSchemaIn,
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
@@ -20,6 +20,8 @@ import { type CouponChangeAnswer, couponChangeMessage, revokeMessage } from "@/l
 import { adminRevoke } from "@/lib/admin/redemptions";
 import { formatCents, formatCount, plural } from "@/lib/format";
 import { CouponStatus } from "@/lib/generated/prisma/client";
+import { getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 import { adminAction, answering, answeringWithValues, fromForm } from "@/lib/web/actions";
 
 /**
@@ -43,7 +45,8 @@ function domainIssues(issues: IssueList) {
 const typedValues = (formData: FormData | undefined): CouponFormValues => formValues(formData ?? new FormData());
 
 const createCoupon = adminAction
-  .inputSchema(fromForm(couponFormSchema))
+  // Read per request: the window is typed in the store's time zone as it is now.
+  .inputSchema(async () => fromForm(couponFormSchemaIn(await getStoreTimeZone(getDb()))))
   .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
     const result = await adminCreateCoupon(ctx.db, ctx.admin.id, parsedInput);
     if (result.ok) redirect(`/admin/coupons/${result.coupon.id}?created=1`);
@@ -66,7 +69,9 @@ const createCoupon = adminAction
 export const createCouponAction = answeringWithValues(createCoupon, typedValues);
 
 const updateCoupon = adminAction
-  .inputSchema(fromForm(z.object({ couponId: uuid }).and(couponTermsFormSchema)))
+  .inputSchema(async () =>
+    fromForm(z.object({ couponId: uuid }).and(couponTermsFormSchemaIn(await getStoreTimeZone(getDb())))),
+  )
   .action(async ({ ctx, parsedInput }): Promise<CouponAnswer> => {
     const { couponId, confirmedValueChange, ...terms } = parsedInput;
     const result = await adminUpdateCoupon(ctx.db, ctx.admin.id, couponId, terms, { confirmedValueChange });

@@ -12,6 +12,7 @@ const LINKS = [
   { href: "/admin/redemptions", label: "Redemptions" },
   { href: "/admin/attempts", label: "Attempts" },
   { href: "/admin/activity", label: "Admin log" },
+  { href: "/admin/settings", label: "Settings" },
 ];
 
 export function AdminNav() {

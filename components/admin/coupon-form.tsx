@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { showAnswer } from "./action-button";
 import { focusFirstError } from "./focus-first-error";
+import { DateTimeField } from "./date-time-field";
 import { MoneyField } from "./money-field";
 import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import { randomCode } from "@/lib/admin/code-generator";
@@ -15,8 +16,8 @@ import {
   type CouponFormField,
   type CouponFormValues,
   type FieldErrors,
-  couponFormSchema,
-  couponTermsFormSchema,
+  couponFormSchemaIn,
+  couponTermsFormSchemaIn,
   fieldErrors,
   formValues,
 } from "@/lib/admin/coupon-form";
@@ -57,6 +58,8 @@ interface CouponFormProps {
   redeemedCount?: number;
   /** Edit: the saved value, against which a tenfold change asks for confirmation. */
   savedValueCents?: number;
+  /** The store's time zone: the window is typed and previewed in it. */
+  zone: string;
 }
 
 /**
@@ -72,6 +75,7 @@ export function CouponForm({
   couponId,
   redeemedCount,
   savedValueCents,
+  zone,
 }: CouponFormProps) {
   const [state, formAction, pending] = useActionState(action, initialState);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
@@ -102,7 +106,7 @@ export function CouponForm({
 
   function validate(event: FormEvent<HTMLFormElement>) {
     const values = formValues(new FormData(event.currentTarget));
-    const parsed = (mode === "create" ? couponFormSchema : couponTermsFormSchema).safeParse(values);
+    const parsed = (mode === "create" ? couponFormSchemaIn(zone) : couponTermsFormSchemaIn(zone)).safeParse(values);
     if (!parsed.success) {
       event.preventDefault();
       const found = fieldErrors(parsed.error.issues);
@@ -253,23 +257,23 @@ export function CouponForm({
         />
       </div>
       <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-        <TextField
+        <DateTimeField
           id="startsAt"
           name="startsAt"
-          type="datetime-local"
-          label="Starts at (UTC)"
+          label="Starts at"
           defaultValue={v.startsAt}
           error={errors.startsAt}
-          hint="Empty = valid now."
+          zone={zone}
+          whenEmpty="Empty = valid now."
         />
-        <TextField
+        <DateTimeField
           id="expiresAt"
           name="expiresAt"
-          type="datetime-local"
-          label="Expires at (UTC)"
+          label="Expires at"
           defaultValue={v.expiresAt}
           error={errors.expiresAt}
-          hint="Empty = never expires."
+          zone={zone}
+          whenEmpty="Empty = never expires."
         />
       </div>
       <CounterField defaultValue={v.counter} error={errors.counter} />
@@ -491,17 +495,17 @@ function CheckboxField({
 }
 
 const COUNTER_LABELS: Record<CounterChoice, string> = {
-  AUTO: `Automatic (hot-coupon slots from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or no limit)`,
-  SINGLE_ROW: "Single counter",
-  SLOTS: `Hot coupon: ${SLOT_COUNT} parallel slots`,
+  AUTO: `Automatic (high-traffic mode from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or without a limit)`,
+  SINGLE_ROW: "Normal",
+  SLOTS: "High-traffic mode",
 };
 
-/** Where the coupon's uses are counted: one row, or hot-coupon slots that let a flash sale redeem in parallel. */
+/** How the coupon copes with a rush, in the admin's words; the engineering term (hot-coupon slots) only as a detail. */
 function CounterField({ defaultValue, error }: { defaultValue: string; error?: string }) {
   return (
     <div className="space-y-1.5">
       <label htmlFor="counter" className="block text-sm font-medium text-slate-800">
-        Counting
+        Traffic
       </label>
       <select
         id="counter"
@@ -523,8 +527,9 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
         </p>
       ) : (
         <p id="counter-hint" className="text-sm text-slate-600">
-          Slots let many customers redeem the same code at once; the limit stays exact either way. Coupons without a
-          limit always use slots.
+          High-traffic mode is for codes thousands of people redeem at the same moment (a flash sale, a code on TV):
+          nobody waits for anyone else, and the limit stays exact. Codes without a limit always use it. (Technically:
+          the uses are counted in {SLOT_COUNT} hot-coupon slots instead of one counter.)
         </p>
       )}
     </div>

@@ -3,7 +3,8 @@ import type { CouponListQuery, CouponListRow, ListedBatch } from "@/lib/admin/co
 import { couponOffer } from "@/lib/admin/coupon-offer";
 import { FIRST_ORDER_ONLY_LABEL } from "@/lib/coupon-terms";
 import { COUPON_STATES, COUPON_STATE_LABELS } from "@/lib/coupon-terms";
-import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { formatCents, formatCount, plural } from "@/lib/format";
+import { StoreTime } from "./store-time";
 import { CouponStatusBadge } from "./badges";
 import { CouponCode } from "./coupon-code";
 import { SelectAllCoupons, SelectCoupon } from "./coupon-selection";
@@ -47,7 +48,7 @@ function batchStates(states: ListedBatch["states"]): string {
     .join(" · ");
 }
 
-export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: CouponListQuery }) {
+export function CouponsTable({ rows, query, zone }: { rows: CouponListRow[]; query: CouponListQuery; zone: string }) {
   return (
     <DataTable
       label="Coupons"
@@ -106,9 +107,11 @@ export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: Co
             </td>
             <td className={`${td} tabular-nums`}>{formatCount(row.coupon.perUserLimit)}</td>
             <td className={`${td} text-xs text-slate-600`}>
-              {row.coupon.expiresAt ? formatDayAndTime(row.coupon.expiresAt) : "never"}
+              {row.coupon.expiresAt ? <StoreTime date={row.coupon.expiresAt} zone={zone} /> : "never"}
             </td>
-            <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(row.coupon.createdAt)}</td>
+            <td className={`${td} text-xs text-slate-600`}>
+              <StoreTime date={row.coupon.createdAt} zone={zone} />
+            </td>
           </tr>
         ) : (
           <tr key={row.id} className="bg-slate-50/60 hover:bg-slate-50" data-testid="batch-row">
@@ -132,9 +135,11 @@ export function CouponsTable({ rows, query }: { rows: CouponListRow[]; query: Co
             </td>
             <td className={`${td} tabular-nums`}>1</td>
             <td className={`${td} text-xs text-slate-600`}>
-              {row.expiresAt ? formatDayAndTime(row.expiresAt) : "never"}
+              {row.expiresAt ? <StoreTime date={row.expiresAt} zone={zone} /> : "never"}
             </td>
-            <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(row.createdAt)}</td>
+            <td className={`${td} text-xs text-slate-600`}>
+              <StoreTime date={row.createdAt} zone={zone} />
+            </td>
           </tr>
         ),
       )}

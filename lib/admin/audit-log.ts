@@ -24,7 +24,7 @@ import {
 
 export interface AuditRecord {
   action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order";
+  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order" | "settings";
   targetId: string;
   summary: string;
   before?: unknown;

@@ -13,7 +13,7 @@ import {
 } from "@/lib/coupon-terms";
 import { CouponKind } from "@/lib/generated/prisma/enums";
 import { formatCents, formatCount, formatDecimalCents } from "@/lib/format";
-import { utcInstant } from "@/lib/input-rules";
+import { instantToWallTime, wallTimeToInstant } from "@/lib/time-zones";
 
 /**
  * What the admin forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
@@ -23,7 +23,7 @@ import { utcInstant } from "@/lib/input-rules";
  * mistake at once, the window rule included.
  *
  * Money is typed in dollars and converted to integer cents by string arithmetic, never through a float,
- * so 19.99 is 1999 cents exactly (the rule for commas: parseMoney). Times are entered and shown in UTC.
+ * so 19.99 is 1999 cents exactly (the rule for commas: parseMoney). Coupon windows are typed in the store's time zone (a batch's expiry in UTC).
  */
 
 export type MoneyParse = { ok: true; cents: number } | { ok: false; message: string };
@@ -117,16 +117,18 @@ const optionalWholeNumber = (label: string, min: number, max: number) =>
       raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or empty for no limit"),
     );
 
-const utcDateTime = z.string().transform((raw, ctx): Date | null => {
-  const text = raw.trim();
-  if (text === "") return null;
-  const instant = utcInstant(text);
-  if (!instant) {
-    ctx.addIssue({ code: "custom", message: "Enter a date and time that exists (UTC), or leave it empty." });
-    return z.NEVER;
-  }
-  return instant;
-});
+/** A `datetime-local` value read on the wall clocks of `zone` (the store's), or null when empty. */
+const dateTimeIn = (zone: string) =>
+  z.string().transform((raw, ctx): Date | null => {
+    const text = raw.trim();
+    if (text === "") return null;
+    const instant = wallTimeToInstant(text, zone);
+    if (!instant) {
+      ctx.addIssue({ code: "custom", message: "Enter a date and time that exists, or leave it empty." });
+      return z.NEVER;
+    }
+    return instant;
+  });
 
 const code = z.string().transform((raw, ctx): string | null => {
   if (raw.trim() === "") return null;
@@ -159,7 +161,7 @@ const whenReadable = (fields: readonly string[]) => ({
 });
 const windowReadable = whenReadable(["startsAt", "expiresAt"]);
 
-const termsShape = {
+const termsShapeIn = (zone: string) => ({
   description: couponTermFields.description,
   // Required for credit and amount off, ignored for percent off (asTerms).
   value: optionalMoney,
@@ -189,8 +191,8 @@ const termsShape = {
     TERM_BOUNDS.maxRedemptions.max,
   ),
   perUserLimit: wholeNumber("The per-customer limit", TERM_BOUNDS.perUserLimit.min, TERM_BOUNDS.perUserLimit.max),
-  startsAt: utcDateTime,
-  expiresAt: utcDateTime,
+  startsAt: dateTimeIn(zone),
+  expiresAt: dateTimeIn(zone),
   // A checkbox: sent as "on" when ticked, absent otherwise.
   noRedeemAfterRevoke: z
     .string()
@@ -205,10 +207,10 @@ const termsShape = {
     .enum(["", ...COUNTER_CHOICES], { message: "Choose where uses are counted." })
     .optional()
     .transform((v) => v || undefined),
-};
-const formShape = { code, ...termsShape };
+});
+const formShape = { code, ...termsShapeIn("UTC") };
 
-type FormTerms = z.output<z.ZodObject<typeof termsShape>>;
+type FormTerms = z.output<z.ZodObject<ReturnType<typeof termsShapeIn>>>;
 
 /**
  * The form's fields as the domain's terms: amounts in cents, and only the conditions the chosen kind has
@@ -235,19 +237,26 @@ function asTerms<T extends FormTerms>(form: T, ctx: z.RefinementCtx) {
   };
 }
 
-/** Create: the code may be left empty, and one is generated. */
-export const couponFormSchema = z.object(formShape).superRefine(checkWindowOrdered, windowReadable).transform(asTerms);
+/** Create, with the window typed in `zone`: the code may be left empty, and one is generated. */
+export const couponFormSchemaIn = (zone: string) =>
+  z
+    .object({ code, ...termsShapeIn(zone) })
+    .superRefine(checkWindowOrdered, windowReadable)
+    .transform(asTerms);
+export const couponFormSchema = couponFormSchemaIn("UTC");
 /**
  * Edit: everything but the code, which redemptions and printed material refer to. `confirmValue` says
  * the admin confirmed a value change large enough to be a typo (isLargeValueChange).
  */
-export const couponTermsFormSchema = z
-  .object({ ...termsShape, confirmValue: z.string().optional() })
-  .superRefine(checkWindowOrdered, windowReadable)
-  .transform(({ confirmValue, ...terms }, ctx) => ({
-    ...asTerms(terms, ctx),
-    confirmedValueChange: confirmValue === "1",
-  }));
+export const couponTermsFormSchemaIn = (zone: string) =>
+  z
+    .object({ ...termsShapeIn(zone), confirmValue: z.string().optional() })
+    .superRefine(checkWindowOrdered, windowReadable)
+    .transform(({ confirmValue, ...terms }, ctx) => ({
+      ...asTerms(terms, ctx),
+      confirmedValueChange: confirmValue === "1",
+    }));
+export const couponTermsFormSchema = couponTermsFormSchemaIn("UTC");
 
 export type CouponFormValues = Record<keyof typeof formShape, string>;
 export type CouponFormField = keyof CouponFormValues;
@@ -275,7 +284,7 @@ export function formValues(formData: FormData): CouponFormValues {
 const decimalOrEmpty = (cents: number | null) => (cents === null ? "" : formatDecimalCents(cents));
 
 /** What the form shows: an existing coupon's terms (and products) when editing, the domain's defaults when creating. */
-export function couponFormValues(coupon?: Coupon, productIds: readonly string[] = []): CouponFormValues {
+export function couponFormValues(coupon?: Coupon, productIds: readonly string[] = [], zone = "UTC"): CouponFormValues {
   const terms = coupon
     ? { ...coupon, counter: coupon.counterMode, productIds }
     : { code: "", valueCents: null, ...COUPON_DEFAULTS };
@@ -290,8 +299,8 @@ export function couponFormValues(coupon?: Coupon, productIds: readonly string[] 
     productIds: terms.productIds.join(","),
     maxRedemptions: terms.maxRedemptions === null ? "" : String(terms.maxRedemptions),
     perUserLimit: String(terms.perUserLimit),
-    startsAt: toUtcInput(terms.startsAt),
-    expiresAt: toUtcInput(terms.expiresAt),
+    startsAt: terms.startsAt ? instantToWallTime(terms.startsAt, zone) : "",
+    expiresAt: terms.expiresAt ? instantToWallTime(terms.expiresAt, zone) : "",
     noRedeemAfterRevoke: terms.noRedeemAfterRevoke ? "on" : "",
     firstOrderOnly: terms.firstOrderOnly ? "on" : "",
     counter: terms.counter satisfies CounterChoice,
@@ -299,8 +308,12 @@ export function couponFormValues(coupon?: Coupon, productIds: readonly string[] 
 }
 
 /** A new coupon's form prefilled with another's terms; the code is left empty, since codes are unique. */
-export function duplicateFormValues(coupon: Coupon, productIds: readonly string[] = []): CouponFormValues {
-  return { ...couponFormValues(coupon, productIds), code: "" };
+export function duplicateFormValues(
+  coupon: Coupon,
+  productIds: readonly string[] = [],
+  zone = "UTC",
+): CouponFormValues {
+  return { ...couponFormValues(coupon, productIds, zone), code: "" };
 }
 
 /**
@@ -320,11 +333,6 @@ export function fieldErrors<Field extends string = CouponFormField>(
   return errors;
 }
 
-/** `2026-11-28T09:30` for a datetime-local input showing UTC. */
-function toUtcInput(date: Date | null): string {
-  return date ? date.toISOString().slice(0, 16) : "";
-}
-
 /** The bulk generation form; the batch's codes are single-use by definition, so only these. */
 const batchShape = {
   prefix: z
@@ -337,7 +345,7 @@ const batchShape = {
     ),
   quantity: wholeNumber("The number of codes", 1, 100_000),
   value: money,
-  expiresAt: utcDateTime,
+  expiresAt: dateTimeIn("UTC"),
 };
 
 export const batchFormSchema = z

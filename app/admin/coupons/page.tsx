@@ -3,13 +3,15 @@ import { PageHeading } from "@/components/page-heading";
 import { BulkCouponActions, CouponSelection } from "@/components/admin/coupon-selection";
 import { CouponPagination, CouponsTable, couponListHref } from "@/components/admin/coupons-table";
 import { CustomerLink } from "@/components/admin/customer-link";
+import { StoreTime } from "@/components/admin/store-time";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { changeCouponsAction } from "@/app/admin/actions";
 import { batchOverview, couponListQuerySchema, listCoupons, STATUS_FILTERS } from "@/lib/admin/coupons/list";
 import { COUPON_STATE_LABELS, type CouponState } from "@/lib/coupon-terms";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount } from "@/lib/format";
+import { getStoreTimeZone } from "@/lib/store-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Coupons" };
@@ -28,9 +30,10 @@ export default async function CouponsPage({
   const query = couponListQuerySchema.parse(await searchParams);
   const now = new Date();
   const db = getDb();
-  const [page, batch] = await Promise.all([
+  const [page, batch, zone] = await Promise.all([
     listCoupons(db, query, now),
     query.batch ? batchOverview(db, query.batch, now) : null,
+    getStoreTimeZone(db),
   ]);
   const pageCouponIds = page.rows.flatMap((row) => (row.kind === "coupon" ? [row.coupon.id] : []));
   const exportHref = couponListHref({ ...query, page: 1 }, {}, "/api/admin/coupons/export");
@@ -88,7 +91,7 @@ export default async function CouponsPage({
             {batch && (
               <span className="text-slate-600">
                 {formatCount(batch.quantity)} codes of {formatCents(batch.valueCents)}, {formatCount(batch.redeemed)}{" "}
-                redeemed; generated {formatDayAndTime(batch.createdAt)} by{" "}
+                redeemed; generated <StoreTime date={batch.createdAt} zone={zone} /> by{" "}
                 <CustomerLink userId={batch.createdBy.id} email={batch.createdBy.email} />.{" "}
                 <a href={`/api/admin/batches/${batch.id}/codes`} download className="text-indigo-700 hover:underline">
                   Codes as CSV
@@ -99,7 +102,7 @@ export default async function CouponsPage({
         )}
         <CouponSelection pageIds={pageCouponIds}>
           <BulkCouponActions action={changeCouponsAction} />
-          <CouponsTable rows={page.rows} query={{ ...query, page: page.page }} />
+          <CouponsTable rows={page.rows} query={{ ...query, page: page.page }} zone={zone} />
         </CouponSelection>
         <CouponPagination query={query} page={page.page} pageCount={page.pageCount} total={page.total} />
       </div>

@@ -24,7 +24,8 @@ import { getCouponDetail } from "@/lib/admin/coupons/detail";
 import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { formatCount, formatDayAndTimeIn, plural } from "@/lib/format";
+import { getStoreTimeZone } from "@/lib/store-settings";
 
 export const dynamic = "force-dynamic";
 
@@ -37,17 +38,18 @@ export default async function CouponDetailPage({
 }) {
   const { id } = await params;
   await requireAdminPage();
-  const [detail, catalogue, { created }] = await Promise.all([
+  const [detail, catalogue, { created }, zone] = await Promise.all([
     getCouponDetail(getDb(), id),
     listAdminProducts(getDb()),
     searchParams,
+    getStoreTimeZone(getDb()),
   ]);
   if (!detail) notFound();
   const { coupon, redeemed, activity, latestRedemptions, latestOrders, products, changes } = detail;
   const discount = coupon.kind !== "CREDIT";
   const now = new Date();
   const remaining = coupon.maxRedemptions === null ? "unlimited" : formatCount(coupon.maxRedemptions - redeemed);
-  const counting = coupon.counterMode === "SLOTS" ? "hot-coupon slots" : "single counter";
+  const counting = coupon.counterMode === "SLOTS" ? "high-traffic mode" : "normal traffic";
 
   return (
     <div className="space-y-8">
@@ -148,9 +150,9 @@ export default async function CouponDetailPage({
         />
         <StatCard label="Per customer" value={String(coupon.perUserLimit)} />
         <StatCard
-          label="Window (UTC)"
-          value={coupon.expiresAt ? `until ${formatDayAndTime(coupon.expiresAt)}` : "no expiry"}
-          detail={coupon.startsAt ? `from ${formatDayAndTime(coupon.startsAt)}` : "valid since creation"}
+          label="Window"
+          value={coupon.expiresAt ? `until ${formatDayAndTimeIn(coupon.expiresAt, zone)}` : "no expiry"}
+          detail={coupon.startsAt ? `from ${formatDayAndTimeIn(coupon.startsAt, zone)}` : "valid since creation"}
         />
       </section>
 
@@ -225,10 +227,12 @@ export default async function CouponDetailPage({
               couponId={coupon.id}
               redeemedCount={redeemed}
               savedValueCents={coupon.valueCents}
+              zone={zone}
               initialState={{
                 values: couponFormValues(
                   coupon,
                   products.map((p) => p.id),
+                  zone,
                 ),
                 result: null,
               }}

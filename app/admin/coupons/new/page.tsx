@@ -8,6 +8,7 @@ import { couponProductIds } from "@/lib/admin/coupons/row";
 import { listAdminProducts } from "@/lib/admin/products";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "New coupon" };
@@ -20,13 +21,16 @@ export default async function NewCouponPage({
   await requireAdminPage();
   const { from } = await searchParams;
   const db = getDb();
-  const products = await listAdminProducts(db);
+  const [products, zone] = await Promise.all([listAdminProducts(db), getStoreTimeZone(db)]);
   // ?from=<id>: Duplicate on a coupon's page opens this form with that coupon's terms and products.
   const original = typeof from === "string" ? await findCoupon(db, from) : null;
   const originalProducts = original ? await couponProductIds(db, original.id) : [];
   return (
     <>
-      <PageHeading title="New coupon" description="Values are in US dollars and stored in cents; all times are UTC." />
+      <PageHeading
+        title="New coupon"
+        description={`Values are in US dollars and stored in cents; times are in the store zone, ${zone}.`}
+      />
       {typeof from === "string" && (
         <Callout tone={original ? "info" : "error"} testId="duplicate-source">
           {original
@@ -39,8 +43,11 @@ export default async function NewCouponPage({
           mode="create"
           products={products.map(({ id, sku, name }) => ({ id, sku, name }))}
           action={createCouponAction}
+          zone={zone}
           initialState={{
-            values: original ? duplicateFormValues(original, originalProducts) : couponFormValues(),
+            values: original
+              ? duplicateFormValues(original, originalProducts, zone)
+              : couponFormValues(undefined, [], zone),
             result: null,
           }}
         />

@@ -1,0 +1,83 @@
+import { expect, test } from "@playwright/test";
+import {
+  ADMIN,
+  PASSWORD,
+  adminPage,
+  createCustomer,
+  createTestCoupon,
+  e2eDb,
+  signInWithUi,
+  uniqueTag,
+} from "./support";
+
+/** Issue 14 "Time zones": the store's zone is an admin setting, audited, and admin dates follow it. */
+
+test("an admin sets the store's time zone: list dates follow it, the UTC instant on hover", async ({ browser }) => {
+  const code = `ZONE-${uniqueTag().toUpperCase()}`;
+  await createTestCoupon({ code, expiresAt: new Date("2030-11-28T13:00:00Z") });
+  const admin = await adminPage(browser, `/admin/coupons?q=${code}`);
+  const expiry = admin
+    .getByRole("row", { name: new RegExp(code) })
+    .locator("time")
+    .first();
+  await expect(expiry).toHaveText("28 Nov 2030, 13:00 UTC");
+
+  try {
+    await admin.goto("/admin/settings");
+    await admin.getByLabel("Store time zone").selectOption("Europe/Berlin");
+    await admin.getByRole("button", { name: "Save" }).click();
+    await expect(admin.getByTestId("time-zone-result")).toHaveText("Dates are now shown in Europe/Berlin.");
+    const entry = await e2eDb().adminAuditEntry.findFirstOrThrow({
+      where: { action: "SETTINGS_CHANGED", actor: { email: ADMIN.email } },
+      orderBy: { id: "desc" },
+    });
+    expect(entry.after).toEqual({ timeZone: "Europe/Berlin" });
+
+    await admin.goto(`/admin/coupons?q=${code}`);
+    await expect(expiry).toHaveText("28 Nov 2030, 14:00 Europe/Berlin");
+    await expect(expiry).toHaveAttribute("title", "28 Nov 2030, 13:00 UTC");
+    await expect(expiry).toHaveAttribute("dateTime", "2030-11-28T13:00:00.000Z");
+
+    // The coupon form reads its window in the store's zone and shows the instant while it is typed.
+    await admin.goto("/admin/coupons/new");
+    const newCode = `ZONE-${uniqueTag().toUpperCase()}`;
+    await admin.getByLabel("Code").fill(newCode);
+    await admin.getByLabel("Value (USD)").fill("5");
+    await admin.getByLabel("Expires at (Europe/Berlin)").fill("2031-11-28T14:00");
+    await expect(admin.getByTestId("expiresAt-preview")).toHaveText("= 28 Nov 2031, 14:00 Europe/Berlin · 13:00 UTC");
+    await admin.getByRole("button", { name: "Create coupon" }).click();
+    await admin.waitForURL(/\/admin\/coupons\/[0-9a-f-]+\?created=1$/);
+    const saved = await e2eDb().coupon.findUniqueOrThrow({ where: { code: newCode } });
+    expect(saved.expiresAt?.toISOString()).toBe("2031-11-28T13:00:00.000Z");
+    await expect(admin.getByLabel("Expires at (Europe/Berlin)")).toHaveValue("2031-11-28T14:00");
+
+    // A zone the server does not know is refused at its field; the setting stays.
+    await admin.goto("/admin/settings");
+    await admin.getByLabel("Store time zone").evaluate((select: HTMLSelectElement) => {
+      select.add(new Option("Mars/Olympus_Mons", "Mars/Olympus_Mons", true, true));
+    });
+    await admin.getByRole("button", { name: "Save" }).click();
+    await expect(admin.locator("#timeZone-error")).toHaveText("Choose a time zone from the list.");
+    expect((await e2eDb().storeSettings.findUniqueOrThrow({ where: { id: true } })).timeZone).toBe("Europe/Berlin");
+  } finally {
+    // Other suites read dates in UTC.
+    await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "UTC" } });
+    await admin.context().close();
+  }
+});
+
+test("a customer sees dates in their own browser's zone, whatever the store's", async ({ browser }) => {
+  const customer = await createCustomer({ creditCents: 500 });
+  const entry = await e2eDb().ledgerEntry.findFirstOrThrow({ where: { userId: customer.id } });
+  const context = await browser.newContext({ timezoneId: "Asia/Tokyo" });
+  try {
+    const page = await context.newPage();
+    await signInWithUi(page, customer.email, PASSWORD, "/wallet");
+    const shown = page.locator(`time[datetime="${entry.createdAt.toISOString()}"]`);
+    await expect(shown).toHaveText(/ Asia\/Tokyo$/);
+    const tokyoDay = entry.createdAt.toLocaleDateString("en-GB", { day: "numeric", timeZone: "Asia/Tokyo" });
+    await expect(shown).toHaveText(new RegExp(`^${tokyoDay} `));
+  } finally {
+    await context.close();
+  }
+});
