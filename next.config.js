@@ -7,8 +7,8 @@ const nextConfig = {
   poweredByHeader: false,
   // forbidden() and unauthorized(): admin pages answer 403 and 401 with their friendly pages.
   experimental: { authInterrupts: true },
-  // The end-to-end suite builds with ONCE_NAIVE_CONTROL=1 to add its naive control route
-  // (app/api/control/naive-redemptions/route.control.ts); no other build contains it.
+  // The end-to-end suite builds with ONCE_NAIVE_CONTROL=1 to add its naive control routes
+  // (app/api/control/*/route.control.ts); no other build contains them.
   pageExtensions: process.env.ONCE_NAIVE_CONTROL === "1" ? ["tsx", "ts", "control.ts"] : ["tsx", "ts"],
   // Lets two checkouts' worth of work (or two test runs) build side by side without sharing .next.
   distDir: process.env.ONCE_DIST_DIR ?? ".next",

@@ -8,7 +8,9 @@ import { createTestCoupon, createTestProduct, e2eDb, expectInvariantsHold, uniqu
  * The race tool (scripts/race.ts) against the production build: 500 synchronized requests, released
  * by last-byte sync, against the JSON API and the real redeem server action. Pointed at the naive
  * control route (in test builds only), the same tool must report the oversell. With `--target orders`
- * it places 500 synchronized orders through POST /api/orders and checks the invariants itself.
+ * it places 500 synchronized orders through POST /api/orders and checks the invariants itself (with
+ * `--target checkout-action`, through the cart page's place-order server action); aimed at the naive
+ * checkout control, it must report the oversold stock or the corruption.
  */
 
 const run = promisify(execFile);
@@ -85,13 +87,13 @@ for (const [limit, target, counter] of [
   });
 }
 
-test.describe("500 synchronized orders (POST /api/orders)", () => {
-  async function orderRace(baseURL: string, sku: string, extra: string[], expected: number) {
+test.describe("500 synchronized orders (POST /api/orders, the cart's place-order action)", () => {
+  async function orderRace(baseURL: string, sku: string, extra: string[], expected: number, target = "orders") {
     // A credit code per test: each of its users redeems it once, then spends it on the burst.
     const funding = await createTestCoupon({ valueCents: 20_000, maxRedemptions: null, perUserLimit: 1 });
     const { exitCode, summary } = await race(baseURL, [
       "--target",
-      "orders",
+      target,
       "--sku",
       sku,
       "--fund-code",
@@ -106,11 +108,12 @@ test.describe("500 synchronized orders (POST /api/orders)", () => {
       String(expected),
       ...extra,
     ]);
-    console.log(`race orders ${extra.join(" ") || "stock"}: ${JSON.stringify(summary)}`);
+    console.log(`race ${target} ${extra.join(" ") || "stock"}: ${JSON.stringify(summary)}`);
     expect(summary.problems).toEqual([]);
     expect(exitCode).toBe(0);
     expect(summary.successes).toBe(expected);
-    expect(summary.distinctRedemptions).toBe(expected);
+    // The action answers with the re-rendered cart page, which names no order id.
+    if (target === "orders") expect(summary.distinctRedemptions).toBe(expected);
     expect(Object.keys(summary.statuses).filter((status) => Number(status) >= 500)).toEqual([]);
     return summary;
   }
@@ -129,6 +132,20 @@ test.describe("500 synchronized orders (POST /api/orders)", () => {
     const summary = await orderRace(baseURL!, product.sku, ["--code", code.code], 1);
     expect(summary.outcomes).toEqual({ placed: 1, exhausted: 499 });
     expect(await e2eDb().order.count({ where: { couponId: code.id } })).toBe(1);
+    await expectInvariantsHold();
+  });
+
+  test("through the cart's place-order server action, stock 10: exactly 10 placed, no 5xx", async ({ baseURL }) => {
+    const product = await createTestProduct({ priceCents: 2_000, stock: 10 });
+    const summary = await orderRace(baseURL!, product.sku, [], 10, "checkout-action");
+    // 5 requests per user, each its own rendering of one cart: once it is ordered, the others find it empty.
+    expect(Object.keys(summary.outcomes).sort()).toEqual(
+      ["placed", "out_of_stock", "empty_cart"].filter((o) => o in summary.outcomes).sort(),
+    );
+    expect(summary.outcomes.placed).toBe(10);
+    const db = e2eDb();
+    expect(await db.product.findUniqueOrThrow({ where: { id: product.id } })).toMatchObject({ stock: 0 });
+    expect(await db.orderLine.count({ where: { productId: product.id } })).toBe(10);
     await expectInvariantsHold();
   });
 });
@@ -159,19 +176,69 @@ test("the same tool catches the naive check-then-act control oversell a limit of
   await expectInvariantsHold();
 });
 
-/** The control corrupts what it touches on purpose; remove it so later suites find a sound database. */
-async function undoNaiveDamage(couponId: string, userPrefix: string) {
+test("the same tool catches the naive check-then-act checkout overselling a stock of 10", async ({ baseURL }) => {
+  const product = await createTestProduct({ priceCents: 2_000, stock: 10 });
+  const funding = await createTestCoupon({ valueCents: 20_000, maxRedemptions: null, perUserLimit: 1 });
+  const prefix = `race-naive-orders-${uniqueTag()}`;
+  try {
+    const { exitCode, summary } = await race(baseURL!, [
+      "--target",
+      "orders",
+      "--sku",
+      product.sku,
+      "--fund-code",
+      funding.code,
+      "--user-prefix",
+      prefix,
+      "--requests",
+      "500",
+      "--limit",
+      "10",
+      "--path",
+      "/api/control/naive-orders",
+    ]);
+    console.log(`race naive orders control stock 10: ${JSON.stringify(summary)}`);
+    expect(exitCode).toBe(1);
+    // Caught either way: more than 10 placed, or lost updates of the stock and balances the invariants see.
+    const oversold = summary.problems.some((p) => p.startsWith("OVERSOLD"));
+    const corrupted = summary.problems.some((p) => p.startsWith("INVARIANT"));
+    expect(oversold || corrupted, summary.problems.join("\n")).toBe(true);
+    if (oversold) expect(summary.distinctRedemptions).toBeGreaterThan(10);
+  } finally {
+    await undoNaiveDamage(funding.id, prefix, product.id);
+  }
+  await expectInvariantsHold();
+});
+
+/**
+ * The controls corrupt what they touch on purpose; remove it so later suites find a sound database:
+ * the users' credit, redemptions of `couponId` and, with `productId`, the users' orders of it and its
+ * stock back to its initial movement.
+ */
+async function undoNaiveDamage(couponId: string, userPrefix: string, productId?: string) {
   const db = e2eDb();
   const users = (
     await db.user.findMany({ where: { email: { startsWith: `${userPrefix}-` } }, select: { id: true } })
   ).map((u) => u.id);
+  const orders = { userId: { in: users } };
   await db.$transaction([
     db.ledgerEntry.deleteMany({ where: { OR: [{ userId: { in: users } }, { redemption: { couponId } }] } }),
+    db.stockMovement.deleteMany({ where: { order: orders } }),
+    db.order.deleteMany({ where: orders }),
     db.redemptionAttempt.deleteMany({ where: { OR: [{ userId: { in: users } }, { couponId }] } }),
     db.redemption.deleteMany({ where: { couponId } }),
     db.couponUsage.deleteMany({ where: { couponId } }),
     db.idempotencyKey.deleteMany({ where: { userId: { in: users } } }),
     db.user.updateMany({ where: { id: { in: users } }, data: { balanceCents: 0 } }),
     db.coupon.update({ where: { id: couponId }, data: { redeemedCount: 0 } }),
+    // An unlimited code (the orders' funding) counts its uses in hot-coupon slots.
+    db.couponCounterSlot.updateMany({ where: { couponId }, data: { used: 0 } }),
+    ...(productId
+      ? [
+          db.$executeRaw`
+      UPDATE products SET stock = (SELECT sum(quantity) FROM stock_movements WHERE product_id = ${productId}::uuid)
+      WHERE id = ${productId}::uuid`,
+        ]
+      : []),
   ]);
 }

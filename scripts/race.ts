@@ -3,6 +3,10 @@
  *                  [--target api|action] [--users N] [--limit N] [--expect N] [--retry N] [--json]`
  * `npm run race -- --target orders --sku SKU [--quantity N] [--code DISCOUNT] --fund-code CREDIT_CODE
  *                  [--data-dir DIR] ...`
+ * `npm run race -- --target checkout-action --sku SKU [--quantity N] --fund-code CREDIT_CODE ...`
+ * `--path` aims api or orders at another JSON endpoint than POST /api/redemptions or POST /api/orders:
+ * the test build's naive controls (/api/control/naive-redemptions, /api/control/naive-orders), which the
+ * tool must catch.
  *
  * Fires a synchronized burst of redemptions at running Once instances the way race-condition attack
  * tools do over HTTP/1.1: every connection is opened and every request sent except its last byte, then
@@ -10,14 +14,17 @@
  * Idempotency-Key per request); `--target action` drives the real redeem server action by submitting
  * the form rendered on /redeem, as a browser would. `--target orders` places orders through
  * POST /api/orders (a fresh Idempotency-Key each, the users in turn, each funded first by redeeming
- * `--fund-code`), then checks every invariant (lib/invariants.ts: stock never negative and equal to its
- * movements, ledger = balances, ...) against the app's database (DATABASE_URL, else the embedded one of
- * `--data-dir`, default ONCE_DATA_DIR or .data). Users (`race-N@race.once`) are signed in, and
- * signed up first if needed. Several URLs spread the burst round-robin over several instances.
+ * `--fund-code`); `--target checkout-action` puts the product in every user's cart (the shop's
+ * add-to-cart and the cart's quantity forms), then submits the cart page's real "place order" server
+ * action form, as `action` does /redeem's. Both then check every invariant (lib/invariants.ts: stock
+ * never negative and equal to its movements, ledger = balances, ...) against the app's database
+ * (DATABASE_URL, else the embedded one of `--data-dir`, default ONCE_DATA_DIR or .data). Users
+ * (`race-N@race.once`) are signed in, and signed up first if needed. Several URLs spread the burst
+ * round-robin over several instances.
  *
  * Exit status 1 when any response is a 5xx or a connection failed (after --retry rounds, which re-send
  * lost requests with the same key), when successes exceed --limit, when they differ from --expect, or
- * (orders) when an invariant is violated.
+ * (orders, checkout-action) when an invariant is violated.
  */
 import { parseArgs } from "node:util";
 import { createDb } from "../lib/db/client";
@@ -41,7 +48,7 @@ const { values } = parseArgs({
     limit: { type: "string" },
     expect: { type: "string" },
     retry: { type: "string", default: "0" },
-    path: { type: "string", default: "/api/redemptions" },
+    path: { type: "string" },
     "settle-ms": { type: "string", default: "300" },
     json: { type: "boolean", default: false },
   },
@@ -56,9 +63,12 @@ const requests = Number(values.requests);
 const users = Number(values.users ?? values.requests);
 if (!(requests > 0 && users > 0)) usage("--requests and --users must be positive numbers");
 const target = values.target;
-if (target !== "api" && target !== "action" && target !== "orders") usage("--target is api, action or orders");
-if (target === "orders" && !values.sku) usage("--target orders needs --sku (what every order buys)");
-if (target !== "orders" && !values.code) usage("--code is required");
+if (target !== "api" && target !== "action" && target !== "orders" && target !== "checkout-action")
+  usage("--target is api, action, orders or checkout-action");
+const ordering = target === "orders" || target === "checkout-action";
+if (ordering && !values.sku) usage(`--target ${target} needs --sku (what every order buys)`);
+if (target === "checkout-action" && values.code) usage("--target checkout-action orders without a code");
+if (!ordering && !values.code) usage("--code is required");
 
 const urls = values.url!.split(",").map((u) => new URL(u.trim()));
 // The tool attacks an app that runs; without one there is nothing to measure.
@@ -87,7 +97,7 @@ const summary = await runRace({
 const limit = values.limit === undefined ? undefined : Number(values.limit);
 const problems = [
   ...problemsOf(summary, limit, values.expect === undefined ? undefined : Number(values.expect)),
-  ...(target === "orders" ? await invariantProblems() : []),
+  ...(ordering ? await invariantProblems() : []),
 ];
 
 /** Orders move stock, uses and credit at once: after the burst, every invariant must still hold. */

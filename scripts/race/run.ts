@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { type RawRequest, type RawResponse, burst, connect, cookieHeader, send, serialise } from "./http";
 import { ensureSignedIn, formRequest, type Jar, readForm } from "./session";
 
-export type RaceTarget = "api" | "action" | "orders";
+export type RaceTarget = "api" | "action" | "orders" | "checkout-action";
 
 export interface RaceOptions {
   urls: URL[];
@@ -17,13 +17,13 @@ export interface RaceOptions {
   requests: number;
   users: number;
   target: RaceTarget;
-  /** What every order buys (orders target). */
+  /** What every order buys (orders, checkout-action: put in each user's cart before the burst). */
   order?: { sku: string; quantity: number };
-  /** A credit code each user redeems before the burst (orders target), so orders have credit to spend. */
+  /** A credit code each user redeems before the burst (orders targets), so orders have credit to spend. */
   fundCode?: string;
   userPrefix?: string;
   password?: string;
-  /** The JSON endpoint (the naive control lives elsewhere). */
+  /** The JSON endpoint of api and orders (default: ENDPOINT[target]); the naive controls live elsewhere. */
   path?: string;
   settleMs?: number;
   /** Rounds of re-sending requests whose answer was lost (5xx or a failed connection), same key each time. */
@@ -92,6 +92,10 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"),
   );
   if (options.fundCode) await pooled(jars, 8, (jar) => fund(urls[0]!, jar, options.fundCode!));
+  if (target === "checkout-action") {
+    if (!options.order) throw new Error("--target checkout-action needs the product to put in the carts");
+    await pooled(jars, 8, (jar) => fillCart(urls[0]!, jar, options.order!));
+  }
   const prepared = await pooled(
     Array.from({ length: requests }, (_, i) => i),
     16,
@@ -99,12 +103,16 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
       const instance = i % urls.length;
       const url = urls[instance]!;
       const jar: Jar = jars[i % users]!;
-      if (target !== "action") {
+      if (target === "api" || target === "orders") {
         const body = target === "api" ? { code } : { lines: [options.order], discountCode: code };
-        const request = jsonPost(target === "api" ? (options.path ?? "/api/redemptions") : "/api/orders", jar, body);
+        const request = jsonPost(options.path ?? ENDPOINT[target], jar, body);
         return { bytes: serialise(url, request), instance };
       }
       // Each rendering of the form carries its own idempotency key, as each browser tab would.
+      if (target === "checkout-action") {
+        const form = await readForm(url, "/cart", jar, "idempotencyKey");
+        return { bytes: serialise(url, formRequest(form, jar, {})), instance };
+      }
       const form = await readForm(url, "/redeem", jar, "code");
       return { bytes: serialise(url, formRequest(form, jar, { code: code ?? "" })), instance };
     },
@@ -165,16 +173,27 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     }
     const { status, body, headers } = response.value;
     if (status === 503 && !headers["retry-after"]) busyWithoutRetryAfter++;
-    if (target !== "action") {
+    if (target === "api" || target === "orders") {
       const parsed = safeJson(body) as { reason?: string; redemption?: { id?: string }; order?: { id?: string } };
       const id = parsed.redemption?.id ?? parsed.order?.id;
       if (status === 201 && id) createdIds.add(id);
       outcomes.push(status === 201 ? SUCCESS[target] : (parsed.reason ?? `http_${status}`));
-    } else {
+    } else if (target === "action") {
       outcomes.push(
         body.includes('data-testid="redeem-balance"')
           ? "redeemed"
           : (/data-reason="(\w+)"/.exec(body)?.[1] ?? `http_${status}`),
+      );
+    } else {
+      // The cart page answers in its order result: a refusal names its reason, a placed order none. A cart
+      // another of the user's requests already ordered renders empty, without a result.
+      const result = body.split('data-testid="order-result"')[1];
+      outcomes.push(
+        result !== undefined
+          ? (/data-reason="(\w+)"/.exec(result)?.[1] ?? "placed")
+          : status === 200 && body.includes("Your cart is empty")
+            ? "empty_cart"
+            : `http_${status}`,
       );
     }
   }
@@ -185,7 +204,7 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     users,
     instances: urls.length,
     successes: outcomeCounts[SUCCESS[target]] ?? 0,
-    distinctRedemptions: target === "action" ? null : createdIds.size,
+    distinctRedemptions: target === "api" || target === "orders" ? createdIds.size : null,
     statuses: histogram(responses.map(statusKey)),
     outcomes: outcomeCounts,
     burstStatuses,
@@ -214,7 +233,15 @@ export function problemsOf(summary: RaceSummary, limit?: number, expected?: numb
   ];
 }
 
-const SUCCESS: Record<RaceTarget, string> = { api: "redeemed", action: "redeemed", orders: "placed" };
+const SUCCESS: Record<RaceTarget, string> = {
+  api: "redeemed",
+  action: "redeemed",
+  orders: "placed",
+  "checkout-action": "placed",
+};
+
+/** Where each JSON target posts unless --path aims it elsewhere (the naive control routes). */
+const ENDPOINT: Record<"api" | "orders", string> = { api: "/api/redemptions", orders: "/api/orders" };
 
 function jsonPost(path: string, jar: Jar, body: unknown): RawRequest {
   return {
@@ -231,6 +258,27 @@ async function fund(url: URL, jar: Jar, code: string): Promise<void> {
   const reason = (safeJson(response.body) as { reason?: string }).reason;
   if (response.status !== 201 && reason !== "per_user_limit")
     throw new Error(`funding a race user with ${code} failed: ${response.status} ${response.body.slice(0, 200)}`);
+}
+
+/**
+ * Puts the product in a user's cart through the shop's add-to-cart form and sets its quantity through
+ * the cart's quantity form (so a user of an earlier run does not order more), as a browser without
+ * JavaScript would. The shop's card of the product renders its add form before its buy form.
+ */
+async function fillCart(url: URL, jar: Jar, order: { sku: string; quantity: number }): Promise<void> {
+  const shop = await send(url, { method: "GET", path: "/shop", headers: { Cookie: cookieHeader(jar) } });
+  const productId = new RegExp(`data-sku="${order.sku}"[\\s\\S]*?name="productId" value="([^"]+)"`).exec(
+    shop.body,
+  )?.[1];
+  if (!productId) throw new Error(`the shop does not offer ${order.sku}`);
+  for (const [page, values] of [
+    ["/shop", {}],
+    ["/cart", { quantity: String(order.quantity) }],
+  ] as const) {
+    const form = await readForm(url, page, jar, "productId", productId);
+    const answer = await send(url, formRequest(form, jar, values));
+    if (answer.status !== 200) throw new Error(`filling the cart (${page}) answered ${answer.status}`);
+  }
 }
 
 async function resend(url: URL, bytes: Buffer): Promise<RawResponse> {

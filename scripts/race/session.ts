@@ -29,14 +29,22 @@ export interface HtmlForm {
   fields: [string, string][];
 }
 
-/** The form on `page` that has a field named `fieldName`, with every hidden input's value. */
-export async function readForm(base: URL, page: string, jar: Jar, fieldName: string): Promise<HtmlForm> {
+/**
+ * The form on `page` that has a field named `fieldName` (and, with `value`, that value in it: which
+ * product's form), with every hidden input's value.
+ */
+export async function readForm(
+  base: URL,
+  page: string,
+  jar: Jar,
+  fieldName: string,
+  value?: string,
+): Promise<HtmlForm> {
   const response = await send(base, { method: "GET", path: page, headers: { Cookie: cookieHeader(jar) } });
   if (response.status !== 200) throw new Error(`GET ${page} answered ${response.status}`);
-  const form = [...response.body.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)].find((m) =>
-    m[1]!.includes(`name="${fieldName}"`),
-  );
-  if (!form) throw new Error(`no form with a "${fieldName}" field on ${page}`);
+  const field = `name="${fieldName}"${value === undefined ? "" : ` value="${value}"`}`;
+  const form = [...response.body.matchAll(/<form\b[^>]*>([\s\S]*?)<\/form>/g)].find((m) => m[1]!.includes(field));
+  if (!form) throw new Error(`no form with ${field} on ${page}`);
   const fields: [string, string][] = [];
   for (const input of form[1]!.matchAll(/<input\b[^>]*>/g)) {
     const attrs = Object.fromEntries(
