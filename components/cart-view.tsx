@@ -31,13 +31,13 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
   const [codeAnswer, codeAction, codePending] = useActionState(setCode, null);
   const [order, orderAction, orderPending] = useActionState(placeOrder, initialOrderState);
 
-  const placed = order.result?.ok ? order.result : null;
   if (cart.lines.length === 0) {
     return (
       <div className="space-y-4" aria-live="polite">
-        {placed && (
-          <Callout tone="success" testId="order-result">
-            <p>{placed.message}</p>
+        {/* An answer about a cart that is empty now: this order, or why another press or tab got there first. */}
+        {order.result && (
+          <Callout tone={order.result.ok ? "success" : "error"} testId="order-result">
+            <p data-reason={order.result.ok ? undefined : order.result.reason}>{order.result.message}</p>
             <Link href="/orders" className="mt-1 inline-block font-medium underline underline-offset-2">
               See your orders
             </Link>

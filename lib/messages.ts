@@ -107,6 +107,8 @@ function orderRefusalMessage(result: Extract<PlaceOrderResult, { ok: false }>): 
       return result.minSubtotalCents !== undefined
         ? `This code needs an order of at least ${formatCents(result.minSubtotalCents)} of the products it applies to.`
         : "Your order doesn't reach this code's minimum.";
+    case "cart_changed":
+      return "Your cart changed while this order was being placed (another tab or a second press may have ordered it). Check your cart and your orders.";
     case "invalid_order":
     case "invalid_code":
       return result.message ?? "Check your order and try again.";

@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { adminCancelOrder } from "@/lib/admin/orders";
+import { addToCart, placeCartOrder } from "@/lib/checkout/cart";
 import { cancelOrder } from "@/lib/checkout/cancel-order";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { naivePlaceOrder } from "@/lib/controls/naive";
@@ -219,6 +220,24 @@ describe("first-order-only codes under concurrency", () => {
       expect(await order()).toMatchObject({ ok: true });
       expect(await order(coupon.code)).toMatchObject({ ok: false, reason: "not_first_order" });
       expect(await findViolations(db)).toEqual([]);
+    });
+  });
+});
+
+describe("one cart becomes one order", () => {
+  it("30 submissions of one cart with different keys (tabs, fresh renders): one order, one charge", async () => {
+    await withDatabase(async (db) => {
+      const [userId] = await makeCustomersWithCredit(db, 1, 100_000);
+      const tee = await product(db, 2_000, null);
+      expect(await addToCart(db, userId!, tee.id, 2)).toMatchObject({ ok: true });
+      const results = await race(30, () => placeCartOrder(db, { userId: userId!, idempotencyKey: newKey() }));
+      const reasons = tally(results);
+      expect(reasons.ok).toBe(1);
+      expect((reasons.empty_cart ?? 0) + (reasons.cart_changed ?? 0)).toBe(29);
+      expect(await db.order.count({ where: { userId } })).toBe(1);
+      expect((await db.user.findUniqueOrThrow({ where: { id: userId } })).balanceCents).toBe(100_000 - 4_000);
+      expect(await findViolations(db)).toEqual([]);
+      summary.push(`engine  one cart submitted 30 times at once                   ${JSON.stringify(reasons)}`);
     });
   });
 });

@@ -10,6 +10,7 @@ import { placeOrder } from "@/lib/checkout/place-order";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { orderMessage } from "@/lib/messages";
+import { purchase } from "@/lib/purchase";
 import { redeemCoupon } from "@/lib/redemptions";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 
@@ -111,6 +112,20 @@ describe("placeOrder", () => {
     expect((await db.product.findUniqueOrThrow({ where: { id: tee.id } })).stock).toBe(1);
     expect((await db.coupon.findUniqueOrThrow({ where: { id: fiveOff.id } })).redeemedCount).toBe(0);
     expect(await findViolations(db)).toEqual([]);
+  });
+
+  it("a key that already bought in the shop is refused as reused, not a server error", async () => {
+    const userId = await customer(10_000);
+    const tee = await product(1_000);
+    const key = newKey();
+    expect(await purchase(db, { userId, productId: tee.id, idempotencyKey: key })).toMatchObject({ ok: true });
+    const before = await db.order.count({ where: { userId } });
+    expect(await placeOrder(db, { userId, lines: [{ sku: tee.sku, quantity: 1 }], idempotencyKey: key })).toEqual({
+      ok: false,
+      reason: "idempotency_key_reused",
+      replayed: false,
+    });
+    expect(await db.order.count({ where: { userId } })).toBe(before);
   });
 
   it("a discount code is not redeemed into credit", async () => {

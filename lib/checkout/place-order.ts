@@ -4,7 +4,7 @@ import { couponCodeSchema, idempotencyKeySchema } from "@/lib/codes";
 import { type CouponUseRefusal, takeCouponUse } from "@/lib/coupon-use";
 import { type DiscountRefusal, discountFor } from "@/lib/coupon-value";
 import type { Db } from "@/lib/db/client";
-import { isForeignKeyViolation } from "@/lib/db/errors";
+import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors";
 import { Rollback, type Tx } from "@/lib/db/transaction";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import { fingerprint, type KeyedRequest, type Once, runOnce } from "@/lib/idempotency";
@@ -15,16 +15,16 @@ import { recordSales, takeLine, type TakenProduct } from "./stock";
 
 /**
  * Placing an order: one interactive transaction, all or nothing (docs: /work/coord/CHECKOUT.md, README
- * "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); the products
- * are resolved; each line's stock is taken by a guarded decrement in product-id order; the discount
+ * "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); a cart order
+ * takes its items out of the cart (guarded, so one cart becomes one order); the products are resolved; each line's stock is taken by a guarded decrement in product-id order; the discount
  * code's use is taken through the exactly-once primitive (lib/coupon-use.ts), and while it is held the
  * discount is judged from the terms the use is fenced on, the customer's count of live orders is raised
  * (from 0 only, guarded, for a first-order-only code), the order and its lines are written and the total
  * is debited by the guarded decrement (none for a zero total). Any refusal rolls everything back and is
  * stored as the key's answer, so a replay gets the same refusal.
  *
- * Lock order, shared with cancelling (cancel-order.ts) and redeeming (lib/redemptions.ts): product rows
- * (in id order), then the customer's coupon_usages row, then the customer's users row (live_orders here,
+ * Lock order, shared with cancelling (cancel-order.ts) and redeeming (lib/redemptions.ts): the customer's
+ * cart items (cart orders only; nothing else of another customer's takes them), product rows (in id order), then the customer's coupon_usages row, then the customer's users row (live_orders here,
  * then the debit), then the coupon's counter row or slot. Every path takes the ones it needs in this
  * order, so two of them never wait on each other in a cycle.
  */
@@ -46,6 +46,8 @@ export type PlaceOrderRefusal =
   | "insufficient_credit"
   /** A first-order-only code, and the customer has an order that is not cancelled. */
   | "not_first_order"
+  /** A cart order whose items were ordered or changed by another request (a second tab or press) meanwhile. */
+  | "cart_changed"
   /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
   | "busy";
 
@@ -132,6 +134,8 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
     );
   } catch (error) {
     if (isForeignKeyViolation(error)) return { ok: false, reason: "unknown_user", replayed: false };
+    // The order's (user, key) is unique across orders: the key already placed a shop purchase (lib/purchase.ts).
+    if (isUniqueViolation(error)) return { ok: false, reason: "idempotency_key_reused", replayed: false };
     throw error;
   }
   switch (once.kind) {
@@ -177,12 +181,26 @@ interface ResolvedLine {
 }
 
 async function placeInTransaction(tx: Tx, request: Request, idempotencyKey: string, orderId: string): Promise<Placed> {
+  if (request.fromCart) await takeCartItems(tx, request);
   const lines = await takeLines(tx, request.lines);
   const write = (coupon: Coupon | null) => writeOrder(tx, request, idempotencyKey, orderId, lines, coupon);
   if (!request.code) return write(null);
   const use = await takeCouponUse(tx, { code: request.code, userId: request.userId, now: request.now }, write);
   if (!use.ok) throw refuse(use.reason);
   return use.value;
+}
+
+/**
+ * A cart order takes its items out of the cart first, each at the quantity the customer was shown
+ * (guarded delete, count checked): of two submissions of one cart with different keys (two tabs, a
+ * fresh render) only one deletes the rows, so one cart becomes one order; an edit in between refuses.
+ */
+async function takeCartItems(tx: Tx, { userId, lines }: Request): Promise<void> {
+  const taken = await tx.cartItem.deleteMany({
+    where: { userId, OR: lines.map(({ sku, quantity }) => ({ quantity, product: { sku } })) },
+  });
+  if (taken.count !== lines.length) throw refuse("cart_changed");
+  await tx.cart.updateMany({ where: { userId }, data: { discountCode: null } });
 }
 
 /** Takes every line (lib/checkout/stock.ts takeLine) in product-id order, the lock order every order shares. */
@@ -214,7 +232,7 @@ async function takeLines(tx: Tx, requested: readonly OrderLineRequest[]): Promis
  */
 async function writeOrder(
   tx: Tx,
-  { userId, fromCart }: Request,
+  { userId }: Request,
   idempotencyKey: string,
   orderId: string,
   lines: ResolvedLine[],
@@ -266,10 +284,6 @@ async function writeOrder(
   });
   await recordSales(tx, orderId, lines);
   const balanceCents = await pay(tx, userId, orderId, totalCents);
-  if (fromCart) {
-    await tx.cartItem.deleteMany({ where: { userId, productId: { in: lines.map((line) => line.product.id) } } });
-    await tx.cart.updateMany({ where: { userId }, data: { discountCode: null } });
-  }
   const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: orderViewSelect });
   return { order: toOrderView(order), balanceCents };
 }

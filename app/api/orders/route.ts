@@ -44,6 +44,7 @@ const STATUS: Record<PlaceOrderRefusal, number> = {
   revoked_before: 409,
   not_first_order: 409,
   insufficient_credit: 409,
+  cart_changed: 409,
   unknown_user: 401,
   busy: 503,
 };
