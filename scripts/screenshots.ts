@@ -1,8 +1,9 @@
 /**
  * `npm run screenshots`: the README's admin screenshots, from a production build on a fresh embedded
- * database with the demo data. Starts the app (scripts/start.ts), lets Alice redeem two demo codes and the
- * demo admin generate a batch, then writes docs/screenshots/{coupons,batch,customer,overview}-{desktop,phone}.png
- * at 1280×800 and 390×844 (the viewport only, so the files stay small), and stops the app.
+ * database with the demo data. Starts the app (scripts/start.ts), lets Alice redeem two demo codes, place an
+ * order with a discount code and fill her cart again, and the demo admin generate a batch; then writes
+ * docs/screenshots/{coupons,batch,customer,overview,admin-orders,cart,orders}-{desktop,phone}.png at 1280×800
+ * and 390×844 (the viewport only, so the files stay small), and stops the app.
  *
  *   npm run screenshots -- [--port 3000] [--data-dir .data/screenshots]
  */
@@ -76,6 +77,36 @@ async function aliceRedeems(browser: Browser): Promise<void> {
   await page.context().close();
 }
 
+const productCard = (page: Page, sku: string) => page.locator(`[data-testid="product-card"][data-sku="${sku}"]`);
+
+async function addToCart(page: Page, sku: string): Promise<void> {
+  await page.goto("/shop");
+  await productCard(page, sku)
+    .getByRole("button", { name: /Add to cart/ })
+    .click();
+  await productCard(page, sku).getByTestId("add-result").filter({ hasText: "Added to your cart." }).waitFor();
+}
+
+async function applyCode(page: Page, code: string): Promise<void> {
+  await page.goto("/cart");
+  await page.getByLabel("Discount code").fill(code);
+  await page.getByRole("button", { name: "Apply code" }).click();
+  await page.getByTestId("code-preview").filter({ hasText: code }).waitFor();
+}
+
+/** Alice buys the limited tee at half price, then puts it in her cart again with the 5.00-off code applied. */
+async function aliceShops(browser: Browser): Promise<void> {
+  const page = await signedIn(browser, alice, "desktop");
+  await addToCart(page, "LIMITED-TEE");
+  await applyCode(page, "HALFOFF");
+  await page.getByRole("button", { name: /Place order for/ }).click();
+  await page.getByTestId("order-result").waitFor();
+  await addToCart(page, "LIMITED-TEE");
+  await addToCart(page, "MUG");
+  await applyCode(page, "FIVEOFF");
+  await page.context().close();
+}
+
 /** The demo admin generates a batch of 250 codes; returns the link to its codes. */
 async function generateBatch(page: Page): Promise<string> {
   await page.goto("/admin/batches");
@@ -109,21 +140,36 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu"] });
   try {
     await aliceRedeems(browser);
+    await aliceShops(browser);
     const setup = await signedIn(browser, admin, "desktop");
     const batchHref = await generateBatch(setup);
     const customerHref = await customerPageOfAlice(setup);
     await setup.context().close();
-    const shots = { coupons: "/admin/coupons", batch: batchHref, customer: customerHref, overview: "/admin" };
+    const shots = [
+      {
+        user: admin,
+        pages: {
+          coupons: "/admin/coupons",
+          batch: batchHref,
+          customer: customerHref,
+          overview: "/admin",
+          "admin-orders": "/admin/orders",
+        },
+      },
+      { user: alice, pages: { cart: "/cart", orders: "/orders" } },
+    ];
     for (const screen of Object.keys(SCREENS) as (keyof typeof SCREENS)[]) {
-      const page = await signedIn(browser, admin, screen);
-      for (const [name, href] of Object.entries(shots)) {
-        await page.goto(href);
-        await page.waitForLoadState("networkidle");
-        const file = path.join(outDir, `${name}-${screen}.png`);
-        await page.screenshot({ path: file });
-        console.log(`[screenshots] ${path.relative(root, file)}`);
+      for (const { user, pages } of shots) {
+        const page = await signedIn(browser, user, screen);
+        for (const [name, href] of Object.entries(pages)) {
+          await page.goto(href);
+          await page.waitForLoadState("networkidle");
+          const file = path.join(outDir, `${name}-${screen}.png`);
+          await page.screenshot({ path: file });
+          console.log(`[screenshots] ${path.relative(root, file)}`);
+        }
+        await page.context().close();
       }
-      await page.context().close();
     }
   } finally {
     await browser.close();
