@@ -138,9 +138,10 @@ test.describe("500 synchronized orders (POST /api/orders, the cart's place-order
   test("through the cart's place-order server action, stock 10: exactly 10 placed, no 5xx", async ({ baseURL }) => {
     const product = await createTestProduct({ priceCents: 2_000, stock: 10 });
     const summary = await orderRace(baseURL!, product.sku, [], 10, "checkout-action");
-    // 5 requests per user, each its own rendering of one cart: once it is ordered, the others find it empty.
+    // 5 requests per user, each its own rendering of one cart: one of them orders it; the others find it
+    // taken by that order (cart_changed) or already empty.
     expect(Object.keys(summary.outcomes).sort()).toEqual(
-      ["placed", "out_of_stock", "empty_cart"].filter((o) => o in summary.outcomes).sort(),
+      ["placed", "out_of_stock", "cart_changed", "empty_cart"].filter((o) => o in summary.outcomes).sort(),
     );
     expect(summary.outcomes.placed).toBe(10);
     const db = e2eDb();
@@ -229,7 +230,8 @@ async function undoNaiveDamage(couponId: string, userPrefix: string, productId?:
     db.redemption.deleteMany({ where: { couponId } }),
     db.couponUsage.deleteMany({ where: { couponId } }),
     db.idempotencyKey.deleteMany({ where: { userId: { in: users } } }),
-    db.user.updateMany({ where: { id: { in: users } }, data: { balanceCents: 0 } }),
+    // Their orders are gone: no balance and no live orders (first-order-only codes count them).
+    db.user.updateMany({ where: { id: { in: users } }, data: { balanceCents: 0, liveOrders: 0 } }),
     db.coupon.update({ where: { id: couponId }, data: { redeemedCount: 0 } }),
     // An unlimited code (the orders' funding) counts its uses in hot-coupon slots.
     db.couponCounterSlot.updateMany({ where: { couponId }, data: { used: 0 } }),

@@ -185,8 +185,8 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
           : (/data-reason="(\w+)"/.exec(body)?.[1] ?? `http_${status}`),
       );
     } else {
-      // The cart page answers in its order result: a refusal names its reason, a placed order none. A cart
-      // another of the user's requests already ordered renders empty, without a result.
+      // The cart page answers in its order result: a refusal names its reason (cart_changed or empty_cart
+      // when another of the user's requests ordered the cart), a placed order none.
       const result = body.split('data-testid="order-result"')[1];
       outcomes.push(
         result !== undefined
