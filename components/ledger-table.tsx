@@ -2,6 +2,7 @@ import type { LedgerKind } from "@/lib/generated/prisma/enums";
 import { formatCents } from "@/lib/format";
 import type { WalletEntry } from "@/lib/wallet";
 import { LocalTime } from "./local-time";
+import { StoreTime } from "./admin/store-time";
 
 const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   COUPON_CREDIT: (code) => `Redeemed ${code}`,
@@ -11,8 +12,11 @@ const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   ADJUSTMENT: (reason) => `Adjusted by the store: ${reason}`,
 };
 
-/** Every movement of store credit, newest first, with the balance after each. */
-export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
+/**
+ * Every movement of store credit, newest first, with the balance after each: times in the customer's
+ * browser zone, or, on an admin's page (`storeZone` given), in the store's.
+ */
+export function LedgerTable({ entries, storeZone }: { entries: WalletEntry[]; storeZone?: string }) {
   return (
     // Scrolls sideways on its own (relative: its visually hidden caption stays inside), focusable for keyboards.
     <div
@@ -43,7 +47,11 @@ export function LedgerTable({ entries }: { entries: WalletEntry[] }) {
           {entries.map((entry) => (
             <tr key={entry.id} data-testid="ledger-row" data-kind={entry.kind}>
               <td className="whitespace-nowrap px-4 py-3 text-slate-600">
-                <LocalTime date={entry.createdAt} />
+                {storeZone ? (
+                  <StoreTime date={entry.createdAt} zone={storeZone} />
+                ) : (
+                  <LocalTime date={entry.createdAt} />
+                )}
               </td>
               <td className="px-4 py-3 font-medium text-slate-900">
                 {DESCRIBE[entry.kind](entry.subject ?? "(deleted)")}

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { redeemCoupon } from "@/lib/redemptions";
 import {
   ADMIN,
   PASSWORD,
@@ -9,6 +11,8 @@ import {
   signInWithUi,
   uniqueTag,
 } from "./support";
+
+const DAY = 86_400_000;
 
 /** Issue 14 "Time zones": the store's zone is an admin setting, audited, and admin dates follow it. */
 
@@ -79,5 +83,64 @@ test("a customer sees dates in their own browser's zone, whatever the store's", 
     await expect(shown).toHaveText(new RegExp(`^${tokyoDay} `));
   } finally {
     await context.close();
+  }
+});
+
+test("the audit pages, the customer page and the overview count and show times in the store's zone", async ({
+  browser,
+}) => {
+  const code = `DAYS-${uniqueTag().toUpperCase()}`;
+  const coupon = await createTestCoupon({ code });
+  const customer = await createCustomer();
+  const redeemed = await redeemCoupon(e2eDb(), { userId: customer.id, code, idempotencyKey: randomUUID() });
+  if (!redeemed.ok) throw new Error(redeemed.reason);
+  // Noon UTC three days ago is 02:00 the next day in Kiritimati (UTC+14): another day there.
+  const noon = new Date(Date.now() - 3 * DAY);
+  noon.setUTCHours(12, 0, 0, 0);
+  const utcDay = noon.toISOString().slice(0, 10);
+  const kiritimatiDay = new Date(noon.getTime() + DAY).toISOString().slice(0, 10);
+  const shortDay = (day: string) =>
+    new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+      day: "numeric",
+      month: "short",
+      year: "numeric",
+      timeZone: "UTC",
+    });
+  await e2eDb().redemption.update({ where: { id: redeemed.redemption.id }, data: { createdAt: noon } });
+  const admin = await adminPage(browser, "/admin");
+  try {
+    await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "Pacific/Kiritimati" } });
+    const rowIn = (day: string) => `/admin/redemptions?code=${code}&from=${day}&to=${day}`;
+    const row = admin.getByTestId("redemptions-table").locator(`[data-redemption-id="${redeemed.redemption.id}"]`);
+
+    await admin.goto(rowIn(kiritimatiDay));
+    await expect(admin.getByText("Times and days are in Pacific/Kiritimati")).toBeVisible();
+    await expect(admin.getByLabel("From (Pacific/Kiritimati day)")).toHaveValue(kiritimatiDay);
+    await expect(row.locator("time")).toHaveText(`${shortDay(kiritimatiDay)}, 02:00 Pacific/Kiritimati`);
+    await expect(row.locator("time")).toHaveAttribute("title", `${shortDay(utcDay)}, 12:00 UTC`);
+    await admin.goto(rowIn(utcDay));
+    await expect(admin.getByText("No redemptions match.")).toBeVisible();
+    await expect(row).toHaveCount(0);
+
+    // The export counts the same store days as the page.
+    const csv = await admin.request.get(
+      `/api/admin/redemptions/export?code=${code}&from=${kiritimatiDay}&to=${kiritimatiDay}`,
+    );
+    expect((await csv.text()).trim().split("\n")).toHaveLength(2);
+
+    await admin.goto(`/admin/customers/${customer.id}`);
+    await expect(admin.locator(`time[datetime="${noon.toISOString()}"]`).first()).toHaveText(
+      `${shortDay(kiritimatiDay)}, 02:00 Pacific/Kiritimati`,
+    );
+
+    await admin.goto(`/admin/coupons/${coupon.id}`);
+    await expect(admin.getByTestId("redemptions-chart")).toContainText("(days in Pacific/Kiritimati)");
+
+    await admin.goto("/admin");
+    await expect(admin.getByTestId("stat-today")).toContainText("Redemptions today (Pacific/Kiritimati)");
+  } finally {
+    // Other suites read dates in UTC.
+    await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "UTC" } });
+    await admin.context().close();
   }
 });

@@ -43,8 +43,8 @@ export function isStorableInstant(date: Date): boolean {
   return !Number.isNaN(date.getTime()) && year >= YEAR_RANGE.min && year <= YEAR_RANGE.max;
 }
 
-/** A UTC day, `YYYY-MM-DD`, that exists. */
-export const utcDaySchema = z
+/** A calendar day, `YYYY-MM-DD`, that exists (which zone it is a day in is up to its reader). */
+export const calendarDaySchema = z
   .string()
   .refine((text) => DAY.test(text) && utcInstant(text) !== null, "Enter a real date as YYYY-MM-DD.");
 

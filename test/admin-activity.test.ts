@@ -1,4 +1,4 @@
-/** The admin log's page: partial search on the admin's email and the summary, UTC days, Newer/Older paging, a total. */
+/** The admin log's page: partial search on the admin's email and the summary, store days, Newer/Older paging, a total. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import {
@@ -57,12 +57,26 @@ describe("admin log search", () => {
     expect(await summaries({ q: "R_1" })).toEqual(["Edited SUMMER_10", "Disabled SUMMER_10"]);
   });
 
-  it("filters by UTC days, both inclusive, and ignores a filter that is not a day", async () => {
+  it("filters by days, both inclusive, and ignores a filter that is not a day", async () => {
     expect(await summaries({ from: "2026-11-02", to: "2026-11-03" })).toEqual([
       "Disabled SUMMER_10",
       "Edited SPRING-25",
     ]);
     expect(filters({ from: "2026-02-30", q: "x\u0000" })).toEqual({ q: "" });
+  });
+
+  it("reads From and To as days on the store's clocks", async () => {
+    // Noon UTC is 02:00 the next day in Kiritimati (UTC+14).
+    try {
+      await db.storeSettings.update({ where: { id: true }, data: { timeZone: "Pacific/Kiritimati" } });
+      expect(await summaries({ from: "2026-11-03", to: "2026-11-04" })).toEqual([
+        "Disabled SUMMER_10",
+        "Edited SPRING-25",
+      ]);
+      expect(await countAuditLog(db, filters({ from: "2026-11-06" }))).toBe(1);
+    } finally {
+      await db.storeSettings.update({ where: { id: true }, data: { timeZone: "UTC" } });
+    }
   });
 });
 

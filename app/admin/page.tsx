@@ -9,6 +9,7 @@ import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { type Totals, overview } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 import { formatCents, formatCount, plural } from "@/lib/format";
 import { systemDetails } from "@/lib/health";
 
@@ -20,7 +21,11 @@ function totalsDetail(t: Totals) {
 
 export default async function AdminOverviewPage() {
   await requireAdminPage();
-  const [data, system] = await Promise.all([overview(getDb()), systemDetails(getDb())]);
+  const [data, system, zone] = await Promise.all([
+    overview(getDb()),
+    systemDetails(getDb()),
+    getStoreTimeZone(getDb()),
+  ]);
   return (
     <>
       <PageHeading
@@ -43,7 +48,7 @@ export default async function AdminOverviewPage() {
       </section>
       <section aria-label="Totals" className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard
-          label="Redemptions today (UTC)"
+          label={`Redemptions today (${zone})`}
           value={formatCount(data.today.redemptions)}
           detail={totalsDetail(data.today)}
           testId="stat-today"
@@ -61,7 +66,7 @@ export default async function AdminOverviewPage() {
         {plural(system.coupons, "coupon")}
       </p>
       <section aria-label="Trend" className="mt-8">
-        <BarChart data={data.daily} label="Redemptions per day, last 30 days" noun="redemption" />
+        <BarChart data={data.daily} label="Redemptions per day, last 30 days" noun="redemption" zone={zone} />
       </section>
       <div className="mt-8 grid grid-cols-1 gap-8 lg:grid-cols-2">
         <section aria-labelledby="top" className="space-y-3">

@@ -1,14 +1,17 @@
 import type { AuditEntryView } from "@/lib/admin/audit-log";
 import { type AuditLine, auditLines } from "@/lib/admin/audit-lines";
-import { formatDayAndTime } from "@/lib/format";
 import { CustomerLink } from "./customer-link";
+import { StoreTime } from "./store-time";
 
 /** Admin changes, newest first, each with its recorded values as readable before → after lines. */
 export function AuditLogList({
   entries,
+  zone,
   empty = "No admin changes recorded yet.",
 }: {
   entries: AuditEntryView[];
+  /** The store's time zone, in which times (and dates among the changes) are shown. */
+  zone: string;
   empty?: string;
 }) {
   if (entries.length === 0) return <p className="text-sm text-slate-600">{empty}</p>;
@@ -28,10 +31,10 @@ export function AuditLogList({
               </span>
             </span>
             <span className="text-xs text-slate-500">
-              {e.action} · {formatDayAndTime(e.createdAt)}
+              {e.action} · <StoreTime date={e.createdAt} zone={zone} />
             </span>
           </div>
-          <AuditChanges lines={auditLines(e.before, e.after)} />
+          <AuditChanges lines={auditLines(e.before, e.after, zone)} />
         </li>
       ))}
     </ol>

@@ -8,9 +8,12 @@ export function BarChart({
   data,
   label,
   noun,
+  zone,
 }: {
   data: { day: string; count: number }[];
   label: string;
+  /** The zone whose days are counted: the store's. */
+  zone: string;
   /** What is counted, singular: "redemption". */
   noun: string;
 }) {
@@ -25,7 +28,7 @@ export function BarChart({
         <span className="font-medium text-slate-800">{label}</span>
         {total > 0 && (
           <span className="text-xs text-slate-500">
-            {plural(total, noun)} · busiest day {plural(max, noun)} (UTC days)
+            {plural(total, noun)} · busiest day {plural(max, noun)} (days in {zone})
           </span>
         )}
       </figcaption>

@@ -92,12 +92,12 @@ export function FilterSelect({
   );
 }
 
-/** The From/To days of an audit page (inclusive UTC days). */
-export function DayRangeInputs({ from, to }: { from?: string; to?: string }) {
+/** The From/To days of an audit page: inclusive days on the store's clocks (lib/admin/store-days.ts). */
+export function DayRangeInputs({ from, to, zone }: { from?: string; to?: string; zone: string }) {
   return (
     <>
-      <FilterInput name="from" label="From (UTC day)" type="date" defaultValue={from} />
-      <FilterInput name="to" label="To (UTC day)" type="date" defaultValue={to} />
+      <FilterInput name="from" label={`From (${zone} day)`} type="date" defaultValue={from} />
+      <FilterInput name="to" label={`To (${zone} day)`} type="date" defaultValue={to} />
     </>
   );
 }

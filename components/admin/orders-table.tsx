@@ -1,12 +1,15 @@
 import Link from "next/link";
 import type { OrderRow } from "@/lib/admin/orders";
-import { formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { formatCents, formatCount } from "@/lib/format";
 import { ActionButton, type StatusAnswer } from "./action-button";
 import { Badge } from "./badges";
 import { DataTable, td, th } from "./data-table";
+import { StoreTime } from "./store-time";
 
 interface OrdersTableProps<Answer extends StatusAnswer<string>> {
   rows: OrderRow[];
+  /** The store's time zone, in which the order times are shown. */
+  zone: string;
   showCoupon?: boolean;
   /** The admin cancel server action, handed down by the page; without it the table only lists. */
   cancel?: (previous: Answer | null, formData: FormData) => Promise<Answer>;
@@ -21,6 +24,7 @@ const STATUS_BADGE = {
 /** Orders with their amounts and code, and (when given the action) a confirmed cancel on each placed one. */
 export function OrdersTable<Answer extends StatusAnswer<string>>({
   rows,
+  zone,
   showCoupon = true,
   cancel,
 }: OrdersTableProps<Answer>) {
@@ -49,7 +53,9 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
     >
       {rows.map((o) => (
         <tr key={o.id} data-order-id={o.id}>
-          <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(o.createdAt)}</td>
+          <td className={`${td} text-xs text-slate-600`}>
+            <StoreTime date={o.createdAt} zone={zone} />
+          </td>
           <td className={td}>{o.email}</td>
           <td className={`${td} tabular-nums`}>{formatCount(o.items)}</td>
           <td className={`${td} tabular-nums`}>{formatCents(o.subtotalCents)}</td>

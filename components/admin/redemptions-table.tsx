@@ -1,13 +1,16 @@
 import Link from "next/link";
 import type { RedemptionRow } from "@/lib/admin/redemptions";
-import { formatCents, formatDayAndTime } from "@/lib/format";
+import { formatCents } from "@/lib/format";
 import { ActionButton, type StatusAnswer } from "./action-button";
 import { Badge } from "./badges";
 import { CustomerLink } from "./customer-link";
 import { DataTable, td, th } from "./data-table";
+import { StoreTime } from "./store-time";
 
 interface RedemptionsTableProps<Answer extends StatusAnswer<string>> {
   rows: RedemptionRow[];
+  /** The store's time zone, in which the times are shown. */
+  zone: string;
   showCoupon?: boolean;
   /** The revoke server action, handed down by the page. */
   revoke: (previous: Answer | null, formData: FormData) => Promise<Answer>;
@@ -16,6 +19,7 @@ interface RedemptionsTableProps<Answer extends StatusAnswer<string>> {
 /** Redemptions with a revoke button on each active one (through the engine, after a confirmation). */
 export function RedemptionsTable<Answer extends StatusAnswer<string>>({
   rows,
+  zone,
   showCoupon = true,
   revoke,
 }: RedemptionsTableProps<Answer>) {
@@ -39,7 +43,9 @@ export function RedemptionsTable<Answer extends StatusAnswer<string>>({
     >
       {rows.map((r) => (
         <tr key={r.id} data-redemption-id={r.id}>
-          <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(r.createdAt)}</td>
+          <td className={`${td} text-xs text-slate-600`}>
+            <StoreTime date={r.createdAt} zone={zone} />
+          </td>
           {showCoupon && (
             <td className={td}>
               <Link href={`/admin/coupons/${r.couponId}`} className="font-mono text-indigo-700 hover:underline">
@@ -55,7 +61,7 @@ export function RedemptionsTable<Answer extends StatusAnswer<string>>({
             {r.status === "ACTIVE" ? (
               <Badge tone="green">Active</Badge>
             ) : (
-              <Badge tone="grey">Revoked {r.revokedAt ? formatDayAndTime(r.revokedAt) : ""}</Badge>
+              <Badge tone="grey">Revoked {r.revokedAt && <StoreTime date={r.revokedAt} zone={zone} />}</Badge>
             )}
           </td>
           <td className={td}>

@@ -8,3 +8,10 @@ export function StoreTime({ date, zone }: { date: Date; zone: string }) {
     </time>
   );
 }
+
+/** What a page's description says of its times and days. */
+export function storeTimesNote(zone: string): string {
+  return zone === "UTC"
+    ? "Times and days are UTC, the store's time zone."
+    : `Times and days are in ${zone}, the store's time zone (UTC on hover).`;
+}

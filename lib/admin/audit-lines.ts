@@ -1,8 +1,8 @@
-import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { formatCents, formatCount, formatDayAndTimeIn, plural } from "@/lib/format";
 
 /**
  * An admin-log entry's recorded before/after values as lines an admin reads ("Limit: 100 → 200",
- * "Value: $5.00 → $10.00", "Ends: — → 1 Dec 2026, 00:00 UTC") instead of raw JSON. Pure: the log stores
+ * "Value: $5.00 → $10.00", "Ends: — → 1 Dec 2026, 00:00 Europe/Berlin") instead of raw JSON. Pure: the log stores
  * JSON (dates as ISO text), and this maps each field it knows to its label and format.
  */
 
@@ -68,7 +68,7 @@ function labelOf(key: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-function valueOf(key: string, value: unknown): string {
+function valueOf(key: string, value: unknown, zone: string): string {
   if (value === null || value === undefined || value === "") return NONE;
   if (key === "noRedeemAfterRevoke" && typeof value === "boolean") return value ? "No" : "Yes";
   if (typeof value === "boolean") return value ? "Yes" : "No";
@@ -80,13 +80,13 @@ function valueOf(key: string, value: unknown): string {
   if (typeof value === "string") {
     if (key.endsWith("At")) {
       const date = new Date(value);
-      return Number.isNaN(date.getTime()) ? value : formatDayAndTime(date);
+      return Number.isNaN(date.getTime()) ? value : formatDayAndTimeIn(date, zone);
     }
     return WORDS[value] ?? value;
   }
   if (Array.isArray(value)) {
     if (key === "productIds") return value.length === 0 ? "Every product" : plural(value.length, "product");
-    return value.map((item) => valueOf("", item)).join(", ");
+    return value.map((item) => valueOf("", item, zone)).join(", ");
   }
   return JSON.stringify(value);
 }
@@ -97,16 +97,16 @@ const asRecord = (value: unknown): Record<string, unknown> =>
 /**
  * One line per recorded field that changed (or, for an entry with only an "after", per field set), in
  * the order the entry recorded them. A field that reads the same on both sides (unchanged, or unset on
- * a creation) is left out.
+ * a creation) is left out. Dates among the values are shown in `zone`.
  */
-export function auditLines(before: unknown, after: unknown): AuditLine[] {
+export function auditLines(before: unknown, after: unknown, zone: string): AuditLine[] {
   const old = asRecord(before);
   const now = asRecord(after);
   // With both sides recorded, a field only in "before" is context (a revocation's coupon and customer),
   // already named by the summary, not a change.
   const keys = Object.keys(after == null ? old : now);
   return keys.flatMap((key) => {
-    const line = { label: labelOf(key), before: valueOf(key, old[key]), after: valueOf(key, now[key]) };
+    const line = { label: labelOf(key), before: valueOf(key, old[key], zone), after: valueOf(key, now[key], zone) };
     const unchanged = JSON.stringify(old[key] ?? null) === JSON.stringify(now[key] ?? null);
     if (unchanged || (line.before === NONE && line.after === NONE)) return [];
     // A change that reads the same (one product list for another of its length) is still a change.

@@ -3,18 +3,12 @@ import { z } from "zod";
 import { type AdminAction, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
-import { bigintIdSchema, parseIgnoringInvalid, utcDaySchema } from "@/lib/input-rules";
+import { bigintIdSchema, parseIgnoringInvalid, calendarDaySchema } from "@/lib/input-rules";
 import { auditLines, auditLineText } from "./audit-lines";
 import type { CsvSource } from "./csv";
 import { newerPage, olderPage } from "./keyset";
-import {
-  containsPattern,
-  dayRangeConditions,
-  EXPORT_PAGE_SIZE,
-  searchParam,
-  type SearchParams,
-  searchText,
-} from "./redemptions";
+import { containsPattern, EXPORT_PAGE_SIZE, searchParam, type SearchParams, searchText } from "./redemptions";
+import { dayRangeConditions } from "./store-days";
 
 /**
  * The admin audit log: who changed what, when, and the values before and after. Entries are written
@@ -63,11 +57,11 @@ export interface AuditEntryView {
   after: unknown;
 }
 
-/** The admin log's filters: part of the actor's email or of the summary (which names the code), and UTC days. */
+/** The admin log's filters: part of the actor's email or of the summary (which names the code), and store days. */
 export const auditLogFiltersSchema = z.object({
   q: searchText,
-  from: utcDaySchema.optional(),
-  to: utcDaySchema.optional(),
+  from: calendarDaySchema.optional(),
+  to: calendarDaySchema.optional(),
 });
 
 export type AuditLogFilters = z.infer<typeof auditLogFiltersSchema>;
@@ -177,7 +171,8 @@ export function auditLogCsv(db: Db, filters: AuditLogFilters): CsvSource<AuditEn
       e.targetType,
       e.targetId,
       e.summary,
-      auditLines(e.before, e.after).map(auditLineText).join("; "),
+      // In UTC like every time in the file (its columns say so), whatever the store's zone.
+      auditLines(e.before, e.after, "UTC").map(auditLineText).join("; "),
     ],
   };
 }

@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
-import { parseIgnoringInvalid, storableText, utcDaySchema } from "@/lib/input-rules";
+import { parseIgnoringInvalid, storableText, calendarDaySchema } from "@/lib/input-rules";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type RevokeResult, revokeRedemption } from "@/lib/redemptions";
 import type { CsvSource } from "./csv";
 import { type Cursor, newerPage, olderPage } from "./keyset";
+import { dayRangeConditions } from "./store-days";
 
 /**
  * The redemptions audit table: every redemption across all coupons, newest first, filtered, paged by
@@ -31,9 +32,9 @@ export const redemptionFiltersSchema = z.object({
   /** Part of a customer's email, any case. */
   email: searchText,
   status: z.enum(["", "ACTIVE", "REVOKED"]).default(""),
-  /** UTC days, both inclusive. */
-  from: utcDaySchema.optional(),
-  to: utcDaySchema.optional(),
+  /** Days on the store's clocks, both inclusive (lib/admin/store-days.ts). */
+  from: calendarDaySchema.optional(),
+  to: calendarDaySchema.optional(),
   /** Exact: one coupon's or one customer's redemptions (their admin pages). */
   couponId: z.uuid().optional(),
   userId: z.uuid().optional(),
@@ -58,15 +59,6 @@ export interface RedemptionRow {
   code: string;
   userId: string;
   email: string;
-}
-
-/** `column` within the From and To UTC days (both inclusive), as the audit pages filter. */
-export function dayRangeConditions(column: Prisma.Sql, filters: { from?: string; to?: string }): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
-  if (filters.from) conditions.push(Prisma.sql`${column} >= ${new Date(`${filters.from}T00:00:00Z`)}`);
-  if (filters.to)
-    conditions.push(Prisma.sql`${column} < ${new Date(new Date(`${filters.to}T00:00:00Z`).getTime() + 86_400_000)}`);
-  return conditions;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db/client";
 import { bigintIdSchema, storableText } from "@/lib/input-rules";
 import type { CsvSource } from "./csv";
 import { containsPattern, searchText } from "./redemptions";
+import { storeDayStart, storeToday } from "./store-days";
 
 /** Read-only figures for the overview, the coupon detail page and the attempts view. */
 
@@ -23,13 +24,13 @@ export interface Overview {
   topCoupons: { id: string; code: string; redemptions: number; creditCents: number }[];
   refusals: { reason: string; count: number }[];
   outstandingCreditCents: number;
-  /** Redemptions per UTC day over the last 30 days, for the trend chart. */
+  /** Redemptions per store day over the last 30 days, for the trend chart. */
   daily: DailyCount[];
 }
 
-/** Today = since 00:00 UTC; 7 and 30 days are rolling windows ending now. */
+/** Today = since 00:00 on the store's clocks; 7 and 30 days are rolling windows ending now. */
 export async function overview(db: Db, now = new Date()): Promise<Overview> {
-  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const today = storeDayStart(storeToday(now));
   const week = new Date(now.getTime() - 7 * DAY);
   const month = new Date(now.getTime() - 30 * DAY);
   const [totals] = await db.$queryRaw<Record<string, number>[]>`
@@ -72,21 +73,22 @@ export interface DailyCount {
   count: number;
 }
 
-/** Redemptions (revoked ones included) per UTC day over the last `days` days, oldest first, zero-filled. */
+/**
+ * Redemptions (revoked ones included) per store day over the last `days` days, oldest first,
+ * zero-filled: one index range per day, from its midnight to the next on the store's clocks (a day
+ * with a clock change has 23 or 25 hours).
+ */
 export async function redemptionsPerDay(
   db: Db,
   { couponId, days = 30, now = new Date() }: { couponId?: string; days?: number; now?: Date },
 ): Promise<DailyCount[]> {
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * DAY);
-  const ofCoupon = couponId ? Prisma.sql`AND coupon_id = ${couponId}::uuid` : Prisma.empty;
-  const counts = await db.$queryRaw<DailyCount[]>`
-    SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, count(*)::int AS count
-    FROM redemptions WHERE created_at >= ${since} ${ofCoupon} GROUP BY 1`;
-  const byDay = new Map(counts.map((c) => [c.day, c.count]));
-  return Array.from({ length: days }, (_, i) => {
-    const day = new Date(since.getTime() + i * DAY).toISOString().slice(0, 10);
-    return { day, count: byDay.get(day) ?? 0 };
-  });
+  const ofCoupon = couponId ? Prisma.sql`AND r.coupon_id = ${couponId}::uuid` : Prisma.empty;
+  return db.$queryRaw<DailyCount[]>`
+    SELECT to_char(d.day, 'YYYY-MM-DD') AS day, count(r.id)::int AS count
+    FROM (SELECT ${storeToday(now)} - n AS day FROM generate_series(0, ${days - 1}::int) AS n) d
+    LEFT JOIN redemptions r
+      ON r.created_at >= ${storeDayStart(Prisma.sql`d.day`)} AND r.created_at < ${storeDayStart(Prisma.sql`d.day + 1`)} ${ofCoupon}
+    GROUP BY d.day ORDER BY d.day`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -94,7 +96,7 @@ export async function redemptionsPerDay(
 
 export interface CouponActivity {
   refusals: { reason: string; count: number }[];
-  /** Redemptions per UTC day over the last `days` days, oldest first, zero-filled. */
+  /** Redemptions per store day over the last `days` days, oldest first, zero-filled. */
   daily: DailyCount[];
 }
 

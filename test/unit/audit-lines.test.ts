@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { auditLines, auditLineText } from "@/lib/admin/audit-lines";
 
-const texts = (before: unknown, after: unknown) => auditLines(before, after).map(auditLineText);
+const texts = (before: unknown, after: unknown, zone = "UTC") => auditLines(before, after, zone).map(auditLineText);
 
 describe("readable audit lines", () => {
   it("shows an edit's changed terms only, in the admin's words", () => {
@@ -17,6 +17,9 @@ describe("readable audit lines", () => {
       "Limit: 100 → 200",
       "Value: $5.00 → $10.00",
       "Ends: — → 1 Dec 2026, 00:00 UTC",
+    ]);
+    expect(texts({ expiresAt: null }, { expiresAt: "2026-11-30T23:00:00.000Z" }, "Europe/Berlin")).toEqual([
+      "Ends: — → 1 Dec 2026, 00:00 Europe/Berlin",
     ]);
   });
 
@@ -51,9 +54,9 @@ describe("readable audit lines", () => {
   });
 
   it("has no lines for an entry without values or with nothing changed", () => {
-    expect(auditLines(null, null)).toEqual([]);
-    expect(auditLines({ stock: 4 }, { stock: 4 })).toEqual([]);
-    expect(auditLines("text", [1])).toEqual([]);
+    expect(auditLines(null, null, "UTC")).toEqual([]);
+    expect(auditLines({ stock: 4 }, { stock: 4 }, "UTC")).toEqual([]);
+    expect(auditLines("text", [1], "UTC")).toEqual([]);
   });
 });
 

@@ -8,12 +8,14 @@ import {
   FilterInput,
 } from "@/components/admin/filter-form";
 import { Pager } from "@/components/admin/pager";
+import { storeTimesNote } from "@/components/admin/store-time";
 import { auditLogFiltersFromSearchParams, countAuditLog, listAuditLog } from "@/lib/admin/audit-log";
 import { dateRangeProblem, searchParam } from "@/lib/admin/redemptions";
 import { filterQuery } from "@/lib/admin/keyset";
 import { plural } from "@/lib/format";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Admin log" };
@@ -27,13 +29,14 @@ export default async function ActivityPage({
   const params = await searchParams;
   const filters = auditLogFiltersFromSearchParams(params);
   const db = getDb();
-  const [page, total] = await Promise.all([
+  const [page, total, zone] = await Promise.all([
     listAuditLog(db, {
       filters,
       beforeId: searchParam(params, "before"),
       newerThanId: searchParam(params, "newer"),
     }),
     countAuditLog(db, filters),
+    getStoreTimeZone(db),
   ]);
   const first = page.entries[0];
   return (
@@ -41,18 +44,19 @@ export default async function ActivityPage({
       <div className="flex flex-wrap items-start justify-between gap-4">
         <PageHeading
           title="Admin log"
-          description="Every change made by an admin, who made it, when, and the values before and after. Entries can never be edited or deleted. Times are UTC."
+          description={`Every change made by an admin, who made it, when, and the values before and after. Entries can never be edited or deleted. ${storeTimesNote(zone)}`}
         />
         <ExportCsvLink href={`/api/admin/activity/export${filterQuery(filters)}`} testId="export-activity" />
       </div>
       <div className="space-y-4">
         <FilterForm action="/admin/activity" resetHref="/admin/activity">
           <FilterInput name="q" label="Admin email, code or text (or part)" defaultValue={filters.q} />
-          <DayRangeInputs from={filters.from} to={filters.to} />
+          <DayRangeInputs from={filters.from} to={filters.to} zone={zone} />
         </FilterForm>
         <DayRangeProblem problem={dateRangeProblem(filters)} />
         <AuditLogList
           entries={page.entries}
+          zone={zone}
           empty={filters.q || filters.from || filters.to ? "No entries match these filters." : undefined}
         />
         <Pager

@@ -4,6 +4,7 @@ import { Badge } from "@/components/admin/badges";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { ActionButton } from "@/components/admin/action-button";
 import { CustomerLink } from "@/components/admin/customer-link";
+import { StoreTime, storeTimesNote } from "@/components/admin/store-time";
 import { clearRateLimitLockAction } from "@/app/admin/attempts/actions";
 import { listRateLimitLocks } from "@/lib/rate-limits";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
@@ -11,7 +12,8 @@ import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { SUSPICION, attemptFiltersSchema, countAttempts, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
-import { formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { getStoreTimeZone } from "@/lib/store-settings";
+import { formatCount, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Attempts" };
@@ -24,11 +26,12 @@ export default async function AttemptsPage({
   await requireAdminPage();
   const filters = attemptFiltersSchema.parse(await searchParams);
   const db = getDb();
-  const [page, total, suspects, locks] = await Promise.all([
+  const [page, total, suspects, locks, zone] = await Promise.all([
     listAttempts(db, filters),
     countAttempts(db, filters),
     suspiciousActivity(db),
     listRateLimitLocks(db),
+    getStoreTimeZone(db),
   ]);
   const flaggedUsers = new Set(suspects.filter((s) => s.kind === "user").map((s) => s.key));
   const flaggedIps = new Set(suspects.filter((s) => s.kind === "ip").map((s) => s.key));
@@ -44,7 +47,7 @@ export default async function AttemptsPage({
       <div className="flex flex-wrap items-start justify-between gap-4">
         <PageHeading
           title="Redeem attempts"
-          description="Every refused attempt with its reason, and who looks like they are guessing codes."
+          description={`Every refused attempt with its reason, and who looks like they are guessing codes. ${storeTimesNote(zone)}`}
         />
         <a
           href={`/api/admin/attempts/export?${first}`}
@@ -87,7 +90,9 @@ export default async function AttemptsPage({
                   {plural(s.failures, "refusal")}, {plural(s.unknownCodes, "unknown code")}{" "}
                   {s.guessing && <Badge tone="red">guessing</Badge>}
                 </p>
-                <p className="text-xs text-amber-800">last at {formatDayAndTime(s.lastAt)}</p>
+                <p className="text-xs text-amber-800">
+                  last at <StoreTime date={s.lastAt} zone={zone} />
+                </p>
                 <Link
                   href={`/admin/attempts?${s.kind === "ip" ? `ip=${encodeURIComponent(s.key)}` : `email=${encodeURIComponent(s.label)}`}`}
                   className="text-xs font-medium text-amber-900 underline"
@@ -142,7 +147,9 @@ export default async function AttemptsPage({
                 <td className={`${td} tabular-nums`}>
                   {formatCount(lock.consumedPoints)} of {formatCount(lock.budget)}
                 </td>
-                <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(lock.until)}</td>
+                <td className={`${td} text-xs text-slate-600`}>
+                  <StoreTime date={lock.until} zone={zone} />
+                </td>
                 <td className={td}>
                   <ActionButton
                     action={clearRateLimitLockAction}
@@ -201,7 +208,9 @@ export default async function AttemptsPage({
                 className={flagged ? "bg-amber-50" : undefined}
                 data-flagged={flagged ? "true" : undefined}
               >
-                <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(a.createdAt)}</td>
+                <td className={`${td} text-xs text-slate-600`}>
+                  <StoreTime date={a.createdAt} zone={zone} />
+                </td>
                 <td className={td}>
                   {a.outcome === "REDEEMED" ? (
                     <Badge tone="green">Redeemed</Badge>

@@ -4,18 +4,20 @@ import { ActionButton } from "@/components/admin/action-button";
 import { BatchGenerator } from "@/components/admin/batch-generator";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { CustomerLink } from "@/components/admin/customer-link";
+import { StoreTime } from "@/components/admin/store-time";
 import { setBatchStatusAction } from "@/app/admin/actions";
 import { BATCH_CODE_BITS, listBatches } from "@/lib/admin/bulk";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
-import { formatCents, formatCount, formatDayAndTime, plural } from "@/lib/format";
+import { getStoreTimeZone } from "@/lib/store-settings";
+import { formatCents, formatCount, plural } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Batches" };
 
 export default async function BatchesPage() {
   await requireAdminPage();
-  const batches = await listBatches(getDb());
+  const [batches, zone] = await Promise.all([listBatches(getDb()), getStoreTimeZone(getDb())]);
   return (
     <>
       <PageHeading
@@ -66,7 +68,7 @@ export default async function BatchesPage() {
                 <td className={`${td} tabular-nums`}>{formatCents(b.valueCents)}</td>
                 <td className={`${td} tabular-nums`}>{formatCount(b.redeemed)}</td>
                 <td className={`${td} text-xs text-slate-600`}>
-                  {formatDayAndTime(b.createdAt)}
+                  <StoreTime date={b.createdAt} zone={zone} />
                   <br />
                   <CustomerLink userId={b.createdById} email={b.createdByEmail} />
                 </td>

@@ -8,6 +8,7 @@ import {
   FilterSelect,
 } from "@/components/admin/filter-form";
 import { Pager } from "@/components/admin/pager";
+import { storeTimesNote } from "@/components/admin/store-time";
 import { OrdersTable } from "@/components/admin/orders-table";
 import { cancelOrderAction } from "@/app/admin/orders/actions";
 import { countOrders, listNewerOrders, listOrders, orderFiltersFromSearchParams } from "@/lib/admin/orders";
@@ -16,6 +17,7 @@ import { filterQuery, pagePosition, pagerLinks, readAuditPage } from "@/lib/admi
 import { plural } from "@/lib/format";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Orders" };
@@ -31,18 +33,22 @@ export default async function OrdersPage({
   const params = await searchParams;
   const filters = orderFiltersFromSearchParams(params);
   const db = getDb();
-  const [page, total] = await Promise.all([
+  const [page, total, zone] = await Promise.all([
     readAuditPage(pagePosition(params), {
       older: (after) => listOrders(db, filters, after, PAGE_SIZE),
       newer: (before) => listNewerOrders(db, filters, before, PAGE_SIZE),
     }),
     countOrders(db, filters),
+    getStoreTimeZone(db),
   ]);
 
   return (
     <>
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <PageHeading title="Orders" description="Every order, newest first, with its discount code. Times are UTC." />
+        <PageHeading
+          title="Orders"
+          description={`Every order, newest first, with its discount code. ${storeTimesNote(zone)}`}
+        />
         <ExportCsvLink href={`/api/admin/orders/export${filterQuery(filters)}`} testId="export-orders-csv" />
       </div>
       <div className="space-y-4">
@@ -60,10 +66,10 @@ export default async function OrdersPage({
               ["CANCELLED", "Cancelled"],
             ]}
           />
-          <DayRangeInputs from={filters.from} to={filters.to} />
+          <DayRangeInputs from={filters.from} to={filters.to} zone={zone} />
         </FilterForm>
         <DayRangeProblem problem={dateRangeProblem(filters)} />
-        <OrdersTable rows={page.rows} cancel={cancelOrderAction} />
+        <OrdersTable rows={page.rows} zone={zone} cancel={cancelOrderAction} />
         <Pager total={`${plural(total, "order")} match`} links={pagerLinks(page, filters)} />
       </div>
     </>

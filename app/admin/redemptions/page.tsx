@@ -8,6 +8,7 @@ import {
   FilterSelect,
 } from "@/components/admin/filter-form";
 import { Pager } from "@/components/admin/pager";
+import { storeTimesNote } from "@/components/admin/store-time";
 import { revokeRedemptionAction } from "@/app/admin/actions";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { requireAdminPage } from "@/lib/web/page-guard";
@@ -21,6 +22,7 @@ import {
 import { filterQuery, pagePosition, pagerLinks, readAuditPage } from "@/lib/admin/keyset";
 import { plural } from "@/lib/format";
 import { getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Redemptions" };
@@ -36,12 +38,13 @@ export default async function RedemptionsPage({
   const params = await searchParams;
   const filters = filtersFromSearchParams(params);
   const db = getDb();
-  const [page, total] = await Promise.all([
+  const [page, total, zone] = await Promise.all([
     readAuditPage(pagePosition(params), {
       older: (after) => listRedemptions(db, filters, after, PAGE_SIZE),
       newer: (before) => listNewerRedemptions(db, filters, before, PAGE_SIZE),
     }),
     countRedemptions(db, filters),
+    getStoreTimeZone(db),
   ]);
 
   return (
@@ -49,7 +52,7 @@ export default async function RedemptionsPage({
       <div className="flex flex-wrap items-start justify-between gap-4">
         <PageHeading
           title="Redemptions"
-          description="Every redemption across all coupons, newest first. Times are UTC."
+          description={`Every redemption across all coupons, newest first. ${storeTimesNote(zone)}`}
         />
         <ExportCsvLink href={`/api/admin/redemptions/export${filterQuery(filters)}`} testId="export-csv" />
       </div>
@@ -67,10 +70,10 @@ export default async function RedemptionsPage({
               ["REVOKED", "Revoked"],
             ]}
           />
-          <DayRangeInputs from={filters.from} to={filters.to} />
+          <DayRangeInputs from={filters.from} to={filters.to} zone={zone} />
         </FilterForm>
         <DayRangeProblem problem={dateRangeProblem(filters)} />
-        <RedemptionsTable rows={page.rows} revoke={revokeRedemptionAction} />
+        <RedemptionsTable rows={page.rows} zone={zone} revoke={revokeRedemptionAction} />
         <Pager total={`${plural(total, "redemption")} match`} links={pagerLinks(page, filters)} />
       </div>
     </>

@@ -157,7 +157,7 @@ export default async function CouponDetailPage({
       </section>
 
       <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" noun="redemption" />
+        <BarChart data={activity.daily} label="Redemptions per day, last 30 days" noun="redemption" zone={zone} />
         <section aria-labelledby="refusals" className="space-y-3">
           <h2 id="refusals" className="text-lg font-semibold">
             Refusals by reason
@@ -195,7 +195,7 @@ export default async function CouponDetailPage({
               All orders with {coupon.code} →
             </Link>
           </div>
-          <OrdersTable rows={latestOrders} showCoupon={false} />
+          <OrdersTable rows={latestOrders} zone={zone} showCoupon={false} />
         </section>
       ) : (
         <section aria-labelledby="recent" className="space-y-3">
@@ -210,7 +210,7 @@ export default async function CouponDetailPage({
               All redemptions of {coupon.code} →
             </Link>
           </div>
-          <RedemptionsTable rows={latestRedemptions} showCoupon={false} revoke={revokeRedemptionAction} />
+          <RedemptionsTable rows={latestRedemptions} zone={zone} showCoupon={false} revoke={revokeRedemptionAction} />
         </section>
       )}
 
@@ -243,7 +243,7 @@ export default async function CouponDetailPage({
           <h2 id="history" className="text-lg font-semibold">
             Changes
           </h2>
-          <AuditLogList entries={changes} />
+          <AuditLogList entries={changes} zone={zone} />
         </section>
       </div>
     </div>

@@ -7,6 +7,7 @@ import { CreditAdjustmentForm } from "@/components/admin/credit-adjustment-form"
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { StatCard } from "@/components/admin/stat-card";
+import { StoreTime } from "@/components/admin/store-time";
 import { revokeRedemptionAction } from "@/app/admin/actions";
 import { adjustCreditAction, setCustomerDisabledAction } from "@/app/admin/customers/actions";
 import { getCustomerDetail } from "@/lib/admin/customers/detail";
@@ -14,7 +15,8 @@ import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { initialKeyedState } from "@/lib/web/actions";
 import { getDb } from "@/lib/db/client";
-import { ORDER_STATUS_LABEL, formatCents, formatCount, formatDayAndTime } from "@/lib/format";
+import { getStoreTimeZone } from "@/lib/store-settings";
+import { ORDER_STATUS_LABEL, formatCents, formatCount } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Customer" };
@@ -31,7 +33,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   await requireAdminPage();
-  const detail = await getCustomerDetail(getDb(), id);
+  const [detail, zone] = await Promise.all([getCustomerDetail(getDb(), id), getStoreTimeZone(getDb())]);
   if (!detail) notFound();
   const { user, wallet, redemptions, orders, attempts, adjustments } = detail;
   const isCustomer = user.role === "CUSTOMER";
@@ -48,7 +50,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             <span>{user.name}</span>
             {user.role === "ADMIN" && <Badge tone="blue">Admin</Badge>}
             {user.disabled ? <Badge tone="grey">Disabled</Badge> : <Badge tone="green">Can sign in</Badge>}
-            <span>joined {formatDayAndTime(user.createdAt)}</span>
+            <span>
+              joined <StoreTime date={user.createdAt} zone={zone} />
+            </span>
           </div>
         </div>
         {isCustomer && (
@@ -106,7 +110,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             >
               {adjustments.map((a) => (
                 <tr key={a.id}>
-                  <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(a.createdAt)}</td>
+                  <td className={`${td} text-xs text-slate-600`}>
+                    <StoreTime date={a.createdAt} zone={zone} />
+                  </td>
                   <td className={`${td} tabular-nums`}>
                     {a.amountCents > 0 ? "+" : "−"}
                     {formatCents(Math.abs(a.amountCents))}
@@ -124,13 +130,13 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         {wallet.entries.length === 0 ? (
           <p className="text-sm text-slate-600">No store credit movements yet.</p>
         ) : (
-          <LedgerTable entries={wallet.entries} />
+          <LedgerTable entries={wallet.entries} storeZone={zone} />
         )}
         {wallet.moreEntries && <p className="text-xs text-slate-500">Showing the newest {wallet.entries.length}.</p>}
       </Section>
 
       <Section title="Redemptions">
-        <RedemptionsTable rows={redemptions} revoke={revokeRedemptionAction} />
+        <RedemptionsTable rows={redemptions} zone={zone} revoke={revokeRedemptionAction} />
         <Link
           href={`/admin/redemptions?email=${encodeURIComponent(user.email)}`}
           className="text-sm text-indigo-700 hover:underline"
@@ -155,7 +161,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         >
           {orders.map((o) => (
             <tr key={o.id}>
-              <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(o.createdAt)}</td>
+              <td className={`${td} text-xs text-slate-600`}>
+                <StoreTime date={o.createdAt} zone={zone} />
+              </td>
               <td className={td}>{o.products}</td>
               <td className={td}>{ORDER_STATUS_LABEL[o.status]}</td>
               <td className={`${td} tabular-nums`}>{formatCents(o.totalCents)}</td>
@@ -180,7 +188,9 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         >
           {attempts.map((a) => (
             <tr key={a.id}>
-              <td className={`${td} text-xs text-slate-600`}>{formatDayAndTime(a.createdAt)}</td>
+              <td className={`${td} text-xs text-slate-600`}>
+                <StoreTime date={a.createdAt} zone={zone} />
+              </td>
               <td className={td}>
                 {a.outcome === "REDEEMED" ? (
                   <Badge tone="green">Redeemed</Badge>
