@@ -26,11 +26,8 @@ export async function setStoreTimeZone(db: Db, actorId: string, timeZone: string
     const [before] = await tx.$queryRaw<{ time_zone: string }[]>`
       SELECT time_zone FROM store_settings WHERE id FOR UPDATE`;
     if (before?.time_zone === timeZone) return false;
-    await tx.storeSettings.upsert({
-      where: { id: true },
-      create: { timeZone },
-      update: { timeZone, updatedAt: new Date() },
-    });
+    // The migration inserted the one row; it is never deleted.
+    await tx.storeSettings.update({ where: { id: true }, data: { timeZone, updatedAt: new Date() } });
     await recordAdminChange(tx, actorId, {
       action: "SETTINGS_CHANGED",
       targetType: "settings",
