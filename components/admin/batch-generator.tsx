@@ -9,11 +9,12 @@ import {
   BATCH_FORM_FIELDS,
   type BatchFormField,
   type BatchFormValues,
-  batchFormSchema,
+  batchFormSchemaIn,
   fieldErrors,
   type FieldErrors,
 } from "@/lib/admin/coupon-form";
 import { formatCount, plural } from "@/lib/format";
+import { DateTimeField } from "./date-time-field";
 import { focusFirstError } from "./focus-first-error";
 import { MoneyField } from "./money-field";
 
@@ -24,7 +25,13 @@ type Status =
   | { kind: "error"; message: string; fieldErrors?: FieldErrors<BatchFormField> };
 
 /** Bulk generation: posts the batch, then reads the NDJSON progress lines the route streams back. */
-export function BatchGenerator({ codeBits }: { codeBits: number }) {
+export function BatchGenerator({
+  codeBits,
+  zone,
+}: {
+  codeBits: number;
+  /** The store's, in which the expiry is typed. */ zone: string;
+}) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const form = useRef<HTMLFormElement>(null);
@@ -44,7 +51,7 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
       value: String(data.get("value") ?? ""),
       expiresAt: String(data.get("expiresAt") ?? ""),
     };
-    const parsed = batchFormSchema.safeParse(values);
+    const parsed = batchFormSchemaIn(zone).safeParse(values);
     if (!parsed.success) {
       refuse("Check the highlighted fields.", fieldErrors(parsed.error.issues, BATCH_FORM_FIELDS));
       return;
@@ -139,13 +146,14 @@ export function BatchGenerator({ codeBits }: { codeBits: number }) {
           defaultValue="5.00"
           error={errors.value}
         />
-        <TextField
+        <DateTimeField
           id="batch-expires"
           name="expiresAt"
-          type="datetime-local"
-          label="Expires at (UTC)"
+          label="Expires at"
+          defaultValue=""
           error={errors.expiresAt}
-          hint="Empty = never."
+          zone={zone}
+          whenEmpty="Empty = never."
         />
       </div>
       <p className="text-sm text-slate-600">

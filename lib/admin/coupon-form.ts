@@ -13,7 +13,7 @@ import {
 } from "@/lib/coupon-terms";
 import { CouponKind } from "@/lib/generated/prisma/enums";
 import { formatCents, formatCount, formatDecimalCents } from "@/lib/format";
-import { instantToWallTime, wallTimeToInstant } from "@/lib/time-zones";
+import { DEFAULT_TIME_ZONE, instantToWallTime, wallTimeToInstant } from "@/lib/time-zones";
 
 /**
  * What the admin forms send, as strings, turned into the domain's terms (lib/coupon-terms.ts: the same
@@ -23,7 +23,7 @@ import { instantToWallTime, wallTimeToInstant } from "@/lib/time-zones";
  * mistake at once, the window rule included.
  *
  * Money is typed in dollars and converted to integer cents by string arithmetic, never through a float,
- * so 19.99 is 1999 cents exactly (the rule for commas: parseMoney). Coupon windows are typed in the store's time zone (a batch's expiry in UTC).
+ * so 19.99 is 1999 cents exactly (the rule for commas: parseMoney). Coupon windows and a batch's expiry are typed in the store's time zone.
  */
 
 export type MoneyParse = { ok: true; cents: number } | { ok: false; message: string };
@@ -333,8 +333,8 @@ export function fieldErrors<Field extends string = CouponFormField>(
   return errors;
 }
 
-/** The bulk generation form; the batch's codes are single-use by definition, so only these. */
-const batchShape = {
+/** The bulk generation form, its expiry typed in `zone`; the batch's codes are single-use by definition, so only these. */
+const batchShapeIn = (zone: string) => ({
   prefix: z
     .string()
     .trim()
@@ -345,21 +345,22 @@ const batchShape = {
     ),
   quantity: wholeNumber("The number of codes", 1, 100_000),
   value: money,
-  expiresAt: dateTimeIn("UTC"),
-};
+  expiresAt: dateTimeIn(zone),
+});
 
-export const batchFormSchema = z
-  .object(batchShape)
-  .superRefine(
-    ({ expiresAt }, ctx) => {
-      if (expiresAt && expiresAt <= new Date()) {
-        ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
-      }
-    },
-    whenReadable(["expiresAt"]),
-  )
-  .transform(({ value, ...batch }) => ({ ...batch, valueCents: value }));
+export const batchFormSchemaIn = (zone: string) =>
+  z
+    .object(batchShapeIn(zone))
+    .superRefine(
+      ({ expiresAt }, ctx) => {
+        if (expiresAt && expiresAt <= new Date()) {
+          ctx.addIssue({ code: "custom", path: ["expiresAt"], message: "The expiry must be in the future." });
+        }
+      },
+      whenReadable(["expiresAt"]),
+    )
+    .transform(({ value, ...batch }) => ({ ...batch, valueCents: value }));
 
-export type BatchFormField = keyof typeof batchShape;
+export type BatchFormField = keyof ReturnType<typeof batchShapeIn>;
 export type BatchFormValues = Record<BatchFormField, string>;
-export const BATCH_FORM_FIELDS = Object.keys(batchShape) as BatchFormField[];
+export const BATCH_FORM_FIELDS = Object.keys(batchShapeIn(DEFAULT_TIME_ZONE)) as BatchFormField[];

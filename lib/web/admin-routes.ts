@@ -1,7 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
-import { BATCH_FORM_FIELDS, batchFormSchema, fieldErrors } from "@/lib/admin/coupon-form";
+import { BATCH_FORM_FIELDS, batchFormSchemaIn, fieldErrors } from "@/lib/admin/coupon-form";
 import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
 import { csvStream } from "@/lib/admin/csv";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
@@ -10,6 +10,7 @@ import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
 import { auditLogCsv, strictAuditLogFilters } from "@/lib/admin/audit-log";
 import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
 import { type Db, getDb } from "@/lib/db/client";
+import { getStoreTimeZone } from "@/lib/store-settings";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
 import { sessionUserId } from "./session";
 
@@ -111,13 +112,13 @@ export const ADMIN_ROUTES = {
   }) satisfies AdminRouteHandler,
 
   /**
-   * POST {prefix, quantity, value, expiresAt}: generates a batch, answering with NDJSON lines
+   * POST {prefix, quantity, value, expiresAt (typed in the store's zone)}: generates a batch, answering with NDJSON lines
    * ({type:"progress"} per chunk, then {type:"done"} or {type:"error"}) so the page can show progress.
    */
   generateBatch: (async (request, { db, admin }) => {
     const body = await readJsonBody(request, 4_096);
     if (!body.ok) return problem(body.status, body.reason, body.message);
-    const form = batchFormSchema.safeParse(body.value);
+    const form = batchFormSchemaIn(await getStoreTimeZone(db)).safeParse(body.value);
     if (!form.success) {
       return Response.json(
         {

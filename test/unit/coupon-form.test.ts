@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import {
-  batchFormSchema,
+  batchFormSchemaIn,
   couponFormSchema,
   couponFormValues,
   couponTermsFormSchema,
@@ -204,8 +204,18 @@ describe("the coupon form", () => {
     });
   });
 
+  it("reads a batch's expiry in the store's zone, and refuses one in the past there", () => {
+    const batch = { prefix: "GIFT", quantity: "2", value: "5", expiresAt: "2031-12-01T00:00" };
+    expect(batchFormSchemaIn("Europe/Berlin").parse(batch).expiresAt).toEqual(new Date("2031-11-30T23:00:00Z"));
+    expect(batchFormSchemaIn("UTC").parse(batch).expiresAt).toEqual(new Date("2031-12-01T00:00:00Z"));
+    const past = batchFormSchemaIn("Pacific/Kiritimati").safeParse({ ...batch, expiresAt: "2020-01-01T00:00" });
+    expect(past.success || past.error.issues.map((issue) => issue.message)).toEqual([
+      "The expiry must be in the future.",
+    ]);
+  });
+
   it("refuses input that is not a form at all, without running the window rule on nothing", () => {
-    for (const schema of [couponFormSchema, couponTermsFormSchema, batchFormSchema]) {
+    for (const schema of [couponFormSchema, couponTermsFormSchema, batchFormSchemaIn("UTC")]) {
       for (const input of [undefined, null, [], "x", 3]) expect(schema.safeParse(input).success).toBe(false);
     }
   });

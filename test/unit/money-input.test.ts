@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isLargeValueChange } from "@/lib/coupon-terms";
-import { batchFormSchema, couponFormSchema, moneyPreview, parseMoney } from "@/lib/admin/coupon-form";
+import { batchFormSchemaIn, couponFormSchema, moneyPreview, parseMoney } from "@/lib/admin/coupon-form";
 
 describe("parseMoney: dollars as typed, to cents, never guessing at a comma", () => {
   it.each([
@@ -55,7 +55,7 @@ describe("the forms report every mistake at once", () => {
   });
 
   it("the batch form names every bad field, the expiry in the past included", () => {
-    const parsed = batchFormSchema.safeParse({
+    const parsed = batchFormSchemaIn("UTC").safeParse({
       prefix: "-bad prefix",
       quantity: "200000",
       value: "10,50",

@@ -30,7 +30,7 @@ export default async function BatchesPage() {
             Generate a batch
           </h2>
           <div className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-            <BatchGenerator codeBits={BATCH_CODE_BITS} />
+            <BatchGenerator codeBits={BATCH_CODE_BITS} zone={zone} />
           </div>
         </section>
         <section aria-labelledby="batches" className="space-y-3">
