@@ -114,8 +114,8 @@ test("refusals are 409/422 with a machine-readable reason, and replay identicall
   const cases: [string, number, string, string][] = [
     ["NOPE-NOT-A-CODE", 422, "unknown_code", "We don't recognise that code."],
     ["bad code!", 422, "invalid_code", "Coupon codes contain only letters"],
-    [expired.code, 409, "expired", "This code expired on 30 June 2025."],
-    [future.code, 409, "not_started", "You can redeem it from 1 January 2031."],
+    [expired.code, 409, "expired", "This code expired on 30 Jun 2025, 12:00 UTC."],
+    [future.code, 409, "not_started", "You can redeem it from 1 Jan 2031, 00:00 UTC."],
     [disabled.code, 409, "disabled", "switched off"],
     [usedUp.code, 409, "exhausted", "already been used up"],
     [mine.code, 409, "per_user_limit", "You already redeemed this code"],

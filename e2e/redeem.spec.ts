@@ -60,8 +60,8 @@ test("every refusal reason has its own message, and nothing is credited", async 
   await expect(await redeem(page, once.code)).toContainText("redeemed");
   const cases: [string, string, string][] = [
     ["NO-SUCH-CODE-123", "unknown_code", "We don't recognise that code."],
-    [expired.code, "expired", "This code expired on 15 January 2026."],
-    [future.code, "not_started", "This code isn't valid yet. You can redeem it from 1 June 2031."],
+    [expired.code, "expired", "This code expired on 15 Jan 2026, 12:00 UTC."],
+    [future.code, "not_started", "This code isn't valid yet. You can redeem it from 1 Jun 2031, 12:00 UTC."],
     [usedUp.code, "exhausted", "This code has already been used up."],
     [disabled.code, "disabled", "This code has been switched off"],
     [once.code, "per_user_limit", "You already redeemed this code"],

@@ -144,3 +144,45 @@ test("the audit pages, the customer page and the overview count and show times i
     await admin.context().close();
   }
 });
+
+test("a batch's expiry is typed in the store's zone, and a customer is told a code's start in it", async ({
+  browser,
+}) => {
+  const admin = await adminPage(browser, "/admin");
+  const customer = await createCustomer();
+  // Midnight on 1 December in Berlin is 23:00 on 30 November in UTC: a UTC day would name the wrong one.
+  const future = await createTestCoupon({ startsAt: new Date("2031-11-30T23:00:00Z") });
+  const context = await browser.newContext();
+  try {
+    await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "Europe/Berlin" } });
+    await admin.goto("/admin/batches");
+    const prefix = `TZ${uniqueTag().toUpperCase().slice(0, 8)}`;
+    await admin.getByLabel("Prefix").fill(prefix);
+    await admin.getByLabel("Number of codes").fill("2");
+    await admin.getByLabel("Expires at (Europe/Berlin)").fill("2031-12-01T00:00");
+    await expect(admin.getByTestId("batch-expires-preview")).toHaveText(
+      "= 1 Dec 2031, 00:00 Europe/Berlin · 30 Nov 2031, 23:00 UTC",
+    );
+    await admin.getByRole("button", { name: "Generate codes" }).click();
+    await expect(admin.getByTestId("batch-result")).toContainText("Generated 2 codes.");
+    const batch = await e2eDb().couponBatch.findFirstOrThrow({ where: { prefix } });
+    const codes = await e2eDb().coupon.findMany({ where: { batchId: batch.id }, select: { expiresAt: true } });
+    expect(codes.map((c) => c.expiresAt?.toISOString())).toEqual([
+      "2031-11-30T23:00:00.000Z",
+      "2031-11-30T23:00:00.000Z",
+    ]);
+
+    const page = await context.newPage();
+    await signInWithUi(page, customer.email, PASSWORD, "/redeem");
+    await page.getByLabel("Coupon code").fill(future.code);
+    await page.getByRole("button", { name: "Redeem" }).click();
+    await expect(page.getByTestId("redeem-result")).toContainText(
+      "This code isn't valid yet. You can redeem it from 1 Dec 2031, 00:00 Europe/Berlin.",
+    );
+  } finally {
+    // Other suites read dates in UTC.
+    await e2eDb().storeSettings.update({ where: { id: true }, data: { timeZone: "UTC" } });
+    await context.close();
+    await admin.context().close();
+  }
+});

@@ -10,8 +10,6 @@ export function formatCents(cents: number): string {
   return money.format(cents / 100);
 }
 
-const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-
 /** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
 const dayAndTimeIn = new Map<string, Intl.DateTimeFormat>();
 const timeIn = new Map<string, Intl.DateTimeFormat>();
@@ -23,11 +21,6 @@ function formatterIn(cache: Map<string, Intl.DateTimeFormat>, zone: string, with
     cache.set(zone, formatter);
   }
   return formatter;
-}
-
-/** "24 August 2025" */
-export function formatDay(date: Date): string {
-  return day.format(date);
 }
 
 /** "28 Nov 2026, 14:00 Europe/Berlin": an instant on the wall clocks of an IANA zone, named. */

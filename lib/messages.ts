@@ -4,7 +4,7 @@ import type { PurchaseResult } from "./purchase";
 import type { PlaceOrderRefusal, PlaceOrderResult } from "./checkout/place-order";
 import type { CancelResult } from "./checkout/cancel-order";
 import type { CartRefusal, CodePreview } from "./checkout/cart";
-import { formatCents, formatDay } from "./format";
+import { formatCents, formatDayAndTimeIn } from "./format";
 import { MAX_BALANCE_CENTS } from "./balance-limit";
 
 /**
@@ -12,7 +12,16 @@ import { MAX_BALANCE_CENTS } from "./balance-limit";
  * JSON API. Every engine reason has its own sentence; none of them blames the customer for a race.
  */
 
-export function redeemMessage(result: RedeemResult): string {
+/** Whether the message for `result` names a date (and so needs the zone to name it in). */
+export function namesADate(result: RedeemResult): boolean {
+  return !result.ok && (result.reason === "not_started" || result.reason === "expired") && !!result.window;
+}
+
+/**
+ * `zone` names the instant of a window ("from 1 Dec 2026, 00:00 Europe/Berlin"): the store's, in which the
+ * window was typed, so the day a customer reads is the day the store meant.
+ */
+export function redeemMessage(result: RedeemResult, zone: string): string {
   if (result.ok) {
     return `${formatCents(result.redemption.amountCents)} from ${result.redemption.code} was added to your store credit.`;
   }
@@ -27,11 +36,11 @@ export function redeemMessage(result: RedeemResult): string {
       return "This code has been switched off and can no longer be redeemed.";
     case "not_started":
       return result.window?.startsAt
-        ? `This code isn't valid yet. You can redeem it from ${formatDay(result.window.startsAt)}.`
+        ? `This code isn't valid yet. You can redeem it from ${formatDayAndTimeIn(result.window.startsAt, zone)}.`
         : "This code isn't valid yet.";
     case "expired":
       return result.window?.expiresAt
-        ? `This code expired on ${formatDay(result.window.expiresAt)}.`
+        ? `This code expired on ${formatDayAndTimeIn(result.window.expiresAt, zone)}.`
         : "This code has expired.";
     case "exhausted":
       return "This code has already been used up.";

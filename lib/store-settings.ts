@@ -3,6 +3,8 @@ import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/transaction";
 import { recordAdminChange } from "@/lib/admin/audit-log";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "./time-zones";
+import { namesADate } from "./messages";
+import type { RedeemResult } from "./redemptions";
 
 /**
  * The store's settings (one row, store_settings): today the time zone in which admins see dates and type
@@ -13,6 +15,14 @@ import { DEFAULT_TIME_ZONE, isTimeZone } from "./time-zones";
 export async function getStoreTimeZone(db: Db): Promise<string> {
   const settings = await db.storeSettings.findUnique({ where: { id: true }, select: { timeZone: true } });
   return settings && isTimeZone(settings.timeZone) ? settings.timeZone : DEFAULT_TIME_ZONE;
+}
+
+/**
+ * The zone a redeem answer names its date in: the store's, read only when the answer has a date, so the
+ * refusals of a burst ("used up", 499 times) cost no extra query.
+ */
+export async function messageTimeZone(db: Db, result: RedeemResult): Promise<string> {
+  return namesADate(result) ? getStoreTimeZone(db) : DEFAULT_TIME_ZONE;
 }
 
 export type SetTimeZoneResult =

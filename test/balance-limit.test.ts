@@ -29,7 +29,7 @@ describe("balance limit", () => {
     const key = randomUUID();
     const refused = await redeemCoupon(test.db, { userId: userId!, code: coupon.code, idempotencyKey: key });
     expect(refused).toMatchObject({ ok: false, reason: "balance_limit", replayed: false });
-    expect(redeemMessage(refused)).toContain("$10,000,000.00");
+    expect(redeemMessage(refused, "UTC")).toContain("$10,000,000.00");
     const retried = await redeemCoupon(test.db, { userId: userId!, code: coupon.code, idempotencyKey: key });
     expect(retried).toMatchObject({ ok: false, reason: "balance_limit", replayed: true });
 

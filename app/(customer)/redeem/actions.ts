@@ -5,6 +5,7 @@ import type { RedeemAnswer } from "@/components/redeem-form";
 import { RAW_CODE_MAX_LENGTH } from "@/lib/codes";
 import { rateLimitedMessage, redeemMessage } from "@/lib/messages";
 import { redeemWithinLimits } from "@/lib/redeem-within-limits";
+import { messageTimeZone } from "@/lib/store-settings";
 import { answeringWithKey, customerAction, echoedField, fromForm } from "@/lib/web/actions";
 import { currentRequestMeta } from "@/lib/web/request-meta";
 
@@ -20,9 +21,10 @@ const redeemAction = customerAction
     if (!result.ok && result.reason === "rate_limited") {
       return { ok: false, reason: "rate_limited", message: rateLimitedMessage(result) };
     }
-    if (!result.ok) return { ok: false, reason: result.reason, message: redeemMessage(result) };
+    const message = redeemMessage(result, await messageTimeZone(ctx.db, result));
+    if (!result.ok) return { ok: false, reason: result.reason, message };
     const { code, amountCents } = result.redemption;
-    return { ok: true, message: redeemMessage(result), code, amountCents, balanceCents: result.balanceCents };
+    return { ok: true, message, code, amountCents, balanceCents: result.balanceCents };
   });
 
 /** The redeem form: a code and the form's idempotency key. Megabytes of input are not echoed back. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { redeemMessage } from "@/lib/messages";
-import { type LimitedRedeemResult, redeemWithinLimits } from "@/lib/redeem-within-limits";
-import type { RedeemRefusal } from "@/lib/redemptions";
+import { redeemWithinLimits } from "@/lib/redeem-within-limits";
+import { messageTimeZone } from "@/lib/store-settings";
+import type { RedeemRefusal, RedeemResult } from "@/lib/redemptions";
 import { decidedResponse, rateLimitedResponse, readCustomerRequest } from "@/lib/web/customer-request";
 import { answerBusyWhenDatabaseUnavailable } from "@/lib/web/http";
 import { requestMeta } from "@/lib/web/request-meta";
@@ -44,17 +45,18 @@ export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): 
   const read = await readCustomerRequest(request, { schema: bodySchema, example: '{"code": "WELCOME10"}' });
   if (!read.ok) return read.response;
 
-  const result = await redeemWithinLimits(getDb(), {
+  const db = getDb();
+  const result = await redeemWithinLimits(db, {
     userId: read.user.id,
     code: read.body.code,
     idempotencyKey: read.key,
     meta: requestMeta(request.headers),
   });
-  return toResponse(result);
+  if (!result.ok && result.reason === "rate_limited") return rateLimitedResponse(result);
+  return toResponse(result, redeemMessage(result, await messageTimeZone(db, result)));
 });
 
-function toResponse(result: LimitedRedeemResult): Response {
-  if (!result.ok && result.reason === "rate_limited") return rateLimitedResponse(result);
+function toResponse(result: RedeemResult, message: string): Response {
   if (result.ok) {
     const { id, code, amountCents, createdAt } = result.redemption;
     return decidedResponse(
@@ -63,7 +65,7 @@ function toResponse(result: LimitedRedeemResult): Response {
         status: "redeemed",
         redemption: { id, code, amountCents, createdAt },
         balanceCents: result.balanceCents,
-        message: redeemMessage(result),
+        message,
       },
       result,
     );
@@ -71,7 +73,7 @@ function toResponse(result: LimitedRedeemResult): Response {
   const window = result.reason === "expired" || result.reason === "not_started" ? result.window : undefined;
   return decidedResponse(
     STATUS[result.reason],
-    { status: "refused", reason: result.reason, message: redeemMessage(result), ...(window ? { window } : {}) },
+    { status: "refused", reason: result.reason, message, ...(window ? { window } : {}) },
     { replayed: result.replayed, busy: result.reason === "busy" },
   );
 }
