@@ -24,14 +24,14 @@ type Status =
   | { kind: "done"; batchId: string; generated: number }
   | { kind: "error"; message: string; fieldErrors?: FieldErrors<BatchFormField> };
 
-/** Bulk generation: posts the batch, then reads the NDJSON progress lines the route streams back. */
-export function BatchGenerator({
-  codeBits,
-  zone,
-}: {
+interface BatchGeneratorProps {
   codeBits: number;
-  /** The store's, in which the expiry is typed. */ zone: string;
-}) {
+  /** The store's time zone, in which the expiry is typed. */
+  zone: string;
+}
+
+/** Bulk generation: posts the batch, then reads the NDJSON progress lines the route streams back. */
+export function BatchGenerator({ codeBits, zone }: BatchGeneratorProps) {
   const router = useRouter();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const form = useRef<HTMLFormElement>(null);
