@@ -11,8 +11,8 @@ import { codePreviewMessage } from "@/lib/messages";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 
-export type CartAnswer = ActionResult<object, CartRefusal>;
-export type OrderAnswer = ActionResult<{ orderId: string }, PlaceOrderRefusal | "empty_cart">;
+export type CartAnswer = ActionResult<object, CartRefusal | "rate_limited">;
+export type OrderAnswer = ActionResult<{ orderId: string }, PlaceOrderRefusal | "empty_cart" | "rate_limited">;
 export type OrderFormState = IdempotentFormState<OrderAnswer, Record<string, never>>;
 type CartAction = (state: CartAnswer | null, formData: FormData) => Promise<CartAnswer>;
 

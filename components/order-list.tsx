@@ -9,7 +9,7 @@ import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 import { LocalTime } from "./local-time";
 
-export type CancelAnswer = ActionResult<object, CancelRefusal>;
+export type CancelAnswer = ActionResult<object, CancelRefusal | "rate_limited">;
 type CancelAction = (state: CancelAnswer | null, formData: FormData) => Promise<CancelAnswer>;
 
 /** Order history: each order's lines, discount, total and status, with a cancel button while placed. */

@@ -5,7 +5,7 @@ import { useActionState } from "react";
 import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import { formatCents } from "@/lib/format";
 import type { CatalogueProduct } from "@/lib/catalogue";
-import type { PurchaseRefusal } from "@/lib/purchase";
+import type { PlaceOrderRefusal } from "@/lib/checkout/place-order";
 import type { CartAnswer } from "./cart-view";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
@@ -19,7 +19,7 @@ const TILES = [
   "bg-orange-100 text-orange-800",
 ];
 
-export type BuyAnswer = ActionResult<{ balanceCents: number }, PurchaseRefusal>;
+export type BuyAnswer = ActionResult<{ balanceCents: number }, PlaceOrderRefusal | "rate_limited">;
 export type BuyFormState = IdempotentFormState<BuyAnswer, Record<string, never>>;
 
 interface ProductCardProps {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "./db/client";
+import type { AttemptOutcome, AttemptSource } from "./generated/prisma/client";
 import { truncateForAudit } from "./codes";
 
 /** What the audit pages know about where a request came from. */
@@ -12,7 +13,9 @@ export interface AttemptRecord {
   userId: string | null;
   couponId: string | null;
   codeTyped: string;
-  outcome: "REDEEMED" | "REFUSED";
+  outcome: AttemptOutcome;
+  /** Where the code was tried: the redeem form or API (the default), or the cart's code preview. */
+  source?: AttemptSource;
   reason: string | null;
   replayed: boolean;
   idempotencyKey: string | null;
@@ -21,7 +24,7 @@ export interface AttemptRecord {
 }
 
 /**
- * Appends one row to the attempts log for a refused or replayed request. It runs after the request's
+ * Appends one row to the attempts log for a refused, replayed or previewed request. It runs after the request's
  * transaction has settled and in a statement of its own, so it can neither undo nor fake a redemption;
  * if it fails, the outcome the caller gets is unchanged and the failure is logged. A redemption's own
  * attempt row commits with it instead (lib/redemptions.ts), so a success costs no second commit.
@@ -41,6 +44,7 @@ export function auditedAttempt(attempt: AttemptRecord) {
     couponId: attempt.couponId,
     codeTyped: truncateForAudit(attempt.codeTyped),
     outcome: attempt.outcome,
+    source: attempt.source ?? "REDEEM",
     reason: attempt.reason,
     replayed: attempt.replayed,
     idempotencyKey: attempt.idempotencyKey ? truncateForAudit(attempt.idempotencyKey) : null,

@@ -89,3 +89,11 @@ export function formatShortDay(day: string): string {
 export function formatCalendarDay(day: string): string {
   return fullDay.format(new Date(`${day}T00:00:00Z`));
 }
+
+/** "12 seconds", "3 minutes", "2 hours": a wait rounded up to the unit a person would use. */
+export function formatWait(seconds: number): string {
+  const unit = (n: number, name: string) => `${n} ${name}${n === 1 ? "" : "s"}`;
+  if (seconds < 90) return unit(Math.max(1, Math.ceil(seconds)), "second");
+  if (seconds < 90 * 60) return unit(Math.ceil(seconds / 60), "minute");
+  return unit(Math.ceil(seconds / 3600), "hour");
+}

@@ -86,9 +86,11 @@ interface Decision {
   attemptRecorded?: boolean;
 }
 
+export const REDEEM_SCOPE = "redeem";
+
 /** A redeem request's idempotency key: one per user, naming one (normalised) code. */
 export function redeemKey(userId: string, idempotencyKey: string, code: string): KeyedRequest {
-  return { scope: "redeem", userId, key: idempotencyKey, fingerprint: fingerprint({ code }) };
+  return { scope: REDEEM_SCOPE, userId, key: idempotencyKey, fingerprint: fingerprint({ code }) };
 }
 
 interface Redeemed {

@@ -4,9 +4,9 @@ import type { Db } from "@/lib/db/client";
 import { recordAttempt } from "@/lib/attempts";
 import { redeemCoupon } from "@/lib/redemptions";
 import { csvStream } from "@/lib/admin/csv";
+import { dateRangeProblem } from "@/lib/admin/filters";
 import {
   countRedemptions,
-  dateRangeProblem,
   listNewerRedemptions,
   listRedemptions,
   redemptionFiltersSchema,

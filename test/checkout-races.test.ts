@@ -7,7 +7,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { adminCancelOrder } from "@/lib/admin/orders";
-import { addToCart, placeCartOrder } from "@/lib/checkout/cart";
+import { addToCart } from "@/lib/checkout/cart";
+import { orderCart } from "@/lib/commands/customer";
 import { cancelOrder } from "@/lib/checkout/cancel-order";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { naivePlaceOrder } from "@/lib/controls/naive";
@@ -15,7 +16,7 @@ import type { NewCoupon } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { findViolations } from "@/lib/invariants";
 import { makeAdminAndCustomer } from "./admin-helpers";
-import { freshDatabase, makeCoupon, makeCustomersWithCredit, meetingPoint, newKey, race } from "./helpers";
+import { actingAs, freshDatabase, makeCoupon, makeCustomersWithCredit, meetingPoint, newKey, race } from "./helpers";
 
 /** How many naive callers read before any writes: more than any limit below, fewer than the pool. */
 const NAIVE_OVERLAP = 12;
@@ -230,7 +231,7 @@ describe("one cart becomes one order", () => {
       const [userId] = await makeCustomersWithCredit(db, 1, 100_000);
       const tee = await product(db, 2_000, null);
       expect(await addToCart(db, userId!, tee.id, 2)).toMatchObject({ ok: true });
-      const results = await race(30, () => placeCartOrder(db, { userId: userId!, idempotencyKey: newKey() }));
+      const results = await race(30, () => actingAs(db, userId!)(orderCart, { idempotencyKey: newKey() }));
       const reasons = tally(results);
       expect(reasons.ok).toBe(1);
       expect((reasons.empty_cart ?? 0) + (reasons.cart_changed ?? 0)).toBe(29);

@@ -4,7 +4,8 @@
  * cancelling someone else's order. The concurrent cases are test/checkout-races.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addToCart, getCart, placeCartOrder, setCartCode, setCartQuantity } from "@/lib/checkout/cart";
+import { addToCart, getCart, setCartCode, setCartQuantity } from "@/lib/checkout/cart";
+import { orderCart } from "@/lib/commands/customer";
 import { cancelOrder } from "@/lib/checkout/cancel-order";
 import { placeOrder } from "@/lib/checkout/place-order";
 import type { Db } from "@/lib/db/client";
@@ -12,7 +13,7 @@ import { findViolations } from "@/lib/invariants";
 import { orderMessage } from "@/lib/messages";
 import { purchase } from "@/lib/purchase";
 import { redeemCoupon } from "@/lib/redemptions";
-import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
+import { actingAs, freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 
 let test: TestDatabase;
 let db: Db;
@@ -158,18 +159,18 @@ describe("the cart", () => {
     expect((await db.coupon.findUniqueOrThrow({ where: { id: halfOff.id } })).redeemedCount).toBe(0);
 
     const key = newKey();
-    const placed = await placeCartOrder(db, { userId, idempotencyKey: key });
+    const placed = await actingAs(db, userId)(orderCart, { idempotencyKey: key });
     expect(placed).toMatchObject({ ok: true, order: { totalCents: 2_000, discountCents: 2_000 } });
     expect(await getCart(db, userId)).toMatchObject({ lines: [], preview: null });
-    expect(await placeCartOrder(db, { userId, idempotencyKey: key })).toMatchObject({ ok: true, replayed: true });
-    expect(await placeCartOrder(db, { userId, idempotencyKey: newKey() })).toMatchObject({ reason: "empty_cart" });
+    expect(await actingAs(db, userId)(orderCart, { idempotencyKey: key })).toMatchObject({ ok: true, replayed: true });
+    expect(await actingAs(db, userId)(orderCart, { idempotencyKey: newKey() })).toMatchObject({ reason: "empty_cart" });
 
     // A first-order-only code: the cart says so before the order is refused, in the customer's words.
     const welcome = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, firstOrderOnly: true });
     expect(await addToCart(db, userId, tee.id)).toEqual({ ok: true });
     expect(await setCartCode(db, userId, welcome.code)).toEqual({ ok: true });
     expect((await getCart(db, userId)).preview).toEqual({ ok: false, code: welcome.code, reason: "not_first_order" });
-    const refused = await placeCartOrder(db, { userId, idempotencyKey: newKey() });
+    const refused = await actingAs(db, userId)(orderCart, { idempotencyKey: newKey() });
     expect(refused).toMatchObject({ ok: false, reason: "not_first_order" });
     if (refused.ok) throw new Error("placed");
     expect(orderMessage(refused)).toBe(

@@ -230,12 +230,14 @@ describe("JSON route handlers", () => {
     {
       name: "POST /api/redemptions",
       body: jsonBody,
-      call: async (request: Request) => (await import("@/app/api/redemptions/route")).POST(request, undefined),
+      call: async (request: Request) =>
+        (await import("@/app/api/redemptions/route")).POST(request, { params: Promise.resolve({}) }),
     },
     {
       name: "POST /api/orders",
       body: fc.oneof(jsonBody, orderBody),
-      call: async (request: Request) => (await import("@/app/api/orders/route")).POST(request, undefined),
+      call: async (request: Request) =>
+        (await import("@/app/api/orders/route")).POST(request, { params: Promise.resolve({}) }),
     },
     {
       name: "POST /api/orders/{id}/cancel",

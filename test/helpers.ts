@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { inject, onTestFinished } from "vitest";
 import { type NewCoupon, createCoupon } from "@/lib/coupons";
+import { type Command, runCommand } from "@/lib/commands/edge";
 import { createDb, type Db } from "@/lib/db/client";
+import type { RateLimitSettings } from "@/lib/rate-limits";
 import { redeemCoupon } from "@/lib/redemptions";
 import { withDatabase } from "./setup/global-database";
 
@@ -92,6 +94,12 @@ export async function makeCoupon(db: Db, overrides: Partial<NewCoupon> = {}) {
 }
 
 export const newKey = () => randomUUID();
+
+/** Runs commands as `userId` through their edge (lib/commands/edge.ts), as every entry point does. */
+export function actingAs(db: Db, userId: string, settings?: RateLimitSettings, ip = "198.51.100.7") {
+  return <Input, Result extends { ok: boolean }>(command: Command<Input, Result>, input: unknown) =>
+    runCommand(db, command, { userId, meta: { ip } }, input, settings);
+}
 
 /** Customers with store credit, each redeemed through the engine (so the invariants hold from the start). */
 export async function makeCustomersWithCredit(db: Db, count: number, creditCents: number): Promise<string[]> {

@@ -18,7 +18,9 @@ import {
   rateLimitSettings,
   signInWaitSeconds,
 } from "@/lib/rate-limits";
-import { redeemWithinLimits } from "@/lib/redeem-within-limits";
+import { redeem } from "@/lib/commands/customer";
+import { runCommand } from "@/lib/commands/edge";
+import type { Db as Database } from "@/lib/db/client";
 import { freshDatabase, fulfilled, makeCoupon, makeUsers, race, type TestDatabase } from "./helpers";
 import { naiveConsume } from "./naive-rate-limit";
 
@@ -37,6 +39,20 @@ afterAll(async () => {
   await Promise.all(instances.slice(1).map((db) => db.$disconnect()));
   await test?.drop();
 });
+
+/** A redeem attempt through the redeem command's edge, as the route and the form make it. */
+function redeemWithinLimits(
+  db: Database,
+  {
+    userId,
+    code,
+    idempotencyKey,
+    meta = {},
+  }: { userId: string; code: string; idempotencyKey: string; meta?: { ip?: string } },
+  limits: RateLimitSettings,
+) {
+  return runCommand(db, redeem, { userId, meta }, { code, idempotencyKey }, limits);
+}
 
 const settings = (overrides: Partial<Record<string, string>> = {}): RateLimitSettings => rateLimitSettings(overrides);
 

@@ -16,7 +16,7 @@ import { adminCreateCoupon } from "@/lib/admin/coupons/create";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
 import { adminChangeCoupons, couponIdsSchema } from "@/lib/admin/coupons/status";
 import type { IssueList } from "@/lib/coupon-terms";
-import { type CouponChangeAnswer, couponChangeMessage, revokeMessage } from "@/lib/admin/messages";
+import { ADMIN_BUSY, type CouponChangeAnswer, couponChangeMessage, revokeMessage } from "@/lib/admin/messages";
 import { adminRevoke } from "@/lib/admin/redemptions";
 import { formatCents, formatCount, plural } from "@/lib/format";
 import { CouponStatus } from "@/lib/generated/prisma/client";
@@ -31,7 +31,6 @@ import { adminAction, answering, answeringWithValues, fromForm } from "@/lib/web
  * the change's own transaction.
  */
 
-const BUSY = "The database is busy and nothing changed. Try again in a moment.";
 const NOT_FOUND = "That coupon no longer exists.";
 const CHECK_FIELDS = "Check the highlighted fields.";
 const uuid = z.uuid("Unknown id.");
@@ -61,7 +60,7 @@ const createCoupon = adminAction
       case "invalid":
         return { ok: false, reason: "invalid", message: CHECK_FIELDS, fieldErrors: domainIssues(result.issues) };
       case "busy":
-        return { ok: false, reason: "busy", message: BUSY };
+        return { ok: false, reason: "busy", message: ADMIN_BUSY };
     }
   });
 
@@ -103,7 +102,7 @@ const updateCoupon = adminAction
       case "not_found":
         return { ok: false, reason: "not_found", message: NOT_FOUND };
       case "busy":
-        return { ok: false, reason: "busy", message: BUSY };
+        return { ok: false, reason: "busy", message: ADMIN_BUSY };
     }
   });
 

@@ -5,7 +5,7 @@ import { BarChart } from "@/components/admin/bar-chart";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { InvariantStatus } from "@/components/admin/invariant-status";
 import { StatCard } from "@/components/admin/stat-card";
-import { refusalLabel } from "@/lib/admin/messages";
+import { refusalLabel } from "@/lib/refusals";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { type Totals, overview } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";

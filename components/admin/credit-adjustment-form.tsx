@@ -6,7 +6,10 @@ import type { AdjustmentRefusal } from "@/lib/admin/customers/adjust";
 import { Callout } from "../callout";
 import { SubmitButton } from "../submit-button";
 
-export type AdjustmentAnswer = ActionResult<{ balanceCents: number }, AdjustmentRefusal | "key_reused">;
+export type AdjustmentAnswer = ActionResult<
+  { balanceCents: number },
+  AdjustmentRefusal | "key_reused" | "rate_limited"
+>;
 export type AdjustmentFormState = IdempotentFormState<
   AdjustmentAnswer,
   { direction: string; amount: string; reason: string }

@@ -1,4 +1,5 @@
 import "server-only";
+import { type ExportFilters, exportFilters } from "./filters";
 import { z } from "zod";
 import { type AdminAction, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
@@ -75,8 +76,8 @@ export function auditLogFiltersFromSearchParams(params: SearchParams): AuditLogF
 }
 
 /** For the export: the filters, or which one is wrong, decided before anything is streamed. */
-export function strictAuditLogFilters(params: SearchParams) {
-  return auditLogFiltersSchema.safeParse(auditLogFilterFields(params));
+export function auditLogExportFilters(params: SearchParams): ExportFilters<AuditLogFilters> {
+  return exportFilters(auditLogFiltersSchema.safeParse(auditLogFilterFields(params)));
 }
 
 /** A paging id from the URL (`before`: older than it; `newer`: newer than it); anything else is the top. */

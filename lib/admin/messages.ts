@@ -4,7 +4,8 @@ import { formatCents, formatCount, plural } from "@/lib/format";
 import type { AdminChangeResult } from "./coupons/status";
 import type { AdjustResult } from "./customers/adjust";
 
-const BUSY = "The database is busy and nothing changed. Try again in a moment.";
+/** What an admin is told when the database could not answer in time: nothing changed. */
+export const ADMIN_BUSY = "The database is busy and nothing changed. Try again in a moment.";
 const NO_COUPON = "That coupon no longer exists.";
 
 /** What the admin is told about each refusal, in one place for actions, routes and pages. */
@@ -21,27 +22,8 @@ export function revokeMessage(result: RevokeResult): string {
     case "credit_already_spent":
       return "Cannot revoke: the customer has already spent this credit, and a balance never goes below zero. Nothing changed.";
     case "busy":
-      return BUSY;
+      return ADMIN_BUSY;
   }
-}
-
-export const REFUSAL_LABELS: Record<string, string> = {
-  unknown_code: "Unknown code",
-  invalid_code: "Not a valid code",
-  disabled: "Disabled",
-  not_started: "Not started yet",
-  expired: "Expired",
-  exhausted: "Used up",
-  per_user_limit: "Per-customer limit",
-  revoked_before: "Redeemed before, revoked",
-  idempotency_key_reused: "Key reused",
-  invalid_idempotency_key: "Invalid key",
-  unknown_user: "Unknown user",
-  busy: "Busy",
-};
-
-export function refusalLabel(reason: string | null): string {
-  return reason ? (REFUSAL_LABELS[reason] ?? reason) : "—";
 }
 
 const CHANGE_WORDS: Record<CouponChange, { done: string; already: string; past: string }> = {
@@ -57,7 +39,7 @@ export type CouponChangeAnswer =
 
 /** What an admin is told after enabling, disabling, archiving or restoring one coupon or many. */
 export function couponChangeMessage(change: CouponChange, result: AdminChangeResult): CouponChangeAnswer {
-  if (!result.ok) return { ok: false, reason: "busy", message: BUSY };
+  if (!result.ok) return { ok: false, reason: "busy", message: ADMIN_BUSY };
   const words = CHANGE_WORDS[change];
   const { changed, skipped, missing } = result;
   const archived = skipped.filter((s) => s.why === "archived");
@@ -105,6 +87,6 @@ export function adjustMessage(result: AdjustResult): string {
     case "key_reused":
       return "This form was already used for another adjustment. Reload the page and try again.";
     case "busy":
-      return BUSY;
+      return ADMIN_BUSY;
   }
 }

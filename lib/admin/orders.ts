@@ -5,12 +5,12 @@ import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
 import type { CsvSource } from "./csv";
+import { type ExportFilters, exportFilters } from "./filters";
 import { type Cursor, newerPage, olderPage } from "./keyset";
 import { parseIgnoringInvalid } from "@/lib/input-rules";
 import {
   auditFilterFields,
   auditWhereClause,
-  dateRangeProblem,
   EXPORT_PAGE_SIZE,
   redemptionFiltersSchema,
   type SearchParams,
@@ -122,22 +122,9 @@ export function orderFiltersFromSearchParams(params: SearchParams): OrderFilters
   return parseIgnoringInvalid(orderFiltersSchema, auditFilterFields(params));
 }
 
-/**
- * The export's filters, checked strictly before anything is streamed: a download that silently ignored a
- * mistyped filter would hand over more orders than the admin asked for.
- */
-export function exportOrderFilters(
-  params: URLSearchParams,
-): { ok: true; filters: OrderFilters } | { ok: false; field: string; message: string } {
-  const parsed = orderFiltersSchema.safeParse(auditFilterFields(params));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = String(issue?.path[0]);
-    return { ok: false, field, message: `The ${field} filter is invalid: ${issue?.message}` };
-  }
-  const rangeProblem = dateRangeProblem(parsed.data);
-  if (rangeProblem) return { ok: false, field: "from", message: rangeProblem };
-  return { ok: true, filters: parsed.data };
+/** For the export: the filters, or which one is wrong, decided before anything is streamed. */
+export function exportOrderFilters(params: URLSearchParams): ExportFilters<OrderFilters> {
+  return exportFilters(orderFiltersSchema.safeParse(auditFilterFields(params)));
 }
 
 export type AdminCancelResult = CancelResult;

@@ -1,4 +1,5 @@
 import "server-only";
+import { type ExportFilters, exportFilters } from "./filters";
 import { z } from "zod";
 import { Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
 import { parseIgnoringInvalid, storableText, calendarDaySchema } from "@/lib/input-rules";
@@ -39,13 +40,6 @@ export const redemptionFiltersSchema = z.object({
   couponId: z.uuid().optional(),
   userId: z.uuid().optional(),
 });
-
-/** A From day after the To day matches nothing: said so, rather than showing an empty table. */
-export function dateRangeProblem(filters: { from?: string; to?: string }): string | null {
-  return filters.from && filters.to && filters.from > filters.to
-    ? `"From" (${filters.from}) is after "To" (${filters.to}): swap them to see that period.`
-    : null;
-}
 
 export type RedemptionFilters = z.infer<typeof redemptionFiltersSchema>;
 
@@ -196,8 +190,8 @@ export function filtersFromSearchParams(params: SearchParams): RedemptionFilters
 }
 
 /** For the export: the filters, or which one is wrong, decided before anything is streamed. */
-export function strictFiltersFromSearchParams(params: SearchParams) {
-  return redemptionFiltersSchema.safeParse(auditFilterFields(params));
+export function redemptionExportFilters(params: SearchParams): ExportFilters<RedemptionFilters> {
+  return exportFilters(redemptionFiltersSchema.safeParse(auditFilterFields(params)));
 }
 
 /**

@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { type AttemptOutcome, type AttemptSource, Prisma } from "@/lib/generated/prisma/client";
+import { refusalLabel } from "@/lib/refusals";
 import type { Db } from "@/lib/db/client";
-import { bigintIdSchema, storableText } from "@/lib/input-rules";
+import { bigintIdSchema, parseIgnoringInvalid, storableText } from "@/lib/input-rules";
+import { type ExportFilters, exportFilters } from "./filters";
 import type { CsvSource } from "./csv";
 import { containsPattern, searchText } from "./redemptions";
 import { storeDayStart, storeToday } from "./store-days";
@@ -110,30 +112,42 @@ export async function couponActivity(db: Db, couponId: string, days = 30, now = 
 // ---------------------------------------------------------------------------------------------
 // Attempts
 
+/** Strict: the export refuses a wrong filter (lib/admin/filters.ts); the page ignores it (attemptFilters). */
 export const attemptFiltersSchema = z.object({
   reason: z
     .string()
     .trim()
     .max(64)
-    .regex(/^[a-z_]*$/)
-    .catch(""),
-  ip: storableText().trim().max(64).catch(""),
+    .regex(/^[a-z_]*$/, "Not a refusal reason.")
+    .default(""),
+  ip: storableText().trim().max(64).default(""),
   /** Part of a customer's email, any case. */
-  email: searchText.catch(""),
+  email: searchText.default(""),
   /** Part of the code typed, any case. */
-  code: searchText.catch(""),
+  code: searchText.default(""),
   /** Exact: one customer's attempts (their admin page). */
-  userId: z.uuid().optional().catch(undefined),
-  outcome: z.enum(["REFUSED", "ALL"]).catch("REFUSED"),
-  before: bigintIdSchema.optional().catch(undefined),
+  userId: z.uuid().optional(),
+  outcome: z.enum(["REFUSED", "ALL"]).default("REFUSED"),
+  before: bigintIdSchema.optional(),
 });
+
+/** For the page: a filter that fails its rule is ignored. */
+export function attemptFilters(params: Record<string, unknown>): AttemptFilters {
+  return parseIgnoringInvalid(attemptFiltersSchema, params);
+}
+
+/** For the export: the filters, or which one is wrong, decided before anything is streamed. */
+export function attemptExportFilters(params: URLSearchParams): ExportFilters<AttemptFilters> {
+  return exportFilters(attemptFiltersSchema.safeParse(Object.fromEntries(params)));
+}
 
 export type AttemptFilters = z.infer<typeof attemptFiltersSchema>;
 
 export interface AttemptRow {
   id: string;
   createdAt: Date;
-  outcome: "REDEEMED" | "REFUSED";
+  outcome: AttemptOutcome;
+  source: AttemptSource;
   reason: string | null;
   codeTyped: string;
   replayed: boolean;
@@ -174,7 +188,7 @@ export async function listAttempts(
 ): Promise<{ rows: AttemptRow[]; nextBefore: string | null }> {
   const where = attemptsWhere(filters);
   const rows = await db.$queryRaw<(Omit<AttemptRow, "id"> & { id: bigint })[]>`
-    SELECT a.id, a.created_at AS "createdAt", a.outcome, a.reason, a.code_typed AS "codeTyped", a.replayed,
+    SELECT a.id, a.created_at AS "createdAt", a.outcome, a.source, a.reason, a.code_typed AS "codeTyped", a.replayed,
            a.user_id AS "userId", u.email, a.ip, a.user_agent AS "userAgent"
     FROM redemption_attempts a LEFT JOIN users u ON u.id = a.user_id
     ${where} ORDER BY a.id DESC LIMIT ${limit + 1}`;
@@ -187,7 +201,18 @@ export const ATTEMPT_EXPORT_PAGE_SIZE = 2_000;
 /** The attempts table as CSV: the same filters, newest first, streamed in keyset pages on the id. */
 export function attemptsCsv(db: Db, filters: AttemptFilters): CsvSource<AttemptRow, string> {
   return {
-    header: ["attempted_at_utc", "outcome", "reason", "code_typed", "replayed", "customer_email", "ip", "user_agent"],
+    header: [
+      "attempted_at_utc",
+      "outcome",
+      "source",
+      "reason",
+      "reason_label",
+      "code_typed",
+      "replayed",
+      "customer_email",
+      "ip",
+      "user_agent",
+    ],
     async page(before) {
       const { rows, nextBefore } = await listAttempts(
         db,
@@ -199,7 +224,9 @@ export function attemptsCsv(db: Db, filters: AttemptFilters): CsvSource<AttemptR
     cells: (a) => [
       a.createdAt.toISOString(),
       a.outcome,
+      a.source,
       a.reason,
+      a.reason ? refusalLabel(a.reason) : "",
       a.codeTyped,
       a.replayed ? "yes" : "no",
       a.email,

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { type RequestMeta, recordAttempt } from "@/lib/attempts";
 import { couponCodeSchema } from "@/lib/codes";
 import { couponRefusal } from "@/lib/coupon-terms";
 import type { CouponUseRefusal } from "@/lib/coupon-use";
@@ -7,7 +8,7 @@ import { type DiscountRefusal, discountFor } from "@/lib/coupon-value";
 import type { Db } from "@/lib/db/client";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { orderViewSelect, toOrderView } from "./order-view";
-import { MAX_LINE_QUANTITY, placeOrder, type PlaceOrderResult } from "./place-order";
+import { MAX_LINE_QUANTITY, type OrderLineRequest, type PlaceOrderResult } from "./place-order";
 
 /**
  * A customer's cart, kept in the database: items (product, quantity 1..99) and at most one discount
@@ -86,15 +87,13 @@ export interface CartLine {
   stock: number | null;
 }
 
+/** Why the cart's code would not be applied to the order as the cart is now. */
+export type PreviewRefusal = DiscountRefusal | CouponUseRefusal | "not_first_order";
+
 /** What the cart's code would do now, judged from committed state; placing the order decides for real. */
 export type CodePreview =
   | { ok: true; code: string; discountCents: number }
-  | {
-      ok: false;
-      code: string;
-      reason: DiscountRefusal | CouponUseRefusal | "not_first_order";
-      minSubtotalCents?: number;
-    };
+  | { ok: false; code: string; reason: PreviewRefusal; minSubtotalCents?: number };
 
 export interface Cart {
   lines: CartLine[];
@@ -129,54 +128,118 @@ export async function getCart(db: Db, userId: string, now = new Date()): Promise
   }));
   const subtotalCents = lines.reduce((sum, line) => sum + line.amountCents, 0);
   const preview =
-    cart?.discountCode && lines.length > 0 ? await previewCode(db, userId, cart.discountCode, lines, now) : null;
+    cart?.discountCode && lines.length > 0
+      ? (await judgeCode(db, userId, cart.discountCode, lines, now)).preview
+      : null;
   const discountCents = preview?.ok ? preview.discountCents : 0;
   return { lines, subtotalCents, preview, totalCents: subtotalCents - discountCents };
 }
 
+interface Judged {
+  preview: CodePreview;
+  /** The coupon the code names, when it exists (for the attempts log). */
+  couponId: string | null;
+}
+
 /** Reads only: the coupon, its product list and the customer's uses, judged as placeOrder would. */
-async function previewCode(db: Db, userId: string, code: string, lines: CartLine[], now: Date): Promise<CodePreview> {
+async function judgeCode(db: Db, userId: string, code: string, lines: CartLine[], now: Date): Promise<Judged> {
   const coupon = await db.coupon.findUnique({
     where: { code },
     include: { products: { select: { productId: true } } },
   });
   const refusal = couponRefusal(coupon, now);
-  if (refusal || !coupon) return { ok: false, code, reason: refusal ?? "unknown_code" };
+  if (refusal || !coupon) return { preview: { ok: false, code, reason: refusal ?? "unknown_code" }, couponId: null };
+  const judged = (preview: CodePreview): Judged => ({ preview, couponId: coupon.id });
   const productIds = coupon.products.map((p) => p.productId);
   const discount = discountFor({ ...coupon, productIds }, lines);
-  if (!discount.ok) return { ok: false, code, reason: discount.reason, minSubtotalCents: discount.minSubtotalCents };
+  if (!discount.ok) {
+    return judged({ ok: false, code, reason: discount.reason, minSubtotalCents: discount.minSubtotalCents });
+  }
   const usage = await db.couponUsage.findUnique({ where: { couponId_userId: { couponId: coupon.id, userId } } });
-  if (usage && usage.used >= coupon.perUserLimit) return { ok: false, code, reason: "per_user_limit" };
+  if (usage && usage.used >= coupon.perUserLimit) return judged({ ok: false, code, reason: "per_user_limit" });
   if (coupon.firstOrderOnly) {
     const user = await db.user.findUnique({ where: { id: userId }, select: { liveOrders: true } });
-    if (user && user.liveOrders > 0) return { ok: false, code, reason: "not_first_order" };
+    if (user && user.liveOrders > 0) return judged({ ok: false, code, reason: "not_first_order" });
   }
-  return { ok: true, code, discountCents: discount.discountCents };
+  return judged({ ok: true, code, discountCents: discount.discountCents });
 }
 
-/** Orders what is in the cart, with its code; the ordered items and the code leave the cart with the order. */
-export async function placeCartOrder(
+export type CodeApplied =
+  { ok: true; preview: CodePreview | null } | { ok: false; reason: "invalid_code" | "unknown_user"; message?: string };
+
+/**
+ * Puts a code on the cart (null takes it off) and judges it against the cart as it is now. Its answer
+ * says whether the code exists and applies, so it is a guess like a redeem attempt: the command that
+ * calls this is charged against the same budget, and each code put on is logged in the attempts log
+ * (source CART_PREVIEW, outcome PREVIEWED when it applies). Showing the cart later re-judges only the
+ * code already paid for.
+ */
+export async function applyCartCode(
   db: Db,
-  input: { userId: string; idempotencyKey: string; now?: Date },
-): Promise<PlaceOrderResult | { ok: false; reason: "empty_cart"; replayed: false }> {
+  input: { userId: string; code: string | null; meta: RequestMeta; now?: Date },
+): Promise<CodeApplied> {
+  const { userId, code, meta } = input;
+  const change = await setCartCode(db, userId, code);
+  if (code === null) return change.ok ? { ok: true, preview: null } : { ok: false, reason: "unknown_user" };
+  const attempt = { userId, codeTyped: code, replayed: false, idempotencyKey: null, redemptionId: null, meta };
+  if (!change.ok) {
+    if (change.reason === "invalid_code") {
+      await recordAttempt(db, {
+        ...attempt,
+        couponId: null,
+        outcome: "REFUSED",
+        reason: "invalid_code",
+        source: "CART_PREVIEW",
+      });
+      return { ok: false, reason: "invalid_code", message: change.message };
+    }
+    return { ok: false, reason: "unknown_user" };
+  }
+  const cart = await getCart(db, userId);
+  const { preview, couponId } = await judgeCode(
+    db,
+    userId,
+    couponCodeSchema.parse(code),
+    cart.lines,
+    input.now ?? new Date(),
+  );
+  await recordAttempt(db, {
+    ...attempt,
+    couponId,
+    outcome: preview.ok ? "PREVIEWED" : "REFUSED",
+    reason: preview.ok ? null : preview.reason,
+    source: "CART_PREVIEW",
+  });
+  return { ok: true, preview };
+}
+
+export type CartOrder =
+  | { kind: "order"; lines: OrderLineRequest[]; discountCode: string | null }
+  /** The cart is empty; an earlier press with this key may have ordered it (then that order is the answer). */
+  | { kind: "empty"; replay: PlaceOrderResult | null };
+
+/**
+ * What the cart orders: its items and code, or, when it is empty, the order an earlier press with this
+ * key placed. The order itself is placed by the order command (lib/commands/customer.ts), through the
+ * same edge as POST /api/orders; its guarded take of the cart's items makes one cart one order.
+ */
+export async function cartOrder(db: Db, userId: string, idempotencyKey: string): Promise<CartOrder> {
   const cart = await db.cart.findUnique({
-    where: { userId: input.userId },
+    where: { userId },
     select: { discountCode: true, items: { select: { quantity: true, product: { select: { sku: true } } } } },
   });
-  if (!cart || cart.items.length === 0) {
-    // A repeated press whose first order already emptied the cart gets that order again.
-    const placed = await db.order.findUnique({
-      where: { userId_idempotencyKey: { userId: input.userId, idempotencyKey: input.idempotencyKey } },
-      select: { ...orderViewSelect, user: { select: { balanceCents: true } } },
-    });
-    if (!placed) return { ok: false, reason: "empty_cart", replayed: false };
-    const { user, ...order } = placed;
-    return { ok: true, order: toOrderView(order), balanceCents: user.balanceCents, replayed: true };
+  if (cart && cart.items.length > 0) {
+    const lines = cart.items.map((item) => ({ sku: item.product.sku, quantity: item.quantity }));
+    return { kind: "order", lines, discountCode: cart.discountCode };
   }
-  return placeOrder(db, {
-    ...input,
-    lines: cart.items.map((item) => ({ sku: item.product.sku, quantity: item.quantity })),
-    discountCode: cart.discountCode,
-    fromCart: true,
+  const placed = await db.order.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey } },
+    select: { ...orderViewSelect, user: { select: { balanceCents: true } } },
   });
+  if (!placed) return { kind: "empty", replay: null };
+  const { user, ...order } = placed;
+  return {
+    kind: "empty",
+    replay: { ok: true, order: toOrderView(order), balanceCents: user.balanceCents, replayed: true },
+  };
 }

@@ -4,18 +4,19 @@ import { couponCodeSchema, idempotencyKeySchema } from "@/lib/codes";
 import { type CouponUseRefusal, takeCouponUse } from "@/lib/coupon-use";
 import { type DiscountRefusal, discountFor } from "@/lib/coupon-value";
 import type { Db } from "@/lib/db/client";
-import { isForeignKeyViolation, isUniqueViolation } from "@/lib/db/errors";
+import { isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, type Tx } from "@/lib/db/transaction";
 import type { Coupon } from "@/lib/generated/prisma/client";
 import { fingerprint, type KeyedRequest, type Once, runOnce } from "@/lib/idempotency";
+import { storableText } from "@/lib/input-rules";
 import { debit } from "@/lib/ledger";
+import { MAX_BALANCE_CENTS } from "@/lib/balance-limit";
 import { countLiveOrder } from "./live-orders";
 import { type OrderView, orderViewSelect, toOrderView } from "./order-view";
 import { recordSales, takeLine, type TakenProduct } from "./stock";
 
 /**
- * Placing an order: one interactive transaction, all or nothing (docs: /work/coord/CHECKOUT.md, README
- * "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); a cart order
+ * Placing an order: one interactive transaction, all or nothing (README "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); a cart order
  * takes its items out of the cart (guarded, so one cart becomes one order); the products are resolved; each line's stock is taken by a guarded decrement in product-id order; the discount
  * code's use is taken through the exactly-once primitive (lib/coupon-use.ts), and while it is held the
  * discount is judged from the terms the use is fenced on, the customer's count of live orders is raised
@@ -31,6 +32,11 @@ import { recordSales, takeLine, type TakenProduct } from "./stock";
 
 export const MAX_ORDER_LINES = 50;
 export const MAX_LINE_QUANTITY = 99;
+/**
+ * An order is paid with store credit, which never holds more than MAX_BALANCE_CENTS, so a larger order
+ * can never be paid; refusing it before it is written also keeps every amount inside its INTEGER column.
+ */
+export const MAX_ORDER_CENTS = MAX_BALANCE_CENTS;
 
 export type PlaceOrderRefusal =
   | "invalid_order"
@@ -44,6 +50,8 @@ export type PlaceOrderRefusal =
   | DiscountRefusal
   | CouponUseRefusal
   | "insufficient_credit"
+  /** The subtotal is above MAX_ORDER_CENTS: no balance could pay it. */
+  | "order_too_large"
   /** A first-order-only code, and the customer has an order that is not cancelled. */
   | "not_first_order"
   /** A cart order whose items were ordered or changed by another request (a second tab or press) meanwhile. */
@@ -66,6 +74,8 @@ export type PlaceOrderResult =
       balanceCents?: number;
       /** For minimum_not_met. */
       minSubtotalCents?: number;
+      /** For order_too_large. */
+      maxTotalCents?: number;
     };
 
 export interface OrderLineRequest {
@@ -87,7 +97,7 @@ export interface PlaceOrderInput {
 const linesSchema = z
   .array(
     z.object({
-      sku: z.string().trim().min(1, "Every line needs a sku.").max(64, "That sku is too long."),
+      sku: storableText().trim().min(1, "Every line needs a sku.").max(64, "That sku is too long."),
       quantity: z
         .number("The quantity is a whole number.")
         .int("The quantity is a whole number.")
@@ -134,8 +144,6 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
     );
   } catch (error) {
     if (isForeignKeyViolation(error)) return { ok: false, reason: "unknown_user", replayed: false };
-    // The order's (user, key) is unique across orders: the key already placed a shop purchase (lib/purchase.ts).
-    if (isUniqueViolation(error)) return { ok: false, reason: "idempotency_key_reused", replayed: false };
     throw error;
   }
   switch (once.kind) {
@@ -152,6 +160,9 @@ export async function placeOrder(db: Db, input: PlaceOrderInput): Promise<PlaceO
   }
 }
 
+/** The idempotency scope of orders: the cart, the API and the shop's Buy button share it. */
+export const ORDER_SCOPE = "order";
+
 /** An order request's key: one per user, naming its lines (sorted by sku) and its code. */
 export function orderKey(
   userId: string,
@@ -159,7 +170,7 @@ export function orderKey(
   request: Pick<Request, "lines" | "code">,
 ): KeyedRequest {
   return {
-    scope: "order",
+    scope: ORDER_SCOPE,
     userId,
     key: idempotencyKey,
     fingerprint: fingerprint({
@@ -243,6 +254,7 @@ async function writeOrder(
     amountCents: product.priceCents * quantity,
   }));
   const subtotalCents = priced.reduce((sum, line) => sum + line.amountCents, 0);
+  if (subtotalCents > MAX_ORDER_CENTS) throw refuse("order_too_large", { maxTotalCents: MAX_ORDER_CENTS });
   let discountCents = 0;
   let allocation = lines.map(() => 0);
   if (coupon) {
@@ -328,7 +340,7 @@ async function explainRefusal(
   detail: unknown,
   replayed: boolean,
 ): Promise<Refused> {
-  const stored = (detail ?? {}) as { sku?: string; totalCents?: number; minSubtotalCents?: number };
+  const stored = (detail ?? {}) as Pick<Refused, "sku" | "totalCents" | "minSubtotalCents" | "maxTotalCents">;
   const refused: Refused = { ok: false, reason, replayed, ...stored };
   if (reason === "insufficient_credit") {
     const user = await db.user.findUnique({ where: { id: userId }, select: { balanceCents: true } });

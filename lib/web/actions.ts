@@ -5,9 +5,13 @@ import { type MiddlewareResult, createSafeActionClient, returnServerError } from
 import { z } from "zod";
 import type { ActionRefusal, ActionResult, EchoFormState, FieldErrors, IdempotentFormState } from "@/lib/action-result";
 import { REFUSAL_MESSAGE, adminCheck } from "@/lib/admin/guard";
+import { ADMIN_BUSY } from "@/lib/admin/messages";
 import { idempotencyKeySchema } from "@/lib/codes";
-import { getDb } from "@/lib/db/client";
+import { type Command, type EdgeRefusal, runCommand } from "@/lib/commands/edge";
+import { type Db, getDb } from "@/lib/db/client";
 import { isDatabaseUnavailable } from "@/lib/db/errors";
+import { rateLimitedMessage } from "@/lib/messages";
+import { currentRequestMeta } from "./request-meta";
 import { actingUser } from "./session";
 
 /**
@@ -16,7 +20,8 @@ import { actingUser } from "./session";
  *   1. authenticates: the user (and for admins the role) re-read from the database, never taken from
  *      the session token, and before the submitted form is even looked at;
  *   2. validates the form with the action's zod schema (`fromForm`);
- *   3. runs its own code, which calls the domain and maps the result to an `ActionResult`;
+ *   3. runs its own code, which runs a command through its edge (`ctx.run`: input rules, rate limit,
+ *      lib/commands/edge.ts) or, for an admin's edit, calls the domain, and maps the result to an `ActionResult`;
  *   4. refreshes the layout (balances in the header, counts on the admin pages) once its code has run; the
  *      page Next.js renders with the answer falls back on the user read in step 1 when the database stops
  *      answering in between, so a decided answer is not lost to a 500 (lib/web/session.ts getCurrentUser);
@@ -30,7 +35,7 @@ import { actingUser } from "./session";
 type Refused = { ok: false; reason: ActionRefusal; message: string; fieldErrors?: FieldErrors };
 type Refusal = Omit<Refused, "ok">;
 
-const BUSY: Refusal = { reason: "busy", message: "The database is busy and nothing changed. Try again in a moment." };
+const BUSY: Refusal = { reason: "busy", message: ADMIN_BUSY };
 const FAILED: Refusal = {
   reason: "failed",
   message: "Something went wrong. Reload the page to see where things stand, then try again.",
@@ -52,18 +57,28 @@ const actionClient = createSafeActionClient({
 /** Anyone may call it (sign-up). */
 export const anonymousAction = actionClient.use(({ next }) => next({ ctx: { db: getDb() } }));
 
-/** A signed-in user (customer or admin), as the database knows them now. */
+/** Runs a command as `userId` through its edge, with this request's address for its limits and log. */
+export type RunCommand = <Input, Result extends { ok: boolean }>(
+  command: Command<Input, Result>,
+  input: unknown,
+) => Promise<Result | EdgeRefusal>;
+
+function commandRunner(db: Db, userId: string): RunCommand {
+  return async (command, input) => runCommand(db, command, { userId, meta: await currentRequestMeta() }, input);
+}
+
+/** A signed-in user (customer or admin), as the database knows them now; `ctx.run` runs commands for them. */
 export const customerAction = anonymousAction.use(async ({ ctx, next }) => {
   const user = await actingUser(ctx.db);
   if (!user) returnServerError(SIGNED_OUT);
-  return refreshAfter(await next({ ctx: { user } }));
+  return refreshAfter(await next({ ctx: { user, run: commandRunner(ctx.db, user.id) } }));
 });
 
-/** An admin: the role re-read on every call, so a demotion takes effect on the next request. */
+/** An admin: the role re-read on every call, so a demotion takes effect on the next request; `ctx.run` acts as them. */
 export const adminAction = anonymousAction.use(async ({ ctx, next }) => {
   const check = adminCheck(await actingUser(ctx.db));
   if (!check.ok) returnServerError({ reason: check.reason, message: REFUSAL_MESSAGE[check.reason] });
-  return refreshAfter(await next({ ctx: { admin: check.admin } }));
+  return refreshAfter(await next({ ctx: { admin: check.admin, run: commandRunner(ctx.db, check.admin.id) } }));
 });
 
 /**
@@ -74,6 +89,13 @@ export const adminAction = anonymousAction.use(async ({ ctx, next }) => {
 function refreshAfter<Result extends MiddlewareResult<unknown, object>>(result: Result): Result {
   if (result.success || result.navigationKind) revalidatePath("/", "layout");
   return result;
+}
+
+/** A refusal of a command's edge as an action answers it: nothing was tried. */
+export function edgeAnswer(result: EdgeRefusal): { ok: false; reason: "invalid" | "rate_limited"; message: string } {
+  return result.reason === "invalid_input"
+    ? { ok: false, reason: "invalid", message: result.message }
+    : { ok: false, reason: "rate_limited", message: rateLimitedMessage(result) };
 }
 
 /** The action's schema applied to a submitted form: each field's text, by name. */

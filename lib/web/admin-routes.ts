@@ -1,13 +1,13 @@
 import "server-only";
-import type { z } from "zod";
 import { batchCodesCsv, batchInputSchema, generateBatch } from "@/lib/admin/bulk";
 import { BATCH_FORM_FIELDS, batchFormSchemaIn, fieldErrors } from "@/lib/admin/coupon-form";
-import { couponListQuerySchema, couponsCsv } from "@/lib/admin/coupons/list";
-import { csvStream } from "@/lib/admin/csv";
+import { couponExportFilters, couponsCsv } from "@/lib/admin/coupons/list";
+import { type CsvSource, csvStream } from "@/lib/admin/csv";
+import type { ExportFilters } from "@/lib/admin/filters";
 import { type AdminIdentity, REFUSAL_MESSAGE, REFUSAL_STATUS, checkAdmin } from "@/lib/admin/guard";
-import { dateRangeProblem, redemptionsCsv, strictFiltersFromSearchParams } from "@/lib/admin/redemptions";
-import { attemptFiltersSchema, attemptsCsv } from "@/lib/admin/reports";
-import { auditLogCsv, strictAuditLogFilters } from "@/lib/admin/audit-log";
+import { redemptionExportFilters, redemptionsCsv } from "@/lib/admin/redemptions";
+import { attemptExportFilters, attemptsCsv } from "@/lib/admin/reports";
+import { auditLogCsv, auditLogExportFilters } from "@/lib/admin/audit-log";
 import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
 import { type Db, getDb } from "@/lib/db/client";
 import { getStoreTimeZone } from "@/lib/store-settings";
@@ -52,55 +52,32 @@ export function adminRoute(handler: AdminRouteHandler) {
 const today = () => new Date().toISOString().slice(0, 10);
 
 /**
- * An export's filters, or its 400: a wrong filter or a From day after the To day is refused before the
- * stream starts, since once the header row is sent the status can no longer say so.
+ * A GET that streams an audit table as CSV with the page's filters, checked strictly first
+ * (lib/admin/filters.ts): a wrong filter is a 400 before the header row, every export alike.
  */
-function strictFilters<Filters extends { from?: string; to?: string }>(
-  parsed: { success: true; data: Filters } | { success: false; error: z.ZodError },
-): { ok: true; filters: Filters } | { ok: false; refusal: Response } {
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const message = `The ${String(issue?.path[0])} filter is invalid: ${issue?.message}`;
-    return { ok: false, refusal: problem(400, "invalid_filter", message) };
-  }
-  const rangeProblem = dateRangeProblem(parsed.data);
-  if (rangeProblem) return { ok: false, refusal: problem(400, "invalid_filter", rangeProblem) };
-  return { ok: true, filters: parsed.data };
+function csvExport<Filters, Row, Cursor>(
+  name: string,
+  filtersOf: (params: URLSearchParams) => ExportFilters<Filters>,
+  rows: (db: Db, filters: Filters) => CsvSource<Row, Cursor>,
+): AdminRouteHandler {
+  return async (request, { db }) => {
+    const checked = filtersOf(new URL(request.url).searchParams);
+    if (!checked.ok) return problem(400, "invalid_filter", checked.message);
+    return csvResponse(csvStream(rows(db, checked.filters)), `${name}-${today()}.csv`);
+  };
 }
 
 export const ADMIN_ROUTES = {
   /** GET: the redemptions audit table as CSV, same filters as the page, streamed. */
-  exportRedemptions: (async (request, { db }) => {
-    const checked = strictFilters(strictFiltersFromSearchParams(new URL(request.url).searchParams));
-    if (!checked.ok) return checked.refusal;
-    return csvResponse(csvStream(redemptionsCsv(db, checked.filters)), `redemptions-${today()}.csv`);
-  }) satisfies AdminRouteHandler,
-
+  exportRedemptions: csvExport("redemptions", redemptionExportFilters, redemptionsCsv),
   /** GET: the admin log as CSV, same filters as the page, streamed. */
-  exportActivity: (async (request, { db }) => {
-    const checked = strictFilters(strictAuditLogFilters(new URL(request.url).searchParams));
-    if (!checked.ok) return checked.refusal;
-    return csvResponse(csvStream(auditLogCsv(db, checked.filters)), `admin-log-${today()}.csv`);
-  }) satisfies AdminRouteHandler,
-
+  exportActivity: csvExport("admin-log", auditLogExportFilters, auditLogCsv),
   /** GET: the coupon list as CSV, one line per code (batches not grouped), same filters as the page, streamed. */
-  exportCoupons: (async (request, { db }) => {
-    const query = couponListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return csvResponse(csvStream(couponsCsv(db, query)), `coupons-${today()}.csv`);
-  }) satisfies AdminRouteHandler,
-
+  exportCoupons: csvExport("coupons", couponExportFilters, (db, query) => couponsCsv(db, query)),
   /** GET: the redeem attempts as CSV, same filters as the page, streamed. */
-  exportAttempts: (async (request, { db }) => {
-    const filters = attemptFiltersSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return csvResponse(csvStream(attemptsCsv(db, filters)), `attempts-${today()}.csv`);
-  }) satisfies AdminRouteHandler,
-
-  /** GET: the orders table's filters as CSV; an invalid filter is a 422 before anything is streamed. */
-  exportOrders: (async (request, { db }) => {
-    const checked = exportOrderFilters(new URL(request.url).searchParams);
-    if (!checked.ok) return problem(422, "invalid_filter", checked.message);
-    return csvResponse(csvStream(ordersCsv(db, checked.filters)), `orders-${today()}.csv`);
-  }) satisfies AdminRouteHandler,
+  exportAttempts: csvExport("attempts", attemptExportFilters, attemptsCsv),
+  /** GET: the orders table as CSV, same filters as the page, streamed. */
+  exportOrders: csvExport("orders", exportOrderFilters, ordersCsv),
 
   /** GET: one batch's codes as CSV. */
   batchCodes: (async (_request, { db, params }) => {

@@ -1,18 +1,19 @@
 "use server";
 
 import { z } from "zod";
-import { storableText } from "@/lib/input-rules";
 import type { CartAnswer, OrderAnswer } from "@/components/cart-view";
-import { addToCart, placeCartOrder, setCartCode, setCartQuantity } from "@/lib/checkout/cart";
+import { addItem as addCommand, applyCode, orderCart, setQuantity as quantityCommand } from "@/lib/commands/customer";
+import { isEdgeRefusal } from "@/lib/commands/edge";
 import { cartMessage, orderMessage } from "@/lib/messages";
-import { answering, answeringWithKey, customerAction, fromForm } from "@/lib/web/actions";
+import { answering, answeringWithKey, customerAction, edgeAnswer, fromForm } from "@/lib/web/actions";
 
 const productField = z.uuid("That product doesn't exist (any more).");
 
 const addAction = customerAction
   .inputSchema(fromForm(z.object({ productId: productField })))
   .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
-    const result = await addToCart(ctx.db, ctx.user.id, parsedInput.productId);
+    const result = await ctx.run(addCommand, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     if (!result.ok) return { ok: false, reason: result.reason, message: cartMessage(result.reason, result.message) };
     return { ok: true, message: "Added to your cart." };
   });
@@ -20,16 +21,18 @@ const addAction = customerAction
 const quantityAction = customerAction
   .inputSchema(fromForm(z.object({ productId: productField, quantity: z.coerce.number("Enter a quantity.") })))
   .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
-    const result = await setCartQuantity(ctx.db, ctx.user.id, parsedInput.productId, parsedInput.quantity);
+    const result = await ctx.run(quantityCommand, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     if (!result.ok) return { ok: false, reason: result.reason, message: cartMessage(result.reason, result.message) };
     return { ok: true, message: parsedInput.quantity === 0 ? "Removed from your cart." : "Quantity updated." };
   });
 
 const codeAction = customerAction
-  .inputSchema(fromForm(z.object({ code: storableText().max(300) })))
+  .inputSchema(fromForm(z.object({ code: z.string() })))
   .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
     const code = parsedInput.code.trim() === "" ? null : parsedInput.code;
-    const result = await setCartCode(ctx.db, ctx.user.id, code);
+    const result = await ctx.run(applyCode, { code });
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     if (!result.ok) return { ok: false, reason: result.reason, message: cartMessage(result.reason, result.message) };
     return { ok: true, message: code ? "Code added; its discount shows below." : "Code removed." };
   });
@@ -37,7 +40,8 @@ const codeAction = customerAction
 const orderAction = customerAction
   .inputSchema(fromForm(z.object({ idempotencyKey: z.string() })))
   .action(async ({ ctx, parsedInput }): Promise<OrderAnswer> => {
-    const result = await placeCartOrder(ctx.db, { userId: ctx.user.id, idempotencyKey: parsedInput.idempotencyKey });
+    const result = await ctx.run(orderCart, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     if (!result.ok) return { ok: false, reason: result.reason, message: orderMessage(result) };
     return { ok: true, message: orderMessage(result), orderId: result.order.id };
   });

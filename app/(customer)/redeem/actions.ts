@@ -3,24 +3,17 @@
 import { z } from "zod";
 import type { RedeemAnswer } from "@/components/redeem-form";
 import { RAW_CODE_MAX_LENGTH } from "@/lib/codes";
-import { rateLimitedMessage, redeemMessage } from "@/lib/messages";
-import { redeemWithinLimits } from "@/lib/redeem-within-limits";
+import { isEdgeRefusal } from "@/lib/commands/edge";
+import { redeem as redeemCommand } from "@/lib/commands/customer";
+import { redeemMessage } from "@/lib/messages";
 import { messageTimeZone } from "@/lib/store-settings";
-import { answeringWithKey, customerAction, echoedField, fromForm } from "@/lib/web/actions";
-import { currentRequestMeta } from "@/lib/web/request-meta";
+import { answeringWithKey, customerAction, echoedField, edgeAnswer, fromForm } from "@/lib/web/actions";
 
 const redeemAction = customerAction
   .inputSchema(fromForm(z.object({ code: z.string("Enter a coupon code."), idempotencyKey: z.string() })))
   .action(async ({ ctx, parsedInput }): Promise<RedeemAnswer> => {
-    const result = await redeemWithinLimits(ctx.db, {
-      userId: ctx.user.id,
-      code: parsedInput.code,
-      idempotencyKey: parsedInput.idempotencyKey,
-      meta: await currentRequestMeta(),
-    });
-    if (!result.ok && result.reason === "rate_limited") {
-      return { ok: false, reason: "rate_limited", message: rateLimitedMessage(result) };
-    }
+    const result = await ctx.run(redeemCommand, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     const message = redeemMessage(result, await messageTimeZone(ctx.db, result));
     if (!result.ok) return { ok: false, reason: result.reason, message };
     const { code, amountCents } = result.redemption;

@@ -10,7 +10,8 @@ import {
 import { Pager } from "@/components/admin/pager";
 import { storeTimesNote } from "@/components/admin/store-time";
 import { auditLogFiltersFromSearchParams, countAuditLog, listAuditLog } from "@/lib/admin/audit-log";
-import { dateRangeProblem, searchParam } from "@/lib/admin/redemptions";
+import { dateRangeProblem } from "@/lib/admin/filters";
+import { searchParam } from "@/lib/admin/redemptions";
 import { filterQuery } from "@/lib/admin/keyset";
 import { plural } from "@/lib/format";
 import { requireAdminPage } from "@/lib/web/page-guard";

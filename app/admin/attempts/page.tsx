@@ -1,3 +1,4 @@
+import { AttemptOutcome } from "@/components/admin/attempt-outcome";
 import Link from "next/link";
 import { PageHeading } from "@/components/page-heading";
 import { Badge } from "@/components/admin/badges";
@@ -8,9 +9,9 @@ import { StoreTime, storeTimesNote } from "@/components/admin/store-time";
 import { clearRateLimitLockAction } from "@/app/admin/attempts/actions";
 import { listRateLimitLocks } from "@/lib/rate-limits";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
-import { REFUSAL_LABELS, refusalLabel } from "@/lib/admin/messages";
+import { ATTEMPT_REASON_LABELS } from "@/lib/refusals";
 import { requireAdminPage } from "@/lib/web/page-guard";
-import { SUSPICION, attemptFiltersSchema, countAttempts, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
+import { SUSPICION, attemptFilters, countAttempts, listAttempts, suspiciousActivity } from "@/lib/admin/reports";
 import { getDb } from "@/lib/db/client";
 import { getStoreTimeZone } from "@/lib/store-settings";
 import { formatCount, plural } from "@/lib/format";
@@ -24,7 +25,7 @@ export default async function AttemptsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireAdminPage();
-  const filters = attemptFiltersSchema.parse(await searchParams);
+  const filters = attemptFilters(await searchParams);
   const db = getDb();
   const [page, total, suspects, locks, zone] = await Promise.all([
     listAttempts(db, filters),
@@ -170,7 +171,7 @@ export default async function AttemptsPage({
             name="reason"
             label="Reason"
             defaultValue={filters.reason}
-            options={[["", "Any"], ...Object.entries(REFUSAL_LABELS)]}
+            options={[["", "Any"], ...ATTEMPT_REASON_LABELS]}
           />
           <FilterInput name="code" label="Code typed (or part)" defaultValue={filters.code} />
           <FilterInput name="email" label="Customer email (or part)" defaultValue={filters.email} />
@@ -212,12 +213,7 @@ export default async function AttemptsPage({
                   <StoreTime date={a.createdAt} zone={zone} />
                 </td>
                 <td className={td}>
-                  {a.outcome === "REDEEMED" ? (
-                    <Badge tone="green">Redeemed</Badge>
-                  ) : (
-                    <Badge tone={a.reason === "unknown_code" ? "red" : "amber"}>{refusalLabel(a.reason)}</Badge>
-                  )}
-                  {a.replayed && <span className="ml-1 text-xs text-slate-500">replay</span>}
+                  <AttemptOutcome attempt={a} />
                 </td>
                 <td className={`${td} font-mono text-xs`}>{a.codeTyped}</td>
                 <td className={td}>{a.userId && a.email ? <CustomerLink userId={a.userId} email={a.email} /> : "—"}</td>

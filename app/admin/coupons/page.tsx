@@ -6,7 +6,7 @@ import { CustomerLink } from "@/components/admin/customer-link";
 import { StoreTime } from "@/components/admin/store-time";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { changeCouponsAction } from "@/app/admin/actions";
-import { batchOverview, couponListQuerySchema, listCoupons, STATUS_FILTERS } from "@/lib/admin/coupons/list";
+import { batchOverview, couponListQuery, listCoupons, STATUS_FILTERS } from "@/lib/admin/coupons/list";
 import { COUPON_STATE_LABELS, type CouponState } from "@/lib/coupon-terms";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
@@ -27,7 +27,7 @@ export default async function CouponsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requireAdminPage();
-  const query = couponListQuerySchema.parse(await searchParams);
+  const query = couponListQuery(await searchParams);
   const now = new Date();
   const db = getDb();
   const [page, batch, zone] = await Promise.all([

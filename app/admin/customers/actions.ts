@@ -5,9 +5,11 @@ import type { StatusAnswer } from "@/components/admin/action-button";
 import type { AdjustmentAnswer } from "@/components/admin/credit-adjustment-form";
 import { setCustomerDisabled } from "@/lib/accounts";
 import { money } from "@/lib/admin/coupon-form";
-import { adjustCredit, adjustmentSchema } from "@/lib/admin/customers/adjust";
+import { adjustmentSchema } from "@/lib/admin/customers/adjust";
 import { adjustMessage } from "@/lib/admin/messages";
-import { adminAction, answering, answeringWithKey, echoedField, fromForm } from "@/lib/web/actions";
+import { adjustCustomerCredit } from "@/lib/commands/admin";
+import { isEdgeRefusal } from "@/lib/commands/edge";
+import { adminAction, answering, answeringWithKey, echoedField, edgeAnswer, fromForm } from "@/lib/web/actions";
 
 /** The admin's actions on one customer: a manual credit adjustment, and disabling or enabling the account. */
 
@@ -25,10 +27,11 @@ const adjust = adminAction
   )
   .action(async ({ ctx, parsedInput }): Promise<AdjustmentAnswer> => {
     const { direction, amount, ...input } = parsedInput;
-    const result = await adjustCredit(ctx.db, ctx.admin.id, {
+    const result = await ctx.run(adjustCustomerCredit, {
       ...input,
       amountCents: direction === "credit" ? amount : -amount,
     });
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     const message = adjustMessage(result);
     return result.ok
       ? { ok: true, message, balanceCents: result.balanceCents }

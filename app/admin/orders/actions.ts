@@ -2,16 +2,19 @@
 
 import { z } from "zod";
 import type { StatusAnswer } from "@/components/admin/action-button";
-import { adminCancelOrder } from "@/lib/admin/orders";
+import { ADMIN_BUSY } from "@/lib/admin/messages";
+import { cancelAnyOrder } from "@/lib/commands/admin";
+import { isEdgeRefusal } from "@/lib/commands/edge";
 import { formatCents } from "@/lib/format";
-import { adminAction, answering, fromForm } from "@/lib/web/actions";
+import { adminAction, answering, edgeAnswer, fromForm } from "@/lib/web/actions";
 
-type CancelAnswer = StatusAnswer<"not_found" | "not_cancellable" | "balance_limit">;
+type CancelAnswer = StatusAnswer<"not_found" | "not_cancellable" | "balance_limit" | "rate_limited">;
 
 const cancelOrder = adminAction
   .inputSchema(fromForm(z.object({ orderId: z.uuid("Unknown order.") })))
   .action(async ({ ctx, parsedInput }): Promise<CancelAnswer> => {
-    const result = await adminCancelOrder(ctx.db, ctx.admin.id, parsedInput.orderId);
+    const result = await ctx.run(cancelAnyOrder, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
     if (result.ok) {
       const refunded = formatCents(result.order.totalCents);
       return {
@@ -31,11 +34,7 @@ const cancelOrder = adminAction
           message: "The refund would take the customer's credit past its limit; nothing changed.",
         };
       case "busy":
-        return {
-          ok: false,
-          reason: "busy",
-          message: "The database is busy and nothing changed. Try again in a moment.",
-        };
+        return { ok: false, reason: "busy", message: ADMIN_BUSY };
     }
   });
 

@@ -12,7 +12,7 @@ import { storeTimesNote } from "@/components/admin/store-time";
 import { OrdersTable } from "@/components/admin/orders-table";
 import { cancelOrderAction } from "@/app/admin/orders/actions";
 import { countOrders, listNewerOrders, listOrders, orderFiltersFromSearchParams } from "@/lib/admin/orders";
-import { dateRangeProblem } from "@/lib/admin/redemptions";
+import { dateRangeProblem } from "@/lib/admin/filters";
 import { filterQuery, pagePosition, pagerLinks, readAuditPage } from "@/lib/admin/keyset";
 import { plural } from "@/lib/format";
 import { requireAdminPage } from "@/lib/web/page-guard";

@@ -1,5 +1,6 @@
 "use server";
 
+import { ADMIN_BUSY } from "@/lib/admin/messages";
 import { z } from "zod";
 import type { ProductAnswer, StockAnswer } from "@/components/admin/product-forms";
 import { productFormSchema, type ProductFormValues, stockChangeSchema } from "@/lib/admin/product-form";
@@ -9,15 +10,13 @@ import { adminAction, answering, answeringWithValues, echoedField, fromForm } fr
 
 /** The products admin's server actions: thin, on `adminAction`; the domain audits inside its transaction. */
 
-const BUSY = "The database is busy and nothing changed. Try again in a moment.";
-
 const createProduct = adminAction
   .inputSchema(fromForm(productFormSchema))
   .action(async ({ ctx, parsedInput }): Promise<ProductAnswer> => {
     const { price, ...input } = parsedInput;
     const result = await adminCreateProduct(ctx.db, ctx.admin.id, { ...input, priceCents: price });
     if (result.ok) return { ok: true, message: `Created ${result.product.sku}.` };
-    if (result.reason === "busy") return { ok: false, reason: "busy", message: BUSY };
+    if (result.reason === "busy") return { ok: false, reason: "busy", message: ADMIN_BUSY };
     return {
       ok: false,
       reason: "duplicate_sku",
@@ -66,7 +65,7 @@ const adjustStock = adminAction
       case "not_found":
         return { ok: false, reason: "not_found", message: "That product no longer exists." };
       case "busy":
-        return { ok: false, reason: "busy", message: BUSY };
+        return { ok: false, reason: "busy", message: ADMIN_BUSY };
     }
   });
 

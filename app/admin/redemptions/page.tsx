@@ -1,3 +1,4 @@
+import { dateRangeProblem } from "@/lib/admin/filters";
 import { PageHeading } from "@/components/page-heading";
 import {
   DayRangeInputs,
@@ -14,7 +15,6 @@ import { RedemptionsTable } from "@/components/admin/redemptions-table";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import {
   countRedemptions,
-  dateRangeProblem,
   filtersFromSearchParams,
   listNewerRedemptions,
   listRedemptions,

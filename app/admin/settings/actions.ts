@@ -1,5 +1,6 @@
 "use server";
 
+import { ADMIN_BUSY } from "@/lib/admin/messages";
 import { z } from "zod";
 import type { TimeZoneAnswer } from "@/components/admin/settings-form";
 import { setStoreTimeZone } from "@/lib/store-settings";
@@ -21,7 +22,7 @@ const setTimeZone = adminAction
       return { ok: true, timeZone: result.timeZone, message };
     }
     if (result.reason === "busy") {
-      return { ok: false, reason: "busy", message: "The database is busy and nothing changed. Try again in a moment." };
+      return { ok: false, reason: "busy", message: ADMIN_BUSY };
     }
     return { ok: false, reason: "unknown_zone", message: UNKNOWN_ZONE, fieldErrors: { timeZone: UNKNOWN_ZONE } };
   });

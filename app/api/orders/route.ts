@@ -1,12 +1,7 @@
-import { z } from "zod";
 import { orderJson } from "@/lib/checkout/order-view";
-import type { PlaceOrderRefusal } from "@/lib/checkout/place-order";
-import { type LimitedOrderResult, placeOrderWithinLimits } from "@/lib/checkout/within-limits";
-import { getDb } from "@/lib/db/client";
+import { order } from "@/lib/commands/customer";
 import { orderMessage } from "@/lib/messages";
-import { decidedResponse, rateLimitedResponse, readCustomerRequest } from "@/lib/web/customer-request";
-import { answerBusyWhenDatabaseUnavailable } from "@/lib/web/http";
-import { requestMeta } from "@/lib/web/request-meta";
+import { customerRoute } from "@/lib/web/customer-route";
 
 /**
  * POST /api/orders  {"lines":[{"sku":"LIMITED-TEE","quantity":1}],"discountCode":"HALFOFF"}  with an
@@ -19,71 +14,21 @@ import { requestMeta } from "@/lib/web/request-meta";
 
 export const dynamic = "force-dynamic";
 
-// Shapes only; the domain validates quantities, line counts and the code with its own messages.
-const bodySchema = z.object({
-  lines: z.array(z.object({ sku: z.string(), quantity: z.number() })),
-  discountCode: z.string().nullish(),
+export const POST = customerRoute(order, {
+  bodyExample: '{"lines":[{"sku":"LIMITED-TEE","quantity":1}]}',
+  // Named fields only: the cart's own flag (fromCart) is never taken from a request body.
+  input: ({ body, key }) => ({ lines: body.lines, discountCode: body.discountCode, idempotencyKey: key }),
+  placed: (result) => ({
+    status: 201,
+    body: { status: "placed", order: orderJson(result.order), balanceCents: result.balanceCents },
+    replayed: result.replayed,
+  }),
+  refusalFields: ({ sku, totalCents, balanceCents, minSubtotalCents, maxTotalCents }) => ({
+    sku,
+    totalCents,
+    balanceCents,
+    minSubtotalCents,
+    maxTotalCents,
+  }),
+  message: orderMessage,
 });
-
-const STATUS: Record<PlaceOrderRefusal, number> = {
-  invalid_order: 422,
-  invalid_code: 422,
-  unknown_product: 422,
-  unknown_code: 422,
-  idempotency_key_reused: 422,
-  invalid_idempotency_key: 400,
-  unavailable: 409,
-  out_of_stock: 409,
-  not_applicable: 409,
-  minimum_not_met: 409,
-  disabled: 409,
-  not_started: 409,
-  expired: 409,
-  exhausted: 409,
-  per_user_limit: 409,
-  revoked_before: 409,
-  not_first_order: 409,
-  insufficient_credit: 409,
-  cart_changed: 409,
-  unknown_user: 401,
-  busy: 503,
-};
-
-export const POST = answerBusyWhenDatabaseUnavailable(async (request: Request): Promise<Response> => {
-  const read = await readCustomerRequest(request, {
-    schema: bodySchema,
-    example: '{"lines":[{"sku":"LIMITED-TEE","quantity":1}]}',
-  });
-  if (!read.ok) return read.response;
-
-  const result = await placeOrderWithinLimits(getDb(), {
-    userId: read.user.id,
-    lines: read.body.lines,
-    discountCode: read.body.discountCode,
-    idempotencyKey: read.key,
-    ip: requestMeta(request.headers).ip,
-  });
-  return toResponse(result);
-});
-
-function toResponse(result: LimitedOrderResult): Response {
-  if (!result.ok && result.reason === "rate_limited") return rateLimitedResponse(result);
-  if (result.ok) {
-    return decidedResponse(
-      201,
-      {
-        status: "placed",
-        order: orderJson(result.order),
-        balanceCents: result.balanceCents,
-        message: orderMessage(result),
-      },
-      result,
-    );
-  }
-  const { reason, sku, totalCents, balanceCents, minSubtotalCents } = result;
-  return decidedResponse(
-    STATUS[reason],
-    { status: "refused", reason, message: orderMessage(result), sku, totalCents, balanceCents, minSubtotalCents },
-    { replayed: result.replayed, busy: reason === "busy" },
-  );
-}

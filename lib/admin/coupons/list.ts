@@ -4,7 +4,8 @@ import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
 import { COUPON_STATES, type CouponState } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
-import { storableText } from "@/lib/input-rules";
+import { parseIgnoringInvalid, storableText } from "@/lib/input-rules";
+import { type ExportFilters, exportFilters } from "../filters";
 import type { CsvSource } from "../csv";
 
 /**
@@ -19,14 +20,25 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export const COUPON_SORTS = ["created", "code", "value", "redeemed", "expires", "status"] as const;
 
+/** Strict: the export refuses a wrong filter (lib/admin/filters.ts); the page ignores it (couponListQuery). */
 export const couponListQuerySchema = z.object({
-  q: storableText().trim().max(64).catch(""),
-  status: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(STATUS_FILTERS)).catch("all"),
-  batch: z.uuid().optional().catch(undefined),
-  sort: z.enum(COUPON_SORTS).catch("created"),
-  dir: z.enum(["asc", "desc"]).catch("desc"),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  q: storableText().trim().max(64).default(""),
+  status: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(STATUS_FILTERS)).default("all"),
+  batch: z.uuid().optional(),
+  sort: z.enum(COUPON_SORTS).default("created"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
+
+/** For the page: a filter that fails its rule is ignored. */
+export function couponListQuery(params: Record<string, unknown>): CouponListQuery {
+  return parseIgnoringInvalid(couponListQuerySchema, params);
+}
+
+/** For the export: the filters, or which one is wrong, decided before anything is streamed. */
+export function couponExportFilters(params: URLSearchParams): ExportFilters<CouponListQuery> {
+  return exportFilters(couponListQuerySchema.safeParse(Object.fromEntries(params)));
+}
 
 export type CouponListQuery = z.infer<typeof couponListQuerySchema>;
 

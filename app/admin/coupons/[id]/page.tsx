@@ -21,7 +21,7 @@ import { couponFormValues } from "@/lib/admin/coupon-form";
 import { couponConditions, couponOffer } from "@/lib/admin/coupon-offer";
 import { listAdminProducts } from "@/lib/admin/products";
 import { getCouponDetail } from "@/lib/admin/coupons/detail";
-import { refusalLabel } from "@/lib/admin/messages";
+import { refusalLabel } from "@/lib/refusals";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { getDb } from "@/lib/db/client";
 import { formatCount, formatDayAndTimeIn, plural } from "@/lib/format";

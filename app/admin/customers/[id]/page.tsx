@@ -1,3 +1,4 @@
+import { AttemptOutcome } from "@/components/admin/attempt-outcome";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { LedgerTable } from "@/components/ledger-table";
@@ -11,7 +12,6 @@ import { StoreTime } from "@/components/admin/store-time";
 import { revokeRedemptionAction } from "@/app/admin/actions";
 import { adjustCreditAction, setCustomerDisabledAction } from "@/app/admin/customers/actions";
 import { getCustomerDetail } from "@/lib/admin/customers/detail";
-import { refusalLabel } from "@/lib/admin/messages";
 import { requireAdminPage } from "@/lib/web/page-guard";
 import { initialKeyedState } from "@/lib/web/actions";
 import { getDb } from "@/lib/db/client";
@@ -192,11 +192,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                 <StoreTime date={a.createdAt} zone={zone} />
               </td>
               <td className={td}>
-                {a.outcome === "REDEEMED" ? (
-                  <Badge tone="green">Redeemed</Badge>
-                ) : (
-                  <Badge tone="amber">{refusalLabel(a.reason)}</Badge>
-                )}
+                <AttemptOutcome attempt={a} />
               </td>
               <td className={`${td} max-w-64 truncate font-mono text-xs`} title={a.codeTyped}>
                 {a.codeTyped}
