@@ -12,12 +12,11 @@ import {
   admitRedeemAttempt,
   admitSignIn,
   admitSignUp,
-  clearRateLimitLock,
   consume,
-  listRateLimitLocks,
   rateLimitSettings,
   signInWaitSeconds,
 } from "@/lib/rate-limits";
+import { clearRateLimitLock, listRateLimitLocks } from "@/lib/admin/rate-limit-locks";
 import { redeemWithinLimits } from "@/lib/redeem-within-limits";
 import { freshDatabase, fulfilled, makeCoupon, makeUsers, race, type TestDatabase } from "./helpers";
 import { naiveConsume } from "./naive-rate-limit";
