@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { type Policy, type RateLimitSettings, rateLimitSettings } from "@/lib/rate-limits";
-import { recordAdminChange } from "./audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 
 /**
  * The admin's view of the rate limits: which keys are locked right now, and lifting one. Kept apart
