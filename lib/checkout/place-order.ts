@@ -14,7 +14,7 @@ import { type OrderView, orderViewSelect, toOrderView } from "./order-view";
 import { recordSales, takeLine, type TakenProduct } from "./stock";
 
 /**
- * Placing an order: one interactive transaction, all or nothing (docs: /work/coord/CHECKOUT.md, README
+ * Placing an order: one interactive transaction, all or nothing (the README's section
  * "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); a cart order
  * takes its items out of the cart (guarded, so one cart becomes one order); the products are resolved; each line's stock is taken by a guarded decrement in product-id order; the discount
  * code's use is taken through the exactly-once primitive (lib/coupon-use.ts), and while it is held the
