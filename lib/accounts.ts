@@ -5,7 +5,7 @@ import type { Role } from "@/lib/generated/prisma/client";
 import type { Db } from "./db/client";
 import { isUniqueViolation } from "./db/errors";
 import { PASSWORD_MAX_LENGTH, emailSchema, newPasswordSchema, signUpSchema } from "./account-rules";
-import { recordAdminChange } from "./admin/audit-log";
+import { recordAdminChange } from "./admin-changes";
 import { hashPassword, verifyPassword } from "./passwords";
 import { type RateLimited, admitSignIn, admitSignUp, rateLimitSettings } from "./rate-limits";
 import { openSession } from "./sessions";

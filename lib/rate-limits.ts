@@ -3,7 +3,6 @@ import ipaddr from "ipaddr.js";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { Db } from "./db/client";
-import { recordAdminChange } from "./admin/audit-log";
 
 /**
  * Rate limits that hold across every app instance: the counters live in PostgreSQL (`rate_limits`),
@@ -124,7 +123,8 @@ function storeClient(db: Db) {
 }
 
 type Limiter = RateLimiterPostgres;
-type Policy =
+/** Each policy is also the prefix of its keys in `rate_limits` (`<policy>:<subject>`). */
+export type Policy =
   "redeem-customer" | "redeem-address" | "sign-in-account" | "sign-in-pace" | "sign-in-address" | "sign-up-address";
 
 const limiterCache = new WeakMap<Db, Map<string, Limiter>>();
@@ -360,94 +360,4 @@ export async function admitSignUp(
       if (!charged) await refund(db, "sign-up-address", settings.signUpPerAddress, subject, 1);
     },
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Locks: what an admin sees and clears
-
-const POLICY_LABEL: Record<Policy, string> = {
-  "redeem-customer": "Redeem attempts by one customer",
-  "redeem-address": "Redeem attempts from one address",
-  "sign-in-account": "Failed sign-ins to one account",
-  "sign-in-pace": "Sign-in slowdown for one account",
-  "sign-in-address": "Failed sign-ins from one address",
-  "sign-up-address": "Sign-ups from one address",
-};
-
-function budgetOf(policy: Policy, settings: RateLimitSettings): number {
-  switch (policy) {
-    case "redeem-customer":
-      return settings.redeemPerCustomer.points;
-    case "redeem-address":
-      return settings.redeemPerAddress.points;
-    case "sign-in-account":
-      return settings.signInPerAccount.points;
-    case "sign-in-pace":
-      return 1;
-    case "sign-in-address":
-      return settings.signInPerAddress.points;
-    case "sign-up-address":
-      return settings.signUpPerAddress.points;
-  }
-}
-
-export interface RateLimitLock {
-  /** The stored key, `<policy>:<subject>`; pass it to clearRateLimitLock. */
-  key: string;
-  policy: Policy;
-  label: string;
-  /** A customer's id, an account's email or a client address (IPv6 as its /64). */
-  subject: string;
-  consumedPoints: number;
-  budget: number;
-  until: Date;
-}
-
-/** Every key whose budget is spent right now (its next request would be refused), soonest to end first. */
-export async function listRateLimitLocks(db: Db, settings = rateLimitSettings(), now = Date.now()) {
-  const rows = await db.rateLimit.findMany({ where: { expire: { gt: BigInt(now) } }, orderBy: { expire: "asc" } });
-  const locks: RateLimitLock[] = [];
-  for (const row of rows) {
-    const split = row.key.indexOf(":");
-    const policy = row.key.slice(0, split) as Policy;
-    if (!(policy in POLICY_LABEL)) continue;
-    const budget = budgetOf(policy, settings);
-    if (row.points <= budget) continue;
-    locks.push({
-      key: row.key,
-      policy,
-      label: POLICY_LABEL[policy],
-      subject: row.key.slice(split + 1),
-      consumedPoints: row.points,
-      budget,
-      until: new Date(Number(row.expire)),
-    });
-  }
-  return locks;
-}
-
-export type ClearLockResult = { ok: true; cleared: boolean } | { ok: false; reason: "unknown_policy" };
-
-/**
- * Lifts a lock at once on every instance (the row is the lock), recorded in the admin audit log in the
- * same transaction. Clearing a sign-in lock clears the account's slowdown too.
- */
-export async function clearRateLimitLock(db: Db, actorId: string, key: string): Promise<ClearLockResult> {
-  const split = key.indexOf(":");
-  const policy = key.slice(0, split) as Policy;
-  if (split < 1 || !(policy in POLICY_LABEL)) return { ok: false, reason: "unknown_policy" };
-  const subject = key.slice(split + 1);
-  const keys = policy === "sign-in-account" ? [key, `sign-in-pace:${subject}`] : [key];
-  return db.$transaction(async (tx) => {
-    const deleted = await tx.rateLimit.deleteMany({ where: { key: { in: keys } } });
-    if (deleted.count > 0) {
-      await recordAdminChange(tx, actorId, {
-        action: "RATE_LIMIT_CLEARED",
-        targetType: "rate_limit",
-        targetId: key,
-        summary: `Cleared the lock "${POLICY_LABEL[policy]}" for ${subject}`,
-      });
-    }
-    return { ok: true, cleared: deleted.count > 0 };
-  });
 }

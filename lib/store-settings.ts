@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/transaction";
-import { recordAdminChange } from "@/lib/admin/audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 import { DEFAULT_TIME_ZONE, isTimeZone } from "./time-zones";
 import { namesADate } from "./messages";
 import type { RedeemResult } from "./redemptions";

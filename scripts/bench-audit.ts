@@ -3,14 +3,14 @@
  *
  * Server time of the admin audit pages at scale: the query functions the pages call (first page and a
  * deep keyset page, with each filter), the overview, and the streaming CSV export of every redemption
- * with its peak memory. Load data is added first (lib/admin/load-seed.ts) until the database holds
+ * with its peak memory. Load data is added first (scripts/bench/load-seed.ts) until the database holds
  * --redemptions. Joins the server `npm start` runs on that data folder, if any. Prints numbers and the
  * server's durability settings; nothing here asserts speed.
  */
 import { parseArgs } from "node:util";
 import { couponListQuerySchema, listCoupons } from "../lib/admin/coupons/list";
 import { csvStream } from "../lib/admin/csv";
-import { seedLoad } from "../lib/admin/load-seed";
+import { seedLoad } from "./bench/load-seed";
 import type { Cursor } from "../lib/admin/keyset";
 import { listRedemptions, redemptionFiltersSchema, redemptionsCsv } from "../lib/admin/redemptions";
 import { attemptFiltersSchema, listAttempts, overview, suspiciousActivity } from "../lib/admin/reports";

@@ -1,12 +1,12 @@
 /**
  * `npm run seed:load -- --redemptions 1000000 [--data-dir .data] [--no-verify]`
  *
- * Adds N redemptions of load data (lib/admin/load-seed.ts: generated in SQL, every invariant kept) to
+ * Adds N redemptions of load data (scripts/bench/load-seed.ts: generated in SQL, every invariant kept) to
  * DATABASE_URL, or to the embedded PostgreSQL in --data-dir (the one `npm start` uses by default, also
  * while it runs). Then runs the invariant checker over it all.
  */
 import { parseArgs } from "node:util";
-import { seedLoad } from "../lib/admin/load-seed";
+import { seedLoad } from "./bench/load-seed";
 import { createDb } from "../lib/db/client";
 import { env } from "../lib/env";
 import { findViolations } from "../lib/invariants";

@@ -9,7 +9,7 @@ import type { Db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { findViolations } from "@/lib/invariants";
 import { csvCell, csvLine, csvStream } from "@/lib/admin/csv";
-import { seedLoad } from "@/lib/admin/load-seed";
+import { seedLoad } from "../scripts/bench/load-seed";
 import type { Cursor } from "@/lib/admin/keyset";
 import {
   EXPORT_PAGE_SIZE,

@@ -12,15 +12,14 @@ import {
   admitRedeemAttempt,
   admitSignIn,
   admitSignUp,
-  clearRateLimitLock,
   consume,
-  listRateLimitLocks,
   rateLimitSettings,
   signInWaitSeconds,
 } from "@/lib/rate-limits";
 import { redeem } from "@/lib/commands/customer";
 import { runCommand } from "@/lib/commands/edge";
 import type { Db as Database } from "@/lib/db/client";
+import { clearRateLimitLock, listRateLimitLocks } from "@/lib/admin/rate-limit-locks";
 import { freshDatabase, fulfilled, makeCoupon, makeUsers, race, type TestDatabase } from "./helpers";
 import { naiveConsume } from "./naive-rate-limit";
 

@@ -3,7 +3,6 @@ import { type ExportFilters, exportFilters } from "./filters";
 import { z } from "zod";
 import { type AdminAction, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
-import type { Tx } from "@/lib/db/transaction";
 import { bigintIdSchema, parseIgnoringInvalid, calendarDaySchema } from "@/lib/input-rules";
 import { auditLines, auditLineText } from "./audit-lines";
 import type { CsvSource } from "./csv";
@@ -12,38 +11,11 @@ import { containsPattern, EXPORT_PAGE_SIZE, searchParam, type SearchParams, sear
 import { dayRangeConditions } from "./store-days";
 
 /**
- * The admin audit log: who changed what, when, and the values before and after. Entries are written
- * in the same transaction as the change they describe (revocations by a database trigger inside the
- * engine's transaction), so a change never commits without its entry. The table refuses UPDATE/DELETE.
+ * Reading the admin audit log: who changed what, when, and the values before and after. Entries are
+ * written in the same transaction as the change they describe (by lib/admin-changes.ts, revocations by a
+ * database trigger inside the engine's transaction), so a change never commits without its entry. The
+ * table refuses UPDATE/DELETE.
  */
-
-export interface AuditRecord {
-  action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order" | "settings";
-  targetId: string;
-  summary: string;
-  before?: unknown;
-  after?: unknown;
-}
-
-export async function recordAdminChange(tx: Tx, actorId: string, record: AuditRecord): Promise<void> {
-  await tx.adminAuditEntry.create({
-    data: {
-      actorId,
-      action: record.action,
-      targetType: record.targetType,
-      targetId: record.targetId,
-      summary: record.summary,
-      before: toJson(record.before),
-      after: toJson(record.after),
-    },
-  });
-}
-
-/** Dates become ISO strings and undefined fields disappear, exactly as JSON would store them. */
-function toJson(value: unknown) {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as object);
-}
 
 export interface AuditEntryView {
   id: string;

@@ -4,7 +4,7 @@ import type { CouponBatch } from "@/lib/generated/prisma/client";
 import { couponTermFields } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
 import { isDatabaseUnavailable, isRetryableConflict } from "@/lib/db/errors";
-import { recordAdminChange } from "./audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 import { CODE_BODY_BITS, randomCodeBodies } from "./code-generator";
 import type { CsvSource } from "./csv";
 import { formatDecimalCents, plural } from "@/lib/format";

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { OrderStatus, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
+import { recordAdminChange } from "@/lib/admin-changes";
 import { formatDecimalCents } from "@/lib/format";
 import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
 import type { CsvSource } from "./csv";
@@ -139,16 +140,13 @@ export async function adminCancelOrder(db: Db, adminId: string, orderId: string)
     orderId,
     by: { kind: "admin", adminId },
     record: async (tx, order) => {
-      await tx.adminAuditEntry.create({
-        data: {
-          actorId: adminId,
-          action: "ORDER_CANCELLED",
-          targetType: "order",
-          targetId: order.id,
-          summary: `Cancelled an order of ${formatDecimalCents(order.totalCents)}`,
-          before: { status: "PLACED" },
-          after: { status: "CANCELLED" },
-        },
+      await recordAdminChange(tx, adminId, {
+        action: "ORDER_CANCELLED",
+        targetType: "order",
+        targetId: order.id,
+        summary: `Cancelled an order of ${formatDecimalCents(order.totalCents)}`,
+        before: { status: "PLACED" },
+        after: { status: "CANCELLED" },
       });
     },
   });

@@ -4,7 +4,7 @@ import type { Product } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
-import { recordAdminChange } from "./audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 
 /**
  * The products admin: the list with stock, creating a product, and adjusting or setting its stock.

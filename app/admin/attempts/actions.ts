@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import type { StatusAnswer } from "@/components/admin/action-button";
-import { clearRateLimitLock } from "@/lib/rate-limits";
+import { clearRateLimitLock } from "@/lib/admin/rate-limit-locks";
 import { adminAction, answering, fromForm } from "@/lib/web/actions";
 
 const clearLock = adminAction

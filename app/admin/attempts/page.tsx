@@ -7,7 +7,7 @@ import { ActionButton } from "@/components/admin/action-button";
 import { CustomerLink } from "@/components/admin/customer-link";
 import { StoreTime, storeTimesNote } from "@/components/admin/store-time";
 import { clearRateLimitLockAction } from "@/app/admin/attempts/actions";
-import { listRateLimitLocks } from "@/lib/rate-limits";
+import { listRateLimitLocks } from "@/lib/admin/rate-limit-locks";
 import { FilterForm, FilterInput, FilterSelect } from "@/components/admin/filter-form";
 import { ATTEMPT_REASON_LABELS } from "@/lib/refusals";
 import { requireAdminPage } from "@/lib/web/page-guard";

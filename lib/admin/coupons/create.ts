@@ -5,7 +5,7 @@ import { createCoupon } from "@/lib/coupons";
 import type { Db } from "@/lib/db/client";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
-import { recordAdminChange } from "../audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 import { randomCode } from "../code-generator";
 import { auditedTerms, UNKNOWN_PRODUCT } from "./row";
 

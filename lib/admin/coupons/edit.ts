@@ -15,7 +15,7 @@ import { redeemedTotals, relayCounters } from "@/lib/counters";
 import type { Db } from "@/lib/db/client";
 import { isCheckViolation, isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
-import { recordAdminChange } from "../audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 import { auditedTerms, couponProductIds, lockCoupon, UNKNOWN_PRODUCT } from "./row";
 
 /** An admin edits a coupon's terms: changed and audited in one transaction, ordered against redemptions. */

@@ -5,7 +5,7 @@ import { type CouponChange, changeCoupons, type LockedCoupon } from "@/lib/coupo
 import type { Db } from "@/lib/db/client";
 import { runTransaction } from "@/lib/db/transaction";
 import { plural } from "@/lib/format";
-import { recordAdminChange } from "../audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 
 /**
  * An admin enables, disables, archives or restores coupons, one or many at once, each change audited in

@@ -5,7 +5,7 @@ import { Rollback } from "@/lib/db/transaction";
 import { formatCents } from "@/lib/format";
 import { fingerprint, runOnce } from "@/lib/idempotency";
 import { credit, debit } from "@/lib/ledger";
-import { recordAdminChange } from "../audit-log";
+import { recordAdminChange } from "@/lib/admin-changes";
 
 /**
  * An admin's manual adjustment of a customer's store credit, as Stripe's customer balance allows: a

@@ -1,4 +1,3 @@
-import "server-only";
 import { randomBytes } from "node:crypto";
 import { SLOT_COUNT } from "@/lib/coupon-terms";
 import type { Db } from "@/lib/db/client";
