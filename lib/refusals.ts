@@ -75,14 +75,15 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
   disabled: {
     status: 409,
     label: "Disabled",
-    message: () => "This code has been switched off and can no longer be used.",
+    message: (d) =>
+      `This code has been switched off and can no longer be ${d.context === "redeem" ? "redeemed" : "used"}.`,
   },
   not_started: {
     status: 409,
     label: "Not started yet",
     message: (d) =>
       d.window?.startsAt && d.zone
-        ? `This code isn't valid yet. You can use it from ${formatDayAndTimeIn(d.window.startsAt, d.zone)}.`
+        ? `This code isn't valid yet. You can ${d.context === "redeem" ? "redeem" : "use"} it from ${formatDayAndTimeIn(d.window.startsAt, d.zone)}.`
         : "This code isn't valid yet.",
   },
   expired: {
@@ -93,11 +94,16 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
         ? `This code expired on ${formatDayAndTimeIn(d.window.expiresAt, d.zone)}.`
         : "This code has expired.",
   },
-  exhausted: { status: 409, label: "Used up", message: () => "This code has already been used up." },
+  exhausted: {
+    status: 409,
+    label: "Used up",
+    // At checkout the code was there when the customer applied it: someone else's order took the last use.
+    message: (d) => `This code has ${d.context === "redeem" ? "already" : "just"} been used up.`,
+  },
   per_user_limit: {
     status: 409,
     label: "Per-customer limit",
-    message: () => "You have already used this code as many times as it allows.",
+    message: (d) => `You already ${d.context === "redeem" ? "redeemed" : "used"} this code as many times as it allows.`,
   },
   revoked_before: {
     status: 409,

@@ -142,10 +142,12 @@ describe("attempts", () => {
       .replace(/^\uFEFF/, "")
       .trim()
       .split("\r\n");
-    expect(lines[0]).toBe("attempted_at_utc,outcome,reason,code_typed,replayed,customer_email,ip,user_agent");
-    expect(lines.slice(1).map((line) => line.split(",").slice(1, 7))).toEqual([
-      ["REFUSED", "unknown_code", "other", "no", "bob.audit@other.test", "192.0.2.1"],
-      ["REFUSED", "unknown_code", "GUESS-200", "no", "bob.audit@other.test", "192.0.2.1"],
+    expect(lines[0]).toBe(
+      "attempted_at_utc,outcome,source,reason,reason_label,code_typed,replayed,customer_email,ip,user_agent",
+    );
+    expect(lines.slice(1).map((line) => line.split(",").slice(1, 9))).toEqual([
+      ["REFUSED", "REDEEM", "unknown_code", "Unknown code", "other", "no", "bob.audit@other.test", "192.0.2.1"],
+      ["REFUSED", "REDEEM", "unknown_code", "Unknown code", "GUESS-200", "no", "bob.audit@other.test", "192.0.2.1"],
     ]);
   });
 });

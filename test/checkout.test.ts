@@ -115,16 +115,20 @@ describe("placeOrder", () => {
     expect(await findViolations(db)).toEqual([]);
   });
 
-  it("a key that already bought in the shop is refused as reused, not a server error", async () => {
+  it("the shop's Buy and orders share one key space: the same request replays, another is refused as reused", async () => {
     const userId = await customer(10_000);
     const tee = await product(1_000);
     const key = newKey();
-    expect(await purchase(db, { userId, productId: tee.id, idempotencyKey: key })).toMatchObject({ ok: true });
+    const bought = await purchase(db, { userId, productId: tee.id, idempotencyKey: key });
+    expect(bought).toMatchObject({ ok: true });
     const before = await db.order.count({ where: { userId } });
-    expect(await placeOrder(db, { userId, lines: [{ sku: tee.sku, quantity: 1 }], idempotencyKey: key })).toEqual({
+    // The same key for the same line is the same request: its order is the answer.
+    const again = await placeOrder(db, { userId, lines: [{ sku: tee.sku, quantity: 1 }], idempotencyKey: key });
+    expect(again).toMatchObject({ ok: true, replayed: true, order: { id: bought.ok ? bought.order.id : "" } });
+    expect(await placeOrder(db, { userId, lines: [{ sku: tee.sku, quantity: 2 }], idempotencyKey: key })).toEqual({
       ok: false,
       reason: "idempotency_key_reused",
-      replayed: false,
+      replayed: true,
     });
     expect(await db.order.count({ where: { userId } })).toBe(before);
   });

@@ -5,6 +5,7 @@ import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
 import { CATALOGUE, seedCatalogue } from "@/lib/seed";
 import { listProducts } from "@/lib/catalogue";
 import { purchase } from "@/lib/purchase";
+import { placeOrder } from "@/lib/checkout/place-order";
 import { getWallet } from "@/lib/wallet";
 import {
   freshDatabase,
@@ -60,7 +61,7 @@ describe("purchase", () => {
       ok: true,
       balanceCents: 650,
       replayed: false,
-      order: { productName: "Sticker sheet", priceCents: 350 },
+      order: { totalCents: 350, lines: [{ name: "Sticker sheet", unitPriceCents: 350, quantity: 1 }] },
     });
     expect(await balanceOf(userId)).toBe(650);
     const entries = await db.ledgerEntry.findMany({ where: { userId, kind: "PURCHASE" } });
@@ -91,33 +92,56 @@ describe("purchase", () => {
     const [a, b] = [await makeProduct(100), await makeProduct(200)];
     const key = newKey();
     expect((await purchase(db, { userId, productId: a.id, idempotencyKey: key })).ok).toBe(true);
-    expect(await purchase(db, { userId, productId: b.id, idempotencyKey: key })).toEqual({
+    expect(await purchase(db, { userId, productId: b.id, idempotencyKey: key })).toMatchObject({
       ok: false,
       reason: "idempotency_key_reused",
     });
     expect(await balanceOf(userId)).toBe(900);
   });
 
-  it("refuses what the balance cannot pay, says how short it is, and stores nothing", async () => {
+  it("refuses what the balance cannot pay, says how short it is, and the refusal is the key's answer", async () => {
     const userId = await userWithCredit(500);
     const product = await makeProduct(501);
     const key = newKey();
     expect(await purchase(db, { userId, productId: product.id, idempotencyKey: key })).toEqual({
       ok: false,
       reason: "insufficient_credit",
-      priceCents: 501,
+      replayed: false,
+      totalCents: 501,
       balanceCents: 500,
     });
     expect(await balanceOf(userId)).toBe(500);
     expect(await db.order.count({ where: { userId } })).toBe(0);
 
-    // Nothing was stored for the refused key, so once the credit is there the same key buys.
+    // The same key returns the original answer, success or refusal: once the credit is there, the
+    // refused key still answers its refusal (replayed), and only a new press (a new key) buys.
     const topUp = await makeCoupon(db, { valueCents: 1 });
     await redeemCoupon(db, { userId, code: topUp.code, idempotencyKey: newKey() });
     expect(await purchase(db, { userId, productId: product.id, idempotencyKey: key })).toMatchObject({
+      ok: false,
+      reason: "insufficient_credit",
+      replayed: true,
+    });
+    expect(await balanceOf(userId)).toBe(501);
+    expect(await purchase(db, { userId, productId: product.id, idempotencyKey: newKey() })).toMatchObject({
       ok: true,
       balanceCents: 0,
     });
+  });
+
+  it("shares the order's key space: a key that placed an order cannot buy, and answers key reused", async () => {
+    const userId = await userWithCredit(1_000);
+    const product = await makeProduct(100);
+    const other = await makeProduct(200);
+    const key = newKey();
+    expect(
+      await placeOrder(db, { userId, lines: [{ sku: other.sku, quantity: 1 }], idempotencyKey: key }),
+    ).toMatchObject({ ok: true });
+    expect(await purchase(db, { userId, productId: product.id, idempotencyKey: key })).toMatchObject({
+      ok: false,
+      reason: "idempotency_key_reused",
+    });
+    expect(await balanceOf(userId)).toBe(800);
   });
 
   it("refuses unknown, withdrawn and malformed products, malformed keys and unknown users", async () => {
@@ -125,11 +149,11 @@ describe("purchase", () => {
     const withdrawn = await makeProduct(100, { active: false });
     const product = await makeProduct(100);
 
-    expect(await purchase(db, { userId, productId: newKey(), idempotencyKey: newKey() })).toEqual({
+    expect(await purchase(db, { userId, productId: newKey(), idempotencyKey: newKey() })).toMatchObject({
       ok: false,
       reason: "unknown_product",
     });
-    expect(await purchase(db, { userId, productId: withdrawn.id, idempotencyKey: newKey() })).toEqual({
+    expect(await purchase(db, { userId, productId: withdrawn.id, idempotencyKey: newKey() })).toMatchObject({
       ok: false,
       reason: "unavailable",
     });
@@ -137,14 +161,14 @@ describe("purchase", () => {
       await purchase(db, { userId, productId: "'; DROP TABLE orders; --", idempotencyKey: newKey() }),
     ).toMatchObject({
       ok: false,
-      reason: "invalid_product",
+      reason: "unknown_product",
     });
     expect(await purchase(db, { userId, productId: product.id, idempotencyKey: "x" })).toMatchObject({
       ok: false,
       reason: "invalid_idempotency_key",
       message: expect.stringContaining("8 to 128"),
     });
-    expect(await purchase(db, { userId: newKey(), productId: product.id, idempotencyKey: newKey() })).toEqual({
+    expect(await purchase(db, { userId: newKey(), productId: product.id, idempotencyKey: newKey() })).toMatchObject({
       ok: false,
       reason: "unknown_user",
     });

@@ -7,7 +7,7 @@ import { idempotencyKeySchema } from "@/lib/codes";
 import { storableText } from "@/lib/input-rules";
 import { purchase } from "@/lib/purchase";
 import { REDEEM_SCOPE, redeemCoupon } from "@/lib/redemptions";
-import { defineCommand, guessedCode, runCommand } from "./edge";
+import { defineCommand, guessedCode } from "./edge";
 
 /**
  * The customer's commands, each with its edge (lib/commands/edge.ts). Inputs are shapes plus the shared
@@ -51,11 +51,11 @@ export const orderCart = defineCommand({
   input: z.object({ idempotencyKey: idempotencyKeySchema }),
   limit: null,
   idempotency: { key: "required", scope: ORDER_SCOPE },
-  run: async (db, actor, { idempotencyKey }) => {
+  run: async (db, actor, { idempotencyKey }, then) => {
     const cart = await cartOrder(db, actor.userId, idempotencyKey);
     if (cart.kind === "empty") return cart.replay ?? ({ ok: false, reason: "empty_cart", replayed: false } as const);
     const { lines, discountCode } = cart;
-    return runCommand(db, order, actor, { lines, discountCode, idempotencyKey, fromCart: true });
+    return then(order, { lines, discountCode, idempotencyKey, fromCart: true });
   },
 });
 

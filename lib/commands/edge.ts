@@ -40,8 +40,14 @@ export interface CommandSpec<Input, Result extends { ok: boolean }> {
   // NoInfer: the result type is the one `run` returns, never widened to what a limit's callback accepts.
   readonly limit: GuessLimit<NoInfer<Input>, NoInfer<Result>> | null;
   readonly idempotency: Idempotency;
-  run(db: Db, actor: Actor, input: Input): Promise<Result>;
+  /** `then` runs another command for the same actor through its own edge (a cart order is an order). */
+  run(db: Db, actor: Actor, input: Input, then: RunAnother): Promise<Result>;
 }
+
+export type RunAnother = <Input, Result extends { ok: boolean }>(
+  command: Command<Input, Result>,
+  input: unknown,
+) => Promise<Result | EdgeRefusal>;
 
 /** A declared command: its edge, readable by anyone; its work, runnable only by runCommand. */
 export type Command<Input, Result extends { ok: boolean }> = Omit<CommandSpec<Input, Result>, "run"> & {
@@ -81,11 +87,12 @@ export async function runCommand<Input, Result extends { ok: boolean }>(
   }
   const input = parsed.data;
   const work = works.get(command) as CommandSpec<Input, Result>["run"];
-  if (!command.limit?.charges(input)) return work(db, actor, input);
+  const then: RunAnother = (another, anotherInput) => runCommand(db, another, actor, anotherInput, settings);
+  if (!command.limit?.charges(input)) return work(db, actor, input, then);
 
   const admission = await admitRedeemAttempt(db, { userId: actor.userId, address: actor.meta.ip }, settings);
   if (!admission.ok) return { ...admission, replayed: false };
-  const result = await work(db, actor, input);
+  const result = await work(db, actor, input, then);
   await admission.settle(command.limit.guessed(result) ? "unknown_code" : "known_code");
   return result;
 }
