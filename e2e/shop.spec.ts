@@ -56,7 +56,7 @@ test("a purchase the balance cannot pay is refused with a clear message", async 
     .getByRole("button", { name: /Buy for/ })
     .click();
   await expect(card(page, "MUG").getByTestId("buy-result")).toContainText(
-    "Not enough credit: this costs $22.00 and your balance is $5.00.",
+    "Not enough store credit: the order comes to $22.00 and your balance is $5.00. Nothing was charged.",
   );
   expect(await balanceOf(customer.id)).toBe(500);
 });
@@ -84,7 +84,7 @@ test("two browsers spending the last credit at once: exactly one purchase goes t
     }),
   );
   expect(texts.filter((t) => t.includes("You bought Canvas tote bag"))).toHaveLength(1);
-  expect(texts.filter((t) => t.includes("Not enough credit"))).toHaveLength(1);
+  expect(texts.filter((t) => t.includes("Not enough store credit"))).toHaveLength(1);
   expect(await balanceOf(customer.id)).toBe(0);
   expect(await e2eDb().order.count({ where: { userId: customer.id } })).toBe(1);
   await expectInvariantsHold();

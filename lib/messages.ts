@@ -64,7 +64,7 @@ export function purchaseMessage(result: PlaceOrderResult | OrderRefused): string
   if (!result.ok) return orderMessage(result);
   const [line] = result.order.lines;
   const bought = line ? `You bought ${line.name}` : "Bought";
-  return `${bought} for ${formatCents(result.order.totalCents)}. Your balance is ${formatCents(result.balanceCents)}.`;
+  return `${bought} for ${formatCents(result.order.totalCents)}.`;
 }
 
 /** The cart's code, judged now without using it. */
