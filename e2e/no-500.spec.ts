@@ -153,6 +153,25 @@ test.describe("raw server-action requests", () => {
     }
   });
 
+  test("a no-JS form post whose action reference React cannot decode is refused 400", async ({ request }) => {
+    // With useActionState a form names its action by reference: `$ACTION_REF_1`, the reference
+    // `{"id":…,"bound":"$@1"}` in `$ACTION_1:0`, the bound previous state as a JSON list in `$ACTION_1:1`.
+    const reference = (bound: string) => ({
+      $ACTION_REF_1: "",
+      "$ACTION_1:0": `{"id":"${actionId}","bound":"${bound}"}`,
+    });
+    const refused = [
+      { what: "bound part missing", multipart: reference("$@1") },
+      { what: "bound part not JSON", multipart: { ...reference("$@1"), "$ACTION_1:1": "garbage" } },
+      { what: "bound names a missing map", multipart: reference("$Q1") },
+    ];
+    for (const { what, multipart } of refused) {
+      const response = await request.post("/sign-up", { multipart });
+      expect(response.status(), what).toBe(400);
+      expect(await response.json(), what).toMatchObject({ status: "error", reason: "malformed_action" });
+    }
+  });
+
   test("a well-formed action runs: same Origin, Origin matching X-Forwarded-Host, or no Origin at all", async ({
     request,
     baseURL,
