@@ -1,5 +1,10 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { actionRequestKind, refuseForeignOrigin, refuseMalformedReply } from "@/lib/web/action-request";
+import {
+  actionRequestKind,
+  refuseForeignOrigin,
+  refuseMalformedForm,
+  refuseMalformedReply,
+} from "@/lib/web/action-request";
 import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from "@/lib/security-headers";
 
 /**
@@ -49,19 +54,19 @@ function refuseOversizedBody(request: NextRequest): NextResponse | null {
 async function refuseBadAction(request: NextRequest): Promise<NextResponse | null> {
   const kind = actionRequestKind(request.method, request.nextUrl.pathname, request.headers);
   if (kind === null) return null;
-  const refusal = refuseForeignOrigin(request.headers) ?? (kind === "fetch" ? await refuseFetchAction(request) : null);
+  const refusal = refuseForeignOrigin(request.headers) ?? (await refuseUndecodable(request, kind));
   return refusal && refuse(refusal.status, refusal.reason, refusal.message);
 }
 
-/** The argument list of a call from React: the root part of a multipart body, or a text body. */
-async function refuseFetchAction(request: NextRequest) {
-  // A copy: the body itself goes on to Next.js untouched.
+/** Reads a copy of the body (the body itself goes on to Next.js untouched) as Next.js will decode it. */
+async function refuseUndecodable(request: NextRequest, kind: "fetch" | "form") {
   const copy = request.clone();
   if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) {
+    // A call from React whose arguments needed no form: the JSON list is the whole body.
     return refuseMalformedReply(await copy.text());
   }
   const form = await copy.formData().catch(() => null);
-  return refuseMalformedReply(form?.get("0") ?? null);
+  return kind === "fetch" ? refuseMalformedReply(form?.get("0") ?? null) : refuseMalformedForm(form);
 }
 
 function withSecurityHeaders(response: NextResponse, policy: string): NextResponse {

@@ -67,22 +67,55 @@ export function refuseForeignOrigin(headers: Headers): ActionRefusal | null {
  * test/unit/action-request.test.ts checks this rule against React's own encoder and decoder.
  */
 export function refuseMalformedReply(root: FormDataEntryValue | null): ActionRefusal | null {
-  if (typeof root !== "string" || root.length > MAX_ROOT_LENGTH) return MALFORMED;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(root);
-  } catch {
-    return MALFORMED;
-  }
   // Next.js applies the action to the decoded value, which must therefore be an argument list.
-  if (!Array.isArray(parsed)) return MALFORMED;
-  return onlyPlainValues(parsed) ? null : MALFORMED;
+  return plainArgumentList(parsed(root)) ? null : MALFORMED;
+}
+
+/**
+ * A form posted without JavaScript names its action in its fields, which React's `decodeAction` and
+ * `decodeFormState` read: `$ACTION_ID_<id>` carries nothing to decode, while `$ACTION_REF_<n>` (a form of
+ * `useActionState`) points at the reference `{"id":"…","bound":"$@1"}` in `$ACTION_<n>:0`, whose bound
+ * arguments (the previous state) are a JSON list in `$ACTION_<n>:1`, held to the same rule as a root.
+ * Next.js itself checks that the id names one of the app's actions. `null` is a body that is not a
+ * readable multipart form, on which Next.js's own parser fails.
+ */
+export function refuseMalformedForm(form: FormData | null): ActionRefusal | null {
+  if (form === null) return MALFORMED;
+  for (const key of form.keys()) {
+    if (!key.startsWith("$ACTION_REF_")) continue;
+    const prefix = `$ACTION_${key.slice("$ACTION_REF_".length)}:`;
+    const reference = parsed(form.get(`${prefix}0`));
+    if (typeof reference !== "object" || reference === null || Array.isArray(reference)) return MALFORMED;
+    const { id, bound, ...rest } = reference as Record<string, unknown>;
+    if (typeof id !== "string" || id.startsWith("$") || Object.keys(rest).length > 0) return MALFORMED;
+    // A reference without "bound" decodes, but decodeFormState then reads its length and throws.
+    if (bound === null) continue;
+    const part = typeof bound === "string" ? /^\$@([0-9a-f]+)$/.exec(bound)?.[1] : undefined;
+    if (part === undefined) return MALFORMED;
+    const args = parsed(form.get(`${prefix}${parseInt(part, 16)}`));
+    // React binds at most 1,000 arguments.
+    if (!plainArgumentList(args) || args.length > 1_000) return MALFORMED;
+  }
+  return null;
+}
+
+function parsed(text: FormDataEntryValue | null): unknown {
+  if (typeof text !== "string" || text.length > MAX_ROOT_LENGTH) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A previous state is a few hundred characters; 64 KiB keeps React's array budget (10^6) far away. */
 const MAX_ROOT_LENGTH = 64 * 1024;
 const MAX_DEPTH = 32;
 const PLAIN_TOKEN = /^\$(?:\$[\s\S]*|K[0-9a-f]*|undefined|D[\s\S]*|n(?=.{1,300}$)-?\d+|NaN|Infinity|-Infinity|-0)$/;
+
+function plainArgumentList(value: unknown): value is unknown[] {
+  return Array.isArray(value) && onlyPlainValues(value);
+}
 
 /** Walks the parsed root without recursion, so a deeply nested body cannot exhaust the stack here either. */
 function onlyPlainValues(root: unknown[]): boolean {

@@ -3,7 +3,12 @@ import path from "node:path";
 import { deserialize, serialize } from "node:v8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { actionRequestKind, refuseForeignOrigin, refuseMalformedReply } from "@/lib/web/action-request";
+import {
+  actionRequestKind,
+  refuseForeignOrigin,
+  refuseMalformedForm,
+  refuseMalformedReply,
+} from "@/lib/web/action-request";
 
 /**
  * proxy.ts's rules for server-action requests (lib/web/action-request.ts). The reply rule is checked
@@ -161,6 +166,43 @@ describe("server-action replies (proxy.ts refuses the undecodable with 400)", ()
     expect(refuseMalformedReply(JSON.stringify(["x".repeat(64 * 1024)]))).not.toBeNull();
     expect(refuseMalformedReply(`${"[".repeat(40)}${"]".repeat(40)}`)).not.toBeNull();
     expect(refuseMalformedReply(`${"[".repeat(20)}${"]".repeat(20)}`)).toBeNull();
+  });
+});
+
+describe("forms posted without JavaScript (proxy.ts refuses an undecodable action reference with 400)", () => {
+  const ID = "7f".repeat(21);
+  const form = (fields: Record<string, string>) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    return body;
+  };
+  const reference = (bound: string) => ({ $ACTION_REF_1: "", "$ACTION_1:0": `{"id":"${ID}","bound":${bound}}` });
+
+  it("passes what React renders: an action id alone, or a reference with its previous state bound", () => {
+    expect(refuseMalformedForm(form({ [`$ACTION_ID_${ID}`]: "", code: "SPRING25" }))).toBeNull();
+    const state = '[{"ok":null,"key":"k1","values":{"code":"$$5 off"},"at":"$D2026-12-01T00:00:00.000Z"}]';
+    expect(
+      refuseMalformedForm(form({ ...reference('"$@1"'), "$ACTION_1:1": state, $ACTION_KEY: "k0", code: "A" })),
+    ).toBeNull();
+    expect(refuseMalformedForm(form({ ...reference("null"), code: "A" }))).toBeNull();
+    expect(refuseMalformedForm(form({ code: "not an action at all" }))).toBeNull();
+  });
+
+  it("refuses a reference React cannot decode, and a body that is no form", () => {
+    const broken: Record<string, string>[] = [
+      reference('"$@1"'),
+      { ...reference('"$@1"'), "$ACTION_1:1": "garbage" },
+      { ...reference('"$@1"'), "$ACTION_1:1": '{"not":"a list"}' },
+      { ...reference('"$@1"'), "$ACTION_1:1": '["$Q2"]' },
+      { ...reference('"$@1"'), "$ACTION_1:1": JSON.stringify(Array.from({ length: 1_001 }, () => 0)) },
+      reference('"$Q1"'),
+      { $ACTION_REF_1: "", "$ACTION_1:0": `{"id":"${ID}"}`, $ACTION_KEY: "k0" },
+      { $ACTION_REF_1: "", "$ACTION_1:0": `{"id":"${ID}","bound":null,"more":"$Q1"}` },
+      { $ACTION_REF_1: "", "$ACTION_1:0": "garbage" },
+      { $ACTION_REF_1: "" },
+    ];
+    for (const fields of broken) expect(refuseMalformedForm(form(fields)), JSON.stringify(fields)).not.toBeNull();
+    expect(refuseMalformedForm(null)).toMatchObject({ status: 400, reason: "malformed_action" });
   });
 });
 
