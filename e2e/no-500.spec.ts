@@ -1,4 +1,5 @@
 import { expect, request as playwrightRequest, test } from "@playwright/test";
+import fc from "fast-check";
 import { createCustomer, e2eDb, signInApi, uniqueTag } from "./support";
 
 /**
@@ -170,6 +171,57 @@ test.describe("raw server-action requests", () => {
       expect(response.status(), what).toBe(400);
       expect(await response.json(), what).toMatchObject({ status: "error", reason: "malformed_action" });
     }
+  });
+
+  test("fuzz: random action bodies from random origins answer below 500, and a foreign Origin 403", async ({
+    request,
+    baseURL,
+  }) => {
+    const own = new URL(baseURL!).origin;
+    const token = fc.oneof(
+      fc.constantFrom("$K1", "$undefined", "$Q1", "$@1", "$1", "$T", "$D2026", "$n1", "$nx", "$", "$$x", "$h1", "$B1"),
+      fc.string(),
+    );
+    const json = fc
+      .letrec((tie) => ({
+        value: fc.oneof(
+          { depthSize: "small" },
+          token,
+          fc.integer(),
+          fc.constant(null),
+          fc.array(tie("value"), { maxLength: 3 }),
+          fc.dictionary(fc.string(), tie("value"), { maxKeys: 3 }),
+        ),
+      }))
+      .value.map((value) => JSON.stringify(value));
+    const text = fc.oneof(json, fc.string());
+    const origin = fc.oneof(
+      fc.constantFrom(own, "http://evil.example", "null", `${own}.evil.example`, undefined),
+      // What a header can carry: visible ASCII.
+      fc.stringMatching(/^[\x21-\x7e]{0,30}$/),
+    );
+    const body = fc.oneof(
+      text.map((data) => ({ kind: "fetch", data }) as const),
+      text.map((root) => ({ kind: "fetch", multipart: { _1_code: "A", "0": root } }) as const),
+      fc.tuple(text, text).map(
+        ([reference, bound]) =>
+          ({
+            kind: "form",
+            multipart: { $ACTION_REF_1: "", "$ACTION_1:0": reference, "$ACTION_1:1": bound },
+          }) as const,
+      ),
+    );
+    await fc.assert(
+      fc.asyncProperty(origin, body, async (from, { kind, ...payload }) => {
+        const headers: Record<string, string> = kind === "fetch" ? { "Next-Action": actionId } : {};
+        if (from !== undefined) headers.Origin = from;
+        if ("data" in payload) headers["Content-Type"] = "text/plain;charset=UTF-8";
+        const response = await request.post("/sign-up", { headers, ...payload });
+        expect(response.status(), JSON.stringify({ from, kind, payload })).toBeLessThan(500);
+        if (from !== undefined && from !== own) expect(response.status()).toBe(403);
+      }),
+      { numRuns: Number(process.env.FUZZ_CASES ?? 150) },
+    );
   });
 
   test("a well-formed action runs: same Origin, Origin matching X-Forwarded-Host, or no Origin at all", async ({
