@@ -1,4 +1,10 @@
 import { type NextRequest, NextResponse } from "next/server";
+import {
+  actionRequestKind,
+  refuseForeignOrigin,
+  refuseMalformedForm,
+  refuseMalformedReply,
+} from "@/lib/web/action-request";
 import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from "@/lib/security-headers";
 
 /**
@@ -7,15 +13,19 @@ import { contentSecurityPolicy, newNonce, staticSecurityHeaders } from "@/lib/se
  * for its scripts, and `x-nonce` carries it to the root layout. It also refuses oversized request
  * bodies before Next.js reads them: Next answers a Server Action body over its 1 MB limit with a 500;
  * here it becomes a clean 413 (or 411 when the size is not declared, since a chunked body could be any
- * size). Authentication is not decided here: every page, action and route checks the session itself.
+ * size). Server-action requests with a foreign Origin or arguments React cannot decode, which Next.js
+ * also answers with a 500, are refused here too (403, 400; lib/web/action-request.ts): this is the one
+ * place that runs before Next.js's action handler reads them, and it runs on the Node.js runtime, where
+ * reading a copy of a body already capped at 1 MB is cheap. Authentication is not decided here: every
+ * page, action and route checks the session itself.
  */
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const nonce = newNonce();
   const policy = contentSecurityPolicy(nonce);
-  const refusal = refuseOversizedBody(request);
+  const refusal = refuseOversizedBody(request) ?? (await refuseBadAction(request));
   if (refusal) return withSecurityHeaders(refusal, policy);
 
   const headers = new Headers(request.headers);
@@ -39,6 +49,24 @@ function refuseOversizedBody(request: NextRequest): NextResponse | null {
     );
   }
   return null;
+}
+
+async function refuseBadAction(request: NextRequest): Promise<NextResponse | null> {
+  const kind = actionRequestKind(request.method, request.nextUrl.pathname, request.headers);
+  if (kind === null) return null;
+  const refusal = refuseForeignOrigin(request.headers) ?? (await refuseUndecodable(request, kind));
+  return refusal && refuse(refusal.status, refusal.reason, refusal.message);
+}
+
+/** Reads a copy of the body (the body itself goes on to Next.js untouched) as Next.js will decode it. */
+async function refuseUndecodable(request: NextRequest, kind: "fetch" | "form") {
+  const copy = request.clone();
+  if (!request.headers.get("content-type")?.startsWith("multipart/form-data")) {
+    // A call from React whose arguments needed no form: the JSON list is the whole body.
+    return refuseMalformedReply(await copy.text());
+  }
+  const form = await copy.formData().catch(() => null);
+  return kind === "fetch" ? refuseMalformedReply(form?.get("0") ?? null) : refuseMalformedForm(form);
 }
 
 function withSecurityHeaders(response: NextResponse, policy: string): NextResponse {
