@@ -91,3 +91,33 @@ test("the customer page adjusts store credit once, refusing a debit below zero",
   expect(await balanceOf(customer.id)).toBe(250);
   await expect(admin.getByTestId("adjustments-table")).toContainText("Correction of a duplicate credit");
 });
+
+test("the customers list: the admin searches by name, sees the customer's balance, and opens their page", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const tag = uniqueTag();
+  const customer = await createCustomer({ creditCents: 1_250, name: `Quill ${tag}` });
+  const admin = await signInAdmin(browser, "/admin");
+  await admin.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Customers" }).click();
+  await admin.waitForURL((url) => url.pathname === "/admin/customers");
+  await expect(admin.getByRole("heading", { name: "Customers", level: 1 })).toBeVisible();
+  await expect(admin.getByTestId("customers-table")).not.toContainText(ADMIN.email);
+
+  await admin.getByLabel("Email or name (or part)").fill(`quill ${tag}`.toUpperCase());
+  await admin.getByRole("button", { name: "Apply" }).click();
+  await admin.waitForURL((url) => url.searchParams.get("q") === `QUILL ${tag.toUpperCase()}`);
+  const rows = admin.getByTestId("customers-table").locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toContainText(customer.email);
+  await expect(rows).toContainText("$12.50");
+  await expect(admin.getByTestId("total")).toHaveText("1 customer match");
+  await expect(admin.getByTestId("export-customers-csv")).toHaveAttribute(
+    "href",
+    `/api/admin/customers/export?q=QUILL+${tag.toUpperCase()}`,
+  );
+
+  await rows.getByRole("link", { name: customer.email }).click();
+  await admin.waitForURL((url) => url.pathname === `/admin/customers/${customer.id}`);
+  await expect(admin.getByTestId("customer-email")).toHaveText(customer.email);
+});

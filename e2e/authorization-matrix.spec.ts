@@ -60,6 +60,7 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/products/page.tsx": { url: () => "/admin/products", expect: ADMIN },
   "admin/settings/page.tsx": { url: () => "/admin/settings", expect: ADMIN },
   "admin/orders/page.tsx": { url: () => "/admin/orders", expect: ADMIN },
+  "admin/customers/page.tsx": { url: () => "/admin/customers", expect: ADMIN },
   "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
 };
 
@@ -93,6 +94,10 @@ const ROUTES: Record<string, { call: Call; expect: Record<Role, Expected> }> = {
     expect: { anonymous: 401, customer: 404, admin: 404 },
   },
   "api/admin/orders/export/route.ts GET": { call: (api) => api.get("/api/admin/orders/export"), expect: ADMIN },
+  "api/admin/customers/export/route.ts GET": {
+    call: (api) => api.get("/api/admin/customers/export"),
+    expect: ADMIN,
+  },
   "api/admin/redemptions/export/route.ts GET": {
     call: (api) => api.get("/api/admin/redemptions/export"),
     expect: ADMIN,

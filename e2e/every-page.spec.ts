@@ -35,6 +35,7 @@ const ADMIN_PAGES = [
   "/admin/activity",
   "/admin/products",
   "/admin/orders",
+  "/admin/customers",
   "/admin/settings",
 ];
 

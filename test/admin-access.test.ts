@@ -346,6 +346,7 @@ const routeRequests: Record<keyof typeof ADMIN_ROUTES, () => { request: Request;
   exportActivity: () => ({ request: new Request("http://once.test/api/admin/activity/export"), params: {} }),
   exportCoupons: () => ({ request: new Request("http://once.test/api/admin/coupons/export?status=all"), params: {} }),
   exportOrders: () => ({ request: new Request("http://once.test/api/admin/orders/export"), params: {} }),
+  exportCustomers: () => ({ request: new Request("http://once.test/api/admin/customers/export"), params: {} }),
   batchCodes: () => ({
     request: new Request(`http://once.test/api/admin/batches/${batchId}/codes`),
     params: { id: batchId },

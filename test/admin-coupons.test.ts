@@ -4,7 +4,13 @@ import type { Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
 import { adminCreateCoupon } from "@/lib/admin/coupons/create";
 import { adminUpdateCoupon } from "@/lib/admin/coupons/edit";
-import { batchOverview, couponListQuerySchema, couponsCsv, listCoupons } from "@/lib/admin/coupons/list";
+import {
+  batchOverview,
+  couponListQuery,
+  couponListQuerySchema,
+  couponsCsv,
+  listCoupons,
+} from "@/lib/admin/coupons/list";
 import { csvStream } from "@/lib/admin/csv";
 import { adminChangeCoupons } from "@/lib/admin/coupons/status";
 import { couponChangeMessage } from "@/lib/admin/messages";
@@ -95,8 +101,10 @@ describe("listCoupons", () => {
     expect(await labels({ sort: "created", dir: "desc" })).toHaveLength(5);
   });
 
-  it("ignores nonsense in the query string instead of failing", async () => {
-    expect(couponListQuerySchema.parse({ sort: "drop table", page: "-3", status: "x" })).toMatchObject({
+  it("ignores nonsense in the query string instead of failing (the page; the export refuses it)", async () => {
+    const nonsense = { sort: "drop table", page: "-3", status: "x" };
+    expect(couponListQuerySchema.safeParse(nonsense).success).toBe(false);
+    expect(couponListQuery(nonsense)).toMatchObject({
       sort: "created",
       page: 1,
       status: "all",
@@ -141,22 +149,112 @@ describe("listCoupons", () => {
 });
 
 describe("couponsCsv", () => {
-  it("exports every code the filters match, batch codes one per line, with its one state", async () => {
-    const text = await new Response(csvStream(couponsCsv(db, couponListQuerySchema.parse({ q: "LIST-" }), now))).text();
-    const lines = text
+  /** The export's lines as records keyed by its header, one per code. */
+  async function exported(raw: Record<string, string>) {
+    const text = await new Response(csvStream(couponsCsv(db, couponListQuerySchema.parse(raw), now))).text();
+    const [header, ...lines] = text
       .replace(/^\uFEFF/, "")
       .trim()
       .split("\r\n");
-    expect(lines[0]).toBe(
-      "code,status,value,redeemed,max_redemptions,per_customer,starts_at_utc,expires_at_utc,created_at_utc,batch,description",
-    );
-    const byCode = new Map(lines.slice(1).map((line) => [line.split(",")[0], line.split(",")]));
-    expect(byCode.get("LIST-USED")?.slice(1, 5)).toEqual(["USED_UP", "5.00", "1", "1"]);
-    expect(byCode.get("LIST-EXPIRED")?.[1]).toBe("EXPIRED");
-    const batchLines = lines.filter((line) => line.startsWith("LIST-B-"));
+    const names = header!.split(",");
+    // Test data has no quoted cells except where a test says so.
+    const records = lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [names[i], cell])));
+    return { names, byCode: new Map(records.map((r) => [r.code!, r])), records };
+  }
+
+  it("exports every code the filters match, batch codes one per line, with its one state", async () => {
+    const { names, byCode, records } = await exported({ q: "LIST-" });
+    expect(names).toEqual([
+      "code",
+      "status",
+      "kind",
+      "value",
+      "percent_off",
+      "max_discount",
+      "min_subtotal",
+      "product_skus",
+      "first_order_only",
+      "max_redemptions",
+      "per_customer",
+      "starts_at_utc",
+      "expires_at_utc",
+      "no_redeem_after_revoke",
+      "counter_mode",
+      "description",
+      "offer",
+      "conditions",
+      "redeemed",
+      "created_at_utc",
+      "batch",
+    ]);
+    expect(byCode.get("LIST-USED")).toMatchObject({
+      status: "USED_UP",
+      kind: "CREDIT",
+      value: "5.00",
+      percent_off: "",
+      redeemed: "1",
+      max_redemptions: "1",
+      per_customer: "1",
+      counter_mode: "SINGLE_ROW",
+      offer: "$5.00 credit",
+      conditions: "",
+    });
+    expect(byCode.get("LIST-EXPIRED")?.status).toBe("EXPIRED");
+    const batchLines = records.filter((r) => r.code!.startsWith("LIST-B-"));
     // The batch test above archived one of its three codes; "all" leaves archived coupons out, as the page does.
     expect(batchLines).toHaveLength(2);
-    for (const line of batchLines) expect(line.split(",")[9]).toBe("LIST-B");
+    for (const line of batchLines) expect(line.batch).toBe("LIST-B");
+  });
+
+  it("carries every term of a discount: kind, percent (no 0.00 value), cap, minimum, products by sku, first order only", async () => {
+    const products = await Promise.all(
+      ["CSV-MUG", "CSV-CUP"].map((sku) => db.product.create({ data: { sku, name: sku, priceCents: 900 } })),
+    );
+    await makeCoupon(db, {
+      code: "CSV-TERMS-PCT",
+      kind: "PERCENT_OFF",
+      valueCents: 0,
+      percentOff: 20,
+      maxDiscountCents: 1_500,
+      minSubtotalCents: 2_000,
+      productIds: products.map((p) => p.id),
+      firstOrderOnly: true,
+      maxRedemptions: 5_000,
+      perUserLimit: 2,
+      noRedeemAfterRevoke: true,
+      expiresAt: new Date(now.getTime() + DAY),
+    });
+    await makeCoupon(db, { code: "CSV-TERMS-AMT", kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 10 });
+    const { byCode } = await exported({ q: "CSV-TERMS" });
+    expect(byCode.get("CSV-TERMS-PCT")).toMatchObject({
+      status: "ACTIVE",
+      kind: "PERCENT_OFF",
+      value: "",
+      percent_off: "20",
+      max_discount: "15.00",
+      min_subtotal: "20.00",
+      product_skus: "CSV-CUP CSV-MUG",
+      first_order_only: "true",
+      max_redemptions: "5000",
+      per_customer: "2",
+      starts_at_utc: "",
+      no_redeem_after_revoke: "true",
+      counter_mode: "SLOTS",
+      offer: "20% off (at most $15.00)",
+      redeemed: "0",
+    });
+    expect(byCode.get("CSV-TERMS-PCT")?.conditions).toContain("First order only");
+    expect(new Date(byCode.get("CSV-TERMS-PCT")!.expires_at_utc!).getTime()).toBe(now.getTime() + DAY);
+    expect(byCode.get("CSV-TERMS-AMT")).toMatchObject({
+      kind: "AMOUNT_OFF",
+      value: "5.00",
+      percent_off: "",
+      max_discount: "",
+      min_subtotal: "",
+      product_skus: "",
+      first_order_only: "false",
+      offer: "$5.00 off",
+    });
   });
 });
 

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/admin/batches", label: "Batches" },
   { href: "/admin/products", label: "Products" },
   { href: "/admin/orders", label: "Orders" },
+  { href: "/admin/customers", label: "Customers" },
   { href: "/admin/redemptions", label: "Redemptions" },
   { href: "/admin/attempts", label: "Attempts" },
   { href: "/admin/activity", label: "Admin log" },

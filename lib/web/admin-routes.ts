@@ -9,6 +9,7 @@ import { redemptionExportFilters, redemptionsCsv } from "@/lib/admin/redemptions
 import { attemptExportFilters, attemptsCsv } from "@/lib/admin/reports";
 import { auditLogCsv, auditLogExportFilters } from "@/lib/admin/audit-log";
 import { exportOrderFilters, ordersCsv } from "@/lib/admin/orders";
+import { customerExportFilters, customersCsv } from "@/lib/admin/customers/list";
 import { type Db, getDb } from "@/lib/db/client";
 import { getStoreTimeZone } from "@/lib/store-settings";
 import { answerBusyWhenDatabaseUnavailable, csvResponse, problem, readJsonBody } from "./http";
@@ -78,6 +79,8 @@ export const ADMIN_ROUTES = {
   exportAttempts: csvExport("attempts", attemptExportFilters, attemptsCsv),
   /** GET: the orders table as CSV, same filters as the page, streamed. */
   exportOrders: csvExport("orders", exportOrderFilters, ordersCsv),
+  /** GET: the customers list as CSV (customers only, no admins), same filters as the page, streamed. */
+  exportCustomers: csvExport("customers", customerExportFilters, customersCsv),
 
   /** GET: one batch's codes as CSV. */
   batchCodes: (async (_request, { db, params }) => {

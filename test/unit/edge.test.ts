@@ -98,12 +98,13 @@ describe("the edge", () => {
     const run = new Set<string>();
     for (const file of entryFiles) {
       const text = source(file);
-      for (const module of ["@/lib/commands/customer", "@/lib/commands/admin"]) {
-        const pattern = new RegExp(`import\\s+\\{([^}]*)\\}\\s+from\\s+"${module.replace(/[/.]/g, "\\$&")}"`, "g");
+      for (const specifier of ["@/lib/commands/customer", "@/lib/commands/admin"]) {
+        const pattern = new RegExp(`import\\s+\\{([^}]*)\\}\\s+from\\s+"${specifier.replace(/[/.]/g, "\\$&")}"`, "g");
         for (const match of text.matchAll(pattern)) {
           for (const part of match[1]!.split(",")) {
             const [name, local = name] = part.trim().split(/\s+as\s+/);
-            if (name && new RegExp(`(ctx\\.run|customerRoute)\\(${local}\\b`).test(text)) run.add(`${module}:${name}`);
+            if (name && new RegExp(`(ctx\\.run|customerRoute)\\(${local}\\b`).test(text))
+              run.add(`${specifier}:${name}`);
           }
         }
       }

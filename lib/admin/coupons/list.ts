@@ -1,12 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
-import { COUPON_STATES, type CouponState } from "@/lib/coupon-terms";
+import { COUPON_STATES, type CouponState, type newCouponSchema } from "@/lib/coupon-terms";
+import { couponConditions, couponOffer } from "@/lib/admin/coupon-offer";
 import type { Db } from "@/lib/db/client";
 import { formatDecimalCents } from "@/lib/format";
 import { parseIgnoringInvalid, storableText } from "@/lib/input-rules";
 import { type ExportFilters, exportFilters } from "../filters";
-import type { CsvSource } from "../csv";
+import type { CsvCell, CsvSource } from "../csv";
 
 /**
  * The admin's coupon list: one state per coupon (lib/coupon-terms.ts), filtered, sorted and paged in SQL,
@@ -262,71 +263,104 @@ export async function batchOverview(db: Db, batchId: string, now = new Date()): 
 
 export const COUPON_EXPORT_PAGE_SIZE = 2_000;
 
-interface ExportedCoupon {
-  id: string;
-  createdAt: Date;
-  code: string;
-  state: CouponState;
-  valueCents: number;
+/** A coupon as the export has it: its row (every term), its uses, its one state, its batch and the skus it applies to. */
+export interface ExportedCoupon {
+  coupon: Coupon;
   redeemed: number;
-  maxRedemptions: number | null;
-  perUserLimit: number;
-  startsAt: Date | null;
-  expiresAt: Date | null;
+  state: CouponState;
   batchPrefix: string | null;
-  description: string;
+  /** The skus of the products a discount applies to, in order; none = every product. */
+  skus: string[];
 }
+
+/** Every term an admin sets on a coupon, besides its code (newCouponSchema in lib/coupon-terms.ts). */
+type CouponTerm = Exclude<keyof z.input<typeof newCouponSchema>, "code">;
+
+type CsvColumn = readonly [header: string, cell: (row: ExportedCoupon) => CsvCell];
+
+const money = (cents: number | null) => (cents === null ? "" : formatDecimalCents(cents));
+const when = (date: Date | null) => date?.toISOString() ?? "";
+const yesNo = (value: boolean) => (value ? "true" : "false");
+
+/**
+ * The export's columns of each term, keyed by the terms' one definition: a term added there does not
+ * compile until it has its columns here, so the CSV carries every term. Written in the CSV's order.
+ */
+const TERM_COLUMNS: { readonly [Term in CouponTerm]: readonly CsvColumn[] } = {
+  /** The one state (lib/coupon-terms.ts couponState), which the status (enabled or disabled) is part of. */
+  status: [["status", (r) => r.state]],
+  kind: [["kind", (r) => r.coupon.kind]],
+  /** The credit or the amount off; a percent-off code has none (its percent is the next column). */
+  valueCents: [["value", (r) => (r.coupon.kind === "PERCENT_OFF" ? "" : money(r.coupon.valueCents))]],
+  percentOff: [["percent_off", (r) => r.coupon.percentOff ?? ""]],
+  maxDiscountCents: [["max_discount", (r) => money(r.coupon.maxDiscountCents)]],
+  minSubtotalCents: [["min_subtotal", (r) => money(r.coupon.minSubtotalCents)]],
+  /** Space-separated skus (a sku has no spaces); empty: every product. */
+  productIds: [["product_skus", (r) => r.skus.join(" ")]],
+  firstOrderOnly: [["first_order_only", (r) => yesNo(r.coupon.firstOrderOnly)]],
+  maxRedemptions: [["max_redemptions", (r) => r.coupon.maxRedemptions ?? ""]],
+  perUserLimit: [["per_customer", (r) => r.coupon.perUserLimit]],
+  startsAt: [["starts_at_utc", (r) => when(r.coupon.startsAt)]],
+  expiresAt: [["expires_at_utc", (r) => when(r.coupon.expiresAt)]],
+  noRedeemAfterRevoke: [["no_redeem_after_revoke", (r) => yesNo(r.coupon.noRedeemAfterRevoke)]],
+  /** Where its uses are counted, as decided (an AUTO choice is stored as the mode it chose). */
+  counter: [["counter_mode", (r) => r.coupon.counterMode]],
+  description: [["description", (r) => r.coupon.description]],
+};
+
+const COUPON_COLUMNS: readonly CsvColumn[] = [
+  ["code", (r) => r.coupon.code],
+  ...Object.values(TERM_COLUMNS).flat(),
+  /** The terms in the admin's words, as the list and the coupon's page say them (lib/admin/coupon-offer.ts). */
+  ["offer", (r) => couponOffer(r.coupon)],
+  ["conditions", (r) => couponConditions(r.coupon, r.skus.length)],
+  ["redeemed", (r) => r.redeemed],
+  ["created_at_utc", (r) => r.coupon.createdAt.toISOString()],
+  ["batch", (r) => r.batchPrefix ?? ""],
+];
 
 type ExportCursor = { createdAt: Date; id: string };
 
+interface ExportKey {
+  id: string;
+  createdAt: Date;
+  redeemed: number;
+  state: CouponState;
+  batchPrefix: string | null;
+  skus: string[];
+}
+
 /**
  * Every coupon the list's filters match, one line per code (a batch's codes included, never grouped),
- * newest first, streamed in keyset pages on (created_at, id).
+ * newest first, streamed in keyset pages on (created_at, id), with every term (TERM_COLUMNS).
  */
 export function couponsCsv(db: Db, query: CouponListQuery, now = new Date()): CsvSource<ExportedCoupon, ExportCursor> {
   const listed = listedCoupons(query, now);
   return {
-    header: [
-      "code",
-      "status",
-      "value",
-      "redeemed",
-      "max_redemptions",
-      "per_customer",
-      "starts_at_utc",
-      "expires_at_utc",
-      "created_at_utc",
-      "batch",
-      "description",
-    ],
+    header: COUPON_COLUMNS.map(([header]) => header),
     async page(after) {
-      const rows = await db.$queryRaw<ExportedCoupon[]>`
+      const keys = await db.$queryRaw<ExportKey[]>`
         WITH listed AS (${listed})
-        SELECT l.id, l.created_at AS "createdAt", l.code, l.state, l.value_cents AS "valueCents", l.redeemed,
-               c.max_redemptions AS "maxRedemptions", c.per_user_limit AS "perUserLimit", c.starts_at AS "startsAt",
-               c.expires_at AS "expiresAt", b.prefix AS "batchPrefix", c.description
-        FROM listed l JOIN coupons c ON c.id = l.id LEFT JOIN coupon_batches b ON b.id = l.batch_id
+        SELECT l.id, l.created_at AS "createdAt", l.redeemed, l.state, b.prefix AS "batchPrefix",
+               ARRAY(SELECT p.sku FROM coupon_products cp JOIN products p ON p.id = cp.product_id
+                     WHERE cp.coupon_id = l.id ORDER BY p.sku) AS skus
+        FROM listed l LEFT JOIN coupon_batches b ON b.id = l.batch_id
         ${after ? Prisma.sql`WHERE (l.created_at, l.id) < (${after.createdAt}, ${after.id}::uuid)` : Prisma.empty}
         ORDER BY l.created_at DESC, l.id DESC
         LIMIT ${COUPON_EXPORT_PAGE_SIZE}`;
-      const last = rows.at(-1);
+      const coupons = new Map(
+        (await db.coupon.findMany({ where: { id: { in: keys.map((k) => k.id) } } })).map((c) => [c.id, c]),
+      );
+      const rows = keys.flatMap(({ id, redeemed, state, batchPrefix, skus }): ExportedCoupon[] => {
+        const coupon = coupons.get(id);
+        return coupon ? [{ coupon, redeemed, state, batchPrefix, skus }] : [];
+      });
+      const last = keys.at(-1);
       return {
         rows,
-        next: rows.length === COUPON_EXPORT_PAGE_SIZE && last ? { createdAt: last.createdAt, id: last.id } : null,
+        next: keys.length === COUPON_EXPORT_PAGE_SIZE && last ? { createdAt: last.createdAt, id: last.id } : null,
       };
     },
-    cells: (c) => [
-      c.code,
-      c.state,
-      formatDecimalCents(c.valueCents),
-      c.redeemed,
-      c.maxRedemptions ?? "",
-      c.perUserLimit,
-      c.startsAt?.toISOString() ?? "",
-      c.expiresAt?.toISOString() ?? "",
-      c.createdAt.toISOString(),
-      c.batchPrefix ?? "",
-      c.description,
-    ],
+    cells: (row) => COUPON_COLUMNS.map(([, cell]) => cell(row)),
   };
 }
