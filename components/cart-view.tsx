@@ -25,11 +25,22 @@ interface CartViewProps {
   initialOrderState: OrderFormState;
 }
 
+/** Why a line keeps the cart from being ordered as it is, naming the product; null when it can be. */
+function lineBlocker(line: Cart["lines"][number]): string | null {
+  if (!line.active) return `${line.name} is no longer on sale: remove it to order the rest.`;
+  if (line.stock === 0) return `${line.name} is sold out: remove it to order the rest.`;
+  if (line.stock !== null && line.quantity > line.stock) {
+    return `Only ${line.stock} of ${line.name} left: lower its quantity to ${line.stock}.`;
+  }
+  return null;
+}
+
 /** The cart: quantities, a discount code previewed (not used) and the order button. */
 export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder, initialOrderState }: CartViewProps) {
   const [quantityAnswer, quantityAction, quantityPending] = useActionState(setQuantity, null);
   const [codeAnswer, codeAction, codePending] = useActionState(setCode, null);
   const [order, orderAction, orderPending] = useActionState(placeOrder, initialOrderState);
+  const blockers = cart.lines.map(lineBlocker).filter((blocker) => blocker !== null);
 
   if (cart.lines.length === 0) {
     return (
@@ -67,7 +78,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
               <p className="font-medium text-slate-900">{line.name}</p>
               <p className="text-sm text-slate-600">
                 {formatCents(line.unitPriceCents)} each
-                {line.stock !== null && ` · ${line.stock} left`}
+                {line.stock !== null && (line.stock === 0 ? " · sold out" : ` · only ${line.stock} left`)}
                 {!line.active && " · no longer on sale"}
               </p>
             </div>
@@ -81,7 +92,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
                 name="quantity"
                 type="number"
                 min={0}
-                max={99}
+                max={line.stock === null ? 99 : Math.min(99, Math.max(line.stock, line.quantity))}
                 defaultValue={line.quantity}
                 key={line.quantity}
                 className="w-20 rounded-md border border-slate-300 px-2 py-1.5 tabular-nums"
@@ -142,8 +153,16 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
           </Callout>
         )}
         {cart.preview && (
-          <Callout tone={cart.preview.ok ? "info" : "error"} testId="code-preview">
+          <Callout tone="info" testId="code-preview">
             <p data-reason={cart.preview.ok ? undefined : cart.preview.reason}>{codePreviewMessage(cart.preview)}</p>
+            {!cart.preview.ok && (
+              <form action={codeAction} className="mt-1">
+                <input type="hidden" name="code" value="" />
+                <button type="submit" disabled={codePending} className="font-medium underline underline-offset-2">
+                  Remove {cart.preview.code}
+                </button>
+              </form>
+            )}
           </Callout>
         )}
       </div>
@@ -171,7 +190,16 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
 
       <form action={orderAction} className="flex flex-col items-end gap-3">
         <input type="hidden" name="idempotencyKey" value={order.key} />
-        <SubmitButton pending={orderPending} pendingLabel="Placing order…">
+        {/* The code the total below was computed with: a code that does not apply is left out of the order. */}
+        <input type="hidden" name="appliedCode" value={cart.preview?.ok ? cart.preview.code : ""} />
+        {blockers.length > 0 && (
+          <Callout tone="error" testId="cart-blockers">
+            {blockers.map((blocker) => (
+              <p key={blocker}>{blocker}</p>
+            ))}
+          </Callout>
+        )}
+        <SubmitButton pending={orderPending} pendingLabel="Placing order…" disabled={blockers.length > 0}>
           Place order for {formatCents(cart.totalCents)}
         </SubmitButton>
         <div aria-live="polite" aria-atomic="true" data-answer={order.answer} className="w-full">

@@ -186,7 +186,7 @@ test.describe("refusals say why and charge nothing", () => {
     ]);
 
     await placeButton(page).click();
-    await expectRefused(page.getByTestId("order-result"), "out_of_stock", `Sorry, ${tee.sku} sold out`);
+    await expectRefused(page.getByTestId("order-result"), "out_of_stock", `Sorry, ${tee.name} sold out`);
     expect(await balanceOf(customer.id)).toBe(5_000);
     expect(await ordersOf(customer.id)).toBe(0);
   });
@@ -236,5 +236,55 @@ test("an admin sets a product's stock after counting the shelf (=N), and the sho
   const page = await (await browser.newContext()).newPage();
   await signInWithUi(page, customer.email, undefined, "/shop");
   await expect(card(page, tee.sku).getByTestId("stock")).toHaveText("Only 2 left");
+  await expectInvariantsHold();
+});
+
+test("a cart that guides: a code that does not apply is left out, quantities stop at the stock", async ({ page }) => {
+  const customer = await createCustomer({ creditCents: 10_000 });
+  const notebook = await createTestProduct({ priceCents: 800, stock: null, name: "Guide notebook" });
+  const mug = await createTestProduct({ priceCents: 1_200, stock: 3, name: "Guide mug" });
+  const fiveOff = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 500, minSubtotalCents: 2_000 });
+  const mugOnly = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 300, productIds: [mug.id] });
+  await signInWithUi(page, customer.email, undefined, "/shop");
+  await addToCart(page, notebook.sku);
+  await page.goto("/cart");
+
+  // A code for another product names it; a code under its minimum says so; neither blocks the order.
+  await applyCode(page, mugOnly.code);
+  await expect(page.getByTestId("code-preview")).toContainText(
+    `${mugOnly.code} is not applied: This code applies only to Guide mug.`,
+  );
+  await applyCode(page, fiveOff.code);
+  await expect(page.getByTestId("code-preview")).toContainText(
+    "is not applied: This code needs an order of at least $20.00",
+  );
+  await expect(placeButton(page)).toHaveText("Place order for $8.00");
+  await placeButton(page).click();
+  await expect(page.getByTestId("order-result")).toContainText("Order placed: $8.00.");
+  expect(await balanceOf(customer.id)).toBe(9_200);
+  expect((await e2eDb().coupon.findUniqueOrThrow({ where: { id: fiveOff.id } })).redeemedCount).toBe(0);
+
+  // The mug has 3: asking for 11 is refused in its name, the cart keeps what it had.
+  await page.goto("/shop");
+  await addToCart(page, mug.sku);
+  await page.goto("/cart");
+  await cartLine(page, mug.sku).getByLabel("Quantity").fill("11");
+  await cartLine(page, mug.sku).getByRole("button", { name: "Update" }).click();
+  await expect(page.getByTestId("quantity-result")).toContainText("Only 3 of Guide mug left");
+  await expect(cartLine(page, mug.sku).getByLabel("Quantity")).toHaveValue("1");
+  // An empty quantity is a mistake, not a removal.
+  await cartLine(page, mug.sku).getByLabel("Quantity").fill("");
+  await cartLine(page, mug.sku).getByRole("button", { name: "Update" }).click();
+  await expect(page.getByTestId("quantity-result")).toContainText("Enter a quantity");
+  await expect(page.getByTestId("cart-line")).toHaveCount(1);
+
+  // Sold out meanwhile: the line says so by name and the order button waits.
+  await e2eDb().$transaction([
+    e2eDb().product.update({ where: { id: mug.id }, data: { stock: 0 } }),
+    e2eDb().stockMovement.create({ data: { productId: mug.id, kind: "ADJUSTMENT", quantity: -3 } }),
+  ]);
+  await page.reload();
+  await expect(page.getByTestId("cart-blockers")).toContainText("Guide mug is sold out: remove it to order the rest.");
+  await expect(placeButton(page)).toBeDisabled();
   await expectInvariantsHold();
 });

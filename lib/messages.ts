@@ -47,11 +47,11 @@ function orderDetail(result: OrderRefused): RefusalDetail {
   if (result.reason === "empty_cart") return {};
   if (result.reason === "rate_limited") return { retryAfterSeconds: result.retryAfterSeconds };
   if (result.reason === "invalid_input") return { message: result.message };
-  const { message, sku, totalCents, balanceCents, minSubtotalCents, maxTotalCents } = result;
+  const { message, sku, productName, totalCents, balanceCents, minSubtotalCents, maxTotalCents } = result;
   return {
     context: "checkout",
     message,
-    product: sku,
+    product: productName ?? sku,
     totalCents,
     balanceCents,
     minSubtotalCents,
@@ -71,8 +71,8 @@ export function purchaseMessage(result: PlaceOrderResult | OrderRefused): string
 export function codePreviewMessage(preview: CodePreview): string {
   if (preview.ok)
     return `${preview.code}: ${formatCents(preview.discountCents)} off. Applied when you place the order.`;
-  const { reason, minSubtotalCents } = preview;
-  return `${preview.code}: ${REFUSALS[reason].message({ context: "checkout", minSubtotalCents })}`;
+  const { reason, minSubtotalCents, appliesTo } = preview;
+  return `${preview.code} is not applied: ${REFUSALS[reason].message({ context: "checkout", minSubtotalCents, appliesTo })}`;
 }
 
 export function cancelMessage(result: CancelResult): string {

@@ -39,6 +39,8 @@ export interface RefusalDetail {
   balanceCents?: number;
   minSubtotalCents?: number;
   maxTotalCents?: number;
+  /** The products a code is limited to, by name. */
+  appliesTo?: string[];
   retryAfterSeconds?: number;
 }
 
@@ -70,7 +72,9 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
     message: (d) =>
       d.context === "redeem"
         ? "This is a discount code: add products to your cart and use it there at checkout."
-        : "This code doesn't apply to what's in your order (a store-credit code is redeemed on the Redeem page).",
+        : d.appliesTo?.length
+          ? `This code applies only to ${d.appliesTo.join(", ")}.`
+          : "This code doesn't apply to what's in your order (a store-credit code is redeemed on the Redeem page).",
   },
   disabled: {
     status: 409,

@@ -57,6 +57,12 @@ export async function setCartQuantity(
     await db.cartItem.deleteMany({ where: { userId, productId } });
     return { ok: true };
   }
+  // Shown, not guarded: the order's guarded take decides; this keeps a cart from asking for more than exists.
+  const product = await db.product.findUnique({ where: { id: productId }, select: { name: true, stock: true } });
+  if (product?.stock != null && parsed.data > product.stock) {
+    const left = product.stock === 0 ? `${product.name} is sold out` : `Only ${product.stock} of ${product.name} left`;
+    return { ok: false, reason: "invalid_quantity", message: `${left}. Lower the quantity or remove it.` };
+  }
   const { count } = await db.cartItem.updateMany({ where: { userId, productId }, data: { quantity: parsed.data } });
   return count === 1 ? { ok: true } : { ok: false, reason: "unknown_product" };
 }
@@ -93,7 +99,14 @@ export type PreviewRefusal = DiscountRefusal | CouponUseRefusal | "not_first_ord
 /** What the cart's code would do now, judged from committed state; placing the order decides for real. */
 export type CodePreview =
   | { ok: true; code: string; discountCents: number }
-  | { ok: false; code: string; reason: PreviewRefusal; minSubtotalCents?: number };
+  | {
+      ok: false;
+      code: string;
+      reason: PreviewRefusal;
+      minSubtotalCents?: number;
+      /** For a code limited to some products (not_applicable): their names. */
+      appliesTo?: string[];
+    };
 
 export interface Cart {
   lines: CartLine[];
@@ -145,7 +158,7 @@ interface Judged {
 async function judgeCode(db: Db, userId: string, code: string, lines: CartLine[], now: Date): Promise<Judged> {
   const coupon = await db.coupon.findUnique({
     where: { code },
-    include: { products: { select: { productId: true } } },
+    include: { products: { select: { productId: true, product: { select: { name: true } } } } },
   });
   const refusal = couponRefusal(coupon, now);
   if (refusal || !coupon) return { preview: { ok: false, code, reason: refusal ?? "unknown_code" }, couponId: null };
@@ -153,7 +166,14 @@ async function judgeCode(db: Db, userId: string, code: string, lines: CartLine[]
   const productIds = coupon.products.map((p) => p.productId);
   const discount = discountFor({ ...coupon, productIds }, lines);
   if (!discount.ok) {
-    return judged({ ok: false, code, reason: discount.reason, minSubtotalCents: discount.minSubtotalCents });
+    const appliesTo = coupon.products.map((p) => p.product.name).sort();
+    return judged({
+      ok: false,
+      code,
+      reason: discount.reason,
+      minSubtotalCents: discount.minSubtotalCents,
+      ...(discount.reason === "not_applicable" && appliesTo.length > 0 ? { appliesTo } : {}),
+    });
   }
   const usage = await db.couponUsage.findUnique({ where: { couponId_userId: { couponId: coupon.id, userId } } });
   if (usage && usage.used >= coupon.perUserLimit) return judged({ ok: false, code, reason: "per_user_limit" });

@@ -67,8 +67,9 @@ export type PlaceOrderResult =
       replayed: boolean;
       /** Validation message for the invalid_* reasons. */
       message?: string;
-      /** The product a refusal is about (unknown_product, unavailable, out_of_stock). */
+      /** The product a refusal is about (unknown_product, unavailable, out_of_stock), and its name when it exists. */
       sku?: string;
+      productName?: string;
       /** For insufficient_credit: the order's total, and the balance read after the refusal. */
       totalCents?: number;
       balanceCents?: number;
@@ -227,7 +228,8 @@ async function takeLines(tx: Tx, requested: readonly OrderLineRequest[]): Promis
   const taken = new Map<string, TakenProduct>();
   for (const line of lockOrder) {
     const result = await takeLine(tx, idOf.get(line.sku)!, line.quantity);
-    if (!result.ok) throw refuse(result.reason, { sku: line.sku });
+    if (!result.ok)
+      throw refuse(result.reason, { sku: line.sku, ...("name" in result ? { productName: result.name } : {}) });
     taken.set(line.sku, result.product);
   }
   return requested.map((line, index) => ({
@@ -340,7 +342,10 @@ async function explainRefusal(
   detail: unknown,
   replayed: boolean,
 ): Promise<Refused> {
-  const stored = (detail ?? {}) as Pick<Refused, "sku" | "totalCents" | "minSubtotalCents" | "maxTotalCents">;
+  const stored = (detail ?? {}) as Pick<
+    Refused,
+    "sku" | "productName" | "totalCents" | "minSubtotalCents" | "maxTotalCents"
+  >;
   const refused: Refused = { ok: false, reason, replayed, ...stored };
   if (reason === "insufficient_credit") {
     const user = await db.user.findUnique({ where: { id: userId }, select: { balanceCents: true } });

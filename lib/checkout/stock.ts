@@ -18,7 +18,10 @@ export interface TakenProduct {
 }
 
 export type TakeLine =
-  { ok: true; product: TakenProduct } | { ok: false; reason: "unknown_product" | "unavailable" | "out_of_stock" };
+  | { ok: true; product: TakenProduct }
+  | { ok: false; reason: "unknown_product" }
+  /** `name`: the product's, so a refusal can name it to the customer. */
+  | { ok: false; reason: "unavailable" | "out_of_stock"; name: string };
 
 const productFields = { id: true, sku: true, name: true, priceCents: true } as const;
 
@@ -40,7 +43,7 @@ export async function takeLine(tx: Tx, productId: string, quantity: number): Pro
     SELECT id::text AS id, sku, name, price_cents AS "priceCents", active, stock
     FROM products WHERE id = ${productId}::uuid FOR SHARE`;
   if (!row) return { ok: false, reason: "unknown_product" };
-  if (!row.active) return { ok: false, reason: "unavailable" };
+  if (!row.active) return { ok: false, reason: "unavailable", name: row.name };
   if (row.stock === null)
     return {
       ok: true,
@@ -48,7 +51,7 @@ export async function takeLine(tx: Tx, productId: string, quantity: number): Pro
     };
   // Restocked since the decrement was refused (an admin's change committed in between): take it afresh.
   if (row.stock >= quantity) throw new RetryTransaction();
-  return { ok: false, reason: "out_of_stock" };
+  return { ok: false, reason: "out_of_stock", name: row.name };
 }
 
 /** The SALE movement of each line whose stock takeLine took, once the order row exists. */

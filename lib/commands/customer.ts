@@ -44,18 +44,26 @@ export const order = defineCommand({
   run: (db, actor, input) => placeOrder(db, { userId: actor.userId, ...input }),
 });
 
-/** The cart's Place order: the cart's items and code, placed by the order command through its own edge. */
+/**
+ * The cart's Place order: the cart's items, placed by the order command through its own edge, with the
+ * code the button's total was computed with (`appliedCode`; absent: the cart's code). A code the cart
+ * showed as not applied is left out, so the order is placed at the total the button showed.
+ */
 export const orderCart = defineCommand({
   name: "order-cart",
   // Validated before the key reaches any query (a replay is looked up by it).
-  input: z.object({ idempotencyKey: idempotencyKeySchema }),
+  input: z.object({ idempotencyKey: idempotencyKeySchema, appliedCode: z.string().max(300).optional() }),
   limit: null,
   idempotency: { key: "required", scope: ORDER_SCOPE },
-  run: async (db, actor, { idempotencyKey }, then) => {
+  run: async (db, actor, { idempotencyKey, appliedCode }, then) => {
     const cart = await cartOrder(db, actor.userId, idempotencyKey);
     if (cart.kind === "empty") return cart.replay ?? ({ ok: false, reason: "empty_cart", replayed: false } as const);
-    const { lines, discountCode } = cart;
-    return then(order, { lines, discountCode, idempotencyKey, fromCart: true });
+    const discountCode = appliedCode === undefined ? cart.discountCode : appliedCode || null;
+    // The code was changed in another tab since this button was rendered: its total is not this cart's.
+    if (discountCode !== null && discountCode !== cart.discountCode) {
+      return { ok: false, reason: "cart_changed", replayed: false } as const;
+    }
+    return then(order, { lines: cart.lines, discountCode, idempotencyKey, fromCart: true });
   },
 });
 

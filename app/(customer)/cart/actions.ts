@@ -19,7 +19,15 @@ const addAction = customerAction
   });
 
 const quantityAction = customerAction
-  .inputSchema(fromForm(z.object({ productId: productField, quantity: z.coerce.number("Enter a quantity.") })))
+  .inputSchema(
+    fromForm(
+      z.object({
+        productId: productField,
+        // An empty field is a mistake, not a removal: Remove (or 0) takes a line out.
+        quantity: z.string().trim().min(1, "Enter a quantity (0 removes the item).").pipe(z.coerce.number()),
+      }),
+    ),
+  )
   .action(async ({ ctx, parsedInput }): Promise<CartAnswer> => {
     const result = await ctx.run(quantityCommand, parsedInput);
     if (isEdgeRefusal(result)) return edgeAnswer(result);
@@ -38,7 +46,7 @@ const codeAction = customerAction
   });
 
 const orderAction = customerAction
-  .inputSchema(fromForm(z.object({ idempotencyKey: z.string() })))
+  .inputSchema(fromForm(z.object({ idempotencyKey: z.string(), appliedCode: z.string().optional() })))
   .action(async ({ ctx, parsedInput }): Promise<OrderAnswer> => {
     const result = await ctx.run(orderCart, parsedInput);
     if (isEdgeRefusal(result)) return edgeAnswer(result);

@@ -23,8 +23,9 @@ export const POST = customerRoute(order, {
     body: { status: "placed", order: orderJson(result.order), balanceCents: result.balanceCents },
     replayed: result.replayed,
   }),
-  refusalFields: ({ sku, totalCents, balanceCents, minSubtotalCents, maxTotalCents }) => ({
+  refusalFields: ({ sku, productName, totalCents, balanceCents, minSubtotalCents, maxTotalCents }) => ({
     sku,
+    productName,
     totalCents,
     balanceCents,
     minSubtotalCents,
