@@ -182,7 +182,7 @@ const shortTitle = (title: string) => (title.length > 100 ? `${title.slice(0, 99
 function table(title: string, now: Row[], before: Row[] | undefined, sort: boolean): string {
   const previous = new Map(before?.map((r) => [r.name, r]));
   const rows = sort ? [...now].sort((a, b) => b.seconds - a.seconds) : now;
-  // Files that are gone from the current run (merged, renamed) still show what they took before.
+  // Files the later run did not run (merged, renamed, or left out of a partial run) still show their time before.
   const gone = (before ?? []).filter((r) => !now.some((n) => n.name === r.name));
   const withTests = rows.some((r) => r.tests > 0);
   const head = [
@@ -200,7 +200,7 @@ function table(title: string, now: Row[], before: Row[] | undefined, sort: boole
       `\`${r.name}\``,
       ...(withTests ? [String(r.tests)] : []),
       ...(before ? [fmt(old?.seconds)] : []),
-      isGone ? "(gone)" : fmt(r.seconds),
+      isGone ? "(not in this run)" : fmt(r.seconds),
       ...(withTests ? [r.slowest ? `${shortTitle(r.slowest.title)} (${fmt(r.slowest.seconds)})` : ""] : []),
     ]);
   });
