@@ -25,6 +25,18 @@ const DATA_DIR = (process.env.E2E_DATA_DIR ??= portGiven ? `.data/e2e-${PORT}` :
 // The multi-instance suite starts more servers from the same build.
 const DIST_DIR = (process.env.E2E_DIST_DIR ??= process.env.ONCE_DIST_DIR ?? ".next-e2e");
 
+const EXCLUSIVE = [
+  "race-tool.spec.ts",
+  "multi-instance.spec.ts",
+  "durability.spec.ts",
+  "rate-limits.spec.ts",
+  "tools.spec.ts",
+  "decided-answer.spec.ts",
+  "store-time-zone.spec.ts",
+  "api-redemptions.spec.ts",
+  "authorization-matrix.spec.ts",
+].map((file) => `**/${file}`);
+
 /**
  * Chromium: PLAYWRIGHT_CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser
  * (`npx playwright install chromium` where that can download).
@@ -38,7 +50,8 @@ export default defineConfig({
   tsconfig: "./tsconfig.e2e.json",
   outputDir: "test-results/e2e",
   fullyParallel: false,
-  workers: 1,
+  // Two cores: the browser suites run two files at a time (see projects).
+  workers: 2,
   retries: 0,
   timeout: 60_000,
   reporter: [["list"], ["html", { open: "never", outputFolder: "test-results/e2e-report" }]],
@@ -59,7 +72,28 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    // Files that share the app's server and database without disturbing each other (each makes its own
+    // users, coupons and products), two at a time: most of their time is a browser waiting for a page.
+    {
+      name: "chromium",
+      use: { ...devices["Desktop Chrome"] },
+      testIgnore: EXCLUSIVE,
+    },
+    // Then, one file at a time, the files that must have the machine or the database to themselves: they
+    // start servers of their own and fire bursts that take both cores, corrupt data on purpose (the naive
+    // controls, repaired before the next file), hold the sessions table, change the store's time zone, or
+    // compare the whole database before and after a refused action.
+    // After the shared files, not beside them: as a dependency, the shared files run whenever these do
+    // (`--no-deps` runs one of these alone), and a failure among them skips these.
+    {
+      name: "exclusive",
+      use: { ...devices["Desktop Chrome"] },
+      testMatch: EXCLUSIVE,
+      dependencies: ["chromium"],
+      workers: 1,
+    },
+  ],
   webServer: {
     // A fresh embedded database per run, with the demo data, served by the production build.
     command: `npx tsx --conditions=react-server scripts/start.ts --port ${PORT} --data-dir ${DATA_DIR} --reset`,

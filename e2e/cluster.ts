@@ -82,7 +82,7 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
     const appDatabaseUrl = bouncer ? Object.assign(login, { port: String(bouncer.port) }).toString() : postgres.url;
     const secret = randomBytes(32).toString("base64url");
     for (let i = 0; i < options.instances; i++) {
-      const port = await freePort(0);
+      const port = await freePort();
       const child = spawn(
         process.execPath,
         [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
@@ -180,7 +180,7 @@ async function startPgBouncer(
 ): Promise<{ port: number; process: ChildProcess }> {
   const binary = ["/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"].find((candidate) => existsSync(candidate));
   if (!binary) throw new Error("pgbouncer is not installed (apt-get install pgbouncer; .ci/run does it)");
-  const port = await freePort(0);
+  const port = await freePort();
   const bouncerDir = path.join(dir, "pgbouncer");
   await mkdir(bouncerDir, { recursive: true });
   await writeFile(path.join(bouncerDir, "userlist.txt"), `"once" "${password}"\n`, { mode: 0o600 });

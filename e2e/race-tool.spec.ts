@@ -2,20 +2,25 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
+import { sized } from "./size";
 import { createTestCoupon, createTestProduct, e2eDb, expectInvariantsHold, uniqueTag } from "./support";
 
 /**
- * The race tool (scripts/race.ts) against the production build: 500 synchronized requests, released
+ * The race tool (scripts/race.ts) against the production build: REQUESTS synchronized requests, released
  * by last-byte sync, against the JSON API and the real redeem server action. Pointed at the naive
  * control route (in test builds only), the same tool must report the oversell. With `--target orders`
- * it places 500 synchronized orders through POST /api/orders and checks the invariants itself (with
+ * it places REQUESTS synchronized orders through POST /api/orders and checks the invariants itself (with
  * `--target checkout-action`, through the cart page's place-order server action); aimed at the naive
  * checkout control, it must report the oversold stock or the corruption.
  */
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..");
-const USERS = "100";
+// 250 requests from 50 users (five each, as at full size) are ten times the limit of 25 and 25 times the
+// stock of 10: the naive controls still oversell them (by about 4x and 14x at 500), so the burst still
+// proves the tool can catch what it is aimed at. Full size (TEST_SIZE=full): 500 from 100.
+const REQUESTS = sized(250, 500);
+const USERS = String(REQUESTS / 5);
 
 interface RaceSummary {
   successes: number;
@@ -61,7 +66,7 @@ for (const [limit, target, counter] of [
   [25, "api", "SLOTS"],
   [25, "action", "SLOTS"],
 ] as const) {
-  test(`500 synchronized ${target} requests for a code limited to ${limit} (${counter}): exactly ${limit} successes, no 5xx`, async ({
+  test(`${REQUESTS} synchronized ${target} requests for a code limited to ${limit} (${counter}): exactly ${limit} successes, no 5xx`, async ({
     baseURL,
   }) => {
     const code = `RACE${limit}${target.toUpperCase()}${counter.slice(0, 2)}${uniqueTag().toUpperCase()}`;
@@ -70,7 +75,7 @@ for (const [limit, target, counter] of [
       "--code",
       coupon.code,
       "--requests",
-      "500",
+      String(REQUESTS),
       "--target",
       target,
       "--limit",
@@ -87,7 +92,7 @@ for (const [limit, target, counter] of [
   });
 }
 
-test.describe("500 synchronized orders (POST /api/orders, the cart's place-order action)", () => {
+test.describe(`${REQUESTS} synchronized orders (POST /api/orders, the cart's place-order action)`, () => {
   async function orderRace(baseURL: string, sku: string, extra: string[], expected: number, target = "orders") {
     // A credit code per test: each of its users redeems it once, then spends it on the burst.
     const funding = await createTestCoupon({ valueCents: 20_000, maxRedemptions: null, perUserLimit: 1 });
@@ -101,7 +106,7 @@ test.describe("500 synchronized orders (POST /api/orders, the cart's place-order
       "--user-prefix",
       `race-orders-${uniqueTag()}`,
       "--requests",
-      "500",
+      String(REQUESTS),
       "--limit",
       String(expected),
       "--expect",
@@ -121,7 +126,7 @@ test.describe("500 synchronized orders (POST /api/orders, the cart's place-order
   test("for a product with stock 10: exactly 10 placed, the rest out_of_stock, no 5xx", async ({ baseURL }) => {
     const product = await createTestProduct({ priceCents: 2_000, stock: 10 });
     const summary = await orderRace(baseURL!, product.sku, [], 10);
-    expect(summary.outcomes).toEqual({ placed: 10, out_of_stock: 490 });
+    expect(summary.outcomes).toEqual({ placed: 10, out_of_stock: REQUESTS - 10 });
     expect(await e2eDb().product.findUniqueOrThrow({ where: { id: product.id } })).toMatchObject({ stock: 0 });
     await expectInvariantsHold();
   });
@@ -130,7 +135,7 @@ test.describe("500 synchronized orders (POST /api/orders, the cart's place-order
     const product = await createTestProduct({ priceCents: 2_000, stock: null });
     const code = await createTestCoupon({ kind: "PERCENT_OFF", valueCents: 0, percentOff: 50, maxRedemptions: 1 });
     const summary = await orderRace(baseURL!, product.sku, ["--code", code.code], 1);
-    expect(summary.outcomes).toEqual({ placed: 1, exhausted: 499 });
+    expect(summary.outcomes).toEqual({ placed: 1, exhausted: REQUESTS - 1 });
     expect(await e2eDb().order.count({ where: { couponId: code.id } })).toBe(1);
     await expectInvariantsHold();
   });
@@ -159,7 +164,7 @@ test("the same tool catches the naive check-then-act control oversell a limit of
       "--code",
       coupon.code,
       "--requests",
-      "500",
+      String(REQUESTS),
       "--limit",
       "25",
       "--user-prefix",
@@ -192,7 +197,7 @@ test("the same tool catches the naive check-then-act checkout overselling a stoc
       "--user-prefix",
       prefix,
       "--requests",
-      "500",
+      String(REQUESTS),
       "--limit",
       "10",
       "--path",

@@ -59,7 +59,7 @@ test.afterAll(async () => {
 });
 
 test("beside a running npm start, every tool joins its database and leaves it running", async () => {
-  const port = await freePort(0);
+  const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const started = run("scripts/start.ts", ["--port", String(port), "--data-dir", dataDir, "--reset"], {
     // The e2e build, reused as it is (same sources, same control route).

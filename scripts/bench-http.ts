@@ -547,7 +547,7 @@ async function redeemOverHttp(
 // The apps
 
 async function startApp(databaseUrl: string, index: number, durability: Durability): Promise<App> {
-  const port = await freePort(0);
+  const port = await freePort();
   const base = new URL(`http://127.0.0.1:${port}`);
   const profile = profileDir ? path.join(profileDir, `${durability}-app${index}`) : null;
   if (profile) await mkdir(profile, { recursive: true });

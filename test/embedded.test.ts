@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { PASSWORD_FILE, startEmbeddedPostgres, useEmbeddedPostgres } from "@/lib/db/embedded";
+import { PASSWORD_FILE, freePort, startEmbeddedPostgres, useEmbeddedPostgres } from "@/lib/db/embedded";
 
 // Under the project (not /tmp): the postgres OS user must be able to reach the folder when run as root.
 const root = path.resolve(import.meta.dirname, "../.data/test/embedded");
@@ -31,8 +31,11 @@ async function durabilitySettings(url: string) {
   return row;
 }
 
-/** Runs the embedded server in a child process and SIGKILLs that process once the server is up. */
-async function crashWhileRunning(dataDir: string): Promise<void> {
+/**
+ * The embedded server in a child process of its own, as `npm start` runs it: `ready` resolves with its
+ * URL once it is up and rejects when the process exits first.
+ */
+function runInChild(dataDir: string, preferredPort = 0) {
   const child = spawn(
     process.execPath,
     [
@@ -41,17 +44,27 @@ async function crashWhileRunning(dataDir: string): Promise<void> {
       "--conditions=react-server",
       path.join(import.meta.dirname, "fixtures/run-embedded.ts"),
       dataDir,
+      String(preferredPort),
     ],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
+    { stdio: ["ignore", "pipe", "inherit"] },
   );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
-    child.once("exit", (code) => reject(new Error(`fixture exited early with ${code}`)));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = new Promise<string>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      const url = /ready (\S+)/.exec(chunk.toString())?.[1];
+      if (url) resolve(url);
+    });
+    void exited.then(() => reject(new Error(`the server on ${dataDir} exited before it was ready`)));
   });
+  return { child, ready, exited };
+}
+
+/** Runs the embedded server in a child process and SIGKILLs that process once the server is up. */
+async function crashWhileRunning(dataDir: string): Promise<void> {
+  const { child, ready, exited } = runInChild(dataDir);
+  await ready;
   child.kill("SIGKILL");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await exited;
 }
 
 describe("embedded PostgreSQL after a crash", () => {
@@ -179,5 +192,24 @@ describe("embedded PostgreSQL settings and login", () => {
     expect(await answers(alone.url)).toBe(true);
     await alone.stop();
     await expect(answers(alone.url)).rejects.toThrow();
+  });
+});
+
+describe("embedded PostgreSQL servers started side by side", () => {
+  it("several fresh ones started at once, all preferring one free port, all come up on ports of their own", async () => {
+    // Each probes nothing: postgres binds, and the ones that lose the port to another retry on a new one.
+    // (Probing first, all of them saw the port free, then initdb ran, and all but one failed to bind.)
+    const preferred = await freePort();
+    const servers = [0, 1, 2].map((i) => runInChild(path.join(root, `side-by-side-${i}`), preferred));
+    try {
+      const urls = await Promise.all(servers.map((s) => s.ready));
+      expect(new Set(urls.map((url) => new URL(url).port)).size).toBe(servers.length);
+      for (const url of urls) expect(await answers(url)).toBe(true);
+    } finally {
+      // Each is up or gone before it is stopped, so no server is left behind half-started.
+      await Promise.allSettled(servers.map((s) => s.ready));
+      for (const { child } of servers) child.kill("SIGTERM");
+      await Promise.all(servers.map((s) => s.exited));
+    }
   });
 });

@@ -22,7 +22,7 @@ export interface EmbeddedDatabase {
 export interface EmbeddedOptions {
   /** The cluster's folder (PGDATA). Its login is generated on first start and kept in it (PASSWORD_FILE). */
   dataDir: string;
-  /** Preferred port; a free one is chosen when it is taken. */
+  /** Preferred port (0: any); another free one is used when a server already listens on it. */
   port?: number;
   database?: string;
   maxConnections?: number;
@@ -104,46 +104,41 @@ export function runningEmbeddedPostgresUrl(dataDir: string, database = "once"): 
 
 async function startServer(dataDir: string, options: EmbeddedOptions, log: (line: string) => void) {
   const database = options.database ?? "once";
-  const port = await freePort(options.port ?? 0);
   const fresh = !existsSync(path.join(dataDir, "PG_VERSION"));
   // A new cluster gets its own password; an older one keeps its login until it is rotated below.
   const password = fresh ? randomBytes(24).toString("base64url") : await readPassword(dataDir).catch(() => null);
   const settings = { ...(options.unsafeFastForThrowawayData ? UNSAFE_FAST_SETTINGS : {}), ...options.settings };
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: password ?? LEGACY_PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    // Postgres refuses to run as root; the package creates and uses a `postgres` OS user instead.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [
-      "-c",
-      `max_connections=${options.maxConnections ?? 300}`,
-      "-c",
-      "listen_addresses=127.0.0.1",
-      ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
-    ],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (error) => log(`[postgres] ${String(error)}`),
-  });
+  const serverOn = (port: number, onLog: (line: string) => void) =>
+    new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password: password ?? LEGACY_PASSWORD,
+      authMethod: "scram-sha-256",
+      persistent: true,
+      // Postgres refuses to run as root; the package creates and uses a `postgres` OS user instead.
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: [
+        "-c",
+        `max_connections=${options.maxConnections ?? 300}`,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+      ],
+      onLog: (message) => onLog(String(message).trimEnd()),
+      onError: (error) => log(`[postgres] ${String(error)}`),
+    });
 
   if (fresh) {
     await mkdir(path.dirname(dataDir), { recursive: true });
-    await server.initialise();
+    // initdb does not listen on any port.
+    await serverOn(0, log).initialise();
     await writePassword(dataDir, password!);
   }
-  try {
-    await server.start();
-    await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
-  } catch (error) {
-    throw new Error(
-      `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ""}. Its log lines above say why.`,
-    );
-  }
+  const { server, port } = await bindFirst(options.port ?? 0, dataDir, serverOn, log);
+  await writeFile(path.join(dataDir, OWNER_FILE), `${process.pid}\n`);
   const current =
     password ??
     (await replaceLegacyPassword(dataDir, port).catch(async (error) => {
@@ -152,6 +147,45 @@ async function startServer(dataDir: string, options: EmbeddedOptions, log: (line
     }));
   await ensureDatabase(connectionUrl(current, port, "postgres"), database);
   return { url: connectionUrl(current, port, database), port, attached: false, stop: () => server.stop() };
+}
+
+/** How many ports a start tries: each miss means another server bound that port first. */
+const PORT_ATTEMPTS = 10;
+/** What postgres says when its port (its TCP socket, or the Unix socket named after it) is taken. */
+const PORT_TAKEN = /could not create any TCP\/IP sockets|lock file "[^"]*\.s\.PGSQL\.\d+\.lock" already exists/;
+
+/**
+ * Starts postgres on `preferred` (0: a port the kernel has free now) and, when another server takes that
+ * port first, on another. Probing a port and then handing it to postgres is check-then-act: two starts
+ * in the same second (two `npm start`, parallel test workers) both saw the port free and the second
+ * died. Postgres itself binding is the only check that cannot go stale, so a bind failure means retry.
+ */
+async function bindFirst<Server extends { start(): Promise<void> }>(
+  preferred: number,
+  dataDir: string,
+  serverOn: (port: number, onLog: (line: string) => void) => Server,
+  log: (line: string) => void,
+): Promise<{ server: Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = attempt === 1 && preferred !== 0 ? preferred : await freePort();
+    const lines: string[] = [];
+    const server = serverOn(port, (line) => {
+      lines.push(line);
+      log(line);
+    });
+    try {
+      await server.start();
+      return { server, port };
+    } catch (error) {
+      if (attempt < PORT_ATTEMPTS && PORT_TAKEN.test(lines.join("\n"))) {
+        log(`port ${port} was taken by another server; trying another`);
+        continue;
+      }
+      throw new Error(
+        `Embedded PostgreSQL did not start on port ${port} with data in ${dataDir}${error ? `: ${String(error)}` : ""}. Its log lines above say why.`,
+      );
+    }
+  }
 }
 
 function connectionUrl(password: string, port: number, database: string): string {
@@ -303,16 +337,19 @@ async function ensureDatabase(adminUrl: string, database: string): Promise<void>
   }
 }
 
-export function freePort(preferred: number): Promise<number> {
+/**
+ * A port the kernel has free at this moment, for a server started next. Another process may take it in
+ * between: servers that can fail to bind retry (bindFirst).
+ */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) => {
-      if (preferred !== 0 && error.code === "EADDRINUSE") resolve(freePort(0));
-      else reject(error);
-    });
-    probe.listen(preferred, "127.0.0.1", () => {
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : preferred));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
