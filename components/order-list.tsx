@@ -4,7 +4,7 @@ import { useActionState } from "react";
 import type { ActionResult } from "@/lib/action-result";
 import type { CancelRefusal } from "@/lib/checkout/cancel-order";
 import type { OrderView } from "@/lib/checkout/order-view";
-import { ORDER_STATUS_LABEL, formatCents } from "@/lib/format";
+import { ORDER_STATUS_LABEL, formatCents, formatOrderNumber } from "@/lib/format";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 import { LocalTime } from "./local-time";
@@ -32,9 +32,12 @@ function OrderCard({ order, cancel }: { order: OrderView; cancel: CancelAction }
       data-status={order.status}
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <p className="font-medium text-slate-900">
-          <LocalTime date={order.createdAt} />
-        </p>
+        <h2 className="font-medium text-slate-900">
+          <span data-testid="order-number">Order {formatOrderNumber(order.number)}</span>
+          <span className="ml-2 text-sm font-normal text-slate-600">
+            <LocalTime date={order.createdAt} />
+          </span>
+        </h2>
         <p className="text-sm font-medium text-slate-700">{ORDER_STATUS_LABEL[order.status]}</p>
       </div>
       <table className="mt-3 w-full text-sm">
