@@ -54,7 +54,16 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
     >
       {rows.map((o) => (
         <tr key={o.id} data-order-id={o.id} data-order-number={o.number}>
-          <td className={`${td} font-medium tabular-nums`}>{formatOrderNumber(o.number)}</td>
+          <td className={`${td} font-medium tabular-nums`}>
+            <Link
+              href={`/admin/orders/${o.id}`}
+              className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
+              aria-label={`Order ${formatOrderNumber(o.number)}`}
+              data-testid="order-link"
+            >
+              {formatOrderNumber(o.number)}
+            </Link>
+          </td>
           <td className={`${td} text-xs text-slate-600`}>
             <StoreTime date={o.createdAt} zone={zone} />
           </td>
