@@ -52,6 +52,11 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "(customer)/shop/page.tsx": { url: () => "/shop", expect: CUSTOMER },
   "(customer)/cart/page.tsx": { url: () => "/cart", expect: CUSTOMER },
   "(customer)/orders/page.tsx": { url: () => "/orders", expect: CUSTOMER },
+  // Another customer's order: no one but its customer sees it, an admin included (theirs is /admin/orders/{id}).
+  "(customer)/orders/[id]/page.tsx": {
+    url: (f) => `/orders/${f.orderId}`,
+    expect: { anonymous: "sign-in", customer: 404, admin: 404 },
+  },
   "admin/page.tsx": { url: () => "/admin", expect: ADMIN },
   "admin/coupons/page.tsx": { url: () => "/admin/coupons", expect: ADMIN },
   "admin/coupons/new/page.tsx": { url: () => "/admin/coupons/new", expect: ADMIN },
@@ -297,6 +302,8 @@ function pageUrl(worker: string, f: Fixture): string {
     .replace(/^app/, "")
     .replace(/\/page$/, "")
     .replace(/\/\([^)]+\)/g, "")
+    // The customer's order page shares its actions with /orders, which renders for every caller.
+    .replace(/^\/orders\/\[id\]$/, "/orders")
     .replace("customers/[id]", `customers/${f.customerId}`)
     .replace("orders/[id]", `orders/${f.orderId}`)
     .replace("[id]", f.couponId);

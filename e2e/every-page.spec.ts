@@ -94,6 +94,26 @@ async function cancelledOrder(adminId: string): Promise<string> {
 }
 
 let customerEmail: Promise<string> | undefined;
+let customerOrderId: Promise<string> | undefined;
+
+/** An order of that customer's, with an amount-off code on a product with a long name. */
+async function orderOf(email: string): Promise<string> {
+  const user = await e2eDb().user.findUniqueOrThrow({ where: { email } });
+  const product = await createTestProduct({
+    priceCents: 500,
+    stock: null,
+    name: "A stoneware mug whose name is long enough to wrap on a phone",
+  });
+  const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 100, maxRedemptions: 1 });
+  const placed = await placeOrder(e2eDb(), {
+    userId: user.id,
+    lines: [{ sku: product.sku, quantity: 2 }],
+    discountCode: code.code,
+    idempotencyKey: randomUUID(),
+  });
+  if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
+  return placed.order.id;
+}
 
 for (const screen of ["desktop", "phone"] as const) {
   test.describe(`every page on a ${screen}`, () => {
@@ -114,6 +134,16 @@ for (const screen of ["desktop", "phone"] as const) {
         await context.close();
       });
     }
+
+    test("customer: /orders/{id}, an order with a discount and a long product name", async ({ browser }) => {
+      customerEmail ??= createCustomer({ creditCents: 1_250 }).then((customer) => customer.email);
+      const email = await customerEmail;
+      customerOrderId ??= orderOf(email);
+      const storageState = await storageFor(browser, email, PASSWORD, "/redeem");
+      const context = await browser.newContext({ ...SCREENS[screen], storageState });
+      await checkPage(await context.newPage(), `/orders/${await customerOrderId}`);
+      await context.close();
+    });
 
     test("admin: every admin page, with a code of the maximum length", async ({ browser }) => {
       // A code as long as codes may be, redeemed once and refused once, so every admin table has a row with it.
