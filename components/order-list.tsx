@@ -1,18 +1,12 @@
-"use client";
-
-import { useActionState } from "react";
-import type { ActionResult } from "@/lib/action-result";
-import type { CancelRefusal } from "@/lib/checkout/cancel-order";
+import Link from "next/link";
 import type { OrderView } from "@/lib/checkout/order-view";
-import { ORDER_STATUS_LABEL, formatCents } from "@/lib/format";
-import { Callout } from "./callout";
-import { SubmitButton } from "./submit-button";
+import { ORDER_STATUS_LABEL, formatCents, formatOrderNumber } from "@/lib/format";
+import { type CancelAction, CancelOrderForm } from "./cancel-order-form";
 import { LocalTime } from "./local-time";
 
-export type CancelAnswer = ActionResult<object, CancelRefusal | "rate_limited">;
-type CancelAction = (state: CancelAnswer | null, formData: FormData) => Promise<CancelAnswer>;
+export type { CancelAnswer } from "./cancel-order-form";
 
-/** Order history: each order's lines, discount, total and status, with a cancel button while placed. */
+/** Order history: each order's number (linked to its page), lines, discount, total and status, with a confirmed cancel while placed. */
 export function OrderList({ orders, cancel }: { orders: OrderView[]; cancel: CancelAction }) {
   return (
     <ul className="space-y-4">
@@ -24,17 +18,26 @@ export function OrderList({ orders, cancel }: { orders: OrderView[]; cancel: Can
 }
 
 function OrderCard({ order, cancel }: { order: OrderView; cancel: CancelAction }) {
-  const [answer, action, pending] = useActionState(cancel, null);
   return (
     <li
       className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm"
       data-testid="order"
       data-status={order.status}
+      data-order-number={order.number}
     >
       <div className="flex flex-wrap items-baseline justify-between gap-2">
-        <p className="font-medium text-slate-900">
-          <LocalTime date={order.createdAt} />
-        </p>
+        <h2 className="font-medium text-slate-900">
+          <Link
+            href={`/orders/${order.id}`}
+            className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
+            data-testid="order-number"
+          >
+            Order {formatOrderNumber(order.number)}
+          </Link>
+          <span className="ml-2 text-sm font-normal text-slate-600">
+            <LocalTime date={order.createdAt} />
+          </span>
+        </h2>
         <p className="text-sm font-medium text-slate-700">{ORDER_STATUS_LABEL[order.status]}</p>
       </div>
       <table className="mt-3 w-full text-sm">
@@ -67,23 +70,7 @@ function OrderCard({ order, cancel }: { order: OrderView; cancel: CancelAction }
           <dd data-testid="order-total">{formatCents(order.totalCents)}</dd>
         </div>
       </dl>
-      {order.status === "PLACED" && (
-        <form action={action} className="mt-3">
-          <input type="hidden" name="orderId" value={order.id} />
-          <SubmitButton pending={pending} pendingLabel="Cancelling…">
-            Cancel order
-          </SubmitButton>
-        </form>
-      )}
-      <div aria-live="polite">
-        {answer && (
-          <div className="mt-3">
-            <Callout tone={answer.ok ? "success" : "error"} testId="cancel-result">
-              <p>{answer.message}</p>
-            </Callout>
-          </div>
-        )}
-      </div>
+      <CancelOrderForm order={order} cancel={cancel} />
     </li>
   );
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type APIRequestContext, type APIResponse, expect, request as playwrightRequest, test } from "@playwright/test";
 import { generateBatch } from "@/lib/admin/bulk";
+import { placeOrder } from "@/lib/checkout/place-order";
 import { redeemCoupon } from "@/lib/redemptions";
 import { snapshot } from "@/lib/db/snapshot";
 import { createCustomer, createTestCoupon, e2eDb, signInApi, uniqueTag } from "./support";
@@ -35,6 +36,8 @@ interface Fixture {
   redemptionId: string;
   /** A customer other than the caller, whose admin page the matrix opens. */
   customerId: string;
+  /** That customer's order: its admin page, and on the customer's order page someone else's order. */
+  orderId: string;
   /** Strings only an admin may see: a coupon's code and description, another customer's email, a batch prefix. */
   secrets: string[];
 }
@@ -49,6 +52,11 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "(customer)/shop/page.tsx": { url: () => "/shop", expect: CUSTOMER },
   "(customer)/cart/page.tsx": { url: () => "/cart", expect: CUSTOMER },
   "(customer)/orders/page.tsx": { url: () => "/orders", expect: CUSTOMER },
+  // Another customer's order: no one but its customer sees it, an admin included (theirs is /admin/orders/{id}).
+  "(customer)/orders/[id]/page.tsx": {
+    url: (f) => `/orders/${f.orderId}`,
+    expect: { anonymous: "sign-in", customer: 404, admin: 404 },
+  },
   "admin/page.tsx": { url: () => "/admin", expect: ADMIN },
   "admin/coupons/page.tsx": { url: () => "/admin/coupons", expect: ADMIN },
   "admin/coupons/new/page.tsx": { url: () => "/admin/coupons/new", expect: ADMIN },
@@ -60,6 +68,7 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/products/page.tsx": { url: () => "/admin/products", expect: ADMIN },
   "admin/settings/page.tsx": { url: () => "/admin/settings", expect: ADMIN },
   "admin/orders/page.tsx": { url: () => "/admin/orders", expect: ADMIN },
+  "admin/orders/[id]/page.tsx": { url: (f) => `/admin/orders/${f.orderId}`, expect: ADMIN },
   "admin/customers/page.tsx": { url: () => "/admin/customers", expect: ADMIN },
   "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
 };
@@ -293,7 +302,10 @@ function pageUrl(worker: string, f: Fixture): string {
     .replace(/^app/, "")
     .replace(/\/page$/, "")
     .replace(/\/\([^)]+\)/g, "")
+    // The customer's order page shares its actions with /orders, which renders for every caller.
+    .replace(/^\/orders\/\[id\]$/, "/orders")
     .replace("customers/[id]", `customers/${f.customerId}`)
+    .replace("orders/[id]", `orders/${f.orderId}`)
     .replace("[id]", f.couponId);
   return url || "/";
 }
@@ -371,6 +383,13 @@ test.describe("authorization matrix", () => {
     const batch = await generateBatch(db, admin.id, { prefix, quantity: 2, valueCents: 100, expiresAt: null });
     if (!batch.ok) throw new Error("setup batch refused");
     const product = await db.product.create({ data: { sku: `MATRIX-${tag}`, name: "Matrix mug", priceCents: 100 } });
+    const order = await placeOrder(db, {
+      userId: victim.id,
+      lines: [{ sku: product.sku, quantity: 1 }],
+      discountCode: null,
+      idempotencyKey: crypto.randomUUID(),
+    });
+    if (!order.ok) throw new Error(`setup order refused: ${order.reason}`);
     fixture = {
       couponId: coupon.id,
       batchId: batch.batch.id,
@@ -378,6 +397,7 @@ test.describe("authorization matrix", () => {
       productSku: product.sku,
       redemptionId: redeemed.redemption.id,
       customerId: victim.id,
+      orderId: order.order.id,
       secrets: [coupon.code, `matrix-secret-${tag}`, victim.email, prefix],
     };
     emails = { customer: customer.email, admin: admin.email };

@@ -101,6 +101,7 @@ for (const screen of ["desktop", "phone"] as const) {
 
     // Cancelling gives the stock, the code's use and the credit back.
     await order.getByRole("button", { name: "Cancel order" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel order" }).click();
     await expect(order.getByTestId("cancel-result")).toContainText(
       "Order cancelled. $35.00 went back to your store credit.",
     );

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
 import { adminChangeCoupons } from "@/lib/admin/coupons/status";
+import { adminCancelOrder } from "@/lib/admin/orders";
+import { placeOrder } from "@/lib/checkout/place-order";
 import { CODE_MAX_LENGTH } from "@/lib/codes";
 import { redeemCoupon } from "@/lib/redemptions";
 import {
@@ -10,6 +12,7 @@ import {
   SCREENS,
   createCustomer,
   createTestCoupon,
+  createTestProduct,
   e2eDb,
   sidewaysOverflow,
   signInWithUi,
@@ -71,7 +74,46 @@ async function checkPage(page: Page, path: string) {
   expect.soft(serious, `${path}: serious or critical axe violations`).toEqual([]);
 }
 
+/** A customer's order of a stock-tracked product with a long name, placed and then cancelled by the admin. */
+async function cancelledOrder(adminId: string): Promise<string> {
+  const buyer = await createCustomer({ creditCents: 10_000 });
+  const product = await createTestProduct({
+    priceCents: 2_500,
+    stock: 5,
+    name: "A limited tee whose name is long enough to wrap on a phone",
+  });
+  const placed = await placeOrder(e2eDb(), {
+    userId: buyer.id,
+    lines: [{ sku: product.sku, quantity: 2 }],
+    discountCode: null,
+    idempotencyKey: randomUUID(),
+  });
+  if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
+  expect((await adminCancelOrder(e2eDb(), adminId, placed.order.id)).ok).toBe(true);
+  return placed.order.id;
+}
+
 let customerEmail: Promise<string> | undefined;
+let customerOrderId: Promise<string> | undefined;
+
+/** An order of that customer's, with an amount-off code on a product with a long name. */
+async function orderOf(email: string): Promise<string> {
+  const user = await e2eDb().user.findUniqueOrThrow({ where: { email } });
+  const product = await createTestProduct({
+    priceCents: 500,
+    stock: null,
+    name: "A stoneware mug whose name is long enough to wrap on a phone",
+  });
+  const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 100, maxRedemptions: 1 });
+  const placed = await placeOrder(e2eDb(), {
+    userId: user.id,
+    lines: [{ sku: product.sku, quantity: 2 }],
+    discountCode: code.code,
+    idempotencyKey: randomUUID(),
+  });
+  if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
+  return placed.order.id;
+}
 
 for (const screen of ["desktop", "phone"] as const) {
   test.describe(`every page on a ${screen}`, () => {
@@ -93,6 +135,16 @@ for (const screen of ["desktop", "phone"] as const) {
       });
     }
 
+    test("customer: /orders/{id}, an order with a discount and a long product name", async ({ browser }) => {
+      customerEmail ??= createCustomer({ creditCents: 1_250 }).then((customer) => customer.email);
+      const email = await customerEmail;
+      customerOrderId ??= orderOf(email);
+      const storageState = await storageFor(browser, email, PASSWORD, "/redeem");
+      const context = await browser.newContext({ ...SCREENS[screen], storageState });
+      await checkPage(await context.newPage(), `/orders/${await customerOrderId}`);
+      await context.close();
+    });
+
     test("admin: every admin page, with a code of the maximum length", async ({ browser }) => {
       // A code as long as codes may be, redeemed once and refused once, so every admin table has a row with it.
       const long = await createTestCoupon({ code: `LONG${uniqueTag().toUpperCase()}`.padEnd(CODE_MAX_LENGTH, "X") });
@@ -109,6 +161,8 @@ for (const screen of ["desktop", "phone"] as const) {
       // And an admin-log entry that names it, for the activity page.
       const admin = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
       expect((await adminChangeCoupons(e2eDb(), admin.id, [long.id], "disable")).ok).toBe(true);
+      // An order an admin cancelled, so its page has every section filled: lines, credit both ways, stock, log.
+      const orderId = await cancelledOrder(admin.id);
       const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
       const context = await browser.newContext({ ...SCREENS[screen], storageState });
       const page = await context.newPage();
@@ -117,6 +171,7 @@ for (const screen of ["desktop", "phone"] as const) {
         `/admin/coupons/${long.id}`,
         `/admin/redemptions?code=${long.code}`,
         `/admin/customers/${customer.id}`,
+        `/admin/orders/${orderId}`,
       ];
       // A dozen pages, each analysed by axe: longer than one page's test, on any machine.
       test.setTimeout(paths.length * 60_000);

@@ -64,6 +64,11 @@ export function formatDecimalCents(cents: number): string {
   return `${sign}${Math.floor(whole / 100)}.${String(whole % 100).padStart(2, "0")}`;
 }
 
+/** An order's number as customers and admins read it: #1001. */
+export function formatOrderNumber(number: number): string {
+  return `#${number}`;
+}
+
 /** An order's status in the customer's and the admin's words. */
 export const ORDER_STATUS_LABEL: Record<"PLACED" | "CANCELLED" | "FULFILLED", string> = {
   PLACED: "Placed",

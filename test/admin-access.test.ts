@@ -399,6 +399,23 @@ describe("admin routes", () => {
   });
 });
 
+describe("admin pages", () => {
+  // A page renders outside the layout's check on client navigation, so each one guards itself first
+  // (the HTTP answers per role are e2e/authorization-matrix.spec.ts).
+  it("every app/admin/**/page.tsx, the order page too, calls requireAdminPage before it reads anything", async () => {
+    const pages = (await filesUnder(path.join(root, "app/admin"))).filter((f) => path.basename(f) === "page.tsx");
+    expect(pages.map((f) => path.relative(root, f))).toContain("app/admin/orders/[id]/page.tsx");
+    for (const file of pages) {
+      const source = await readFile(file, "utf8");
+      const body = source.slice(source.indexOf("export default async function"));
+      const guard = body.indexOf("await requireAdminPage()");
+      expect(guard, `${path.relative(root, file)} calls requireAdminPage`).toBeGreaterThan(0);
+      const firstRead = body.search(/getDb\(\)|await get[A-Z]\w*\(|await list[A-Z]\w*\(/);
+      if (firstRead >= 0) expect(guard, `${path.relative(root, file)} reads before its guard`).toBeLessThan(firstRead);
+    }
+  });
+});
+
 describe("the audit log is append-only", () => {
   it("refuses UPDATE, DELETE and TRUNCATE", async () => {
     await expect(db.$executeRaw`UPDATE admin_audit_log SET summary = 'rewritten'`).rejects.toThrow(/append-only/);

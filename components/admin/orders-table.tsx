@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { OrderRow } from "@/lib/admin/orders";
-import { formatCents, formatCount } from "@/lib/format";
+import { formatCents, formatCount, formatOrderNumber } from "@/lib/format";
 import { ActionButton, type StatusAnswer } from "./action-button";
 import { Badge } from "./badges";
 import { DataTable, td, th } from "./data-table";
@@ -35,6 +35,7 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
       empty={rows.length === 0 && "No orders match."}
       head={
         <>
+          <th className={th}>Order</th>
           <th className={th}>Ordered at</th>
           <th className={th}>Customer</th>
           <th className={th}>Items</th>
@@ -52,7 +53,17 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
       }
     >
       {rows.map((o) => (
-        <tr key={o.id} data-order-id={o.id}>
+        <tr key={o.id} data-order-id={o.id} data-order-number={o.number}>
+          <td className={`${td} font-medium tabular-nums`}>
+            <Link
+              href={`/admin/orders/${o.id}`}
+              className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
+              aria-label={`Order ${formatOrderNumber(o.number)}`}
+              data-testid="order-link"
+            >
+              {formatOrderNumber(o.number)}
+            </Link>
+          </td>
           <td className={`${td} text-xs text-slate-600`}>
             <StoreTime date={o.createdAt} zone={zone} />
           </td>
@@ -84,7 +95,7 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
                 tone="danger"
                 testId={`cancel-${o.id}`}
                 confirm={{
-                  title: `Cancel the order of ${o.email} (${formatCents(o.totalCents)})?`,
+                  title: `Cancel order ${formatOrderNumber(o.number)} of ${o.email} (${formatCents(o.totalCents)})?`,
                   body:
                     "The stock goes back, the discount code's use is given back and the total is refunded to the " +
                     "customer's store credit, once. A fulfilled order cannot be cancelled.",

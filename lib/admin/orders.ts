@@ -3,7 +3,7 @@ import { z } from "zod";
 import { OrderStatus, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { recordAdminChange } from "@/lib/admin-changes";
-import { formatDecimalCents } from "@/lib/format";
+import { formatDecimalCents, formatOrderNumber } from "@/lib/format";
 import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
 import type { CsvSource } from "./csv";
 import { type ExportFilters, exportFilters } from "./filters";
@@ -15,6 +15,7 @@ import {
   EXPORT_PAGE_SIZE,
   redemptionFiltersSchema,
   type SearchParams,
+  searchParam,
 } from "./redemptions";
 
 /**
@@ -23,14 +24,27 @@ import {
  * orders_status_created_at_id, orders_created_at_id; a customer's filter uses orders_user_id_created_at).
  */
 
+/**
+ * An order number as an admin types it, `1001` or `#1001`, kept as its digits (at most 9, so it always
+ * fits the integer column; the unique index orders_number_key finds it).
+ */
+export const orderNumberSearch = z
+  .string()
+  .trim()
+  .regex(/^(#?\s*\d{1,9})?$/, "An order number, like 1001 or #1001.")
+  .transform((text) => text.replace(/^#\s*/, "").replace(/^0+(?=\d)/, ""))
+  .default("");
+
 export const orderFiltersSchema = redemptionFiltersSchema.extend({
   status: z.enum(["", ...Object.values(OrderStatus)]).default(""),
+  number: orderNumberSearch,
 });
 
 export type OrderFilters = z.infer<typeof orderFiltersSchema>;
 
 export interface OrderRow {
   id: string;
+  number: number;
   createdAt: Date;
   status: OrderStatus;
   subtotalCents: number;
@@ -54,7 +68,7 @@ export interface OrderPage {
 function ordersPageSql(filters: OrderFilters, after: Cursor | null, limit: number, before: Cursor | null = null) {
   const dir = before ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   return Prisma.sql`
-    SELECT o.id, o.created_at AS "createdAt", o.status, o.subtotal_cents AS "subtotalCents",
+    SELECT o.id, o.number, o.created_at AS "createdAt", o.status, o.subtotal_cents AS "subtotalCents",
            o.discount_cents AS "discountCents", o.total_cents AS "totalCents",
            (SELECT coalesce(sum(l.quantity), 0)::int FROM order_lines l WHERE l.order_id = o.id) AS items,
            o.coupon_id AS "couponId", c.code, o.user_id AS "userId", u.email, o.cancelled_at AS "cancelledAt"
@@ -92,6 +106,7 @@ export function ordersCsv(db: Db, filters: OrderFilters): CsvSource<OrderRow, Cu
   return {
     header: [
       "ordered_at_utc",
+      "order_number",
       "order_id",
       "customer_email",
       "status",
@@ -105,6 +120,7 @@ export function ordersCsv(db: Db, filters: OrderFilters): CsvSource<OrderRow, Cu
     page: (after) => listOrders(db, filters, after, EXPORT_PAGE_SIZE),
     cells: (o) => [
       o.createdAt.toISOString(),
+      formatOrderNumber(o.number),
       o.id,
       o.email,
       o.status,
@@ -120,12 +136,17 @@ export function ordersCsv(db: Db, filters: OrderFilters): CsvSource<OrderRow, Cu
 
 /** For the page: a filter that fails its rule is ignored. */
 export function orderFiltersFromSearchParams(params: SearchParams): OrderFilters {
-  return parseIgnoringInvalid(orderFiltersSchema, auditFilterFields(params));
+  return parseIgnoringInvalid(orderFiltersSchema, orderFilterFields(params));
 }
 
 /** For the export: the filters, or which one is wrong, decided before anything is streamed. */
 export function exportOrderFilters(params: URLSearchParams): ExportFilters<OrderFilters> {
-  return exportFilters(orderFiltersSchema.safeParse(auditFilterFields(params)));
+  return exportFilters(orderFiltersSchema.safeParse(orderFilterFields(params)));
+}
+
+/** The orders table's filter fields as the query string has them: the audit fields and the order number. */
+function orderFilterFields(params: SearchParams): Record<string, string | undefined> {
+  return { ...auditFilterFields(params), number: searchParam(params, "number") };
 }
 
 export type AdminCancelResult = CancelResult;

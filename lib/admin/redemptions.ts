@@ -71,6 +71,8 @@ export function auditWhereClause(
     to?: string;
     couponId?: string;
     userId?: string;
+    /** Orders only: an order number's digits (orderNumberSearch). */
+    number?: string;
   },
   after: Cursor | null,
   before: Cursor | null = null,
@@ -91,6 +93,7 @@ export function auditWhereClause(
   }
   if (filters.couponId) conditions.push(Prisma.sql`${t}.coupon_id = ${filters.couponId}::uuid`);
   if (filters.userId) conditions.push(Prisma.sql`${t}.user_id = ${filters.userId}::uuid`);
+  if (filters.number) conditions.push(Prisma.sql`${t}.number = ${Number(filters.number)}::int`);
   if (filters.status) conditions.push(Prisma.sql`${t}.status = ${filters.status}::${Prisma.raw(`"${statusType}"`)}`);
   conditions.push(...dayRangeConditions(Prisma.sql`${t}.created_at`, filters));
   if (after) conditions.push(Prisma.sql`(${t}.created_at, ${t}.id) < (${after.createdAt}, ${after.id}::uuid)`);

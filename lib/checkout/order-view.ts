@@ -4,6 +4,8 @@ import type { OrderStatus, Prisma } from "@/lib/generated/prisma/client";
 /** An order as customers, the API and admins see it: its lines, discount, total and code. */
 export interface OrderView {
   id: string;
+  /** The human order number (shown as #1001: formatOrderNumber). */
+  number: number;
   status: OrderStatus;
   lines: OrderLineView[];
   subtotalCents: number;
@@ -26,6 +28,7 @@ export interface OrderLineView {
 /** The select that reads an OrderView. */
 export const orderViewSelect = {
   id: true,
+  number: true,
   status: true,
   subtotalCents: true,
   discountCents: true,
@@ -48,6 +51,6 @@ export function toOrderView({
 
 /** The order as JSON, as POST /api/orders and its cancel answer with it. */
 export function orderJson(order: OrderView) {
-  const { id, status, lines, subtotalCents, discountCents, totalCents, code, createdAt, cancelledAt } = order;
-  return { id, status, lines, subtotalCents, discountCents, totalCents, code, createdAt, cancelledAt };
+  const { id, number, status, lines, subtotalCents, discountCents, totalCents, code, createdAt, cancelledAt } = order;
+  return { id, number, status, lines, subtotalCents, discountCents, totalCents, code, createdAt, cancelledAt };
 }

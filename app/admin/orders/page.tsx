@@ -53,6 +53,7 @@ export default async function OrdersPage({
       </div>
       <div className="space-y-4">
         <FilterForm action="/admin/orders" resetHref="/admin/orders">
+          <FilterInput name="number" label="Order number" placeholder="#1001" defaultValue={filters.number} />
           <FilterInput name="email" label="Customer email (or part)" defaultValue={filters.email} />
           <FilterInput name="code" label="Discount code (or part)" defaultValue={filters.code} />
           <FilterSelect

@@ -14,7 +14,7 @@ export interface CustomerDetail {
   wallet: Wallet;
   /** As the redemptions audit lists them, so they can be revoked from here too. */
   redemptions: RedemptionRow[];
-  orders: { id: string; products: string; status: OrderStatus; totalCents: number; createdAt: Date }[];
+  orders: { id: string; number: number; products: string; status: OrderStatus; totalCents: number; createdAt: Date }[];
   attempts: AttemptRow[];
   adjustments: { id: string; amountCents: number; reason: string; createdAt: Date; actorEmail: string }[];
 }
@@ -38,6 +38,7 @@ export async function getCustomerDetail(db: Db, userId: string): Promise<Custome
       take: SHOWN,
       select: {
         id: true,
+        number: true,
         status: true,
         totalCents: true,
         createdAt: true,

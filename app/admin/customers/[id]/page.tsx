@@ -16,7 +16,7 @@ import { requireAdminPage } from "@/lib/web/page-guard";
 import { initialKeyedState } from "@/lib/web/actions";
 import { getDb } from "@/lib/db/client";
 import { getStoreTimeZone } from "@/lib/store-settings";
-import { ORDER_STATUS_LABEL, formatCents, formatCount } from "@/lib/format";
+import { ORDER_STATUS_LABEL, formatCents, formatCount, formatOrderNumber } from "@/lib/format";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Customer" };
@@ -152,6 +152,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           empty={orders.length === 0 && "No orders yet."}
           head={
             <>
+              <th className={th}>Order</th>
               <th className={th}>At</th>
               <th className={th}>Products</th>
               <th className={th}>Status</th>
@@ -161,6 +162,14 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         >
           {orders.map((o) => (
             <tr key={o.id}>
+              <td className={`${td} font-medium tabular-nums`}>
+                <Link
+                  href={`/admin/orders/${o.id}`}
+                  className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
+                >
+                  {formatOrderNumber(o.number)}
+                </Link>
+              </td>
               <td className={`${td} text-xs text-slate-600`}>
                 <StoreTime date={o.createdAt} zone={zone} />
               </td>
