@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
-import { createTestCoupon, e2eDb, screenshot, uniqueTag } from "./support";
+import { randomUUID } from "node:crypto";
+import { placeOrder } from "@/lib/checkout/place-order";
+import { createCustomer, createTestCoupon, createTestProduct, e2eDb, screenshot, uniqueTag } from "./support";
 
 /**
  * The admin dashboard end to end, with the demo accounts the start script seeds: the admin creates a
@@ -175,7 +177,7 @@ test("a customer is refused everywhere in the admin: pages, route handlers, and 
 
 /** Every admin page, read from app/admin, the coupon page with a real coupon. */
 /** Every admin page, its [id] segments filled in: a coupon's id under coupons, a customer's under customers. */
-function adminPages(ids: { coupons: string; customers: string }): string[] {
+function adminPages(ids: { coupons: string; customers: string; orders: string }): string[] {
   const app = path.resolve(import.meta.dirname, "..", "app");
   return readdirSync(path.join(app, "admin"), { recursive: true, encoding: "utf8" })
     .filter((file) => path.basename(file) === "page.tsx")
@@ -193,9 +195,23 @@ test("every admin page answers 401 signed out and 403 to a customer, each with a
 }) => {
   const coupon = await createTestCoupon();
   const alice = await e2eDb().user.findUniqueOrThrow({ where: { email: CUSTOMER.email } });
-  const pages = adminPages({ coupons: coupon.id, customers: alice.id });
+  const buyer = await createCustomer({ creditCents: 1_000 });
+  const product = await createTestProduct({ priceCents: 500, stock: null });
+  const placed = await placeOrder(e2eDb(), {
+    userId: buyer.id,
+    lines: [{ sku: product.sku, quantity: 1 }],
+    idempotencyKey: randomUUID(),
+  });
+  if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
+  const pages = adminPages({ coupons: coupon.id, customers: alice.id, orders: placed.order.id });
   expect(pages).toEqual(
-    expect.arrayContaining(["/admin", "/admin/coupons", `/admin/coupons/${coupon.id}`, `/admin/customers/${alice.id}`]),
+    expect.arrayContaining([
+      "/admin",
+      "/admin/coupons",
+      `/admin/coupons/${coupon.id}`,
+      `/admin/customers/${alice.id}`,
+      `/admin/orders/${placed.order.id}`,
+    ]),
   );
   const customer = await signIn(browser, CUSTOMER, "/redeem");
   const admin = await signIn(browser, ADMIN, "/admin");
