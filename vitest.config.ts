@@ -15,9 +15,10 @@ const alias = {
 export default defineConfig({
   resolve: { alias },
   test: {
-    // The race suites saturate a two-core machine on their own; running files side by side only adds
-    // noise, and the connection guard counts the server's connections one file at a time.
-    fileParallelism: false,
+    // Two files at a time: every file works in databases of its own (cloned from a template), and a
+    // file's connections are told apart by their application_name (test/setup/connection-guard.ts).
+    fileParallelism: true,
+    maxWorkers: 2,
     projects: [
       {
         resolve: { alias },

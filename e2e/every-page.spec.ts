@@ -115,6 +115,30 @@ async function orderOf(email: string): Promise<string> {
   return placed.order.id;
 }
 
+type AdminPageData = Awaited<ReturnType<typeof adminPageData>>;
+let adminData: Promise<AdminPageData> | undefined;
+
+/**
+ * Rows that broke admin layouts before: a code as long as codes may be, redeemed once and refused once
+ * (every admin table has a row with it), an admin-log entry that names it, and an order an admin
+ * cancelled (its page has every section filled: lines, credit both ways, stock, log).
+ */
+async function adminPageData() {
+  const long = await createTestCoupon({ code: `LONG${uniqueTag().toUpperCase()}`.padEnd(CODE_MAX_LENGTH, "X") });
+  const customer = await createCustomer();
+  const redeemed = await redeemCoupon(e2eDb(), { userId: customer.id, code: long.code, idempotencyKey: randomUUID() });
+  expect(redeemed.ok).toBe(true);
+  await e2eDb().redemptionAttempt.create({
+    data: { userId: customer.id, couponId: long.id, codeTyped: long.code, outcome: "REFUSED", reason: "expired" },
+  });
+  const admin = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
+  expect((await adminChangeCoupons(e2eDb(), admin.id, [long.id], "disable")).ok).toBe(true);
+  return { long, customerId: customer.id, orderId: await cancelledOrder(admin.id) };
+}
+
+// Every test checks one page on its own browser context: the file's tests share the two workers.
+test.describe.configure({ mode: "parallel" });
+
 for (const screen of ["desktop", "phone"] as const) {
   test.describe(`every page on a ${screen}`, () => {
     for (const path of ANONYMOUS) {
@@ -145,38 +169,23 @@ for (const screen of ["desktop", "phone"] as const) {
       await context.close();
     });
 
-    test("admin: every admin page, with a code of the maximum length", async ({ browser }) => {
-      // A code as long as codes may be, redeemed once and refused once, so every admin table has a row with it.
-      const long = await createTestCoupon({ code: `LONG${uniqueTag().toUpperCase()}`.padEnd(CODE_MAX_LENGTH, "X") });
-      const customer = await createCustomer();
-      const redeemed = await redeemCoupon(e2eDb(), {
-        userId: customer.id,
-        code: long.code,
-        idempotencyKey: randomUUID(),
+    // Each admin page is a test of its own, so the two workers share them; the data is made once per worker.
+    const adminPages: [name: string, path: (data: AdminPageData) => string][] = [
+      ...ADMIN_PAGES.map((path): [string, () => string] => [path, () => path]),
+      ["/admin/coupons/{long code}", ({ long }) => `/admin/coupons/${long.id}`],
+      ["/admin/redemptions?code={long code}", ({ long }) => `/admin/redemptions?code=${long.code}`],
+      ["/admin/customers/{customer}", ({ customerId }) => `/admin/customers/${customerId}`],
+      ["/admin/orders/{cancelled order}", ({ orderId }) => `/admin/orders/${orderId}`],
+    ];
+    for (const [name, path] of adminPages) {
+      test(`admin: ${name}, with a code of the maximum length`, async ({ browser }) => {
+        adminData ??= adminPageData();
+        const data = await adminData;
+        const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
+        const context = await browser.newContext({ ...SCREENS[screen], storageState });
+        await checkPage(await context.newPage(), path(data));
+        await context.close();
       });
-      expect(redeemed.ok).toBe(true);
-      await e2eDb().redemptionAttempt.create({
-        data: { userId: customer.id, couponId: long.id, codeTyped: long.code, outcome: "REFUSED", reason: "expired" },
-      });
-      // And an admin-log entry that names it, for the activity page.
-      const admin = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
-      expect((await adminChangeCoupons(e2eDb(), admin.id, [long.id], "disable")).ok).toBe(true);
-      // An order an admin cancelled, so its page has every section filled: lines, credit both ways, stock, log.
-      const orderId = await cancelledOrder(admin.id);
-      const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
-      const context = await browser.newContext({ ...SCREENS[screen], storageState });
-      const page = await context.newPage();
-      const paths = [
-        ...ADMIN_PAGES,
-        `/admin/coupons/${long.id}`,
-        `/admin/redemptions?code=${long.code}`,
-        `/admin/customers/${customer.id}`,
-        `/admin/orders/${orderId}`,
-      ];
-      // A dozen pages, each analysed by axe: longer than one page's test, on any machine.
-      test.setTimeout(paths.length * 60_000);
-      for (const path of paths) await checkPage(page, path);
-      await context.close();
-    });
+    }
   });
 }

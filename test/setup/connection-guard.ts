@@ -2,6 +2,12 @@ import pg from "pg";
 import { afterAll, beforeAll, beforeEach, inject, onTestFinished } from "vitest";
 import { withDatabase } from "./global-database";
 
+// Files run side by side, one per worker, on one server: each worker's connections carry its own
+// application_name (pg reads PGAPPNAME when a client is made, and child processes inherit it), so the
+// checks below count this worker's connections only.
+const APPLICATION_NAME = `once-test-worker-${process.env.VITEST_POOL_ID ?? "0"}`;
+process.env.PGAPPNAME = APPLICATION_NAME;
+
 /**
  * A pool left open keeps its connections until pg's idle timeout (10 s); on a machine fast enough to
  * run many scenarios inside that window they pile up until PostgreSQL refuses new clients ("too many
@@ -20,9 +26,12 @@ interface Connection {
 }
 
 async function clientConnections(): Promise<Connection[]> {
-  const { rows } = await guard.query<Connection>(`
-    SELECT pid, datname FROM pg_stat_activity
-    WHERE backend_type = 'client backend' AND usename = current_user AND pid <> pg_backend_pid()`);
+  const { rows } = await guard.query<Connection>(
+    `SELECT pid, datname FROM pg_stat_activity
+    WHERE backend_type = 'client backend' AND usename = current_user AND application_name = $1
+      AND pid <> pg_backend_pid()`,
+    [APPLICATION_NAME],
+  );
   return rows;
 }
 
