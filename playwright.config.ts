@@ -31,6 +31,7 @@ const EXCLUSIVE = [
   "durability.spec.ts",
   "rate-limits.spec.ts",
   "tools.spec.ts",
+  "start-workers.spec.ts",
   "decided-answer.spec.ts",
   "store-time-zone.spec.ts",
   "api-redemptions.spec.ts",
@@ -95,8 +96,10 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // A fresh embedded database per run, with the demo data, served by the production build.
-    command: `npx tsx --conditions=react-server scripts/start.ts --port ${PORT} --data-dir ${DATA_DIR} --reset`,
+    // A fresh embedded database per run, with the demo data, served by the production build. One app
+    // process: the browsers and the bursts already take both cores, and the suites that need several
+    // processes start their own (start-workers.spec.ts, multi-instance.spec.ts).
+    command: `npx tsx --conditions=react-server scripts/start.ts --port ${PORT} --data-dir ${DATA_DIR} --reset --workers 1`,
     url: `http://localhost:${PORT}/api/health`,
     timeout: 300_000,
     reuseExistingServer: false,

@@ -70,7 +70,18 @@ export const ENVIRONMENT = {
     meaning:
       "`1` seeds the demo users and coupons (into an external or production database too); `0` never seeds them.",
   },
-  DATABASE_POOL_MAX: { schema: positiveInteger(10), default: "10", meaning: "Connections per app process." },
+  WEB_CONCURRENCY: {
+    schema: optionalText
+      .transform((value) => (value === undefined ? undefined : Number(value)))
+      .pipe(z.number("must be a whole number").int("must be a whole number").positive("must be above 0").optional()),
+    default: "available cores",
+    meaning: "App processes `npm start` runs on the one port (`--workers` too); see docs/scaling.md.",
+  },
+  DATABASE_POOL_MAX: {
+    schema: positiveInteger(10),
+    default: "10",
+    meaning: "Connections per app process (shrunk by `npm start` when all processes would not fit the server).",
+  },
   DATABASE_PREPARED_STATEMENTS: {
     schema: optionalText.pipe(z.enum(["0", "1"], "must be 1 or 0").default("0")).transform((value) => value === "1"),
     default: "0",

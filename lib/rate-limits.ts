@@ -3,6 +3,7 @@ import ipaddr from "ipaddr.js";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
 import type { Db } from "./db/client";
+import { Prisma } from "./generated/prisma/client";
 
 /**
  * Rate limits that hold across every app instance: the counters live in PostgreSQL (`rate_limits`),
@@ -197,6 +198,55 @@ async function forget(db: Db, policy: Policy, budget: Budget, key: string): Prom
   await limiter(db, policy, budget).delete(key);
 }
 
+interface Charge {
+  policy: Policy;
+  budget: Budget;
+  key: string;
+  points: number;
+}
+
+/**
+ * Charges (or, with negative points, refunds) several keys in ONE statement, with the library's own
+ * upsert per key (a window that ended restarts at this charge; see RateLimiterPostgres._upsert), so a
+ * request that is charged to two budgets costs one round trip, not two. `inOrder`: each key is charged
+ * only when every key before it was still within its budget (as separate consumes in turn would), by
+ * chaining the upserts in data-modifying CTEs; the keys are always locked in the order given.
+ * Returns what each charged key holds now; a key left uncharged (after a refusal) is missing.
+ */
+async function chargeAll(db: Db, charges: Charge[], inOrder: boolean): Promise<(Consumed | undefined)[]> {
+  const now = Date.now();
+  const upserts = charges.map((charge, i) => {
+    const row = Prisma.sql`${`${charge.policy}:${charge.key}`}::text, ${charge.points}::int, ${now + charge.budget.windowSeconds * 1000}::bigint`;
+    const previous = Prisma.raw(`"c${i - 1}"`);
+    const source =
+      i > 0 && inOrder
+        ? Prisma.sql`SELECT ${row} FROM ${previous} WHERE ${previous}."points" <= ${charges[i - 1]!.budget.points}`
+        : Prisma.sql`VALUES (${row})`;
+    return Prisma.sql`${Prisma.raw(`"c${i}"`)} AS (
+      INSERT INTO "rate_limits" ("key", "points", "expire") ${source}
+      ON CONFLICT ("key") DO UPDATE SET
+        "points" = CASE WHEN "rate_limits"."expire" <= ${now} THEN EXCLUDED."points" ELSE "rate_limits"."points" + EXCLUDED."points" END,
+        "expire" = CASE WHEN "rate_limits"."expire" <= ${now} THEN EXCLUDED."expire" ELSE "rate_limits"."expire" END
+      RETURNING ${i}::int AS "i", "points", "expire")`;
+  });
+  const results = Prisma.join(
+    charges.map((_, i) => Prisma.sql`SELECT "i", "points", "expire" FROM ${Prisma.raw(`"c${i}"`)}`),
+    " UNION ALL ",
+  );
+  const rows = await db.$queryRaw<{ i: number; points: number; expire: bigint | null }[]>`
+    WITH ${Prisma.join(upserts, ", ")} ${results}`;
+  const byIndex = new Map(rows.map((row) => [row.i, row]));
+  return charges.map((charge, i) => {
+    const row = byIndex.get(i);
+    if (!row) return undefined;
+    return {
+      ok: row.points <= charge.budget.points,
+      consumedPoints: row.points,
+      msBeforeNext: row.expire === null ? -1 : Math.max(Number(row.expire) - Date.now(), 0),
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Subjects
 
@@ -257,22 +307,39 @@ export async function admitRedeemAttempt(
   settings = rateLimitSettings(),
 ): Promise<RedeemAdmission> {
   const reserved = settings.unknownCodeCost;
-  const charges: { policy: Policy; budget: Budget; key: string; scope: RateLimitScope }[] = [
-    { policy: "redeem-customer", budget: settings.redeemPerCustomer, key: subject.userId, scope: "customer" },
+  const charges: (Charge & { scope: RateLimitScope })[] = [
+    {
+      policy: "redeem-customer",
+      budget: settings.redeemPerCustomer,
+      key: subject.userId,
+      points: reserved,
+      scope: "customer",
+    },
   ];
   const address = addressSubject(subject.address);
   if (address)
-    charges.push({ policy: "redeem-address", budget: settings.redeemPerAddress, key: address, scope: "address" });
+    charges.push({
+      policy: "redeem-address",
+      budget: settings.redeemPerAddress,
+      key: address,
+      points: reserved,
+      scope: "address",
+    });
 
-  for (const charge of charges) {
-    const consumed = await consume(db, charge.policy, charge.budget, charge.key, reserved);
-    if (!consumed.ok) return limited(charge.scope, consumed);
+  // Both budgets in one statement, the address charged only while the customer is within theirs.
+  const consumed = await chargeAll(db, charges, true);
+  for (const [i, charge] of charges.entries()) {
+    if (!consumed[i]!.ok) return limited(charge.scope, consumed[i]!);
   }
   return {
     ok: true,
     async settle(cost) {
-      if (cost === "unknown_code") return;
-      await Promise.all(charges.map((c) => refund(db, c.policy, c.budget, c.key, reserved - 1)));
+      if (cost === "unknown_code" || reserved === 1) return;
+      await chargeAll(
+        db,
+        charges.map((c) => ({ ...c, points: 1 - reserved })),
+        false,
+      );
     },
   };
 }

@@ -14,6 +14,8 @@ export interface PrepareOptions {
   /** The app's data folder; the embedded cluster lives in its `pg/`. */
   dataDir: string;
   port?: number;
+  /** The embedded server's max_connections (lib/db/pool-size.ts). */
+  maxConnections?: number;
   /**
    * For tools beside the app: join the embedded server that `npm start` runs on this data folder
    * instead of refusing to start a second one.
@@ -34,6 +36,7 @@ export async function prepareDatabase(options: PrepareOptions): Promise<Database
   const embeddedOptions = {
     dataDir: path.join(options.dataDir, "pg"),
     port: options.port,
+    maxConnections: options.maxConnections,
     unsafeFastForThrowawayData: options.unsafeFastForThrowawayData,
     log: options.log,
   };

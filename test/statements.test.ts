@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { order, redeem } from "@/lib/commands/customer";
+import { runCommand } from "@/lib/commands/edge";
+import type { Db } from "@/lib/db/client";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { rateLimitSettings } from "@/lib/rate-limits";
+import { findSessionUser } from "@/lib/sessions";
+import { freshDatabase, makeCoupon, makeCustomersWithCredit, makeUsers, type TestDatabase } from "./helpers";
+
+/**
+ * What one signed-in redemption and one order send to PostgreSQL, counted on the wire (every query
+ * the pool's clients send, BEGIN and COMMIT included): the session check, the rate limit charged
+ * before and settled after, and the command's transaction. Exact numbers, so a change that adds a
+ * round trip to the hot path has to say so here (docs/scaling.md lists them).
+ */
+
+let database: TestDatabase;
+let counted: Db;
+let pool: pg.Pool;
+const sent: string[] = [];
+
+beforeAll(async () => {
+  database = await freshDatabase(2);
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0] as string | { text: string };
+      sent.push(typeof first === "string" ? first : first.text);
+      return query(...args);
+    };
+  });
+  counted = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: "minimal" });
+});
+
+afterAll(async () => {
+  await counted.$disconnect();
+  await pool.end().catch(() => undefined);
+  await database.drop();
+});
+
+/** The statements one signed-in request sends: its session check, then the command behind its edge. */
+async function statementsOf(userId: string, command: typeof redeem | typeof order, input: object) {
+  const session = await database.db.session.create({ data: { userId, expiresAt: new Date(Date.now() + 3_600_000) } });
+  sent.length = 0;
+  expect(await findSessionUser(counted, session.id, userId)).not.toBeNull();
+  const result = await runCommand(counted, command, { userId, meta: { ip: "198.51.100.7" } }, input, rateLimitSettings());
+  expect(result).toMatchObject({ ok: true });
+  return [...sent];
+}
+
+describe("statements per request", () => {
+  // Session 2 (the session row, then its user: Prisma's nested select), rate limits 2 (both budgets charged
+  // in one, settled in one), BEGIN + claim, coupon snapshot, usage row, per-user guard, credit guard,
+  // bookkeeping, coupon guard + COMMIT; with slots one more (the open slots).
+  it("a redemption: 13 on the coupon row, 14 in slots", async () => {
+    const [customer] = await makeUsers(database.db, 1);
+    for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
+      const coupon = await makeCoupon(database.db, { valueCents: 100, maxRedemptions: 100, perUserLimit: 10, counter });
+      // Warm: the first call of a shape may open a connection; counted is the steady state.
+      await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
+      const statements = await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
+      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 14 : 13);
+    }
+  });
+
+  // Session 2, rate limits 2, BEGIN + 19 + COMMIT (lib/checkout/place-order.ts).
+  it("an order of one line with a discount code: 24", async () => {
+    const [customer] = await makeCustomersWithCredit(database.db, 1, 100_000);
+    const sku = `P-${randomUUID().slice(0, 8).toUpperCase()}`;
+    await database.db.product.create({ data: { sku, name: sku, priceCents: 100, stock: null } });
+    const coupon = await makeCoupon(database.db, {
+      kind: "PERCENT_OFF",
+      percentOff: 10,
+      valueCents: 0,
+      maxRedemptions: 100,
+      perUserLimit: 10,
+    });
+    const input = () => ({ lines: [{ sku, quantity: 1 }], discountCode: coupon.code, idempotencyKey: randomUUID() });
+    await statementsOf(customer!, order, input());
+    const statements = await statementsOf(customer!, order, input());
+    expect(statements.length, statements.join("\n---\n")).toBe(24);
+  });
+});
