@@ -10,6 +10,7 @@ const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   PURCHASE: (products) => `Bought ${products}`,
   ORDER_REFUND: (products) => `Refund: cancelled order of ${products}`,
   ADJUSTMENT: (reason) => `Adjusted by the store: ${reason}`,
+  ORDER_PARTIAL_REFUND: (orderAndReason) => `Partial refund of order ${orderAndReason}`,
 };
 
 /**

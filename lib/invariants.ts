@@ -183,6 +183,41 @@ const CHECKS: { invariant: string; sql: string }[] = [
           FROM ledger_entries WHERE kind IN ('PURCHASE', 'ORDER_REFUND') AND order_id IS NULL`,
   },
   {
+    invariant: "an order's refunded total equals the sum of its partial refunds, and never exceeds what was paid",
+    sql: `SELECT 'order ' || o.id || ' (total ' || o.total_cents || '): refunded_cents ' || o.refunded_cents
+                 || ', partial refunds ' || coalesce(sum(r.amount_cents), 0) AS detail
+          FROM orders o LEFT JOIN order_refunds r ON r.order_id = o.id
+          GROUP BY o.id
+          HAVING o.refunded_cents <> coalesce(sum(r.amount_cents), 0) OR coalesce(sum(r.amount_cents), 0) > o.total_cents`,
+  },
+  {
+    invariant: "every partial refund credits its amount once, to the order's customer",
+    sql: `SELECT 'refund ' || r.id || ' of ' || r.amount_cents || ': ' || count(l.id) || ' credits' AS detail
+          FROM order_refunds r JOIN orders o ON o.id = r.order_id
+          LEFT JOIN ledger_entries l ON l.refund_id = r.id
+          GROUP BY r.id, o.user_id
+          HAVING count(l.id) <> 1
+              OR count(l.id) FILTER (WHERE l.kind = 'ORDER_PARTIAL_REFUND' AND l.amount_cents = r.amount_cents
+                                       AND l.user_id = o.user_id) <> 1`,
+  },
+  {
+    invariant: "a line's refunded units equal its refunds' units, and a restock puts back at most those of a sold line",
+    sql: `SELECT 'order ' || ol.order_id || ' line ' || ol.line_no || ': refunded_quantity ' || ol.refunded_quantity
+                 || ', refunds ' || coalesce(rl.units, 0) || ', restocked ' || coalesce(rs.units, 0)
+                 || ', sold ' || coalesce(-s.quantity, 0) AS detail
+          FROM order_lines ol
+          LEFT JOIN (SELECT order_id, line_no, sum(quantity) AS units FROM order_refund_lines GROUP BY order_id, line_no) rl
+                 ON rl.order_id = ol.order_id AND rl.line_no = ol.line_no
+          LEFT JOIN (SELECT r.order_id, m.product_id, sum(m.quantity) AS units
+                     FROM stock_movements m JOIN order_refunds r ON r.id = m.refund_id
+                     WHERE m.kind = 'RESTOCK' GROUP BY r.order_id, m.product_id) rs
+                 ON rs.order_id = ol.order_id AND rs.product_id = ol.product_id
+          LEFT JOIN stock_movements s ON s.order_id = ol.order_id AND s.product_id = ol.product_id AND s.kind = 'SALE'
+          WHERE ol.refunded_quantity <> coalesce(rl.units, 0)
+             OR coalesce(rs.units, 0) > ol.refunded_quantity
+             OR (rs.units IS NOT NULL AND s.id IS NULL)`,
+  },
+  {
     // Written by a trigger inside the revoking transaction (migration 20261128100000_admin).
     invariant: "every revoked redemption has its entry in the admin audit log",
     sql: `SELECT 'redemption ' || r.id || ' is revoked but the admin audit log has no entry for it' AS detail

@@ -16,6 +16,8 @@ interface LedgerLink {
   orderId?: string;
   /** ADJUSTMENT entries name their adjustment (CHECK ledger_entries_adjustment_matches_kind). */
   adjustmentId?: string;
+  /** ORDER_PARTIAL_REFUND entries name their refund (CHECK ledger_entries_refund_matches_kind). */
+  refundId?: string;
 }
 
 export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
@@ -64,6 +66,7 @@ async function recordEntry(tx: Tx, userId: string, amountCents: number, balanceA
       redemptionId: link.redemptionId,
       orderId: link.orderId,
       adjustmentId: link.adjustmentId,
+      refundId: link.refundId,
     },
   });
 }

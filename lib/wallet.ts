@@ -1,4 +1,5 @@
 import "server-only";
+import { formatOrderNumber } from "./format";
 import { type LedgerKind, Prisma, type RedemptionStatus } from "@/lib/generated/prisma/client";
 import type { Db } from "./db/client";
 
@@ -53,6 +54,7 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
           redemption: { select: { coupon: { select: { code: true } } } },
           order: { select: { lines: { select: { name: true }, orderBy: { lineNo: "asc" } } } },
           adjustment: { select: { reason: true } },
+          refund: { select: { reason: true, order: { select: { number: true } } } },
         },
       }),
       db.redemption.findMany({
@@ -74,11 +76,14 @@ export async function getWallet(db: Db, userId: string, limit = 50): Promise<Wal
   if (!user) return null;
   return {
     balanceCents: user.balanceCents,
-    entries: entries.slice(0, limit).map(({ redemption, order, adjustment, id, ...entry }) => ({
+    entries: entries.slice(0, limit).map(({ redemption, order, adjustment, refund, id, ...entry }) => ({
       ...entry,
       id: id.toString(),
       subject:
-        redemption?.coupon.code ?? order?.lines.map((line) => line.name).join(", ") ?? adjustment?.reason ?? null,
+        redemption?.coupon.code ??
+        order?.lines.map((line) => line.name).join(", ") ??
+        adjustment?.reason ??
+        (refund ? `${formatOrderNumber(refund.order.number)}: ${refund.reason}` : null),
     })),
     moreEntries: entries.length > limit,
     redemptions: redemptions.slice(0, limit).map(({ coupon, ...redemption }) => ({ ...redemption, code: coupon.code })),

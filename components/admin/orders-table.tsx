@@ -6,13 +6,15 @@ import { Badge } from "./badges";
 import { DataTable, td, th } from "./data-table";
 import { StoreTime } from "./store-time";
 
-interface OrdersTableProps<Answer extends StatusAnswer<string>> {
+type StatusAction<Answer> = (previous: Answer | null, formData: FormData) => Promise<Answer>;
+
+interface OrdersTableProps<Answer extends StatusAnswer<string>, FulfilAnswer extends StatusAnswer<string>> {
   rows: OrderRow[];
   /** The store's time zone, in which the order times are shown. */
   zone: string;
   showCoupon?: boolean;
-  /** The admin cancel server action, handed down by the page; without it the table only lists. */
-  cancel?: (previous: Answer | null, formData: FormData) => Promise<Answer>;
+  /** The admin's cancel and fulfil server actions, handed down by the page; without them the table only lists. */
+  actions?: { cancel: StatusAction<Answer>; fulfil: StatusAction<FulfilAnswer> };
 }
 
 const STATUS_BADGE = {
@@ -21,13 +23,13 @@ const STATUS_BADGE = {
   CANCELLED: <Badge tone="grey">Cancelled</Badge>,
 } as const;
 
-/** Orders with their amounts and code, and (when given the action) a confirmed cancel on each placed one. */
-export function OrdersTable<Answer extends StatusAnswer<string>>({
+/** Orders with their amounts and code, and (when given the actions) Fulfil and a confirmed Cancel on each placed one. */
+export function OrdersTable<Answer extends StatusAnswer<string>, FulfilAnswer extends StatusAnswer<string>>({
   rows,
   zone,
   showCoupon = true,
-  cancel,
-}: OrdersTableProps<Answer>) {
+  actions,
+}: OrdersTableProps<Answer, FulfilAnswer>) {
   return (
     <DataTable
       label="Orders"
@@ -44,7 +46,7 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
           <th className={th}>Total</th>
           {showCoupon && <th className={th}>Code</th>}
           <th className={th}>Status</th>
-          {cancel && (
+          {actions && (
             <th className={th}>
               <span className="sr-only">Actions</span>
             </th>
@@ -84,28 +86,51 @@ export function OrdersTable<Answer extends StatusAnswer<string>>({
             </td>
           )}
           <td className={td}>{STATUS_BADGE[o.status]}</td>
-          {cancel && (
-            <td className={td}>
-              <ActionButton
-                settled={o.status !== "PLACED"}
-                action={cancel}
-                fields={{ orderId: o.id }}
-                label="Cancel"
-                pendingLabel="Cancelling…"
-                tone="danger"
-                testId={`cancel-${o.id}`}
-                confirm={{
-                  title: `Cancel order ${formatOrderNumber(o.number)} of ${o.email} (${formatCents(o.totalCents)})?`,
-                  body:
-                    "The stock goes back, the discount code's use is given back and the total is refunded to the " +
-                    "customer's store credit, once. A fulfilled order cannot be cancelled.",
-                  confirmLabel: "Cancel order",
-                }}
-              />
+          {actions && (
+            <td className={`${td} space-x-2`}>
+              <OrderStatusButtons order={o} actions={actions} />
             </td>
           )}
         </tr>
       ))}
     </DataTable>
+  );
+}
+
+/** Fulfil and a confirmed Cancel for a placed order (on the orders table and the order's page); nothing once it is not placed. */
+export function OrderStatusButtons<Answer extends StatusAnswer<string>, FulfilAnswer extends StatusAnswer<string>>({
+  order: o,
+  actions: { cancel, fulfil },
+}: {
+  order: Pick<OrderRow, "id" | "number" | "email" | "totalCents" | "status">;
+  actions: { cancel: StatusAction<Answer>; fulfil: StatusAction<FulfilAnswer> };
+}) {
+  return (
+    <>
+      <ActionButton
+        settled={o.status !== "PLACED"}
+        action={fulfil}
+        fields={{ orderId: o.id }}
+        label="Fulfil"
+        pendingLabel="Fulfilling…"
+        testId={`fulfil-${o.id}`}
+      />
+      <ActionButton
+        settled={o.status !== "PLACED"}
+        action={cancel}
+        fields={{ orderId: o.id }}
+        label="Cancel"
+        pendingLabel="Cancelling…"
+        tone="danger"
+        testId={`cancel-${o.id}`}
+        confirm={{
+          title: `Cancel order ${formatOrderNumber(o.number)} of ${o.email} (${formatCents(o.totalCents)})?`,
+          body:
+            "The stock goes back, the discount code's use is given back and the total is refunded to the " +
+            "customer's store credit, once. Once fulfilled, an order is refunded instead.",
+          confirmLabel: "Cancel order",
+        }}
+      />
+    </>
   );
 }

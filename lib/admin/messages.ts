@@ -1,8 +1,9 @@
 import type { CouponChange } from "@/lib/coupons";
 import type { RevokeResult } from "@/lib/redemptions";
-import { formatCents, formatCount, plural } from "@/lib/format";
+import { formatCents, formatCount, formatOrderNumber, plural } from "@/lib/format";
 import type { AdminChangeResult } from "./coupons/status";
 import type { AdjustResult } from "./customers/adjust";
+import type { FulfilResult } from "./fulfil-order";
 
 /** What an admin is told when the database could not answer in time: nothing changed. */
 export const ADMIN_BUSY = "The database is busy and nothing changed. Try again in a moment.";
@@ -86,6 +87,24 @@ export function adjustMessage(result: AdjustResult): string {
       return "That credit would take the balance past the most a customer can hold. Nothing changed.";
     case "key_reused":
       return "This form was already used for another adjustment. Reload the page and try again.";
+    case "busy":
+      return ADMIN_BUSY;
+  }
+}
+
+/** What an admin is told after marking an order fulfilled. */
+export function fulfilMessage(result: FulfilResult): string {
+  if (result.ok) {
+    const number = formatOrderNumber(result.number);
+    return result.alreadyFulfilled
+      ? `Order ${number} was already fulfilled; nothing changed.`
+      : `Order ${number} is fulfilled. It can now be refunded, no longer cancelled.`;
+  }
+  switch (result.reason) {
+    case "not_found":
+      return "That order does not exist.";
+    case "cancelled":
+      return "This order is cancelled; a cancelled order cannot be fulfilled. Nothing changed.";
     case "busy":
       return ADMIN_BUSY;
   }

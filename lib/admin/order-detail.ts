@@ -21,6 +21,8 @@ export interface AdminOrderDetail {
   customer: { id: string; email: string; name: string };
   /** Who cancelled it (the customer or an admin), when it is cancelled. */
   cancelledBy: { id: string; email: string } | null;
+  /** The admin who fulfilled it, when it is fulfilled. */
+  fulfilledBy: { id: string; email: string } | null;
   stock: OrderStockMovement[];
   /** Admin-log entries about this order, newest first. */
   audit: AuditEntryView[];
@@ -38,6 +40,7 @@ export async function getAdminOrderDetail(db: Db, orderId: string): Promise<Admi
       select: {
         user: { select: { id: true, email: true, name: true } },
         cancelledBy: { select: { id: true, email: true } },
+        fulfilledBy: { select: { id: true, email: true } },
       },
     }),
     db.stockMovement.findMany({
@@ -57,6 +60,7 @@ export async function getAdminOrderDetail(db: Db, orderId: string): Promise<Admi
     order,
     customer: people.user,
     cancelledBy: people.cancelledBy,
+    fulfilledBy: people.fulfilledBy,
     stock: stock.map(({ product, id, ...m }) => ({ ...m, id: id.toString(), sku: product.sku, name: product.name })),
     audit: audit.entries,
   };

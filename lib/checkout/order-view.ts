@@ -14,6 +14,9 @@ export interface OrderView {
   code: string | null;
   createdAt: Date;
   cancelledAt: Date | null;
+  fulfilledAt: Date | null;
+  /** What partial refunds have given back to store credit so far. */
+  refundedCents: number;
 }
 
 export interface OrderLineView {
@@ -35,6 +38,8 @@ export const orderViewSelect = {
   totalCents: true,
   createdAt: true,
   cancelledAt: true,
+  fulfilledAt: true,
+  refundedCents: true,
   coupon: { select: { code: true } },
   lines: {
     orderBy: { lineNo: "asc" },

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ADJUSTMENT_SCOPE, adjustCredit, adjustmentSchema } from "@/lib/admin/customers/adjust";
+import { fulfilOrder, fulfilSchema } from "@/lib/admin/fulfil-order";
 import { adminCancelOrder } from "@/lib/admin/orders";
 import { defineCommand } from "./edge";
 
@@ -22,4 +23,13 @@ export const cancelAnyOrder = defineCommand({
   limit: null,
   idempotency: { key: "none", by: "state" },
   run: (db, actor, input) => adminCancelOrder(db, actor.userId, input.orderId),
+});
+
+/** An admin marks a placed order fulfilled (shipped); idempotent by the order's status, audited once. */
+export const fulfilAnyOrder = defineCommand({
+  name: "admin-fulfil-order",
+  input: fulfilSchema,
+  limit: null,
+  idempotency: { key: "none", by: "state" },
+  run: (db, actor, input) => fulfilOrder(db, actor.userId, input.orderId),
 });

@@ -279,6 +279,74 @@ export async function naivePlaceOrder(
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Partial refunds
+
+/**
+ * THE CONTROL for partial refunds (lib/admin/refund-order.ts): it reads what the order (or the line) has
+ * refunded so far, decides in code whether this refund still fits, then writes the numbers it read plus
+ * this refund, with the refund row and its credit. test/order-refund-races.test.ts fires the same burst
+ * at it and asserts the harness sees it refund more than was paid.
+ */
+export type NaiveRefundResult = { ok: true } | { ok: false; reason: string };
+
+export async function naiveRefundOrder(
+  db: Db,
+  input: { orderId: string; actorId: string } & ({ amountCents: number } | { lineNo: number; quantity: number }),
+  { checked }: Pick<NaiveOptions, "checked"> = {},
+): Promise<NaiveRefundResult> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const order = await tx.order.findUniqueOrThrow({ where: { id: input.orderId }, include: { lines: true } });
+        if (order.status !== "FULFILLED") return { ok: false as const, reason: "not_fulfilled" };
+        const line = "lineNo" in input ? order.lines.find((l) => l.lineNo === input.lineNo)! : null;
+        if (line && line.refundedQuantity + (input as { quantity: number }).quantity > line.quantity) {
+          return { ok: false as const, reason: "exceeds_quantity" };
+        }
+        const amountCents =
+          "amountCents" in input
+            ? input.amountCents
+            : Math.floor(
+                ((line!.unitPriceCents * line!.quantity - line!.discountCents) * input.quantity) / line!.quantity,
+              );
+        if (order.refundedCents + amountCents > order.totalCents) return { ok: false as const, reason: "exceeds_paid" };
+        await checked?.();
+        await sleep(CHECK_TO_ACT_GAP_MS);
+        const user = await tx.user.findUniqueOrThrow({ where: { id: order.userId } });
+        await tx.order.update({
+          where: { id: order.id },
+          data: { refundedCents: order.refundedCents + amountCents },
+        });
+        if (line) {
+          await tx.orderLine.update({
+            where: { orderId_lineNo: { orderId: order.id, lineNo: line.lineNo } },
+            data: { refundedQuantity: line.refundedQuantity + (input as { quantity: number }).quantity },
+          });
+        }
+        const refund = await tx.orderRefund.create({
+          data: { orderId: order.id, actorId: input.actorId, amountCents, reason: "naive refund" },
+        });
+        if (line) {
+          await tx.orderRefundLine.create({
+            data: {
+              refundId: refund.id,
+              orderId: order.id,
+              lineNo: line.lineNo,
+              quantity: (input as { quantity: number }).quantity,
+            },
+          });
+        }
+        await writeBalance(tx, user, amountCents, { kind: "ORDER_PARTIAL_REFUND", refundId: refund.id });
+        return { ok: true as const };
+      },
+      { maxWait: 30_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    return { ok: false, reason: `error: ${(error as Error).message.split("\n").at(-1)}` };
+  }
+}
+
 /**
  * Moves a balance the naive way: the balance `user` had when it was read, plus `amountCents`, written
  * back with its ledger entry. Whatever committed since that read is overwritten: the lost update.
@@ -287,7 +355,7 @@ async function writeBalance(
   tx: Tx,
   user: { id: string; balanceCents: number },
   amountCents: number,
-  link: { kind: LedgerKind; redemptionId?: string; orderId?: string },
+  link: { kind: LedgerKind; redemptionId?: string; orderId?: string; refundId?: string },
 ): Promise<number> {
   const balanceCents = user.balanceCents + amountCents;
   await tx.user.update({ where: { id: user.id }, data: { balanceCents } });

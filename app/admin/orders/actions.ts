@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import type { StatusAnswer } from "@/components/admin/action-button";
-import { ADMIN_BUSY } from "@/lib/admin/messages";
-import { cancelAnyOrder } from "@/lib/commands/admin";
+import { ADMIN_BUSY, fulfilMessage } from "@/lib/admin/messages";
+import { cancelAnyOrder, fulfilAnyOrder } from "@/lib/commands/admin";
 import { isEdgeRefusal } from "@/lib/commands/edge";
 import { formatCents } from "@/lib/format";
 import { adminAction, answering, edgeAnswer, fromForm } from "@/lib/web/actions";
@@ -40,3 +40,17 @@ const cancelOrder = adminAction
 
 /** Cancels an order as an admin: stock, the code's use and the credit go back once; audited. */
 export const cancelOrderAction = answering(cancelOrder);
+
+type FulfilAnswer = StatusAnswer<"not_found" | "cancelled" | "rate_limited">;
+
+const fulfilOrder = adminAction
+  .inputSchema(fromForm(z.object({ orderId: z.uuid("Unknown order.") })))
+  .action(async ({ ctx, parsedInput }): Promise<FulfilAnswer> => {
+    const result = await ctx.run(fulfilAnyOrder, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
+    const message = fulfilMessage(result);
+    return result.ok ? { ok: true, message } : { ok: false, reason: result.reason, message };
+  });
+
+/** Marks a placed order fulfilled (guarded on PLACED, audited once); from then on it is refunded, never cancelled. */
+export const fulfilOrderAction = answering(fulfilOrder);

@@ -10,7 +10,7 @@ import {
 import { Pager } from "@/components/admin/pager";
 import { storeTimesNote } from "@/components/admin/store-time";
 import { OrdersTable } from "@/components/admin/orders-table";
-import { cancelOrderAction } from "@/app/admin/orders/actions";
+import { cancelOrderAction, fulfilOrderAction } from "@/app/admin/orders/actions";
 import { countOrders, listNewerOrders, listOrders, orderFiltersFromSearchParams } from "@/lib/admin/orders";
 import { dateRangeProblem } from "@/lib/admin/filters";
 import { filterQuery, pagePosition, pagerLinks, readAuditPage } from "@/lib/admin/keyset";
@@ -70,7 +70,7 @@ export default async function OrdersPage({
           <DayRangeInputs from={filters.from} to={filters.to} zone={zone} />
         </FilterForm>
         <DayRangeProblem problem={dateRangeProblem(filters)} />
-        <OrdersTable rows={page.rows} zone={zone} cancel={cancelOrderAction} />
+        <OrdersTable rows={page.rows} zone={zone} actions={{ cancel: cancelOrderAction, fulfil: fulfilOrderAction }} />
         <Pager total={`${plural(total, "order")} match`} links={pagerLinks(page, filters)} />
       </div>
     </>

@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { AuditLogList } from "@/components/admin/audit-log-list";
 import { Badge } from "@/components/admin/badges";
 import { CustomerLink } from "@/components/admin/customer-link";
+import { OrderStatusButtons } from "@/components/admin/orders-table";
+import { cancelOrderAction, fulfilOrderAction } from "@/app/admin/orders/actions";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { StoreTime, storeTimesNote } from "@/components/admin/store-time";
 import { getAdminOrderDetail } from "@/lib/admin/order-detail";
@@ -47,7 +49,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
   const db = getDb();
   const [detail, zone] = await Promise.all([getAdminOrderDetail(db, id), getStoreTimeZone(db)]);
   if (!detail) notFound();
-  const { order, customer, cancelledBy, stock, audit } = detail;
+  const { order, customer, cancelledBy, fulfilledBy, stock, audit } = detail;
   const number = formatOrderNumber(order.number);
 
   return (
@@ -69,6 +71,14 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           </span>
           {customer.name && <span>({customer.name})</span>}
         </div>
+        {order.status === "PLACED" && (
+          <div className="mt-3 flex flex-wrap gap-2">
+            <OrderStatusButtons
+              order={{ ...order, email: customer.email }}
+              actions={{ cancel: cancelOrderAction, fulfil: fulfilOrderAction }}
+            />
+          </div>
+        )}
         <p className="mt-1 text-xs text-slate-500">{storeTimesNote(zone)}</p>
       </div>
 
@@ -77,6 +87,17 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           <li>
             Placed <StoreTime date={order.createdAt} zone={zone} />
           </li>
+          {order.fulfilledAt && (
+            <li>
+              Fulfilled <StoreTime date={order.fulfilledAt} zone={zone} />
+              {fulfilledBy && (
+                <>
+                  {" "}
+                  by <CustomerLink userId={fulfilledBy.id} email={fulfilledBy.email} />
+                </>
+              )}
+            </li>
+          )}
           {order.cancelledAt && (
             <li>
               Cancelled <StoreTime date={order.cancelledAt} zone={zone} />
