@@ -53,9 +53,28 @@ export async function createAccount(
     });
     return { ok: true, user };
   } catch (error) {
-    if (isUniqueViolation(error)) return { ok: false, reason: "email_taken" };
+    if (isUniqueViolation(error)) return claimStoreCustomer(db, { name, email, password });
     throw error;
   }
+}
+
+/**
+ * Signing up with the email of a customer a store created through the API (lib/store-customers.ts, no
+ * password yet) claims that account: the password is set on it, so the credit the store gave is there.
+ * A guarded write: only a passwordless store customer is claimed, once; any other taken email is refused.
+ */
+async function claimStoreCustomer(
+  db: Db,
+  account: { name: string; email: string; password: string },
+): Promise<SignUpResult> {
+  const passwordHash = await hashPassword(account.password);
+  const claimed = await db.user.updateMany({
+    where: { email: account.email, passwordHash: null, storeCustomerId: { not: null }, role: "CUSTOMER" },
+    data: { passwordHash, name: account.name },
+  });
+  if (claimed.count === 0) return { ok: false, reason: "email_taken" };
+  const user = await db.user.findUniqueOrThrow({ where: { email: account.email }, select: accountSelect });
+  return { ok: true, user };
 }
 
 const credentialsSchema = z.object({ email: emailSchema, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) });

@@ -10,7 +10,7 @@ import type { Tx } from "./db/transaction";
 
 export interface AdminChange {
   action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order" | "settings";
+  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order" | "settings" | "api_key";
   targetId: string;
   summary: string;
   before?: unknown;

@@ -146,6 +146,7 @@ export const ENVIRONMENT = {
   ...rateLimitVariable("RATE_LIMIT_SIGN_IN_LOCK", "15m", "How long a locked account stays locked."),
   ...rateLimitVariable("RATE_LIMIT_SIGN_IN_ADDRESS", "100/1h", "Failed sign-ins per client address."),
   ...rateLimitVariable("RATE_LIMIT_SIGN_UP_ADDRESS", "10/1h", "Accounts created per client address."),
+  ...rateLimitVariable("RATE_LIMIT_API_KEY", "600/1m", "Requests per API key (/api/v1)."),
 } as const;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;

@@ -57,6 +57,8 @@ export interface RateLimitSettings {
   signInPerAddress: Budget;
   /** Accounts created per client address. */
   signUpPerAddress: Budget;
+  /** Requests per API key (a store's server), whatever they ask. */
+  apiKeyRequests: Budget;
 }
 
 const settingsSchema = z.object({
@@ -68,6 +70,7 @@ const settingsSchema = z.object({
   RATE_LIMIT_SIGN_IN_LOCK: durationSchema.prefault("15m"),
   RATE_LIMIT_SIGN_IN_ADDRESS: budgetSchema.prefault("100/1h"),
   RATE_LIMIT_SIGN_UP_ADDRESS: budgetSchema.prefault("10/1h"),
+  RATE_LIMIT_API_KEY: budgetSchema.prefault("600/1m"),
 });
 
 /**
@@ -91,6 +94,7 @@ export function rateLimitSettings(source: Partial<Record<string, unknown>> = env
     signInLockSeconds: s.RATE_LIMIT_SIGN_IN_LOCK,
     signInPerAddress: s.RATE_LIMIT_SIGN_IN_ADDRESS,
     signUpPerAddress: s.RATE_LIMIT_SIGN_UP_ADDRESS,
+    apiKeyRequests: s.RATE_LIMIT_API_KEY,
   };
 }
 
@@ -126,7 +130,13 @@ function storeClient(db: Db) {
 type Limiter = RateLimiterPostgres;
 /** Each policy is also the prefix of its keys in `rate_limits` (`<policy>:<subject>`). */
 export type Policy =
-  "redeem-customer" | "redeem-address" | "sign-in-account" | "sign-in-pace" | "sign-in-address" | "sign-up-address";
+  | "redeem-customer"
+  | "redeem-address"
+  | "sign-in-account"
+  | "sign-in-pace"
+  | "sign-in-address"
+  | "sign-up-address"
+  | "api-key";
 
 const limiterCache = new WeakMap<Db, Map<string, Limiter>>();
 
@@ -266,7 +276,7 @@ function retryAfterSeconds(msBeforeNext: number): number {
   return Math.max(1, Math.ceil(msBeforeNext / 1000));
 }
 
-export type RateLimitScope = "customer" | "address" | "account";
+export type RateLimitScope = "customer" | "address" | "account" | "key";
 
 /** A request refused by a rate limit: nothing was attempted; try again in `retryAfterSeconds`. */
 export interface RateLimited {
@@ -427,4 +437,21 @@ export async function admitSignUp(
       if (!charged) await refund(db, "sign-up-address", settings.signUpPerAddress, subject, 1);
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// API keys
+
+/**
+ * Admits one request made with an API key, or refuses it: a point per request, charged before anything
+ * else is read. A store's calls all come from its servers' few addresses, so the key, not the address,
+ * is the client; a key's guesses at codes are further charged per customer, as on the site.
+ */
+export async function admitApiKeyRequest(
+  db: Db,
+  keyId: string,
+  settings = rateLimitSettings(),
+): Promise<{ ok: true } | RateLimited> {
+  const consumed = await consume(db, "api-key", settings.apiKeyRequests, keyId);
+  return consumed.ok ? { ok: true } : limited("key", consumed);
 }

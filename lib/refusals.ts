@@ -3,6 +3,7 @@ import type { RedeemRefusal } from "./redemptions";
 import type { PlaceOrderRefusal } from "./checkout/place-order";
 import type { CancelRefusal } from "./checkout/cancel-order";
 import type { CartRefusal, PreviewRefusal } from "./checkout/cart";
+import type { StoreCustomerRefusal } from "./store-customers";
 import { MAX_BALANCE_CENTS } from "./balance-limit";
 import { formatCents, formatDayAndTimeIn, formatWait } from "./format";
 
@@ -22,6 +23,8 @@ export type CustomerRefusal =
   | PreviewRefusal
   /** A cart order pressed when the cart is already empty. */
   | "empty_cart"
+  /** The API's customers (lib/store-customers.ts). */
+  | StoreCustomerRefusal
   | EdgeRefusal["reason"];
 
 /** What a refusal carries besides its reason, for the sentence that explains it. */
@@ -203,6 +206,16 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
     status: 401,
     label: "Unknown user",
     message: () => "We couldn't find your account. Please sign in again.",
+  },
+  unknown_customer: {
+    status: 404,
+    label: "Unknown customer",
+    message: () => "No customer has this id yet: a customer is created by a request that names their email.",
+  },
+  customer_email_taken: {
+    status: 409,
+    label: "Email belongs to another customer",
+    message: () => "This email belongs to another Once account, so it cannot be given to this customer id.",
   },
   invalid_input: { status: 400, label: "Invalid input", message: (d) => d.message ?? "Check what you sent." },
   rate_limited: {

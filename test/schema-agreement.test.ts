@@ -83,7 +83,9 @@ function parseSchema(source: string) {
         if (attributes.includes("fields:")) relations.push(`${type} ${attributes}`);
         continue;
       }
-      const sqlType = enums.has(type) ? type : attributes.includes("@db.Uuid") ? "uuid" : SCALARS[type]!;
+      const scalar = enums.has(type) ? type : attributes.includes("@db.Uuid") ? "uuid" : SCALARS[type]!;
+      // A list is a PostgreSQL array of its element type (read as `<element>[]` from the catalogue below).
+      const sqlType = rawType!.endsWith("[]") ? `${scalar}[]` : scalar;
       model.fields.set(fieldName!, {
         column: /@map\("(\w+)"\)/.exec(attributes)?.[1] ?? fieldName!,
         type: sqlType,
@@ -158,7 +160,10 @@ describe("schema.prisma and the migrations agree", () => {
         precision: number | null;
       }[]
     >`
-      SELECT table_name, column_name, CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END AS type,
+      SELECT table_name, column_name,
+             CASE data_type WHEN 'USER-DEFINED' THEN udt_name
+               WHEN 'ARRAY' THEN (SELECT e.typname FROM pg_type a JOIN pg_type e ON e.oid = a.typelem WHERE a.typname = udt_name) || '[]'
+               ELSE data_type END AS type,
              is_nullable = 'YES' AS nullable, column_default IS NOT NULL AS has_default, datetime_precision AS precision
       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`;
     const actual = columns.map(

@@ -15,6 +15,7 @@ const POLICY_LABEL: Record<Policy, string> = {
   "sign-in-pace": "Sign-in slowdown for one account",
   "sign-in-address": "Failed sign-ins from one address",
   "sign-up-address": "Sign-ups from one address",
+  "api-key": "Requests with one API key",
 };
 
 function budgetOf(policy: Policy, settings: RateLimitSettings): number {
@@ -31,6 +32,8 @@ function budgetOf(policy: Policy, settings: RateLimitSettings): number {
       return settings.signInPerAddress.points;
     case "sign-up-address":
       return settings.signUpPerAddress.points;
+    case "api-key":
+      return settings.apiKeyRequests.points;
   }
 }
 

@@ -16,6 +16,8 @@ export interface Actor {
   /** The customer the command acts for (the admin, for admin commands). */
   userId: string;
   meta: RequestMeta;
+  /** Set when a store's server asks with an API key (lib/web/api-key-route.ts), which is rate-limited per key. */
+  apiKeyId?: string;
 }
 
 /**
@@ -90,7 +92,10 @@ export async function runCommand<Input, Result extends { ok: boolean }>(
   const then: RunAnother = (another, anotherInput) => runCommand(db, another, actor, anotherInput, settings);
   if (!command.limit?.charges(input)) return work(db, actor, input, then);
 
-  const admission = await admitRedeemAttempt(db, { userId: actor.userId, address: actor.meta.ip }, settings);
+  // A key's calls come from the store's few servers on behalf of all its customers: their address is
+  // not a client's, so a key's guesses are charged per customer (and its requests per key) instead.
+  const address = actor.apiKeyId ? null : actor.meta.ip;
+  const admission = await admitRedeemAttempt(db, { userId: actor.userId, address }, settings);
   if (!admission.ok) return { ...admission, replayed: false };
   const result = await work(db, actor, input, then);
   await admission.settle(command.limit.guessed(result) ? "unknown_code" : "known_code");

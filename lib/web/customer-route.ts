@@ -1,123 +1,32 @@
 import "server-only";
-import { type Command, type EdgeRefusal, isEdgeRefusal, runCommand } from "@/lib/commands/edge";
-import { idempotencyKeySchema } from "@/lib/codes";
-import { getDb } from "@/lib/db/client";
-import { REFUSALS } from "@/lib/refusals";
-import { type EntryPoint, markEntryPoint } from "./entry-points";
-import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "./http";
+import type { Command } from "@/lib/commands/edge";
+import { type RouteCaller, type RouteSpec, commandRoute } from "./command-route";
+import { problem } from "./http";
 import { requestMeta } from "./request-meta";
 import { getCurrentUser } from "./session";
 
 /**
- * The customer's JSON endpoints (POST /api/redemptions, /api/orders, /api/orders/{id}/cancel), written
- * one way: a command (lib/commands) behind the edge, read from the request in the order its refusals
- * are promised: signed in by cookie (401), an Idempotency-Key when the command takes one (400), a JSON
- * body of at most 16 KiB when it has one (415/413/400), the command's input rules (400), its rate limit
- * (429 with Retry-After: nothing was tried, the key stays unused), then its answer. Refusals take their
- * status from the one table (lib/refusals.ts). The conventions are Stripe's and the IETF draft's: the
- * first request with a key decides, later ones get its answer marked `Idempotent-Replayed: true`.
+ * The customer's JSON endpoints (POST /api/redemptions, /api/orders, /api/orders/{id}/cancel): a command
+ * behind the shared JSON edge (lib/web/command-route.ts), for the customer signed in by cookie (401 if
+ * none). The customer is the actor: the guess budget is theirs and their address's.
  */
 
-const MAX_BODY_BYTES = 16 * 1024;
+export type CustomerRouteSpec<Result extends { ok: boolean; replayed?: boolean }> = RouteSpec<Result>;
 
-interface RequestParts {
-  body: Record<string, unknown>;
-  key: string | null;
-  params: Record<string, string>;
-}
-
-type Decided<Result> = Exclude<Result, EdgeRefusal>;
-
-export interface CustomerRouteSpec<Result extends { ok: boolean; replayed?: boolean }> {
-  /** A well-formed body, quoted in the 400 answer to a malformed one; absent when the endpoint takes no body. */
-  bodyExample?: string;
-  /** The command's input from the request's parts. */
-  input(parts: RequestParts): unknown;
-  /** A success: its status and body. */
-  placed(result: Extract<Decided<Result>, { ok: true }>): { status: 200 | 201; body: object; replayed: boolean };
-  /** A decided refusal's body fields besides status, reason and message. */
-  refusalFields?(result: Extract<Decided<Result>, { ok: false }>): object;
-  /** The customer's sentence for a decided outcome (the store's zone may be read for it). */
-  message(result: Decided<Result>): string | Promise<string>;
-}
+const signedInCustomer: RouteCaller<{ id: string }> = {
+  kind: "customer-route",
+  async identify() {
+    const user = await getCurrentUser();
+    return user ?? problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
+  },
+  async actor(_db, user, _parts, request) {
+    return { userId: user.id, meta: requestMeta(request.headers) };
+  },
+};
 
 export function customerRoute<Input, Result extends { ok: boolean; replayed?: boolean; reason?: string }>(
   command: Command<Input, Result>,
   spec: CustomerRouteSpec<Result>,
-): EntryPoint<(request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>> {
-  const handler = answerBusyWhenDatabaseUnavailable(
-    async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
-      const user = await getCurrentUser();
-      if (!user) return problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
-
-      const key = request.headers.get("idempotency-key");
-      if (command.idempotency.key === "required") {
-        if (key === null) {
-          return problem(400, "missing_idempotency_key", "Send an Idempotency-Key header (a UUID works).");
-        }
-        const valid = idempotencyKeySchema.safeParse(key);
-        if (!valid.success) {
-          const message = valid.error.issues[0]?.message ?? "Malformed Idempotency-Key.";
-          return problem(400, "invalid_idempotency_key", message);
-        }
-      }
-      let body: unknown;
-      if (spec.bodyExample !== undefined) {
-        const read = await readJsonBody(request, MAX_BODY_BYTES);
-        if (!read.ok) return problem(read.status, read.reason, read.message);
-        body = read.value;
-      }
-      const db = getDb();
-      const params = await context.params;
-      const actor = { userId: user.id, meta: requestMeta(request.headers) };
-      const result = await runCommand(db, command, actor, spec.input({ body: fields(body), key, params }));
-      return respond(result, spec);
-    },
-  );
-  return markEntryPoint(handler, { kind: "customer-route", command: command.name });
-}
-
-/** A JSON object's fields; anything else has none, and the command's input rules refuse what is missing. */
-function fields(body: unknown): Record<string, unknown> {
-  return typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-}
-
-async function respond<Result extends { ok: boolean; replayed?: boolean; reason?: string }>(
-  result: Result | EdgeRefusal,
-  spec: CustomerRouteSpec<Result>,
-): Promise<Response> {
-  if (isEdgeRefusal(result)) {
-    if (result.reason === "invalid_input") {
-      const like = spec.bodyExample ? ` Send a JSON object like ${spec.bodyExample}.` : "";
-      return problem(400, "invalid_body", `${result.message}${like}`);
-    }
-    const { reason, scope, retryAfterSeconds } = result;
-    const message = REFUSALS.rate_limited.message({ retryAfterSeconds });
-    return jsonResponse(
-      429,
-      { status: "refused", reason, scope, retryAfterSeconds, message },
-      { "Retry-After": String(retryAfterSeconds) },
-    );
-  }
-  const decided = result as Decided<Result>;
-  const message = await spec.message(decided);
-  if (decided.ok) {
-    const placed = spec.placed(decided as Extract<Decided<Result>, { ok: true }>);
-    return decidedResponse(placed.status, { ...placed.body, message }, { replayed: placed.replayed });
-  }
-  const refused = decided as Extract<Decided<Result>, { ok: false }>;
-  const reason = refused.reason as keyof typeof REFUSALS;
-  return decidedResponse(
-    REFUSALS[reason].status,
-    { status: "refused", reason, message, ...spec.refusalFields?.(refused) },
-    { replayed: refused.replayed ?? false, busy: reason === "busy" },
-  );
-}
-
-/** A decided answer: marked when it is a replay, and a busy one says when to retry with the same key. */
-function decidedResponse(status: number, body: unknown, answer: { replayed: boolean; busy?: boolean }) {
-  return jsonResponse(status, body, {
-    ...(answer.replayed ? { "Idempotent-Replayed": "true" } : {}),
-    ...(answer.busy ? { "Retry-After": "1" } : {}),
-  });
+) {
+  return commandRoute(command, spec, signedInCustomer);
 }

@@ -4,7 +4,7 @@
  * authorization matrix proves each admin entry point checks the role.
  */
 
-export type EntryKind = "customer-route" | "admin-route" | "customer-action" | "admin-action";
+export type EntryKind = "customer-route" | "api-key-route" | "admin-route" | "customer-action" | "admin-action";
 
 export interface EntryMark {
   kind: EntryKind;

@@ -82,10 +82,21 @@ describe("the edge", () => {
       (file) =>
         file.startsWith(path.join("app", "api")) &&
         file.endsWith("route.ts") &&
-        !/api\/(admin|auth|health|control)\//.test(file),
+        !/api\/(admin|auth|health|control|v1)\//.test(file),
     );
     expect(customerRoutes.length).toBeGreaterThanOrEqual(3);
     const handmade = customerRoutes.filter((file) => !/export const POST = customerRoute\(/.test(source(file)));
+    expect(handmade).toEqual([]);
+  });
+
+  it("every /api/v1 route is built by apiKeyRoute (a store's key, never a cookie)", () => {
+    const storeRoutes = entryFiles.filter((file) => file.startsWith(path.join("app", "api", "v1") + path.sep));
+    const handmade = storeRoutes.filter((file) => {
+      const text = source(file);
+      const handlers = [...text.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)];
+      const built = [...text.matchAll(/export const (GET|POST|PUT|PATCH|DELETE) = apiKeyRoute\(/g)];
+      return handlers.length === 0 || built.length !== handlers.length;
+    });
     expect(handmade).toEqual([]);
   });
 
