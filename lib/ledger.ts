@@ -16,6 +16,8 @@ interface LedgerLink {
   orderId?: string;
   /** ADJUSTMENT entries name their adjustment (CHECK ledger_entries_adjustment_matches_kind). */
   adjustmentId?: string;
+  /** HOLD, HOLD_RETURN and HOLD_REFUND entries name their hold (CHECK ledger_entries_hold_matches_kind). */
+  holdId?: string;
 }
 
 export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
@@ -64,6 +66,7 @@ async function recordEntry(tx: Tx, userId: string, amountCents: number, balanceA
       redemptionId: link.redemptionId,
       orderId: link.orderId,
       adjustmentId: link.adjustmentId,
+      holdId: link.holdId,
     },
   });
 }
