@@ -11,6 +11,10 @@ const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   ORDER_REFUND: (products) => `Refund: cancelled order of ${products}`,
   ADJUSTMENT: (reason) => `Adjusted by the store: ${reason}`,
   ORDER_PARTIAL_REFUND: (orderAndReason) => `Partial refund of order ${orderAndReason}`,
+  // Holds are made by a store's own checkout (lib/holds), which has no products in Once to name.
+  HOLD: () => "Held at the store's checkout",
+  HOLD_RETURN: () => "Back from a checkout hold that was released or expired",
+  HOLD_REFUND: () => "Refund of a store order",
 };
 
 /**

@@ -12,18 +12,31 @@ export interface Violation {
   detail: string;
 }
 
+/** The holds that keep what they took: live (HELD) or sold (CAPTURED; a whole refund ends that). */
+const LIVE_HOLD = `'HELD', 'CAPTURED'`;
+
+/**
+ * Every use of a code that its counters count, one row each (coupon_id, user_id, source): active
+ * redemptions, orders not cancelled and live holds.
+ */
+const LIVE_USES = `
+  SELECT coupon_id, user_id, 'redemption' AS source FROM redemptions WHERE status = 'ACTIVE'
+  UNION ALL SELECT coupon_id, user_id, 'order' FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL
+  UNION ALL SELECT coupon_id, user_id, 'hold' FROM holds WHERE status IN (${LIVE_HOLD}) AND coupon_id IS NOT NULL`;
+
 const CHECKS: { invariant: string; sql: string }[] = [
   {
     invariant:
-      "coupon's counted uses (its row counter plus its slots) equal its active redemptions plus its orders not cancelled",
-    sql: `SELECT c.code || ': counted ' || c.redeemed_count + coalesce(s.used, 0) || ', active redemptions ' || coalesce(r.active, 0)
-                 || ', live orders ' || coalesce(o.live, 0) AS detail
+      "coupon's counted uses (its row counter plus its slots) equal its active redemptions, orders not cancelled and live holds",
+    sql: `SELECT c.code || ': counted ' || c.redeemed_count + coalesce(s.used, 0) || ', live uses ' || coalesce(x.uses, 0)
+                 || ' (' || coalesce(x.redemptions, 0) || ' redemptions, ' || coalesce(x.orders, 0) || ' orders, '
+                 || coalesce(x.holds, 0) || ' holds)' AS detail
           FROM coupons c
           LEFT JOIN (SELECT coupon_id, sum(used) AS used FROM coupon_counter_slots GROUP BY coupon_id) s ON s.coupon_id = c.id
-          LEFT JOIN (SELECT coupon_id, count(*) AS active FROM redemptions WHERE status = 'ACTIVE' GROUP BY coupon_id) r ON r.coupon_id = c.id
-          LEFT JOIN (SELECT coupon_id, count(*) AS live FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL GROUP BY coupon_id) o
-                 ON o.coupon_id = c.id
-          WHERE c.redeemed_count + coalesce(s.used, 0) <> coalesce(r.active, 0) + coalesce(o.live, 0)`,
+          LEFT JOIN (SELECT coupon_id, count(*) AS uses, count(*) FILTER (WHERE source = 'redemption') AS redemptions,
+                            count(*) FILTER (WHERE source = 'order') AS orders, count(*) FILTER (WHERE source = 'hold') AS holds
+                     FROM (${LIVE_USES}) u GROUP BY coupon_id) x ON x.coupon_id = c.id
+          WHERE c.redeemed_count + coalesce(s.used, 0) <> coalesce(x.uses, 0)`,
   },
   {
     invariant: "a hot coupon's slots exist, carry its terms version, and their capacities add up to its max",
@@ -38,25 +51,19 @@ const CHECKS: { invariant: string; sql: string }[] = [
               OR (c.max_redemptions IS NOT NULL AND count(s.slot) > 0 AND sum(s.capacity) <> c.max_redemptions)`,
   },
   {
-    invariant: "coupon's active redemptions and live orders within max_redemptions",
+    invariant: "coupon's active redemptions, live orders and live holds within max_redemptions",
     sql: `SELECT c.code || ': ' || u.uses || ' uses, max ' || c.max_redemptions AS detail
-          FROM coupons c JOIN (
-            SELECT coupon_id, count(*) AS uses FROM (
-              SELECT coupon_id FROM redemptions WHERE status = 'ACTIVE'
-              UNION ALL SELECT coupon_id FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL) x
-            GROUP BY coupon_id) u ON u.coupon_id = c.id
+          FROM coupons c JOIN (SELECT coupon_id, count(*) AS uses FROM (${LIVE_USES}) x GROUP BY coupon_id) u
+            ON u.coupon_id = c.id
           WHERE c.max_redemptions IS NOT NULL AND u.uses > c.max_redemptions`,
   },
   {
-    invariant: "per-user usage counter equals the user's active redemptions plus live orders with the code",
+    invariant: "per-user usage counter equals the user's active redemptions, live orders and live holds with the code",
     sql: `SELECT coalesce(c.code, u.coupon_id::text) || ' / ' || coalesce(u.user_id, x.user_id) || ': counter ' || coalesce(u.used, 0)
                  || ', live uses ' || coalesce(x.uses, 0) AS detail
           FROM coupon_usages u
           FULL JOIN (
-            SELECT coupon_id, user_id, count(*) AS uses FROM (
-              SELECT coupon_id, user_id FROM redemptions WHERE status = 'ACTIVE'
-              UNION ALL SELECT coupon_id, user_id FROM orders WHERE status <> 'CANCELLED' AND coupon_id IS NOT NULL) y
-            GROUP BY coupon_id, user_id) x ON x.coupon_id = u.coupon_id AND x.user_id = u.user_id
+            SELECT coupon_id, user_id, count(*) AS uses FROM (${LIVE_USES}) y GROUP BY coupon_id, user_id) x ON x.coupon_id = u.coupon_id AND x.user_id = u.user_id
           LEFT JOIN coupons c ON c.id = coalesce(u.coupon_id, x.coupon_id)
           WHERE coalesce(u.used, 0) <> coalesce(x.uses, 0)`,
   },
@@ -162,10 +169,14 @@ const CHECKS: { invariant: string; sql: string }[] = [
                  <> CASE WHEN o.status = 'CANCELLED' AND o.total_cents > 0 THEN 1 ELSE 0 END`,
   },
   {
-    invariant: "a customer's live-order count (first-order-only codes) equals their orders not cancelled",
-    sql: `SELECT u.email || ': live_orders ' || u.live_orders || ', orders not cancelled ' || count(o.id) AS detail
-          FROM users u LEFT JOIN orders o ON o.user_id = u.id AND o.status <> 'CANCELLED'
-          GROUP BY u.id HAVING u.live_orders <> count(o.id)`,
+    invariant:
+      "a customer's live-order count (first-order-only codes) equals their orders not cancelled plus their live holds",
+    sql: `SELECT u.email || ': live_orders ' || u.live_orders || ', orders not cancelled ' || coalesce(o.live, 0)
+                 || ', live holds ' || coalesce(h.live, 0) AS detail
+          FROM users u
+          LEFT JOIN (SELECT user_id, count(*) AS live FROM orders WHERE status <> 'CANCELLED' GROUP BY user_id) o ON o.user_id = u.id
+          LEFT JOIN (SELECT user_id, count(*) AS live FROM holds WHERE status IN (${LIVE_HOLD}) GROUP BY user_id) h ON h.user_id = u.id
+          WHERE u.live_orders <> coalesce(o.live, 0) + coalesce(h.live, 0)`,
   },
   {
     invariant: "each order's subtotal is the sum of its lines and its discount the sum of their shares",
@@ -216,6 +227,32 @@ const CHECKS: { invariant: string; sql: string }[] = [
           WHERE ol.refunded_quantity <> coalesce(rl.units, 0)
              OR coalesce(rs.units, 0) > ol.refunded_quantity
              OR (rs.units IS NOT NULL AND s.id IS NULL)`,
+  },
+  {
+    invariant:
+      "every hold takes its credit once (none without credit), gives it back once exactly when released or expired, and its refunds add up to its refunded cents",
+    sql: `SELECT 'hold ' || h.id || ' (' || h.status || ', credit ' || h.credit_cents || ', refunded ' || h.refunded_cents || '): '
+                 || count(l.id) FILTER (WHERE l.kind = 'HOLD') || ' debits, ' || count(l.id) FILTER (WHERE l.kind = 'HOLD_RETURN')
+                 || ' returns, refunds ' || coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'HOLD_REFUND'), 0) AS detail
+          FROM holds h LEFT JOIN ledger_entries l ON l.hold_id = h.id
+          GROUP BY h.id
+          HAVING count(l.id) FILTER (WHERE l.kind = 'HOLD' AND l.amount_cents = -h.credit_cents AND l.user_id = h.user_id)
+                 <> CASE WHEN h.credit_cents > 0 THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'HOLD') <> CASE WHEN h.credit_cents > 0 THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'HOLD_RETURN' AND l.amount_cents = h.credit_cents AND l.user_id = h.user_id)
+                 <> CASE WHEN h.status IN ('RELEASED', 'EXPIRED') AND h.credit_cents > 0 THEN 1 ELSE 0 END
+              OR count(l.id) FILTER (WHERE l.kind = 'HOLD_RETURN')
+                 <> CASE WHEN h.status IN ('RELEASED', 'EXPIRED') AND h.credit_cents > 0 THEN 1 ELSE 0 END
+              OR coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'HOLD_REFUND'), 0) <> h.refunded_cents
+              OR bool_or(l.kind = 'HOLD_REFUND' AND l.user_id <> h.user_id)`,
+  },
+  {
+    // CHECK holds_refunded_within_captured stands behind it; this shows it on the admin overview too.
+    invariant: "a hold's refunds stay within the credit it captured, and only a captured hold is refunded",
+    sql: `SELECT 'hold ' || id || ' (' || status || '): refunded ' || refunded_cents || ' of ' || credit_cents AS detail
+          FROM holds
+          WHERE refunded_cents < 0 OR refunded_cents > credit_cents
+             OR (refunded_cents > 0 AND status NOT IN ('CAPTURED', 'REFUNDED'))`,
   },
   {
     // Written by a trigger inside the revoking transaction (migration 20261128100000_admin).

@@ -18,6 +18,8 @@ interface LedgerLink {
   adjustmentId?: string;
   /** ORDER_PARTIAL_REFUND entries name their refund (CHECK ledger_entries_refund_matches_kind). */
   refundId?: string;
+  /** HOLD, HOLD_RETURN and HOLD_REFUND entries name their hold (CHECK ledger_entries_hold_matches_kind). */
+  holdId?: string;
 }
 
 export type CreditResult = { ok: true; balanceCents: number } | { ok: false; reason: "balance_limit" };
@@ -67,6 +69,7 @@ async function recordEntry(tx: Tx, userId: string, amountCents: number, balanceA
       orderId: link.orderId,
       adjustmentId: link.adjustmentId,
       refundId: link.refundId,
+      holdId: link.holdId,
     },
   });
 }

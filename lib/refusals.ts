@@ -4,6 +4,8 @@ import type { PlaceOrderRefusal } from "./checkout/place-order";
 import type { CancelRefusal } from "./checkout/cancel-order";
 import type { CartRefusal, PreviewRefusal } from "./checkout/cart";
 import type { StoreCustomerRefusal } from "./store-customers";
+import type { CreateHoldRefusal } from "./holds/create-hold";
+import type { SettleRefusal } from "./holds/settle-hold";
 import { MAX_BALANCE_CENTS } from "./balance-limit";
 import { formatCents, formatDayAndTimeIn, formatWait } from "./format";
 
@@ -21,6 +23,8 @@ export type CustomerRefusal =
   | CancelRefusal
   | CartRefusal
   | PreviewRefusal
+  | CreateHoldRefusal
+  | SettleRefusal
   /** A cart order pressed when the cart is already empty. */
   | "empty_cart"
   /** The API's customers (lib/store-customers.ts). */
@@ -31,8 +35,8 @@ export type CustomerRefusal =
 export interface RefusalDetail {
   /** The domain's validation message (invalid_* reasons). */
   message?: string;
-  /** Where the customer met the refusal: a code redeemed into credit, or used on an order. */
-  context?: "redeem" | "checkout";
+  /** Where the customer met the refusal: a code redeemed into credit, used on an order, or a store's hold (lib/holds). */
+  context?: "redeem" | "checkout" | "hold";
   /** The code's window (not_started, expired) and the store's zone to name its instants in. */
   window?: { startsAt: Date | null; expiresAt: Date | null };
   zone?: string;
@@ -45,6 +49,8 @@ export interface RefusalDetail {
   /** The products a code is limited to, by name. */
   appliesTo?: string[];
   retryAfterSeconds?: number;
+  /** What is left to refund on a hold (refund_too_large). */
+  refundableCents?: number;
 }
 
 export interface RefusalRow {
@@ -97,9 +103,11 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
     status: 409,
     label: "Expired",
     message: (d) =>
-      d.window?.expiresAt && d.zone
-        ? `This code expired on ${formatDayAndTimeIn(d.window.expiresAt, d.zone)}.`
-        : "This code has expired.",
+      d.context === "hold"
+        ? "This hold expired before it was captured: its code and credit went back. Make a new hold."
+        : d.window?.expiresAt && d.zone
+          ? `This code expired on ${formatDayAndTimeIn(d.window.expiresAt, d.zone)}.`
+          : "This code has expired.",
   },
   exhausted: {
     status: 409,
@@ -186,11 +194,48 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
     label: "Empty cart",
     message: () => "Your cart is empty. Add something from the shop first.",
   },
-  not_found: { status: 404, label: "Not found", message: () => "We couldn't find that order." },
+  not_found: {
+    status: 404,
+    label: "Not found",
+    message: (d) => `We couldn't find that ${d.context === "hold" ? "hold" : "order"}.`,
+  },
   not_cancellable: {
     status: 409,
     label: "Not cancellable",
     message: () => "This order has been fulfilled and can no longer be cancelled.",
+  },
+  invalid_hold: {
+    status: 422,
+    label: "Invalid hold",
+    message: (d) => d.message ?? "Check the hold's cart, credit and time to live.",
+  },
+  hold_captured: {
+    status: 409,
+    label: "Hold captured",
+    message: () => "This hold was captured already, so it can no longer be released. Refund it instead.",
+  },
+  hold_released: {
+    status: 409,
+    label: "Hold released",
+    message: () => "This hold was released already: there is nothing to capture. Make a new hold.",
+  },
+  hold_not_captured: {
+    status: 409,
+    label: "Hold not captured",
+    message: () => "Only a captured hold can be refunded; a live hold is released instead.",
+  },
+  refund_too_large: {
+    status: 409,
+    label: "Refund too large",
+    message: (d) =>
+      d.refundableCents !== undefined
+        ? `That is more than is left to refund: at most ${formatCents(d.refundableCents)}.`
+        : "That is more than is left to refund on this hold.",
+  },
+  invalid_refund: {
+    status: 422,
+    label: "Invalid refund",
+    message: (d) => d.message ?? "A refund is a whole number of cents above 0, with an idempotency key.",
   },
   idempotency_key_reused: {
     status: 422,

@@ -3,7 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { order, redeem } from "@/lib/commands/customer";
-import { runCommand } from "@/lib/commands/edge";
+import { type Command, runCommand } from "@/lib/commands/edge";
 import type { Db } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { rateLimitSettings } from "@/lib/rate-limits";
@@ -43,7 +43,11 @@ afterAll(async () => {
 });
 
 /** The statements one signed-in request sends: its session check, then the command behind its edge. */
-async function statementsOf(userId: string, command: typeof redeem | typeof order, input: object) {
+async function statementsOf<Input, Result extends { ok: boolean }>(
+  userId: string,
+  command: Command<Input, Result>,
+  input: Input,
+) {
   const session = await database.db.session.create({ data: { userId, expiresAt: new Date(Date.now() + 3_600_000) } });
   sent.length = 0;
   expect(await findSessionUser(counted, session.id, userId)).not.toBeNull();

@@ -16,9 +16,9 @@ import { defineCommand, guessedCode } from "./edge";
  */
 
 /** Any JSON text a client may send as a code: the domain normalises and judges it. */
-const typedCode = z.string("Enter a code.");
+export const typedCode = z.string("Enter a code.");
 /** A key the domain validates with its own refusal (invalid_idempotency_key), so a form can keep it. */
-const clientKey = z.string("Send an idempotency key.");
+export const clientKey = z.string("Send an idempotency key.");
 
 export const redeem = defineCommand({
   name: "redeem",

@@ -36,6 +36,8 @@ const BEHIND_THE_EDGE: Record<string, string[]> = {
   "@/lib/purchase": ["purchase"],
   "@/lib/admin/customers/adjust": ["adjustCredit"],
   "@/lib/admin/orders": ["adminCancelOrder"],
+  "@/lib/holds/create-hold": ["createHold"],
+  "@/lib/holds/settle-hold": ["captureHold", "releaseHold", "refundHold"],
   "@/lib/rate-limits": ["admitRedeemAttempt", "consume"],
   "@/lib/commands/edge": ["runCommand"],
 };

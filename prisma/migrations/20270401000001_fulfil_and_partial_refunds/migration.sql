@@ -56,8 +56,8 @@ ALTER TABLE "order_refund_lines" ADD CONSTRAINT "order_refund_lines_order_id_lin
 ALTER TABLE "ledger_entries" ADD COLUMN "refund_id" UUID;
 ALTER TABLE "ledger_entries" DROP CONSTRAINT "ledger_entries_sign_matches_kind";
 ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_sign_matches_kind" CHECK (
-    ("kind" IN ('COUPON_CREDIT', 'ORDER_REFUND', 'ORDER_PARTIAL_REFUND') AND "amount_cents" > 0)
-    OR ("kind" IN ('COUPON_REVOCATION', 'PURCHASE') AND "amount_cents" < 0)
+    ("kind" IN ('COUPON_CREDIT', 'ORDER_REFUND', 'ORDER_PARTIAL_REFUND', 'HOLD_RETURN', 'HOLD_REFUND') AND "amount_cents" > 0)
+    OR ("kind" IN ('COUPON_REVOCATION', 'PURCHASE', 'HOLD') AND "amount_cents" < 0)
     OR ("kind" = 'ADJUSTMENT' AND "amount_cents" <> 0)
 );
 ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_refund_matches_kind" CHECK (("kind" = 'ORDER_PARTIAL_REFUND') = ("refund_id" IS NOT NULL));
