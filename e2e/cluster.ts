@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chownSync, existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { promisify } from "node:util";
 import { createDb, type Db } from "@/lib/db/client";
 import { type EmbeddedDatabase, freePort, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { migrate } from "@/lib/db/migrate";
@@ -46,12 +47,38 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+/** A folder beside the run's own data folder (playwright.config.ts), so runs side by side do not share it. */
+function clusterDir(name: string): string {
+  return path.join(root, `${process.env.E2E_DATA_DIR}-cluster-${name}`);
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A migrated cluster, made once per worker and stopped: every cluster starts from a copy of its data
+ * folder instead of running initdb and the migrations again. Its settings are not copied: they are
+ * flags each server starts with (durable unless a cluster asks otherwise).
+ */
+async function migratedTemplate(): Promise<string> {
+  const pgDir = path.join(clusterDir("template"), "pg");
+  await rm(path.dirname(pgDir), { recursive: true, force: true });
+  const postgres = await startEmbeddedPostgres({ dataDir: pgDir, port: 0, unsafeFastForThrowawayData: true });
+  try {
+    const migrated = await migrate(postgres.url);
+    if (!migrated.ok) throw new Error(migrated.message);
+  } finally {
+    await postgres.stop();
+  }
+  return pgDir;
+}
+
 export async function startCluster(name: string, options: ClusterOptions): Promise<Cluster> {
-  // Beside the run's own data folder (playwright.config.ts), so runs side by side do not share it.
-  const dir = path.join(root, `${process.env.E2E_DATA_DIR}-cluster-${name}`);
+  const dir = clusterDir(name);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const pgDir = path.join(dir, "pg");
+  // cp -a keeps the owner (the `postgres` user when run as root) and the folder's 0700 mode.
+  await promisify(execFile)("cp", ["-a", await (template ??= migratedTemplate()), pgDir]);
   const { unsafeFastForThrowawayData } = options;
   let postgres: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir: pgDir, port: 0, unsafeFastForThrowawayData });
   const db = createDb(postgres.url, { max: 4 });
@@ -75,8 +102,6 @@ export async function startCluster(name: string, options: ClusterOptions): Promi
 
   // A cluster that fails to come up is taken down again: nothing it started outlives the suite.
   try {
-    const migrated = await migrate(postgres.url);
-    if (!migrated.ok) throw new Error(migrated.message);
     const login = new URL(postgres.url);
     bouncer = options.pgbouncer ? await startPgBouncer(dir, postgres.port, decodeURIComponent(login.password)) : null;
     const appDatabaseUrl = bouncer ? Object.assign(login, { port: String(bouncer.port) }).toString() : postgres.url;
