@@ -45,6 +45,7 @@ let disablableCustomerId: string;
 const lockedKey = `redeem-customer:${newKey()}`;
 let trackedProductId: string;
 let orderId: string;
+let fulfilledOrderId: string;
 let customerOrderId: string;
 
 beforeAll(async () => {
@@ -71,13 +72,18 @@ beforeAll(async () => {
   const credit = await makeCoupon(db, { valueCents: 500 });
   if (!(await redeemCoupon(db, { userId: buyerId!, code: credit.code, idempotencyKey: newKey() })).ok)
     throw new Error("setup credit refused");
-  const ordered = await placeOrder(db, {
-    userId: buyerId!,
-    lines: [{ sku: (await db.product.findUniqueOrThrow({ where: { id: productId } })).sku, quantity: 1 }],
-    idempotencyKey: newKey(),
-  });
-  if (!ordered.ok) throw new Error(`setup order refused: ${ordered.reason}`);
-  orderId = ordered.order.id;
+  const buyerOrder = async () => {
+    const ordered = await placeOrder(db, {
+      userId: buyerId!,
+      lines: [{ sku: (await db.product.findUniqueOrThrow({ where: { id: productId } })).sku, quantity: 1 }],
+      idempotencyKey: newKey(),
+    });
+    if (!ordered.ok) throw new Error(`setup order refused: ${ordered.reason}`);
+    return ordered.order.id;
+  };
+  // One to cancel and one to fulfil: a fulfilled order cannot be cancelled.
+  orderId = await buyerOrder();
+  fulfilledOrderId = await buyerOrder();
   // The customer's own order, for their cancel; its credit comes with it, so the customer's stays whole.
   const ownCredit = await makeCoupon(db, { valueCents: 100 });
   if (!(await redeemCoupon(db, { userId: customerId, code: ownCredit.code, idempotencyKey: newKey() })).ok)
@@ -175,6 +181,10 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     args: () => [null, form({ productId: trackedProductId, change: "-1" })],
   },
   "app/admin/orders/actions.ts#cancelOrderAction": { level: "admin", args: () => [null, form({ orderId })] },
+  "app/admin/orders/actions.ts#fulfilOrderAction": {
+    level: "admin",
+    args: () => [null, form({ orderId: fulfilledOrderId })],
+  },
   // A real change, so the admin's call leaves its audit entry.
   "app/admin/settings/actions.ts#setTimeZoneAction": {
     level: "admin",

@@ -310,10 +310,10 @@ describe("cancelling under concurrency", () => {
 
       // Refused: a fulfilled order, and one the customer cancelled before the admin tried.
       const fulfilled = await order();
-      await db.order.update({ where: { id: fulfilled }, data: { status: "FULFILLED" } });
+      await db.order.update({ where: { id: fulfilled }, data: { status: "FULFILLED", fulfilledAt: new Date() } });
       expect(await adminCancelOrder(db, adminId, fulfilled)).toEqual({ ok: false, reason: "not_cancellable" });
       expect(await logEntries(fulfilled)).toBe(0);
-      await db.order.update({ where: { id: fulfilled }, data: { status: "PLACED" } });
+      await db.order.update({ where: { id: fulfilled }, data: { status: "PLACED", fulfilledAt: null } });
       expect(await cancelOrder(db, { orderId: fulfilled, by: { kind: "customer", userId: userId! } })).toMatchObject({
         ok: true,
         alreadyCancelled: false,

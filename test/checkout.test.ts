@@ -213,7 +213,10 @@ describe("cancelOrder", () => {
 
     const second = await placeOrder(db, { userId, lines: [{ sku: tee.sku, quantity: 1 }], idempotencyKey: newKey() });
     // Fulfilment is the admin side's; marked here directly.
-    await db.order.update({ where: { id: second.ok ? second.order.id : "" }, data: { status: "FULFILLED" } });
+    await db.order.update({
+      where: { id: second.ok ? second.order.id : "" },
+      data: { status: "FULFILLED", fulfilledAt: new Date() },
+    });
     const fulfilled = await db.order.findFirstOrThrow({ where: { userId, status: "FULFILLED" } });
     expect(await cancelOrder(db, { orderId: fulfilled.id, by: { kind: "customer", userId } })).toEqual({
       ok: false,

@@ -131,7 +131,7 @@ it("control: the same checks catch a check-then-act redeem (lib/controls/naive.t
     });
     expect(result.thrown).toEqual([]);
     expect(result.violations.map((v) => v.invariant)).toContain(
-      "coupon's active redemptions and live orders within max_redemptions",
+      "coupon's active redemptions, live orders and live holds within max_redemptions",
     );
   } finally {
     await control.drop();

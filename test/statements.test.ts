@@ -51,7 +51,13 @@ async function statementsOf<Input, Result extends { ok: boolean }>(
   const session = await database.db.session.create({ data: { userId, expiresAt: new Date(Date.now() + 3_600_000) } });
   sent.length = 0;
   expect(await findSessionUser(counted, session.id, userId)).not.toBeNull();
-  const result = await runCommand(counted, command, { userId, meta: { ip: "198.51.100.7" } }, input, rateLimitSettings());
+  const result = await runCommand(
+    counted,
+    command,
+    { userId, meta: { ip: "198.51.100.7" } },
+    input,
+    rateLimitSettings(),
+  );
   expect(result).toMatchObject({ ok: true });
   return [...sent];
 }
