@@ -55,7 +55,12 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   timeout: 60_000,
-  reporter: [["list"], ["html", { open: "never", outputFolder: "test-results/e2e-report" }]],
+  // The JSON report feeds npm run test:timings (docs/test-timings.md).
+  reporter: [
+    ["list"],
+    ["html", { open: "never", outputFolder: "test-results/e2e-report" }],
+    ["json", { outputFile: "test-results/e2e.json" }],
+  ],
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: "retain-on-failure",

@@ -19,6 +19,8 @@ export default defineConfig({
     // file's connections are told apart by their application_name (test/setup/connection-guard.ts).
     fileParallelism: true,
     maxWorkers: 2,
+    // The JSON report feeds npm run test:timings (docs/test-timings.md).
+    reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
     projects: [
       {
         resolve: { alias },

@@ -61,11 +61,15 @@ test.afterAll(async () => {
 test("beside a running npm start, every tool joins its database and leaves it running", async () => {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
-  const started = run("scripts/start.ts", ["--port", String(port), "--data-dir", dataDir, "--reset", "--workers", "1"], {
-    // The e2e build, reused as it is (same sources, same control route).
-    ONCE_DIST_DIR: process.env.E2E_DIST_DIR,
-    ONCE_NAIVE_CONTROL: "1",
-  });
+  const started = run(
+    "scripts/start.ts",
+    ["--port", String(port), "--data-dir", dataDir, "--reset", "--workers", "1"],
+    {
+      // The e2e build, reused as it is (same sources, same control route).
+      ONCE_DIST_DIR: process.env.E2E_DIST_DIR,
+      ONCE_NAIVE_CONTROL: "1",
+    },
+  );
   app = started.child;
   await expect
     .poll(

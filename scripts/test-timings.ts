@@ -7,7 +7,9 @@
  *     [--note "how the runs were made"]
  *
  * --steps: a file with lines "name: N s" (a timed CI log's steps: npm ci, typecheck, lint, …). The
- * --before-… reports add a "before" column to every table.
+ * --before-… reports add a "before" column to every table. --before-doc takes that column from an earlier
+ * table this script wrote instead (its "before (s)" column, else its "seconds"), so a baseline outlives
+ * the reports it was made from.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -21,6 +23,7 @@ const { values: args } = parseArgs({
     "before-vitest": { type: "string" },
     "before-playwright": { type: "string" },
     "before-steps": { type: "string" },
+    "before-doc": { type: "string" },
     out: { type: "string" },
     /** Where and how the runs were made (machine, load), printed under the title. */
     note: { type: "string" },
@@ -222,7 +225,34 @@ if (!now) {
   );
   process.exit(2);
 }
-const before = load(args["before-vitest"], args["before-playwright"], args["before-steps"]) ?? undefined;
+/** The baseline column of a document this script wrote: each section's table, by its column names. */
+function loadDoc(file: string): Run {
+  const sections = readFileSync(file, "utf8").split(/^## /m);
+  const rowsOf = (heading: string): Row[] => {
+    const lines = (sections.find((s) => s.startsWith(heading)) ?? "").split("\n").filter((l) => l.startsWith("| "));
+    const cells = (line: string) =>
+      line
+        .slice(2, -2)
+        .split(" | ")
+        .map((c) => c.trim());
+    const head = cells(lines[0] ?? "| |");
+    const column = head.includes("before (s)") ? head.indexOf("before (s)") : head.indexOf("seconds");
+    return lines
+      .slice(2)
+      .map(cells)
+      .filter((c) => c[0]!.startsWith("`") && c[column] !== "" && !Number.isNaN(Number(c[column])))
+      .map((c) => ({
+        name: c[0]!.slice(1, -1),
+        tests: head.includes("tests") ? Number(c[head.indexOf("tests")]) : 0,
+        seconds: Number(c[column]),
+      }));
+  };
+  return { steps: rowsOf("Steps"), vitest: rowsOf("Vitest"), playwright: rowsOf("Playwright") };
+}
+
+const before = args["before-doc"]
+  ? loadDoc(args["before-doc"])
+  : (load(args["before-vitest"], args["before-playwright"], args["before-steps"]) ?? undefined);
 
 const markdown = [
   "# Test suite timings",
