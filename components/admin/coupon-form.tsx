@@ -423,7 +423,7 @@ function DiscountConditions({
         <legend className="block text-sm font-medium text-slate-800">Applies to</legend>
         {/* Always sent, so "none ticked" reaches the server as an empty list rather than as no field. */}
         <input type="hidden" name="productIds" value="" />
-        <div className="max-h-40 space-y-1 overflow-y-auto rounded-lg border border-slate-300 bg-white p-2">
+        <div className="space-y-1 rounded-lg border border-slate-300 bg-white p-2" data-testid="applies-to">
           {products.map((p) => (
             <label key={p.id} className="flex items-center gap-2 text-sm text-slate-800">
               <input type="checkbox" name="productIds" value={p.id} defaultChecked={chosen.has(p.id)} />

@@ -91,18 +91,20 @@ export function checkWholeNumber(
   ctx: z.RefinementCtx,
   hint: string,
 ): number {
-  // Commas can only be thousands separators in a whole number, so they are accepted where they group by three.
-  if (!/^(\d{1,3}(,\d{3}){1,3}|\d{1,10})$/.test(text)) {
-    ctx.addIssue({ code: "custom", message: `${label} is a whole number${hint}.` });
+  const range = `a whole number from ${formatCount(min)} to ${formatCount(max)}`;
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
     return 0;
-  }
+  };
+  if (text === "") return refuse(`Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}: ${range}${hint}.`);
+  if (/^-\s*[\d,]+$/.test(text)) return refuse(`${label} cannot be negative: type ${range}${hint}.`);
+  // Commas can only be thousands separators in a whole number, so they are accepted where they group by three.
+  // Any run of digits is a number, however long: too large is said as such, not as "not a number".
+  if (!/^(\d{1,3}(,\d{3})+|\d+)$/.test(text))
+    return refuse(`${label} is ${range}${hint}; “${text.slice(0, 20)}” is not one.`);
   const value = Number(text.replaceAll(",", ""));
-  if (value < min || value > max) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${label} must be between ${formatCount(min)} and ${formatCount(max)}.`,
-    });
-  }
+  if (value < min || value > max)
+    return refuse(`${label} must be between ${formatCount(min)} and ${formatCount(max)}.`);
   return value;
 }
 
@@ -114,7 +116,7 @@ const optionalWholeNumber = (label: string, min: number, max: number) =>
   z
     .string()
     .transform((raw, ctx) =>
-      raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or empty for no limit"),
+      raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or leave it empty for no limit"),
     );
 
 /** A `datetime-local` value read on the wall clocks of `zone` (the store's), or null when empty. */

@@ -9,6 +9,7 @@ import { cancelOrderAction, fulfilOrderAction, refundOrderAction } from "@/app/a
 import { initialKeyedState } from "@/lib/web/actions";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { StoreTime, storeTimesNote } from "@/components/admin/store-time";
+import { LEDGER_KIND_LABELS, STOCK_MOVEMENT_LABELS } from "@/lib/admin/audit-labels";
 import { getAdminOrderDetail } from "@/lib/admin/order-detail";
 import { getDb } from "@/lib/db/client";
 import { formatCents, formatCount, formatOrderNumber } from "@/lib/format";
@@ -23,18 +24,6 @@ const STATUS_BADGE = {
   FULFILLED: <Badge tone="blue">Fulfilled</Badge>,
   CANCELLED: <Badge tone="grey">Cancelled</Badge>,
 } as const;
-
-const CREDIT_LABEL = {
-  PURCHASE: "Paid with store credit",
-  ORDER_REFUND: "Refunded to store credit",
-  ORDER_PARTIAL_REFUND: "Partial refund to store credit",
-} as Record<string, string | undefined>;
-
-const STOCK_LABEL = {
-  SALE: "Sold",
-  RETURN: "Returned to stock",
-  RESTOCK: "Restocked by a refund",
-} as Record<string, string | undefined>;
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -248,7 +237,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
               <td className={`${td} text-xs text-slate-600`}>
                 <StoreTime date={e.createdAt} zone={zone} />
               </td>
-              <td className={td}>{CREDIT_LABEL[e.kind] ?? e.kind}</td>
+              <td className={td}>{LEDGER_KIND_LABELS[e.kind]}</td>
               <td className={`${td} tabular-nums`}>{signed(e.amountCents)}</td>
               <td className={`${td} tabular-nums`}>{formatCents(e.balanceAfterCents)}</td>
             </tr>
@@ -278,7 +267,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
               <td className={`${td} whitespace-normal`}>
                 {m.name} <span className="font-mono text-xs text-slate-500">{m.sku}</span>
               </td>
-              <td className={td}>{STOCK_LABEL[m.kind] ?? m.kind}</td>
+              <td className={td}>{STOCK_MOVEMENT_LABELS[m.kind]}</td>
               <td className={`${td} tabular-nums`}>{m.quantity > 0 ? `+${m.quantity}` : `−${Math.abs(m.quantity)}`}</td>
             </tr>
           ))}
