@@ -354,9 +354,9 @@ function ValueChangeDialog({
 }
 
 const KIND_LABELS: Record<CouponKind, string> = {
-  CREDIT: "Store credit (redeemed into the wallet)",
-  PERCENT_OFF: "Percent off an order",
-  AMOUNT_OFF: "Amount off an order",
+  CREDIT: "Store credit",
+  PERCENT_OFF: "Percent off",
+  AMOUNT_OFF: "Amount off",
 };
 
 const selectStyle = (error?: string) =>
@@ -375,7 +375,7 @@ function KindField({ value, onChange, error }: { value: string; onChange: (kind:
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? "kind-error" : undefined}
+        aria-describedby={error ? "kind-error" : "kind-hint"}
         className={selectStyle(error)}
       >
         {Object.values(CouponKind).map((kind) => (
@@ -384,9 +384,15 @@ function KindField({ value, onChange, error }: { value: string; onChange: (kind:
           </option>
         ))}
       </select>
-      {error && (
+      {/* Short option labels fit a phone's select; what each kind does is said here. */}
+      {error ? (
         <p id="kind-error" className="text-sm font-medium text-rose-700">
           {error}
+        </p>
+      ) : (
+        <p id="kind-hint" className="text-sm text-slate-600">
+          Store credit is redeemed into the customer&apos;s wallet; a percent or amount off comes off an order at
+          checkout.
         </p>
       )}
     </div>
@@ -495,7 +501,7 @@ function CheckboxField({
 }
 
 const COUNTER_LABELS: Record<CounterChoice, string> = {
-  AUTO: `Automatic (high-traffic mode from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or without a limit)`,
+  AUTO: "Automatic",
   SINGLE_ROW: "Normal",
   SLOTS: "High-traffic mode",
 };
@@ -528,8 +534,9 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
       ) : (
         <p id="counter-hint" className="text-sm text-slate-600">
           High-traffic mode is for codes thousands of people redeem at the same moment (a flash sale, a code on TV):
-          nobody waits for anyone else, and the limit stays exact. Codes without a limit always use it. (Technically:
-          the uses are counted in {SLOT_COUNT} hot-coupon slots instead of one counter.)
+          nobody waits for anyone else, and the limit stays exact. Automatic chooses it from{" "}
+          {formatCount(HOT_COUPON_THRESHOLD)} uses, and codes without a limit always use it. (Technically: the uses are
+          counted in {SLOT_COUNT} hot-coupon slots instead of one counter.)
         </p>
       )}
     </div>

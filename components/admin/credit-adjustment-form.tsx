@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { useClearOnInput } from "../use-clear-on-input";
 import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import type { AdjustmentRefusal } from "@/lib/admin/customers/adjust";
 import { Callout } from "../callout";
@@ -32,7 +33,8 @@ export function CreditAdjustmentForm({
   initialState: AdjustmentFormState;
 }) {
   const [state, formAction, pending] = useActionState(action, initialState);
-  const errors = state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {};
+  const { shown: result, onInput } = useClearOnInput(state.result);
+  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   const fieldError = (name: string) =>
     errors[name] && (
       <span id={`adjust-${name}-error`} className="text-xs text-rose-700">
@@ -40,7 +42,7 @@ export function CreditAdjustmentForm({
       </span>
     );
   return (
-    <form action={formAction} noValidate className="space-y-4" data-testid="credit-adjustment">
+    <form action={formAction} onInput={onInput} noValidate className="space-y-4" data-testid="credit-adjustment">
       <input type="hidden" name="customerId" value={customerId} />
       <input type="hidden" name="idempotencyKey" value={state.key} />
       <fieldset className="flex gap-4 text-sm">
@@ -92,9 +94,9 @@ export function CreditAdjustmentForm({
         Adjust balance
       </SubmitButton>
       <div aria-live="polite" data-answer={state.answer}>
-        {state.result && (
-          <Callout key={state.answer} tone={state.result.ok ? "success" : "error"} testId="adjustment-result">
-            <p data-reason={state.result.ok ? "ok" : state.result.reason}>{state.result.message}</p>
+        {result && (
+          <Callout key={state.answer} tone={result.ok ? "success" : "error"} testId="adjustment-result">
+            <p data-reason={result.ok ? "ok" : result.reason}>{result.message}</p>
           </Callout>
         )}
       </div>
