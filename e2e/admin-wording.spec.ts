@@ -102,3 +102,20 @@ test("the coupon list shows a discount's minimum and products; the form lists ev
   expect(await list.evaluate((el) => el.scrollHeight - el.clientHeight)).toBe(0);
   await expect(list.getByRole("checkbox", { name: new RegExp(product.sku) })).toBeVisible();
 });
+
+test("percent, cap and minimum preview live as they are typed, like the value", async ({ browser }) => {
+  const admin = await adminPage(browser, "/admin/coupons/new");
+  await admin.getByLabel("Kind").selectOption("PERCENT_OFF");
+  await admin.getByLabel("Percent off").fill("25");
+  await expect(admin.getByTestId("percentOff-preview")).toHaveText(
+    "= 25% off the products it applies to, rounded down to the cent",
+  );
+  await admin.getByLabel("Percent off").fill("250");
+  await expect(admin.getByTestId("percentOff-preview")).toHaveText("The percent off is a whole number from 1 to 100.");
+  await admin.getByLabel("Cap (USD, optional)").fill("5");
+  await expect(admin.getByTestId("maxDiscount-preview")).toHaveText("= at most $5.00 off an order");
+  await admin.getByLabel("Minimum order (USD, optional)").fill("20");
+  await expect(admin.getByTestId("minSubtotal-preview")).toHaveText(
+    "= orders from $20.00 of the products it applies to",
+  );
+});

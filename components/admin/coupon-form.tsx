@@ -8,7 +8,7 @@ import { TextField } from "@/components/text-field";
 import { showAnswer } from "./action-button";
 import { focusFirstError } from "./focus-first-error";
 import { DateTimeField } from "./date-time-field";
-import { MoneyField } from "./money-field";
+import { MoneyField, PreviewField } from "./money-field";
 import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import { randomCode } from "@/lib/admin/code-generator";
 import {
@@ -20,6 +20,7 @@ import {
   couponTermsFormSchemaIn,
   fieldErrors,
   formValues,
+  percentPreview,
 } from "@/lib/admin/coupon-form";
 import {
   COUNTER_CHOICES,
@@ -200,7 +201,8 @@ export function CouponForm({
       <KindField value={kind} onChange={setKind} error={errors.kind} />
       {kind === "PERCENT_OFF" ? (
         <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-          <TextField
+          <PreviewField
+            key={`percentOff-${v.percentOff}`}
             id="percentOff"
             name="percentOff"
             label="Percent off"
@@ -209,15 +211,17 @@ export function CouponForm({
             defaultValue={v.percentOff}
             error={errors.percentOff}
             hint="Of the products it applies to, rounded down to the cent."
+            preview={percentPreview}
           />
-          <TextField
+          <MoneyField
+            key={`maxDiscount-${v.maxDiscount}`}
             id="maxDiscount"
             name="maxDiscount"
             label="Cap (USD, optional)"
-            inputMode="decimal"
             defaultValue={v.maxDiscount}
             error={errors.maxDiscount}
             hint="Empty = no cap."
+            per={(amount) => `= at most ${amount} off an order`}
           />
         </div>
       ) : null}
@@ -412,14 +416,15 @@ function DiscountConditions({
   const chosen = new Set(values.productIds.split(","));
   return (
     <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-      <TextField
+      <MoneyField
+        key={`minSubtotal-${values.minSubtotal}`}
         id="minSubtotal"
         name="minSubtotal"
         label="Minimum order (USD, optional)"
-        inputMode="decimal"
         defaultValue={values.minSubtotal}
         error={errors.minSubtotal}
         hint="Of the products it applies to. Empty = any order."
+        per={(amount) => `= orders from ${amount} of the products it applies to`}
       />
       <fieldset
         className="space-y-1.5"

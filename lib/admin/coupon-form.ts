@@ -58,13 +58,29 @@ export function parseMoney(raw: string): MoneyParse {
   return { ok: true, cents };
 }
 
-/** "= $10.50 per redemption" as the admin types, or what is wrong with the amount so far. */
-export function moneyPreview(raw: string, per: string): { ok: boolean; text: string } | null {
+export type FieldPreview = { ok: boolean; text: string } | null;
+
+/**
+ * "= $10.50 per redemption" (or the sentence `per` makes of the amount) as the admin types, or what is
+ * wrong with the amount so far.
+ */
+export function moneyPreview(raw: string, per: string | ((amount: string) => string)): FieldPreview {
   if (raw.trim() === "") return null;
   const parsed = parseMoney(raw);
-  return parsed.ok
-    ? { ok: true, text: `= ${formatCents(parsed.cents)} per ${per}` }
-    : { ok: false, text: parsed.message };
+  if (!parsed.ok) return { ok: false, text: parsed.message };
+  const amount = formatCents(parsed.cents);
+  return { ok: true, text: typeof per === "string" ? `= ${amount} per ${per}` : per(amount) };
+}
+
+/** "= 25% off the products it applies to" as the admin types the percent, or the range it must be in. */
+export function percentPreview(raw: string): FieldPreview {
+  const text = raw.trim();
+  if (text === "") return null;
+  const { min, max } = TERM_BOUNDS.percentOff;
+  const percent = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  return percent >= min && percent <= max
+    ? { ok: true, text: `= ${percent}% off the products it applies to, rounded down to the cent` }
+    : { ok: false, text: `The percent off is a whole number from ${min} to ${max}.` };
 }
 
 /** Dollars and cents as typed, to integer cents (also the credit adjustment's amount). */
