@@ -4,8 +4,8 @@ import { useActionState } from "react";
 import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import type { RefundRefusal } from "@/lib/admin/refund-order";
 import { formatCents } from "@/lib/format";
-import { Callout } from "../callout";
 import { SubmitButton } from "../submit-button";
+import { AmountField, CreditAnswer, FieldError, INPUT, ReasonField } from "./credit-form-parts";
 
 export type RefundAnswer = ActionResult<object, RefundRefusal | "key_reused" | "rate_limited">;
 export type RefundFormValues = {
@@ -23,8 +23,6 @@ export interface RefundableLine {
   /** Units not refunded yet. */
   refundable: number;
 }
-
-const INPUT = "rounded-lg border px-3 py-2 text-sm text-slate-900";
 
 /**
  * A partial refund of a fulfilled order to the customer's store credit: units of its lines (restocked if
@@ -47,12 +45,6 @@ export function RefundForm({
 }) {
   const [state, formAction, pending] = useActionState(action, initialState);
   const errors = state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {};
-  const fieldError = (name: string) =>
-    errors[name] && (
-      <span id={`refund-${name}-error`} className="text-xs text-rose-700">
-        {errors[name]}
-      </span>
-    );
   const by = state.values.by || "lines";
   return (
     <form action={formAction} noValidate className="space-y-4" data-testid="refund-form">
@@ -91,12 +83,12 @@ export function RefundForm({
                     of {line.name} ({line.refundable} left to refund)
                   </span>
                 </label>
-                {fieldError(name)}
+                <FieldError prefix="refund" name={name} errors={errors} />
               </li>
             );
           })}
         </ul>
-        {fieldError("units")}
+        <FieldError prefix="refund" name="units" errors={errors} />
         <label className="ml-6 flex items-center gap-2">
           <input type="checkbox" name="restock" defaultChecked={state.values.restock} key={`restock-${state.answer}`} />
           Put the refunded units back in stock
@@ -111,47 +103,27 @@ export function RefundForm({
           />
           An amount
         </label>
-        <label className="ml-6 flex flex-col gap-1 font-medium text-slate-800">
-          Amount in dollars
-          <input
-            name="amount"
-            inputMode="decimal"
-            autoComplete="off"
-            defaultValue={state.values.amount}
-            key={`amount-value-${state.answer}`}
-            placeholder="e.g. 5.00"
-            aria-invalid={errors.amount ? true : undefined}
-            aria-describedby={errors.amount ? "refund-amount-error" : undefined}
-            className={`${INPUT} max-w-40 ${errors.amount ? "border-rose-500" : "border-slate-300"}`}
-          />
-          {fieldError("amount")}
-        </label>
-      </fieldset>
-      {fieldError("by")}
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
-        Reason (the customer sees it)
-        <textarea
-          name="reason"
-          rows={2}
-          maxLength={500}
-          defaultValue={state.values.reason}
-          key={`reason-${state.answer}`}
-          aria-invalid={errors.reason ? true : undefined}
-          aria-describedby={errors.reason ? "refund-reason-error" : undefined}
-          className={`${INPUT} ${errors.reason ? "border-rose-500" : "border-slate-300"}`}
+        <AmountField
+          prefix="refund"
+          defaultValue={state.values.amount}
+          answer={state.answer}
+          errors={errors}
+          placeholder="e.g. 5.00"
+          className="ml-6"
         />
-        {fieldError("reason")}
-      </label>
+      </fieldset>
+      <FieldError prefix="refund" name="by" errors={errors} />
+      <ReasonField
+        prefix="refund"
+        label="Reason (the customer sees it)"
+        defaultValue={state.values.reason}
+        answer={state.answer}
+        errors={errors}
+      />
       <SubmitButton pending={pending} pendingLabel="Refunding…">
         Refund to store credit
       </SubmitButton>
-      <div aria-live="polite" data-answer={state.answer}>
-        {state.result && (
-          <Callout key={state.answer} tone={state.result.ok ? "success" : "error"} testId="refund-result">
-            <p data-reason={state.result.ok ? "ok" : state.result.reason}>{state.result.message}</p>
-          </Callout>
-        )}
-      </div>
+      <CreditAnswer result={state.result} answer={state.answer} testId="refund-result" />
     </form>
   );
 }
