@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { GeistMono } from "geist/font/mono";
 import { GeistSans } from "geist/font/sans";
 import { connection } from "next/server";
+import { BrowserZoneCookie } from "@/components/browser-zone";
 import { Toaster } from "@/components/toaster";
 import "./globals.css";
 
@@ -26,6 +27,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </a>
         {children}
         <Toaster />
+        <BrowserZoneCookie />
       </body>
     </html>
   );

@@ -5,6 +5,7 @@ import { createPortal } from "react-dom";
 import type { ActionResult } from "@/lib/action-result";
 import type { CancelRefusal } from "@/lib/checkout/cancel-order";
 import { formatCents, formatOrderNumber } from "@/lib/format";
+import { AnswerRegion } from "./answer-region";
 import { Callout } from "./callout";
 import { Spinner } from "./spinner";
 import { useHydrated } from "./use-hydrated";
@@ -96,7 +97,7 @@ export function CancelOrderForm({
             )}
         </form>
       )}
-      <div aria-live="polite">
+      <AnswerRegion answer={answer}>
         {answer && (
           <div className="mt-3">
             <Callout tone={answer.ok ? "success" : "error"} testId="cancel-result">
@@ -104,7 +105,7 @@ export function CancelOrderForm({
             </Callout>
           </div>
         )}
-      </div>
+      </AnswerRegion>
     </>
   );
 }

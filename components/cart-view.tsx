@@ -8,7 +8,9 @@ import type { CartRefusal } from "@/lib/checkout/cart";
 import type { PlaceOrderRefusal } from "@/lib/checkout/place-order";
 import { formatCents } from "@/lib/format";
 import { codePreviewMessage } from "@/lib/messages";
+import { AnswerRegion } from "./answer-region";
 import { Callout } from "./callout";
+import { useClearOnInput } from "./use-clear-on-input";
 import { SubmitButton } from "./submit-button";
 
 export type CartAnswer = ActionResult<object, CartRefusal | "rate_limited">;
@@ -41,19 +43,23 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
   const [codeAnswer, codeAction, codePending] = useActionState(setCode, null);
   const [order, orderAction, orderPending] = useActionState(placeOrder, initialOrderState);
   const blockers = cart.lines.map(lineBlocker).filter((blocker) => blocker !== null);
+  const quantityShown = useClearOnInput(quantityAnswer);
+  const codeShown = useClearOnInput(codeAnswer);
 
   if (cart.lines.length === 0) {
     return (
-      <div className="space-y-4" aria-live="polite">
+      <div className="space-y-4">
         {/* An answer about a cart that is empty now: this order, or why another press or tab got there first. */}
-        {order.result && (
-          <Callout tone={order.result.ok ? "success" : "error"} testId="order-result">
-            <p data-reason={order.result.ok ? undefined : order.result.reason}>{order.result.message}</p>
-            <Link href="/orders" className="mt-1 inline-block font-medium underline underline-offset-2">
-              See your orders
-            </Link>
-          </Callout>
-        )}
+        <AnswerRegion answer={order.result}>
+          {order.result && (
+            <Callout tone={order.result.ok ? "success" : "error"} testId="order-result">
+              <p data-reason={order.result.ok ? undefined : order.result.reason}>{order.result.message}</p>
+              <Link href="/orders" className="mt-1 inline-block font-medium underline underline-offset-2">
+                See your orders
+              </Link>
+            </Callout>
+          )}
+        </AnswerRegion>
         <p className="text-slate-700">
           Your cart is empty.{" "}
           <Link href="/shop" className="font-medium text-indigo-700 underline underline-offset-2">
@@ -82,7 +88,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
                 {!line.active && " · no longer on sale"}
               </p>
             </div>
-            <form action={quantityAction} className="flex items-center gap-2">
+            <form action={quantityAction} onInput={quantityShown.onInput} className="flex items-center gap-2">
               <input type="hidden" name="productId" value={line.productId} />
               <label className="text-sm text-slate-700" htmlFor={`quantity-${line.productId}`}>
                 Quantity
@@ -121,14 +127,14 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
         ))}
       </ul>
       <div aria-live="polite">
-        {quantityAnswer && !quantityAnswer.ok && (
+        {quantityShown.shown && !quantityShown.shown.ok && (
           <Callout tone="error" testId="quantity-result">
-            <p>{quantityAnswer.message}</p>
+            <p>{quantityShown.shown.message}</p>
           </Callout>
         )}
       </div>
 
-      <form action={codeAction} className="flex flex-wrap items-end gap-2">
+      <form action={codeAction} onInput={codeShown.onInput} className="flex flex-wrap items-end gap-2">
         <div>
           <label htmlFor="discount-code" className="block text-sm font-medium text-slate-800">
             Discount code
@@ -146,10 +152,10 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
           Apply code
         </SubmitButton>
       </form>
-      <div aria-live="polite" className="space-y-2">
-        {codeAnswer && !codeAnswer.ok && (
+      <AnswerRegion answer={codeAnswer} className="space-y-2">
+        {codeShown.shown && !codeShown.shown.ok && (
           <Callout tone="error" testId="code-result">
-            <p>{codeAnswer.message}</p>
+            <p>{codeShown.shown.message}</p>
           </Callout>
         )}
         {cart.preview && (
@@ -165,7 +171,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
             )}
           </Callout>
         )}
-      </div>
+      </AnswerRegion>
 
       <dl className="ml-auto max-w-xs space-y-1 text-sm tabular-nums">
         <div className="flex justify-between">
@@ -202,13 +208,13 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
         <SubmitButton pending={orderPending} pendingLabel="Placing order…" disabled={blockers.length > 0}>
           Place order for {formatCents(cart.totalCents)}
         </SubmitButton>
-        <div aria-live="polite" aria-atomic="true" data-answer={order.answer} className="w-full">
+        <AnswerRegion answer={order.result} aria-atomic="true" data-answer={order.answer} className="w-full">
           {order.result && (
             <Callout key={order.answer} tone={order.result.ok ? "success" : "error"} testId="order-result">
               <p data-reason={order.result.ok ? undefined : order.result.reason}>{order.result.message}</p>
             </Callout>
           )}
-        </div>
+        </AnswerRegion>
       </form>
     </div>
   );

@@ -3,6 +3,7 @@ import { formatCents } from "@/lib/format";
 import type { WalletEntry } from "@/lib/wallet";
 import { LocalTime } from "./local-time";
 import { StoreTime } from "./admin/store-time";
+import { stackedOnPhone } from "./admin/data-table";
 
 const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
   COUPON_CREDIT: (code) => `Redeemed ${code}`,
@@ -23,14 +24,15 @@ const DESCRIBE: Record<LedgerKind, (subject: string) => string> = {
  */
 export function LedgerTable({ entries, storeZone }: { entries: WalletEntry[]; storeZone?: string }) {
   return (
-    // Scrolls sideways on its own (relative: its visually hidden caption stays inside), focusable for keyboards.
+    // Scrolls sideways on its own if need be (relative: its hidden caption stays inside), focusable for keyboards;
+    // on a phone its rows are cards, so Amount and Balance never hide behind that scroll.
     <div
       role="region"
       aria-label="Store credit history"
       tabIndex={0}
       className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm"
     >
-      <table className="w-full min-w-[34rem] text-left text-sm">
+      <table className={`w-full text-left text-sm sm:min-w-[34rem] ${stackedOnPhone}`}>
         <caption className="sr-only">Store credit history, newest first</caption>
         <thead className="border-b border-slate-200 bg-slate-50 text-xs font-medium uppercase tracking-wide text-slate-600">
           <tr>
@@ -51,23 +53,29 @@ export function LedgerTable({ entries, storeZone }: { entries: WalletEntry[]; st
         <tbody className="divide-y divide-slate-100">
           {entries.map((entry) => (
             <tr key={entry.id} data-testid="ledger-row" data-kind={entry.kind}>
-              <td className="whitespace-nowrap px-4 py-3 text-slate-600">
+              <td className="whitespace-nowrap px-4 py-3 text-slate-600" data-label="Date">
                 {storeZone ? (
                   <StoreTime date={entry.createdAt} zone={storeZone} />
                 ) : (
                   <LocalTime date={entry.createdAt} />
                 )}
               </td>
-              <td className="px-4 py-3 font-medium text-slate-900">
+              <td className="px-4 py-3 font-medium text-slate-900" data-label="Description">
                 {DESCRIBE[entry.kind](entry.subject ?? "(deleted)")}
               </td>
               <td
                 className={`whitespace-nowrap px-4 py-3 text-right font-medium tabular-nums ${entry.amountCents > 0 ? "text-emerald-700" : "text-slate-900"}`}
+                data-label="Amount"
+                data-key
               >
                 {entry.amountCents > 0 ? "+" : "−"}
                 {formatCents(Math.abs(entry.amountCents))}
               </td>
-              <td className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-700">
+              <td
+                className="whitespace-nowrap px-4 py-3 text-right tabular-nums text-slate-700"
+                data-label="Balance"
+                data-key
+              >
                 {formatCents(entry.balanceAfterCents)}
               </td>
             </tr>

@@ -7,6 +7,7 @@ import { formatCents } from "@/lib/format";
 import type { CatalogueProduct } from "@/lib/catalogue";
 import type { PlaceOrderRefusal } from "@/lib/checkout/place-order";
 import type { CartAnswer } from "./cart-view";
+import { AnswerRegion } from "./answer-region";
 import { Callout } from "./callout";
 import { SubmitButton } from "./submit-button";
 
@@ -74,7 +75,7 @@ export function ProductCard({ product, tile, balanceCents, action, initialState,
           Add to cart
           <span className="sr-only"> ({product.name})</span>
         </SubmitButton>
-        <div aria-live="polite">
+        <AnswerRegion answer={added}>
           {added && (
             <Callout tone={added.ok ? "success" : "error"} testId="add-result">
               <p>
@@ -87,7 +88,7 @@ export function ProductCard({ product, tile, balanceCents, action, initialState,
               </p>
             </Callout>
           )}
-        </div>
+        </AnswerRegion>
       </form>
 
       <form action={formAction} className="mt-2 space-y-3">

@@ -7,6 +7,7 @@ import { RAW_CODE_MAX_LENGTH, normalizeCode } from "@/lib/codes";
 import { formatCents } from "@/lib/format";
 import type { RedeemRefusal } from "@/lib/redemptions";
 import { Callout } from "./callout";
+import { useClearOnInput } from "./use-clear-on-input";
 import { SubmitButton } from "./submit-button";
 
 const CODE_INPUT = [
@@ -48,12 +49,22 @@ export function RedeemForm({ action, initialState }: RedeemFormProps) {
     }
   }
 
-  const outcome = tooLong ? ({ ok: false, reason: "invalid_code", message: tooLong.message } as const) : state.result;
+  const { shown, onInput } = useClearOnInput(state.result);
+  const outcome = tooLong ? ({ ok: false, reason: "invalid_code", message: tooLong.message } as const) : shown;
   const answer = tooLong ? `local-${tooLong.answer}` : String(state.answer);
   const invalid = outcome !== null && !outcome.ok;
 
   return (
-    <form action={formAction} onSubmit={refuseAbsurdInput} noValidate className="space-y-5">
+    <form
+      action={formAction}
+      onSubmit={refuseAbsurdInput}
+      onInput={() => {
+        onInput();
+        setTooLong(null);
+      }}
+      noValidate
+      className="space-y-5"
+    >
       <input type="hidden" name="idempotencyKey" value={state.key} />
       <div className="space-y-1.5">
         <label htmlFor="code" className="block text-sm font-medium text-slate-800">

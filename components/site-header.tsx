@@ -17,9 +17,10 @@ export function SiteHeader({ user }: { user: CurrentUser | null }) {
               <NavLinks />
             </nav>
             <div className="flex items-center gap-2">
+              {/* Wide enough for $99,999.99: the nav beside it stays put as the balance changes. */}
               <Link
                 href="/wallet"
-                className="rounded-full bg-emerald-50 px-3 py-1 text-sm font-semibold text-emerald-800 tabular-nums ring-1 ring-emerald-200 ring-inset hover:bg-emerald-100"
+                className="min-w-28 rounded-full bg-emerald-50 px-3 py-1 text-center text-sm font-semibold text-emerald-800 tabular-nums ring-1 ring-emerald-200 ring-inset hover:bg-emerald-100"
                 aria-label={`Balance: ${formatCents(user.balanceCents)}. Open your wallet`}
                 data-testid="header-balance"
               >

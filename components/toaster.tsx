@@ -8,5 +8,6 @@ import { Toaster as Sonner } from "sonner";
  */
 export function Toaster() {
   // Sonner's 16 px icon box holds a 20 px icon; sized to fit, nothing in a toast is cut off.
-  return <Sonner position="top-center" closeButton toastOptions={{ classNames: { icon: "size-5!" } }} />;
+  // At the bottom: at the top a toast covered the site's and the admin's navigation bars.
+  return <Sonner position="bottom-center" closeButton toastOptions={{ classNames: { icon: "size-5!" } }} />;
 }

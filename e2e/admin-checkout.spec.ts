@@ -58,7 +58,8 @@ test("admin creates a first-order-only percent-off code for one product; an orde
   await admin.goto(`/admin/coupons?q=${code}`);
   await expect(admin.getByTestId("coupons-table")).toContainText(code);
   await expect(admin.getByTestId("coupons-table")).toContainText("25% off");
-  await expect(admin.getByTestId("coupon-first-order-only")).toHaveText("First order only");
+  // The list shows its minimum and product scope, not only its offer.
+  await expect(admin.getByTestId("coupon-conditions")).toHaveText("any order · 1 product · First order only");
 
   const customer = await createCustomer({ creditCents: 5_000 });
   const api = await playwright.request.newContext({ baseURL });

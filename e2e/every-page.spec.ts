@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
+import { generateBatch } from "@/lib/admin/bulk";
 import { adminChangeCoupons } from "@/lib/admin/coupons/status";
+import { fulfilOrder } from "@/lib/admin/fulfil-order";
+import { refundOrder } from "@/lib/admin/refund-order";
 import { adminCancelOrder } from "@/lib/admin/orders";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { CODE_MAX_LENGTH } from "@/lib/codes";
@@ -67,6 +70,15 @@ async function checkPage(page: Page, path: string) {
   await page.goto(path);
   await page.waitForLoadState("networkidle");
   expect.soft(await sidewaysOverflow(page), `${path} scrolls sideways by this many pixels`).toBe(0);
+  // A key column (amount, balance, total, status, stock, actions; marked data-key) is never hidden behind a
+  // table's own sideways scroll: every such cell lies within the viewport's width.
+  const hiddenKeys = await page.locator("[data-key]").evaluateAll((cells) =>
+    cells
+      .map((cell) => ({ label: cell.getAttribute("data-label") ?? cell.tagName, box: cell.getBoundingClientRect() }))
+      .filter(({ box }) => box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1))
+      .map(({ label }) => label),
+  );
+  expect.soft([...new Set(hiddenKeys)], `${path}: key cells beyond the viewport's width`).toEqual([]);
   const { violations } = await new AxeBuilder({ page }).analyze();
   const serious = violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
@@ -133,7 +145,44 @@ async function adminPageData() {
   });
   const admin = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
   expect((await adminChangeCoupons(e2eDb(), admin.id, [long.id], "disable")).ok).toBe(true);
-  return { long, customerId: customer.id, orderId: await cancelledOrder(admin.id) };
+  const batch = await generateBatch(e2eDb(), admin.id, {
+    prefix: `P${uniqueTag().toUpperCase().slice(0, 8)}`,
+    quantity: 3,
+    valueCents: 100,
+    expiresAt: null,
+  });
+  if (!batch.ok) throw new Error("setup batch refused");
+  return {
+    long,
+    customerId: customer.id,
+    orderId: await cancelledOrder(admin.id),
+    refundedOrderId: await refundedOrder(admin.id),
+    batchId: batch.batch.id,
+  };
+}
+
+/** An order fulfilled and then refunded in part (units, restocked): its page shows the refund form and table. */
+async function refundedOrder(adminId: string): Promise<string> {
+  const buyer = await createCustomer({ creditCents: 10_000 });
+  const product = await createTestProduct({ priceCents: 1_500, stock: 5, name: "A refundable tee with a long name" });
+  const placed = await placeOrder(e2eDb(), {
+    userId: buyer.id,
+    lines: [{ sku: product.sku, quantity: 2 }],
+    discountCode: null,
+    idempotencyKey: randomUUID(),
+  });
+  if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
+  expect((await fulfilOrder(e2eDb(), adminId, placed.order.id)).ok).toBe(true);
+  const refunded = await refundOrder(e2eDb(), adminId, {
+    orderId: placed.order.id,
+    by: "lines",
+    lines: [{ lineNo: 1, quantity: 1 }],
+    restock: true,
+    reason: "Arrived torn at the seam",
+    idempotencyKey: randomUUID(),
+  });
+  expect(refunded.ok).toBe(true);
+  return placed.order.id;
 }
 
 // Every test checks one page on its own browser context: the file's tests share the two workers.
@@ -176,6 +225,8 @@ for (const screen of ["desktop", "phone"] as const) {
       ["/admin/redemptions?code={long code}", ({ long }) => `/admin/redemptions?code=${long.code}`],
       ["/admin/customers/{customer}", ({ customerId }) => `/admin/customers/${customerId}`],
       ["/admin/orders/{cancelled order}", ({ orderId }) => `/admin/orders/${orderId}`],
+      ["/admin/orders/{refunded order}", ({ refundedOrderId }) => `/admin/orders/${refundedOrderId}`],
+      ["/admin/coupons?batch={batch}", ({ batchId }) => `/admin/coupons?batch=${batchId}`],
     ];
     for (const [name, path] of adminPages) {
       test(`admin: ${name}, with a code of the maximum length`, async ({ browser }) => {

@@ -116,3 +116,81 @@ test("an order's number on /orders and its page; cancel asks first; the admin fi
   await expect(admin).toHaveURL(new RegExp(`/admin/customers/${customer.id}$`));
   await expectInvariantsHold();
 });
+
+test("the admin fulfils an order, then refunds units (restocked) and an amount; the customer sees the refunds and their credit", async ({
+  browser,
+}) => {
+  const customer = await createCustomer({ creditCents: 10_000 });
+  const tee = await createTestProduct({ priceCents: 1_000, stock: 5, name: `Refund tee ${customer.id.slice(0, 6)}` });
+  const mug = await createTestProduct({ priceCents: 400, stock: null, name: `Refund mug ${customer.id.slice(0, 6)}` });
+  const shopper = await (await browser.newContext(SCREENS.desktop)).newPage();
+  await signInWithUi(shopper, customer.email, undefined, "/orders");
+  const response = await shopper.request.post("/api/orders", {
+    headers: { "Idempotency-Key": randomUUID() },
+    data: {
+      lines: [
+        { sku: tee.sku, quantity: 3 },
+        { sku: mug.sku, quantity: 1 },
+      ],
+    },
+  });
+  expect(response.status()).toBe(201);
+  const { order } = (await response.json()) as { order: { id: string; number: number } };
+  const number = `#${order.number}`;
+  expect(await balanceOf(customer.id)).toBe(6_600);
+
+  const admin = await adminPage(browser, `/admin/orders/${order.id}`);
+  // A placed order offers no refund: it is cancelled to refund it whole.
+  await expect(admin.getByTestId("refund-form")).toHaveCount(0);
+  await admin.getByTestId(`fulfil-${order.id}`).click();
+  await expect(admin.getByTestId("order-status")).toHaveText("Fulfilled");
+  await expect(admin.getByTestId("order-history")).toContainText("Fulfilled");
+  await expect(admin.getByRole("button", { name: "Cancel" })).toHaveCount(0);
+  const form = admin.getByTestId("refund-form");
+  await expect(form.getByTestId("refund-remaining")).toHaveText("$34.00");
+
+  // One tee, back in stock.
+  await form.getByLabel(`of ${tee.name}`).fill("1");
+  await expect(form.getByLabel("Put the refunded units back in stock")).toBeChecked();
+  await form.getByLabel("Reason (the customer sees it)").fill("Arrived torn");
+  await form.getByRole("button", { name: "Refund to store credit" }).click();
+  await expect(form.getByTestId("refund-result")).toHaveText(
+    `Refunded $10.00 of order ${number} to store credit. $24.00 of $34.00 is left to refund.`,
+  );
+  await expect(form.getByTestId("refund-remaining")).toHaveText("$24.00");
+  await expect(form.getByLabel(`of ${tee.name}`)).toHaveValue("");
+  await expect(form).toContainText(`of ${tee.name} (2 left to refund)`);
+  expect((await e2eDb().product.findUniqueOrThrow({ where: { id: tee.id } })).stock).toBe(3);
+
+  // An amount: a refusal past what is left keeps what was typed; then a valid amount.
+  await form.getByLabel("An amount").check();
+  await form.getByLabel("Amount in dollars").fill("30.00");
+  await form.getByLabel("Reason (the customer sees it)").fill("Late delivery");
+  await form.getByRole("button", { name: "Refund to store credit" }).click();
+  await expect(form.getByTestId("refund-result")).toHaveText(
+    "That is more than is left to refund: at most $24.00. Nothing changed.",
+  );
+  await expect(form.getByLabel("Amount in dollars")).toHaveValue("30.00");
+  await form.getByLabel("Amount in dollars").fill("2.50");
+  await form.getByRole("button", { name: "Refund to store credit" }).click();
+  await expect(form.getByTestId("refund-result")).toHaveText(
+    `Refunded $2.50 of order ${number} to store credit. $21.50 of $34.00 is left to refund.`,
+  );
+  await expect(admin.getByTestId("order-refunded")).toHaveText("−$12.50");
+  await expect(admin.getByTestId("order-refunds")).toContainText(`1 × ${tee.name}, restocked`);
+  await expect(admin.getByTestId("order-refunds")).toContainText("Late delivery");
+  await expect(admin.getByTestId("order-stock")).toContainText("Restocked by a refund");
+  await expect(admin.getByTestId("order-credit")).toContainText("Partial refund to store credit");
+  expect(await balanceOf(customer.id)).toBe(6_600 + 1_250);
+
+  // The customer's page shows both refunds, and their balance grew by them.
+  await shopper.goto(`/orders/${order.id}`);
+  await expect(shopper.getByTestId("order-refunded")).toHaveText("−$12.50");
+  await expect(shopper.getByTestId("order-refunds")).toContainText(`1 × ${tee.name}: Arrived torn`);
+  await expect(shopper.getByTestId("order-refunds")).toContainText("+$10.00");
+  await expect(shopper.getByTestId("order-refunds")).toContainText("Late delivery");
+  await expect(shopper.getByTestId("order-refunds")).toContainText("+$2.50");
+  await expect(shopper.getByTestId("order-credit")).toContainText("Partly refunded to your store credit");
+  await expect(shopper.getByTestId("header-balance")).toHaveText("$78.50");
+  await expectInvariantsHold();
+});

@@ -1,6 +1,13 @@
 import { tzOffset } from "@date-fns/tz";
 import { utcInstant } from "./input-rules";
 
+/**
+ * The cookie in which a browser tells the server its zone (components/browser-zone.tsx), so a customer's
+ * dates are rendered in it on the server. Here, not in that client module: a server component importing
+ * a constant from a "use client" file gets a client reference, not the string.
+ */
+export const ZONE_COOKIE = "tz";
+
 /** The store's zone until an admin picks one. */
 export const DEFAULT_TIME_ZONE = "UTC";
 

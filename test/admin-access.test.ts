@@ -12,6 +12,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { generateBatch } from "@/lib/admin/bulk";
+import { fulfilOrder } from "@/lib/admin/fulfil-order";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
@@ -46,6 +47,7 @@ const lockedKey = `redeem-customer:${newKey()}`;
 let trackedProductId: string;
 let orderId: string;
 let fulfilledOrderId: string;
+let refundableOrderId: string;
 let customerOrderId: string;
 
 beforeAll(async () => {
@@ -84,6 +86,9 @@ beforeAll(async () => {
   // One to cancel and one to fulfil: a fulfilled order cannot be cancelled.
   orderId = await buyerOrder();
   fulfilledOrderId = await buyerOrder();
+  // A fulfilled order of its own to refund in part (only a fulfilled order is).
+  refundableOrderId = await buyerOrder();
+  if (!(await fulfilOrder(db, adminId, refundableOrderId)).ok) throw new Error("setup fulfil refused");
   // The customer's own order, for their cancel; its credit comes with it, so the customer's stays whole.
   const ownCredit = await makeCoupon(db, { valueCents: 100 });
   if (!(await redeemCoupon(db, { userId: customerId, code: ownCredit.code, idempotencyKey: newKey() })).ok)
@@ -184,6 +189,13 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/admin/orders/actions.ts#fulfilOrderAction": {
     level: "admin",
     args: () => [null, form({ orderId: fulfilledOrderId })],
+  },
+  "app/admin/orders/actions.ts#refundOrderAction": {
+    level: "admin",
+    args: () => [
+      null,
+      form({ orderId: refundableOrderId, by: "amount", amount: "0.10", reason: "Access test", idempotencyKey: newKey() }),
+    ],
   },
   // A real change, so the admin's call leaves its audit entry.
   "app/admin/settings/actions.ts#setTimeZoneAction": {

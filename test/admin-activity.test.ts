@@ -136,8 +136,9 @@ describe("admin log export", () => {
       .trim()
       .split("\r\n");
     expect(lines).toEqual([
-      "at_utc,entry_id,admin_email,action,target_type,target_id,summary,changes",
-      `${entry.createdAt.toISOString()},${entry.id},ana.log@shop.test,COUPON_UPDATED,coupon,x,Edited EXPORT-ME,Limit: 100 → 200`,
+      // The stored code for spreadsheets that filter on it, and the label admins read on the page.
+      "at_utc,entry_id,admin_email,action,action_label,target_type,target_id,summary,changes",
+      `${entry.createdAt.toISOString()},${entry.id},ana.log@shop.test,COUPON_UPDATED,Coupon edited,coupon,x,Edited EXPORT-ME,Limit: 100 → 200`,
     ]);
     expect((await call("from=2026-02-30")).status).toBe(400);
     expect((await call("from=2026-11-05&to=2026-11-01")).status).toBe(400);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { placeOrder } from "@/lib/checkout/place-order";
+import { formatCents } from "@/lib/format";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon } from "@/lib/redemptions";
 import { adminCreateCoupon } from "@/lib/admin/coupons/create";
@@ -73,6 +74,11 @@ describe("a percent-off code limited to one product", () => {
     expect(cancelled).toMatchObject({ ok: true, alreadyCancelled: false });
     expect(await adminCancelOrder(db, adminId, order.order.id)).toMatchObject({ ok: true, alreadyCancelled: true });
     expect(await db.adminAuditEntry.count({ where: { targetId: order.order.id, action: "ORDER_CANCELLED" } })).toBe(1);
+    // The log names the order and says dollars ("Cancelled an order of 28.00" named neither).
+    expect(
+      (await db.adminAuditEntry.findFirstOrThrow({ where: { targetId: order.order.id, action: "ORDER_CANCELLED" } }))
+        .summary,
+    ).toBe(`Cancelled order #${order.order.number} of ${formatCents(order.order.totalCents)}`);
     expect(await adminCancelOrder(db, adminId, newKey())).toEqual({ ok: false, reason: "not_found" });
     expect((await db.product.findUniqueOrThrow({ where: { id: teeId } })).stock).toBe(5);
     expect(await findViolations(db)).toEqual([]);

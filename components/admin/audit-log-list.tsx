@@ -1,3 +1,4 @@
+import { AUDIT_ACTION_LABELS } from "@/lib/admin/audit-labels";
 import type { AuditEntryView } from "@/lib/admin/audit-log";
 import { type AuditLine, auditLines } from "@/lib/admin/audit-lines";
 import { CustomerLink } from "./customer-link";
@@ -31,7 +32,7 @@ export function AuditLogList({
               </span>
             </span>
             <span className="text-xs text-slate-500">
-              {e.action} · <StoreTime date={e.createdAt} zone={zone} />
+              {AUDIT_ACTION_LABELS[e.action]} · <StoreTime date={e.createdAt} zone={zone} />
             </span>
           </div>
           <AuditChanges lines={auditLines(e.before, e.after, zone)} />

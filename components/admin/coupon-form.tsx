@@ -8,7 +8,7 @@ import { TextField } from "@/components/text-field";
 import { showAnswer } from "./action-button";
 import { focusFirstError } from "./focus-first-error";
 import { DateTimeField } from "./date-time-field";
-import { MoneyField } from "./money-field";
+import { MoneyField, PreviewField } from "./money-field";
 import type { ActionResult, EchoFormState } from "@/lib/action-result";
 import { randomCode } from "@/lib/admin/code-generator";
 import {
@@ -20,6 +20,7 @@ import {
   couponTermsFormSchemaIn,
   fieldErrors,
   formValues,
+  percentPreview,
 } from "@/lib/admin/coupon-form";
 import {
   COUNTER_CHOICES,
@@ -200,7 +201,8 @@ export function CouponForm({
       <KindField value={kind} onChange={setKind} error={errors.kind} />
       {kind === "PERCENT_OFF" ? (
         <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-          <TextField
+          <PreviewField
+            key={`percentOff-${v.percentOff}`}
             id="percentOff"
             name="percentOff"
             label="Percent off"
@@ -209,15 +211,17 @@ export function CouponForm({
             defaultValue={v.percentOff}
             error={errors.percentOff}
             hint="Of the products it applies to, rounded down to the cent."
+            preview={percentPreview}
           />
-          <TextField
+          <MoneyField
+            key={`maxDiscount-${v.maxDiscount}`}
             id="maxDiscount"
             name="maxDiscount"
             label="Cap (USD, optional)"
-            inputMode="decimal"
             defaultValue={v.maxDiscount}
             error={errors.maxDiscount}
             hint="Empty = no cap."
+            per={(amount) => `= at most ${amount} off an order`}
           />
         </div>
       ) : null}
@@ -354,9 +358,9 @@ function ValueChangeDialog({
 }
 
 const KIND_LABELS: Record<CouponKind, string> = {
-  CREDIT: "Store credit (redeemed into the wallet)",
-  PERCENT_OFF: "Percent off an order",
-  AMOUNT_OFF: "Amount off an order",
+  CREDIT: "Store credit",
+  PERCENT_OFF: "Percent off",
+  AMOUNT_OFF: "Amount off",
 };
 
 const selectStyle = (error?: string) =>
@@ -375,7 +379,7 @@ function KindField({ value, onChange, error }: { value: string; onChange: (kind:
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? "kind-error" : undefined}
+        aria-describedby={error ? "kind-error" : "kind-hint"}
         className={selectStyle(error)}
       >
         {Object.values(CouponKind).map((kind) => (
@@ -384,9 +388,15 @@ function KindField({ value, onChange, error }: { value: string; onChange: (kind:
           </option>
         ))}
       </select>
-      {error && (
+      {/* Short option labels fit a phone's select; what each kind does is said here. */}
+      {error ? (
         <p id="kind-error" className="text-sm font-medium text-rose-700">
           {error}
+        </p>
+      ) : (
+        <p id="kind-hint" className="text-sm text-slate-600">
+          Store credit is redeemed into the customer&apos;s wallet; a percent or amount off comes off an order at
+          checkout.
         </p>
       )}
     </div>
@@ -406,14 +416,15 @@ function DiscountConditions({
   const chosen = new Set(values.productIds.split(","));
   return (
     <div className="grid grid-cols-1 gap-5 sm:grid-cols-2">
-      <TextField
+      <MoneyField
+        key={`minSubtotal-${values.minSubtotal}`}
         id="minSubtotal"
         name="minSubtotal"
         label="Minimum order (USD, optional)"
-        inputMode="decimal"
         defaultValue={values.minSubtotal}
         error={errors.minSubtotal}
         hint="Of the products it applies to. Empty = any order."
+        per={(amount) => `= orders from ${amount} of the products it applies to`}
       />
       <fieldset
         className="space-y-1.5"
@@ -423,7 +434,7 @@ function DiscountConditions({
         <legend className="block text-sm font-medium text-slate-800">Applies to</legend>
         {/* Always sent, so "none ticked" reaches the server as an empty list rather than as no field. */}
         <input type="hidden" name="productIds" value="" />
-        <div className="max-h-40 space-y-1 overflow-y-auto rounded-lg border border-slate-300 bg-white p-2">
+        <div className="space-y-1 rounded-lg border border-slate-300 bg-white p-2" data-testid="applies-to">
           {products.map((p) => (
             <label key={p.id} className="flex items-center gap-2 text-sm text-slate-800">
               <input type="checkbox" name="productIds" value={p.id} defaultChecked={chosen.has(p.id)} />
@@ -495,7 +506,7 @@ function CheckboxField({
 }
 
 const COUNTER_LABELS: Record<CounterChoice, string> = {
-  AUTO: `Automatic (high-traffic mode from ${formatCount(HOT_COUPON_THRESHOLD)} uses, or without a limit)`,
+  AUTO: "Automatic",
   SINGLE_ROW: "Normal",
   SLOTS: "High-traffic mode",
 };
@@ -528,8 +539,9 @@ function CounterField({ defaultValue, error }: { defaultValue: string; error?: s
       ) : (
         <p id="counter-hint" className="text-sm text-slate-600">
           High-traffic mode is for codes thousands of people redeem at the same moment (a flash sale, a code on TV):
-          nobody waits for anyone else, and the limit stays exact. Codes without a limit always use it. (Technically:
-          the uses are counted in {SLOT_COUNT} hot-coupon slots instead of one counter.)
+          nobody waits for anyone else, and the limit stays exact. Automatic chooses it from{" "}
+          {formatCount(HOT_COUPON_THRESHOLD)} uses, and codes without a limit always use it. (Technically: the uses are
+          counted in {SLOT_COUNT} hot-coupon slots instead of one counter.)
         </p>
       )}
     </div>

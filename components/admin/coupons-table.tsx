@@ -1,7 +1,6 @@
 import Link from "next/link";
 import type { CouponListQuery, CouponListRow, ListedBatch } from "@/lib/admin/coupons/list";
-import { couponOffer } from "@/lib/admin/coupon-offer";
-import { FIRST_ORDER_ONLY_LABEL } from "@/lib/coupon-terms";
+import { couponConditions, couponOffer } from "@/lib/admin/coupon-offer";
 import { COUPON_STATES, COUPON_STATE_LABELS } from "@/lib/coupon-terms";
 import { formatCents, formatCount, plural } from "@/lib/format";
 import { StoreTime } from "./store-time";
@@ -95,9 +94,10 @@ export function CouponsTable({ rows, query, zone }: { rows: CouponListRow[]; que
             </td>
             <td className={`${td} tabular-nums`}>
               {couponOffer(row.coupon)}
-              {row.coupon.firstOrderOnly && (
-                <span className="block text-xs text-slate-600" data-testid="coupon-first-order-only">
-                  {FIRST_ORDER_ONLY_LABEL}
+              {/* A discount's minimum, product scope and first-order rule, as its page and the CSV say them. */}
+              {row.coupon.kind !== "CREDIT" && (
+                <span className="block text-xs text-slate-600" data-testid="coupon-conditions">
+                  {couponConditions(row.coupon, row.productCount)}
                 </span>
               )}
             </td>

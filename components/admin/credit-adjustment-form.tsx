@@ -1,10 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
+import { useClearOnInput } from "../use-clear-on-input";
 import type { ActionResult, IdempotentFormState } from "@/lib/action-result";
 import type { AdjustmentRefusal } from "@/lib/admin/customers/adjust";
-import { Callout } from "../callout";
 import { SubmitButton } from "../submit-button";
+import { AmountField, CreditAnswer, FieldError, ReasonField } from "./credit-form-parts";
 
 export type AdjustmentAnswer = ActionResult<
   { balanceCents: number },
@@ -14,8 +15,6 @@ export type AdjustmentFormState = IdempotentFormState<
   AdjustmentAnswer,
   { direction: string; amount: string; reason: string }
 >;
-
-const INPUT = "rounded-lg border px-3 py-2 text-sm text-slate-900";
 
 /**
  * A manual credit or debit of a customer's store credit, with the reason they will see in their wallet.
@@ -32,15 +31,10 @@ export function CreditAdjustmentForm({
   initialState: AdjustmentFormState;
 }) {
   const [state, formAction, pending] = useActionState(action, initialState);
-  const errors = state.result && !state.result.ok ? (state.result.fieldErrors ?? {}) : {};
-  const fieldError = (name: string) =>
-    errors[name] && (
-      <span id={`adjust-${name}-error`} className="text-xs text-rose-700">
-        {errors[name]}
-      </span>
-    );
+  const { shown: result, onInput } = useClearOnInput(state.result);
+  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
   return (
-    <form action={formAction} noValidate className="space-y-4" data-testid="credit-adjustment">
+    <form action={formAction} onInput={onInput} noValidate className="space-y-4" data-testid="credit-adjustment">
       <input type="hidden" name="customerId" value={customerId} />
       <input type="hidden" name="idempotencyKey" value={state.key} />
       <fieldset className="flex gap-4 text-sm">
@@ -58,46 +52,25 @@ export function CreditAdjustmentForm({
           </label>
         ))}
       </fieldset>
-      {fieldError("direction")}
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
-        Amount in dollars
-        <input
-          name="amount"
-          inputMode="decimal"
-          autoComplete="off"
-          defaultValue={state.values.amount}
-          key={`amount-${state.answer}`}
-          placeholder="e.g. 12.50"
-          aria-invalid={errors.amount ? true : undefined}
-          aria-describedby={errors.amount ? "adjust-amount-error" : undefined}
-          className={`${INPUT} max-w-40 ${errors.amount ? "border-rose-500" : "border-slate-300"}`}
-        />
-        {fieldError("amount")}
-      </label>
-      <label className="flex flex-col gap-1 text-sm font-medium text-slate-800">
-        Reason (the customer sees it in their wallet)
-        <textarea
-          name="reason"
-          rows={2}
-          maxLength={500}
-          defaultValue={state.values.reason}
-          key={`reason-${state.answer}`}
-          aria-invalid={errors.reason ? true : undefined}
-          aria-describedby={errors.reason ? "adjust-reason-error" : undefined}
-          className={`${INPUT} ${errors.reason ? "border-rose-500" : "border-slate-300"}`}
-        />
-        {fieldError("reason")}
-      </label>
+      <FieldError prefix="adjust" name="direction" errors={errors} />
+      <AmountField
+        prefix="adjust"
+        defaultValue={state.values.amount}
+        answer={state.answer}
+        errors={errors}
+        placeholder="e.g. 12.50"
+      />
+      <ReasonField
+        prefix="adjust"
+        label="Reason (the customer sees it in their wallet)"
+        defaultValue={state.values.reason}
+        answer={state.answer}
+        errors={errors}
+      />
       <SubmitButton pending={pending} pendingLabel="Adjusting…">
         Adjust balance
       </SubmitButton>
-      <div aria-live="polite" data-answer={state.answer}>
-        {state.result && (
-          <Callout key={state.answer} tone={state.result.ok ? "success" : "error"} testId="adjustment-result">
-            <p data-reason={state.result.ok ? "ok" : state.result.reason}>{state.result.message}</p>
-          </Callout>
-        )}
-      </div>
+      <CreditAnswer result={result} answer={state.answer} testId="adjustment-result" />
     </form>
   );
 }

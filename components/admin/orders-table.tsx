@@ -34,6 +34,7 @@ export function OrdersTable<Answer extends StatusAnswer<string>, FulfilAnswer ex
     <DataTable
       label="Orders"
       testId="orders-table"
+      stacked
       empty={rows.length === 0 && "No orders match."}
       head={
         <>
@@ -56,7 +57,7 @@ export function OrdersTable<Answer extends StatusAnswer<string>, FulfilAnswer ex
     >
       {rows.map((o) => (
         <tr key={o.id} data-order-id={o.id} data-order-number={o.number}>
-          <td className={`${td} font-medium tabular-nums`}>
+          <td className={`${td} font-medium tabular-nums`} data-label="Order">
             <Link
               href={`/admin/orders/${o.id}`}
               className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
@@ -66,16 +67,26 @@ export function OrdersTable<Answer extends StatusAnswer<string>, FulfilAnswer ex
               {formatOrderNumber(o.number)}
             </Link>
           </td>
-          <td className={`${td} text-xs text-slate-600`}>
+          <td className={`${td} text-xs text-slate-600`} data-label="Ordered at">
             <StoreTime date={o.createdAt} zone={zone} />
           </td>
-          <td className={td}>{o.email}</td>
-          <td className={`${td} tabular-nums`}>{formatCount(o.items)}</td>
-          <td className={`${td} tabular-nums`}>{formatCents(o.subtotalCents)}</td>
-          <td className={`${td} tabular-nums`}>{o.discountCents > 0 ? `−${formatCents(o.discountCents)}` : "—"}</td>
-          <td className={`${td} tabular-nums font-medium`}>{formatCents(o.totalCents)}</td>
+          <td className={td} data-label="Customer">
+            {o.email}
+          </td>
+          <td className={`${td} tabular-nums`} data-label="Items">
+            {formatCount(o.items)}
+          </td>
+          <td className={`${td} tabular-nums`} data-label="Subtotal">
+            {formatCents(o.subtotalCents)}
+          </td>
+          <td className={`${td} tabular-nums`} data-label="Discount">
+            {o.discountCents > 0 ? `−${formatCents(o.discountCents)}` : "—"}
+          </td>
+          <td className={`${td} tabular-nums font-medium`} data-label="Total" data-key>
+            {formatCents(o.totalCents)}
+          </td>
           {showCoupon && (
-            <td className={td}>
+            <td className={td} data-label="Code">
               {o.couponId ? (
                 <Link href={`/admin/coupons/${o.couponId}`} className="font-mono text-indigo-700 hover:underline">
                   {o.code}
@@ -85,9 +96,11 @@ export function OrdersTable<Answer extends StatusAnswer<string>, FulfilAnswer ex
               )}
             </td>
           )}
-          <td className={td}>{STATUS_BADGE[o.status]}</td>
+          <td className={td} data-label="Status" data-key>
+            {STATUS_BADGE[o.status]}
+          </td>
           {actions && (
-            <td className={`${td} space-x-2`}>
+            <td className={`${td} space-x-2`} data-label="Actions" data-key>
               <OrderStatusButtons order={o} actions={actions} />
             </td>
           )}

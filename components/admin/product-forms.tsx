@@ -10,6 +10,8 @@ import type { ProductFormValues } from "@/lib/admin/product-form";
 export type ProductAnswer = ActionResult<object, "duplicate_sku", keyof ProductFormValues>;
 export type StockAnswer = ActionResult<object, "below_zero" | "not_tracked" | "not_found" | "invalid", "change">;
 type ProductFormState = EchoFormState<ProductAnswer, ProductFormValues>;
+/** The stock form's last answer, what was typed for it, and how many answers so far (a new one resets the field). */
+type StockState = { result: StockAnswer | null; typed: string; answer: number };
 
 const EMPTY: ProductFormValues = { sku: "", name: "", price: "", stock: "" };
 
@@ -72,7 +74,15 @@ export function StockAdjustForm({
   productId: string;
   sku: string;
 }) {
-  const [result, formAction, pending] = useActionState(action, null);
+  // What was typed comes back with the answer: a refused change stays in the field to correct, a saved one clears.
+  const [{ result, typed, answer }, formAction, pending] = useActionState<StockState, FormData>(
+    async (previous, formData) => ({
+      result: await action(previous.result, formData),
+      typed: String(formData.get("change") ?? ""),
+      answer: previous.answer + 1,
+    }),
+    { result: null, typed: "", answer: 0 },
+  );
   const error = result && !result.ok ? (result.fieldErrors?.change ?? result.message) : undefined;
   return (
     <form action={formAction} className="flex flex-col gap-1" data-testid={`stock-adjust-${sku}`}>
@@ -84,6 +94,8 @@ export function StockAdjustForm({
         <input
           id={`change-${productId}`}
           name="change"
+          key={answer}
+          defaultValue={error ? typed : ""}
           inputMode="numeric"
           placeholder="+5, -3, =12"
           aria-invalid={error ? true : undefined}

@@ -9,6 +9,7 @@ import type { CsvSource } from "./csv";
 import { newerPage, olderPage } from "./keyset";
 import { containsPattern, EXPORT_PAGE_SIZE, searchParam, type SearchParams, searchText } from "./redemptions";
 import { dayRangeConditions } from "./store-days";
+import { AUDIT_ACTION_LABELS } from "./audit-labels";
 
 /**
  * Reading the admin audit log: who changed what, when, and the values before and after. Entries are
@@ -131,7 +132,17 @@ export async function countAuditLog(db: Db, filters: AuditLogFilters): Promise<n
 /** The same filters as the page, streamed in keyset pages, each change as a readable line. */
 export function auditLogCsv(db: Db, filters: AuditLogFilters): CsvSource<AuditEntryView, string> {
   return {
-    header: ["at_utc", "entry_id", "admin_email", "action", "target_type", "target_id", "summary", "changes"],
+    header: [
+      "at_utc",
+      "entry_id",
+      "admin_email",
+      "action",
+      "action_label",
+      "target_type",
+      "target_id",
+      "summary",
+      "changes",
+    ],
     page: async (beforeId) => {
       const page = await listAuditLog(db, { filters, beforeId: beforeId ?? undefined, limit: EXPORT_PAGE_SIZE });
       return { rows: page.entries, next: page.nextBeforeId };
@@ -141,6 +152,7 @@ export function auditLogCsv(db: Db, filters: AuditLogFilters): CsvSource<AuditEn
       e.id,
       e.actorEmail,
       e.action,
+      AUDIT_ACTION_LABELS[e.action],
       e.targetType,
       e.targetId,
       e.summary,

@@ -58,13 +58,29 @@ export function parseMoney(raw: string): MoneyParse {
   return { ok: true, cents };
 }
 
-/** "= $10.50 per redemption" as the admin types, or what is wrong with the amount so far. */
-export function moneyPreview(raw: string, per: string): { ok: boolean; text: string } | null {
+export type FieldPreview = { ok: boolean; text: string } | null;
+
+/**
+ * "= $10.50 per redemption" (or the sentence `per` makes of the amount) as the admin types, or what is
+ * wrong with the amount so far.
+ */
+export function moneyPreview(raw: string, per: string | ((amount: string) => string)): FieldPreview {
   if (raw.trim() === "") return null;
   const parsed = parseMoney(raw);
-  return parsed.ok
-    ? { ok: true, text: `= ${formatCents(parsed.cents)} per ${per}` }
-    : { ok: false, text: parsed.message };
+  if (!parsed.ok) return { ok: false, text: parsed.message };
+  const amount = formatCents(parsed.cents);
+  return { ok: true, text: typeof per === "string" ? `= ${amount} per ${per}` : per(amount) };
+}
+
+/** "= 25% off the products it applies to" as the admin types the percent, or the range it must be in. */
+export function percentPreview(raw: string): FieldPreview {
+  const text = raw.trim();
+  if (text === "") return null;
+  const { min, max } = TERM_BOUNDS.percentOff;
+  const percent = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  return percent >= min && percent <= max
+    ? { ok: true, text: `= ${percent}% off the products it applies to, rounded down to the cent` }
+    : { ok: false, text: `The percent off is a whole number from ${min} to ${max}.` };
 }
 
 /** Dollars and cents as typed, to integer cents (also the credit adjustment's amount). */
@@ -91,18 +107,20 @@ export function checkWholeNumber(
   ctx: z.RefinementCtx,
   hint: string,
 ): number {
-  // Commas can only be thousands separators in a whole number, so they are accepted where they group by three.
-  if (!/^(\d{1,3}(,\d{3}){1,3}|\d{1,10})$/.test(text)) {
-    ctx.addIssue({ code: "custom", message: `${label} is a whole number${hint}.` });
+  const range = `a whole number from ${formatCount(min)} to ${formatCount(max)}`;
+  const refuse = (message: string) => {
+    ctx.addIssue({ code: "custom", message });
     return 0;
-  }
+  };
+  if (text === "") return refuse(`Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}: ${range}${hint}.`);
+  if (/^-\s*[\d,]+$/.test(text)) return refuse(`${label} cannot be negative: type ${range}${hint}.`);
+  // Commas can only be thousands separators in a whole number, so they are accepted where they group by three.
+  // Any run of digits is a number, however long: too large is said as such, not as "not a number".
+  if (!/^(\d{1,3}(,\d{3})+|\d+)$/.test(text))
+    return refuse(`${label} is ${range}${hint}; “${text.slice(0, 20)}” is not one.`);
   const value = Number(text.replaceAll(",", ""));
-  if (value < min || value > max) {
-    ctx.addIssue({
-      code: "custom",
-      message: `${label} must be between ${formatCount(min)} and ${formatCount(max)}.`,
-    });
-  }
+  if (value < min || value > max)
+    return refuse(`${label} must be between ${formatCount(min)} and ${formatCount(max)}.`);
   return value;
 }
 
@@ -114,7 +132,7 @@ const optionalWholeNumber = (label: string, min: number, max: number) =>
   z
     .string()
     .transform((raw, ctx) =>
-      raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or empty for no limit"),
+      raw.trim() === "" ? null : checkWholeNumber(raw.trim(), label, min, max, ctx, ", or leave it empty for no limit"),
     );
 
 /** A `datetime-local` value read on the wall clocks of `zone` (the store's), or null when empty. */

@@ -4,6 +4,7 @@ import { formatCents, formatCount, formatOrderNumber, plural } from "@/lib/forma
 import type { AdminChangeResult } from "./coupons/status";
 import type { AdjustResult } from "./customers/adjust";
 import type { FulfilResult } from "./fulfil-order";
+import type { RefundResult } from "./refund-order";
 
 /** What an admin is told when the database could not answer in time: nothing changed. */
 export const ADMIN_BUSY = "The database is busy and nothing changed. Try again in a moment.";
@@ -105,6 +106,35 @@ export function fulfilMessage(result: FulfilResult): string {
       return "That order does not exist.";
     case "cancelled":
       return "This order is cancelled; a cancelled order cannot be fulfilled. Nothing changed.";
+    case "busy":
+      return ADMIN_BUSY;
+  }
+}
+
+/** What an admin is told after a partial refund: what went back, what is left, and why not when refused. */
+export function refundMessage(result: RefundResult): string {
+  if (result.ok) {
+    const what = `${formatCents(result.amountCents)} of order ${formatOrderNumber(result.number)} to store credit`;
+    const left = `${formatCents(result.totalCents - result.refundedCents)} of ${formatCents(result.totalCents)} is left to refund.`;
+    return result.replayed ? `Already done: refunded ${what}. ${left}` : `Refunded ${what}. ${left}`;
+  }
+  switch (result.reason) {
+    case "not_found":
+      return "That order does not exist.";
+    case "not_fulfilled":
+      return "Only a fulfilled order is refunded in part; a placed order is cancelled to refund it whole. Nothing changed.";
+    case "exceeds_paid":
+      return `That is more than is left to refund: at most ${formatCents(result.detail?.remainingCents ?? 0)}. Nothing changed.`;
+    case "exceeds_quantity":
+      return `Only ${formatCount(result.detail?.remaining ?? 0)} of ${result.detail?.name ?? "that line"} ${result.detail?.remaining === 1 ? "is" : "are"} left to refund. Nothing changed.`;
+    case "unknown_line":
+      return "This order has no such line. Reload the page and try again.";
+    case "nothing_to_refund":
+      return "Those units were paid nothing (fully discounted), so there is nothing to refund.";
+    case "balance_limit":
+      return "That refund would take the customer's balance past the most a customer can hold. Nothing changed.";
+    case "key_reused":
+      return "This form was already used for another refund. Reload the page and try again.";
     case "busy":
       return ADMIN_BUSY;
   }

@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { getOrderDetail, type OrderDetail } from "@/lib/checkout/orders";
 import { type AuditEntryView, listAuditLog } from "./audit-log";
 
-/** A stock movement an order made: a SALE when placed, a RETURN when cancelled. */
+/** A stock movement an order made: a SALE when placed, a RETURN when cancelled, a RESTOCK by a partial refund. */
 export interface OrderStockMovement {
   id: string;
   kind: StockMovementKind;
@@ -44,7 +44,7 @@ export async function getAdminOrderDetail(db: Db, orderId: string): Promise<Admi
       },
     }),
     db.stockMovement.findMany({
-      where: { orderId },
+      where: { OR: [{ orderId }, { refund: { orderId } }] },
       orderBy: { id: "asc" },
       select: {
         id: true,

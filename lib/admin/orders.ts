@@ -3,7 +3,7 @@ import { z } from "zod";
 import { OrderStatus, Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db/client";
 import { recordAdminChange } from "@/lib/admin-changes";
-import { formatDecimalCents, formatOrderNumber } from "@/lib/format";
+import { formatCents, formatDecimalCents, formatOrderNumber } from "@/lib/format";
 import { type CancelResult, cancelOrder } from "@/lib/checkout/cancel-order";
 import type { CsvSource } from "./csv";
 import { type ExportFilters, exportFilters } from "./filters";
@@ -165,7 +165,7 @@ export async function adminCancelOrder(db: Db, adminId: string, orderId: string)
         action: "ORDER_CANCELLED",
         targetType: "order",
         targetId: order.id,
-        summary: `Cancelled an order of ${formatDecimalCents(order.totalCents)}`,
+        summary: `Cancelled order ${formatOrderNumber(order.number)} of ${formatCents(order.totalCents)}`,
         before: { status: "PLACED" },
         after: { status: "CANCELLED" },
       });

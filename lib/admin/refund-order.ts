@@ -24,13 +24,16 @@ export const REFUND_SCOPE = "order_refund";
 
 const MAX_REFUND_CENTS = 1_000_000_000;
 
+/** CHECK order_refunds_reason_given: the customer sees it in their wallet and on the order's page. */
+export const refundReason = z
+  .string()
+  .trim()
+  .min(3, "Give a reason of at least 3 characters; the customer sees it.")
+  .max(500, "Keep the reason under 500 characters.");
+
 const common = {
   orderId: z.uuid("Unknown order."),
-  reason: z
-    .string()
-    .trim()
-    .min(3, "Give a reason of at least 3 characters; the customer sees it.")
-    .max(500, "Keep the reason under 500 characters."),
+  reason: refundReason,
   idempotencyKey: z.uuid(),
 };
 

@@ -33,7 +33,13 @@ export type Canceller = { kind: "customer"; userId: string } | { kind: "admin"; 
 type Cancelled = { orderId: string; balanceCents: number; alreadyCancelled: boolean };
 
 /** The order a cancel has just reversed, as `record` sees it. */
-export type CancelledOrder = { id: string; userId: string; couponId: string | null; totalCents: number };
+export type CancelledOrder = {
+  id: string;
+  number: number;
+  userId: string;
+  couponId: string | null;
+  totalCents: number;
+};
 
 type CancelInput = {
   orderId: string;
@@ -64,7 +70,7 @@ async function cancelInTransaction(tx: Tx, { orderId, by, now = new Date(), reco
   const [order] = await tx.order.updateManyAndReturn({
     where: { id: orderId, ...owner, status: "PLACED" },
     data: { status: "CANCELLED", cancelledAt: now, cancelledById: by.kind === "customer" ? by.userId : by.adminId },
-    select: { id: true, userId: true, couponId: true, totalCents: true },
+    select: { id: true, number: true, userId: true, couponId: true, totalCents: true },
   });
   if (!order) return previousCancellation(tx, orderId, owner);
   const reversed = await reverseOrder(tx, order);

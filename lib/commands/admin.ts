@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ADJUSTMENT_SCOPE, adjustCredit, adjustmentSchema } from "@/lib/admin/customers/adjust";
 import { fulfilOrder, fulfilSchema } from "@/lib/admin/fulfil-order";
 import { adminCancelOrder } from "@/lib/admin/orders";
+import { REFUND_SCOPE, refundOrder, refundSchema } from "@/lib/admin/refund-order";
 import { defineCommand } from "./edge";
 
 /** The admin's commands that move money or stock, with their edge (lib/commands/edge.ts); the actor is the admin. */
@@ -32,4 +33,13 @@ export const fulfilAnyOrder = defineCommand({
   limit: null,
   idempotency: { key: "none", by: "state" },
   run: (db, actor, input) => fulfilOrder(db, actor.userId, input.orderId),
+});
+
+/** A partial refund of a fulfilled order to store credit, once per form key (lib/admin/refund-order.ts). */
+export const refundAnyOrder = defineCommand({
+  name: "admin-refund-order",
+  input: refundSchema,
+  limit: null,
+  idempotency: { key: "required", scope: REFUND_SCOPE },
+  run: (db, actor, input) => refundOrder(db, actor.userId, input),
 });

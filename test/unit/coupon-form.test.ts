@@ -108,6 +108,27 @@ describe("the coupon form", () => {
     expect(couponFormSchema.parse({ ...couponFormValues(), value: "1", counter: "" }).counter).toBeUndefined();
   });
 
+  it("tells a negative, a too-large, an empty and a garbled whole number apart, each naming the allowed range", () => {
+    const range = "a whole number from 1 to 1,000";
+    expect(errorsOf({ value: "1", perUserLimit: "-5" })).toEqual({
+      perUserLimit: `The per-customer limit cannot be negative: type ${range}.`,
+    });
+    expect(errorsOf({ value: "1", perUserLimit: "99999999999999999999" })).toEqual({
+      perUserLimit: "The per-customer limit must be between 1 and 1,000.",
+    });
+    expect(errorsOf({ value: "1", perUserLimit: "" })).toEqual({
+      perUserLimit: `Enter the per-customer limit: ${range}.`,
+    });
+    expect(errorsOf({ value: "1", perUserLimit: "2.5" })).toEqual({
+      perUserLimit: `The per-customer limit is ${range}; “2.5” is not one.`,
+    });
+    // Where empty means "no limit", the messages say so.
+    expect(errorsOf({ value: "1", maxRedemptions: "-5" })).toEqual({
+      maxRedemptions:
+        "Max redemptions cannot be negative: type a whole number from 1 to 1,000,000,000, or leave it empty for no limit.",
+    });
+  });
+
   it("explains each mistake beside its field, with the domain's bounds and window rule", () => {
     expect(errorsOf({ value: "" })).toEqual({ value: "Enter an amount like 10 or 12.50." });
     expect(errorsOf({ value: "1000000.01" })).toEqual({ value: "The value can be at most 1,000,000.00." });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isLargeValueChange } from "@/lib/coupon-terms";
-import { batchFormSchemaIn, couponFormSchema, moneyPreview, parseMoney } from "@/lib/admin/coupon-form";
+import { batchFormSchemaIn, couponFormSchema, moneyPreview, parseMoney, percentPreview } from "@/lib/admin/coupon-form";
 
 describe("parseMoney: dollars as typed, to cents, never guessing at a comma", () => {
   it.each([
@@ -36,6 +36,21 @@ describe("parseMoney: dollars as typed, to cents, never guessing at a comma", ()
     expect(moneyPreview("10.5", "redemption")).toEqual({ ok: true, text: "= $10.50 per redemption" });
     expect(moneyPreview("10,50", "code")).toEqual({ ok: false, text: "Use a dot for cents: 10.50" });
     expect(moneyPreview("  ", "code")).toBeNull();
+    expect(moneyPreview("5", (amount) => `= at most ${amount} off an order`)).toEqual({
+      ok: true,
+      text: "= at most $5.00 off an order",
+    });
+  });
+
+  it("previews a percent as typed, or names its range", () => {
+    expect(percentPreview("25")).toEqual({
+      ok: true,
+      text: "= 25% off the products it applies to, rounded down to the cent",
+    });
+    for (const typed of ["0", "101", "12.5", "-5", "abc"]) {
+      expect(percentPreview(typed)).toEqual({ ok: false, text: "The percent off is a whole number from 1 to 100." });
+    }
+    expect(percentPreview(" ")).toBeNull();
   });
 });
 

@@ -93,7 +93,11 @@ export default async function CouponsPage({
                 {formatCount(batch.quantity)} codes of {formatCents(batch.valueCents)}, {formatCount(batch.redeemed)}{" "}
                 redeemed; generated <StoreTime date={batch.createdAt} zone={zone} /> by{" "}
                 <CustomerLink userId={batch.createdBy.id} email={batch.createdBy.email} />.{" "}
-                <a href={`/api/admin/batches/${batch.id}/codes`} download className="text-indigo-700 hover:underline">
+                <a
+                  href={`/api/admin/batches/${batch.id}/codes`}
+                  download
+                  className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700"
+                >
                   Codes as CSV
                 </a>
               </span>

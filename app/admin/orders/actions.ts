@@ -2,11 +2,13 @@
 
 import { z } from "zod";
 import type { StatusAnswer } from "@/components/admin/action-button";
-import { ADMIN_BUSY, fulfilMessage } from "@/lib/admin/messages";
-import { cancelAnyOrder, fulfilAnyOrder } from "@/lib/commands/admin";
+import type { RefundAnswer } from "@/components/admin/refund-form";
+import { ADMIN_BUSY, fulfilMessage, refundMessage } from "@/lib/admin/messages";
+import { refundFormSchema } from "@/lib/admin/refund-form";
+import { cancelAnyOrder, fulfilAnyOrder, refundAnyOrder } from "@/lib/commands/admin";
 import { isEdgeRefusal } from "@/lib/commands/edge";
 import { formatCents } from "@/lib/format";
-import { adminAction, answering, edgeAnswer, fromForm } from "@/lib/web/actions";
+import { adminAction, answering, answeringWithKey, echoedField, edgeAnswer, fromForm } from "@/lib/web/actions";
 
 type CancelAnswer = StatusAnswer<"not_found" | "not_cancellable" | "balance_limit" | "rate_limited">;
 
@@ -54,3 +56,25 @@ const fulfilOrder = adminAction
 
 /** Marks a placed order fulfilled (guarded on PLACED, audited once); from then on it is refunded, never cancelled. */
 export const fulfilOrderAction = answering(fulfilOrder);
+
+const refund = adminAction
+  .inputSchema(fromForm(refundFormSchema))
+  .action(async ({ ctx, parsedInput }): Promise<RefundAnswer> => {
+    const result = await ctx.run(refundAnyOrder, parsedInput);
+    if (isEdgeRefusal(result)) return edgeAnswer(result);
+    const message = refundMessage(result);
+    return result.ok ? { ok: true, message } : { ok: false, reason: result.reason, message };
+  });
+
+/** A partial refund of a fulfilled order to store credit, once per form key; a refusal keeps what was typed. */
+export const refundOrderAction = answeringWithKey(refund, (formData) => ({
+  by: echoedField(formData, "by", 10),
+  amount: echoedField(formData, "amount", 40),
+  reason: echoedField(formData, "reason", 500),
+  restock: echoedField(formData, "restock", 5) === "on",
+  units: Object.fromEntries(
+    [...(formData?.keys() ?? [])]
+      .filter((name) => /^units-\d{1,3}$/.test(name))
+      .map((name) => [name, echoedField(formData, name, 20)]),
+  ),
+}));

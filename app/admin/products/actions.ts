@@ -51,7 +51,12 @@ const adjustStock = adminAction
           ok: false,
           reason: "below_zero",
           message: `Only ${formatCount(result.stock)} in stock now; nothing was changed.`,
-          fieldErrors: { change: `At most -${result.stock}.` },
+          fieldErrors: {
+            change:
+              result.stock === 0
+                ? "None in stock: type a change of 1 or more (or =count to set it)."
+                : `Only ${formatCount(result.stock)} in stock: type a change from -${formatCount(result.stock)} up (or =count to set it).`,
+          },
         };
       case "not_tracked":
         return { ok: false, reason: "not_tracked", message: "This product's stock is not tracked." };

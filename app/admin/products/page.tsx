@@ -27,6 +27,7 @@ export default async function ProductsPage() {
           <DataTable
             label="Products"
             testId="products-table"
+            stacked
             empty={products.length === 0 && "No products yet."}
             head={
               <>
@@ -40,16 +41,20 @@ export default async function ProductsPage() {
           >
             {products.map((p) => (
               <tr key={p.id} data-testid={`product-${p.sku}`}>
-                <td className={`${td} font-mono`}>{p.sku}</td>
-                <td className={td}>
+                <td className={`${td} font-mono`} data-label="SKU">
+                  {p.sku}
+                </td>
+                <td className={td} data-label="Name">
                   {p.name}
                   {!p.active && <span className="ml-2 text-xs text-slate-500">not on sale</span>}
                 </td>
-                <td className={`${td} tabular-nums`}>{formatCents(p.priceCents)}</td>
-                <td className={`${td} tabular-nums`} data-testid={`stock-${p.sku}`}>
+                <td className={`${td} tabular-nums`} data-label="Price">
+                  {formatCents(p.priceCents)}
+                </td>
+                <td className={`${td} tabular-nums`} data-testid={`stock-${p.sku}`} data-label="Stock" data-key>
                   {p.stock === null ? "not tracked" : formatCount(p.stock)}
                 </td>
-                <td className={td}>
+                <td className={td} data-label="Adjust stock" data-key>
                   {p.stock !== null && <StockAdjustForm action={adjustStockAction} productId={p.id} sku={p.sku} />}
                 </td>
               </tr>

@@ -51,6 +51,8 @@ export interface ListedCoupon {
   coupon: Coupon;
   redeemed: number;
   state: CouponState;
+  /** Products a discount code is limited to (0: every product). */
+  productCount: number;
 }
 
 /** A batch's codes that match the filters, as one row. */
@@ -185,7 +187,7 @@ async function rowsFor(db: Db, keys: RowKey[], listed: Prisma.Sql): Promise<Coup
   const couponIds = keys.filter((k) => k.kind === "coupon").map((k) => k.id);
   const batchIds = keys.filter((k) => k.kind === "batch").map((k) => k.id);
   const [coupons, batches, stateCounts] = await Promise.all([
-    db.coupon.findMany({ where: { id: { in: couponIds } } }),
+    db.coupon.findMany({ where: { id: { in: couponIds } }, include: { _count: { select: { products: true } } } }),
     db.couponBatch.findMany({ where: { id: { in: batchIds } } }),
     batchIds.length === 0
       ? []
@@ -198,8 +200,10 @@ async function rowsFor(db: Db, keys: RowKey[], listed: Prisma.Sql): Promise<Coup
   const batchById = new Map(batches.map((b) => [b.id, b]));
   return keys.flatMap((key): CouponListRow[] => {
     if (key.kind === "coupon") {
-      const coupon = couponById.get(key.id);
-      return coupon ? [{ kind: "coupon", coupon, redeemed: key.redeemed, state: key.state! }] : [];
+      const found = couponById.get(key.id);
+      if (!found) return [];
+      const { _count, ...coupon } = found;
+      return [{ kind: "coupon", coupon, redeemed: key.redeemed, state: key.state!, productCount: _count.products }];
     }
     const batch = batchById.get(key.id);
     if (!batch) return [];

@@ -16,6 +16,7 @@ export const metadata: Metadata = { title: "Order" };
 const CREDIT_WORDS: Record<string, string | undefined> = {
   PURCHASE: "Paid from your store credit",
   ORDER_REFUND: "Refunded to your store credit",
+  ORDER_PARTIAL_REFUND: "Partly refunded to your store credit",
 };
 
 export default async function CustomerOrderPage({ params }: { params: Promise<{ id: string }> }) {
@@ -49,6 +50,14 @@ export default async function CustomerOrderPage({ params }: { params: Promise<{ 
           <dd>
             <LocalTime date={order.createdAt} />
           </dd>
+          {order.fulfilledAt && (
+            <>
+              <dt className="text-slate-600">Fulfilled</dt>
+              <dd>
+                <LocalTime date={order.fulfilledAt} />
+              </dd>
+            </>
+          )}
           {order.cancelledAt && (
             <>
               <dt className="text-slate-600">Cancelled</dt>
@@ -107,8 +116,36 @@ export default async function CustomerOrderPage({ params }: { params: Promise<{ 
               <dt>Total</dt>
               <dd data-testid="order-total">{formatCents(order.totalCents)}</dd>
             </div>
+            {order.refundedCents > 0 && (
+              <div className="flex justify-between">
+                <dt>Refunded to your store credit</dt>
+                <dd data-testid="order-refunded">−{formatCents(order.refundedCents)}</dd>
+              </div>
+            )}
           </dl>
         </section>
+
+        {order.refunds.length > 0 && (
+          <section aria-labelledby="order-refunds">
+            <h2 id="order-refunds" className="text-base font-semibold text-slate-900">
+              Refunds
+            </h2>
+            <ul className="mt-2 space-y-2 text-sm" data-testid="order-refunds">
+              {order.refunds.map((refund) => (
+                <li key={refund.id} className="flex flex-wrap justify-between gap-x-4">
+                  <span>
+                    {refund.lines.length > 0 && `${refund.lines.map((l) => `${l.quantity} × ${l.name}`).join(", ")}: `}
+                    {refund.reason}{" "}
+                    <span className="text-xs text-slate-600">
+                      (<LocalTime date={refund.createdAt} />)
+                    </span>
+                  </span>
+                  <span className="tabular-nums">+{formatCents(refund.amountCents)}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
 
         <section aria-labelledby="order-credit">
           <h2 id="order-credit" className="text-base font-semibold text-slate-900">

@@ -101,7 +101,7 @@ export default async function CouponDetailPage({
                       title: `Disable ${coupon.code}?`,
                       body:
                         `1 code stops redeeming: customers who try ${coupon.code} are told it is disabled. ` +
-                        `The ${plural(redeemed, "redemption")} already made keep their credit. You can enable it again.`,
+                        `The ${plural(redeemed, "redemption")} already made ${redeemed === 1 ? "keeps its" : "keep their"} credit. You can enable it again.`,
                       confirmLabel: "Disable coupon",
                     }
                   : undefined

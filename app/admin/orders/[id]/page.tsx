@@ -4,9 +4,12 @@ import { AuditLogList } from "@/components/admin/audit-log-list";
 import { Badge } from "@/components/admin/badges";
 import { CustomerLink } from "@/components/admin/customer-link";
 import { OrderStatusButtons } from "@/components/admin/orders-table";
-import { cancelOrderAction, fulfilOrderAction } from "@/app/admin/orders/actions";
+import { RefundForm } from "@/components/admin/refund-form";
+import { cancelOrderAction, fulfilOrderAction, refundOrderAction } from "@/app/admin/orders/actions";
+import { initialKeyedState } from "@/lib/web/actions";
 import { DataTable, td, th } from "@/components/admin/data-table";
 import { StoreTime, storeTimesNote } from "@/components/admin/store-time";
+import { LEDGER_KIND_LABELS, STOCK_MOVEMENT_LABELS } from "@/lib/admin/audit-labels";
 import { getAdminOrderDetail } from "@/lib/admin/order-detail";
 import { getDb } from "@/lib/db/client";
 import { formatCents, formatCount, formatOrderNumber } from "@/lib/format";
@@ -21,16 +24,6 @@ const STATUS_BADGE = {
   FULFILLED: <Badge tone="blue">Fulfilled</Badge>,
   CANCELLED: <Badge tone="grey">Cancelled</Badge>,
 } as const;
-
-const CREDIT_LABEL = {
-  PURCHASE: "Paid with store credit",
-  ORDER_REFUND: "Refunded to store credit",
-} as Record<string, string | undefined>;
-
-const STOCK_LABEL = {
-  SALE: "Sold",
-  RETURN: "Returned to stock",
-} as Record<string, string | undefined>;
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
@@ -163,8 +156,67 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
             <dt>Total</dt>
             <dd data-testid="order-total">{formatCents(order.totalCents)}</dd>
           </div>
+          {order.refundedCents > 0 && (
+            <div className="flex justify-between gap-4">
+              <dt>Refunded</dt>
+              <dd data-testid="order-refunded">−{formatCents(order.refundedCents)}</dd>
+            </div>
+          )}
         </dl>
       </Section>
+
+      {order.status === "FULFILLED" && (
+        <Section title="Refunds">
+          <DataTable
+            label="Refunds"
+            testId="order-refunds"
+            empty={order.refunds.length === 0 && "Nothing refunded yet."}
+            head={
+              <>
+                <th className={th}>At</th>
+                <th className={th}>Amount</th>
+                <th className={th}>What</th>
+                <th className={th}>Reason</th>
+                <th className={th}>By</th>
+              </>
+            }
+          >
+            {order.refunds.map((r) => (
+              <tr key={r.id}>
+                <td className={`${td} text-xs text-slate-600`}>
+                  <StoreTime date={r.createdAt} zone={zone} />
+                </td>
+                <td className={`${td} tabular-nums`}>{formatCents(r.amountCents)}</td>
+                <td className={`${td} whitespace-normal`}>
+                  {r.lines.length === 0 ? "An amount" : r.lines.map((l) => `${l.quantity} × ${l.name}`).join(", ")}
+                  {r.restocked && ", restocked"}
+                </td>
+                <td className={`${td} whitespace-normal`}>{r.reason}</td>
+                <td className={td}>
+                  <CustomerLink userId={r.actor.id} email={r.actor.email} />
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+          {order.refundedCents < order.totalCents ? (
+            <RefundForm
+              orderId={order.id}
+              lines={order.lines.map((l) => ({
+                lineNo: l.lineNo,
+                name: l.name,
+                refundable: l.quantity - (order.refundedUnits[l.lineNo] ?? 0),
+              }))}
+              remainingCents={order.totalCents - order.refundedCents}
+              action={refundOrderAction}
+              initialState={initialKeyedState({ by: "lines", amount: "", reason: "", restock: true, units: {} })}
+            />
+          ) : (
+            <p className="text-sm text-slate-600" data-testid="refund-remaining">
+              All of the {formatCents(order.totalCents)} paid has been refunded.
+            </p>
+          )}
+        </Section>
+      )}
 
       <Section title="Store credit">
         <DataTable
@@ -185,7 +237,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
               <td className={`${td} text-xs text-slate-600`}>
                 <StoreTime date={e.createdAt} zone={zone} />
               </td>
-              <td className={td}>{CREDIT_LABEL[e.kind] ?? e.kind}</td>
+              <td className={td}>{LEDGER_KIND_LABELS[e.kind]}</td>
               <td className={`${td} tabular-nums`}>{signed(e.amountCents)}</td>
               <td className={`${td} tabular-nums`}>{formatCents(e.balanceAfterCents)}</td>
             </tr>
@@ -215,7 +267,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
               <td className={`${td} whitespace-normal`}>
                 {m.name} <span className="font-mono text-xs text-slate-500">{m.sku}</span>
               </td>
-              <td className={td}>{STOCK_LABEL[m.kind] ?? m.kind}</td>
+              <td className={td}>{STOCK_MOVEMENT_LABELS[m.kind]}</td>
               <td className={`${td} tabular-nums`}>{m.quantity > 0 ? `+${m.quantity}` : `−${Math.abs(m.quantity)}`}</td>
             </tr>
           ))}
