@@ -197,6 +197,22 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     keyedState: true,
     fields: () => ({ orderId: crypto.randomUUID() }),
   },
+  "app/admin/orders/actions.ts#fulfilOrderAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ orderId: crypto.randomUUID() }),
+  },
+  "app/admin/orders/actions.ts#refundOrderAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({
+      orderId: crypto.randomUUID(),
+      by: "amount",
+      amount: "1.00",
+      reason: "Matrix refund",
+      idempotencyKey: crypto.randomUUID(),
+    }),
+  },
   // UTC, the default, so the admin's call leaves the store's zone as the other suites expect.
   "app/admin/settings/actions.ts#setTimeZoneAction": {
     level: "admin",
