@@ -1,5 +1,5 @@
 /**
- * `npm run bench:http [-- --seconds 10 --connections 50,100 --workers 1,2 --db durable,fast --trials 3
+ * `npm run bench:http [-- --seconds 10 --connections 50,100 --workers 2,1 --db durable,fast --trials 3
  *                      --only redeem,session --skip-strategies --skip-crowd --profile DIR]`
  *
  * Once over HTTP: production builds of the app (`next start`, started here by scripts/start.ts, with
@@ -12,8 +12,8 @@
  *    the session check (the framework's own cost), then POST /api/redemptions on one hot coupon (row
  *    and slots) and on many coupons. Requests/s, p50/p95/p99 and errors per scenario, medians over
  *    `--trials`; after every run the database is checked (invariants, and as many redemptions as
- *    requests answered 201). `--workers 1,2` repeats the table with `npm start --workers 1`, then 2
- *    (default: `npm start`'s own default, one per core).
+ *    requests answered 201). `--workers 2,1` repeats the table with `npm start --workers 2`, then 1
+ *    (default: `npm start`'s own default, one per core, then 1).
  * 2b. The flash crowd: 1,000 requests from 200 signed-in customers, released together (last-byte sync,
  *    scripts/race/http.ts), on one coupon with 500 uses, counted on the row, in slots and as Automatic
  *    chooses: exactly 500 redeemed, no 5xx, every request answered, the time to the last answer, p50/p99.
@@ -63,7 +63,8 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "50,100" },
-    workers: { type: "string", default: String(os.availableParallelism()) },
+    // `npm start`'s own default (one worker per core), then one worker for comparison.
+    workers: { type: "string", default: [...new Set([os.availableParallelism(), 1])].join(",") },
     db: { type: "string", default: "durable" },
     trials: { type: "string", default: "1" },
     "in-process-requests": { type: "string", default: "2000" },
@@ -114,6 +115,13 @@ interface App {
 }
 interface Measured extends SustainedResult {
   cpu: CpuUse;
+  /** The one-minute load average just before the run: how busy the machine already was. */
+  loadAverage: number;
+}
+/** A rate measured in process, with the load average just before its run. */
+interface Rate {
+  perSecond: number;
+  loadAverage: number;
 }
 interface SustainedRow extends Measured {
   durability: Durability;
@@ -123,14 +131,14 @@ interface SustainedRow extends Measured {
 }
 interface OrderRow {
   durability: Durability;
-  stocked: number;
-  untracked: number;
+  stocked: Rate;
+  untracked: Rate;
 }
 interface InProcessRow {
   durability: Durability;
   strategy: string;
-  hot: number;
-  many: number;
+  hot: Rate;
+  many: Rate;
 }
 interface CrowdRow {
   durability: Durability;
@@ -142,16 +150,18 @@ interface CrowdRow {
   lastAnswerMs: number;
   p50: number;
   p99: number;
+  loadAverage: number;
 }
 interface StrategyRow {
   scenario: "hot" | "many";
   strategy: string;
   limit: number;
   load: Load;
+  loadAverage: number;
 }
 
-const loadAverages: string[] = [];
-const noteLoad = () => loadAverages.push(os.loadavg()[0]!.toFixed(2));
+/** The machine is shared: every figure carries the one-minute load average seen just before its run. */
+const loadAverage = () => os.loadavg()[0]!;
 const failures: string[] = [];
 const inProcessRows: InProcessRow[] = [];
 const orderRows: OrderRow[] = [];
@@ -355,7 +365,7 @@ async function measureRun(
   scenario: ScenarioDefinition,
   connections: number,
 ): Promise<Measured & { problems: string[]; window: { from: string; to: string } }> {
-  noteLoad();
+  const before1 = loadAverage();
   const prepared = await scenario.prepare();
   const from = String(process.hrtime.bigint() / 1000n);
   const before = cpuSnapshot();
@@ -364,7 +374,7 @@ async function measureRun(
   const to = String(process.hrtime.bigint() / 1000n);
   await settle(db);
   const problems = [...((await prepared.verify?.(load.served)) ?? []), ...(await violations(db))];
-  return { ...load, cpu, problems, window: { from, to } };
+  return { ...load, cpu, loadAverage: before1, problems, window: { from, to } };
 }
 
 async function verifyRedemptions(db: Db, codes: string[], served: number): Promise<string[]> {
@@ -409,7 +419,11 @@ async function settle(db: Db): Promise<void> {
 /** CPU per served request of the app and of PostgreSQL, and the cores the load generator and others used. */
 function cpuText(r: Measured): string {
   const perRequest = (seconds: number) => ((1000 * seconds) / Math.max(1, r.served)).toFixed(2);
-  return `app ${perRequest(r.cpu.apps)} ms/req, PostgreSQL ${perRequest(r.cpu.postgres)} ms/req, generator ${(r.cpu.generator / r.seconds).toFixed(2)} cores, others ${(r.cpu.others / r.seconds).toFixed(2)} cores`;
+  return `app ${perRequest(r.cpu.apps)} ms/req, PostgreSQL ${perRequest(r.cpu.postgres)} ms/req, generator ${(r.cpu.generator / r.seconds).toFixed(2)} cores, others ${(r.cpu.others / r.seconds).toFixed(2)} cores, load ${r.loadAverage.toFixed(2)}`;
+}
+
+function rateText(r: Rate): string {
+  return `${r.perSecond.toFixed(0)}/s (load ${r.loadAverage.toFixed(2)})`;
 }
 
 function median(trials: Measured[]): Measured {
@@ -449,7 +463,7 @@ async function crowds(db: Db, app: App, jars: Jar[], durability: Durability): Pr
         body: Buffer.from(JSON.stringify({ code })),
       }),
     );
-    noteLoad();
+    const before1 = loadAverage();
     const result = await burst(app.base, requests);
     const statuses: Record<string, number> = {};
     for (const response of result.responses) {
@@ -468,6 +482,7 @@ async function crowds(db: Db, app: App, jars: Jar[], durability: Durability): Pr
       lastAnswerMs: Math.max(...answered),
       p50: percentile(answered, 50),
       p99: percentile(answered, 99),
+      loadAverage: before1,
     };
     crowdRows.push(row);
     const where = `${durability}, ${app.workers} worker(s), crowd on ${counter}`;
@@ -477,7 +492,7 @@ async function crowds(db: Db, app: App, jars: Jar[], durability: Durability): Pr
       failures.push(`${where}: ${JSON.stringify(statuses)}`);
     failures.push(...(await violations(db)).map((p) => `${where}: ${p}`));
     console.log(
-      `${durability} x${app.workers} crowd ${counter.padEnd(10)} ${redeemed}/${CROWD_USES} redeemed  last answer ${(row.lastAnswerMs / 1000).toFixed(2)} s  p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} ms  ${JSON.stringify(statuses)}`,
+      `${durability} x${app.workers} crowd ${counter.padEnd(10)} ${redeemed}/${CROWD_USES} redeemed  last answer ${(row.lastAnswerMs / 1000).toFixed(2)} s  p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} ms  ${JSON.stringify(statuses)}  load ${before1.toFixed(2)}`,
     );
   }
 }
@@ -491,31 +506,33 @@ async function inProcess(db: Db, url: string, durability: Durability): Promise<{
   pool.on("error", () => undefined);
   const engineDb = createDb(url, { max: 24 });
   try {
-    const rates: Record<string, { hot: number; many: number }> = {};
+    const rates: Record<string, { hot: Rate; many: Rate }> = {};
     for (const strategy of [rawSql(pool), guarded(engineDb)]) {
-      const rate = async (kind: "hot" | "many") => {
+      const rate = async (kind: "hot" | "many"): Promise<Rate> => {
         const users = await benchUsers(db, IN_PROCESS_REQUESTS);
         const codes = await benchCoupons(
           db,
           kind === "hot" ? 1 : IN_PROCESS_REQUESTS,
           kind === "hot" ? IN_PROCESS_REQUESTS : 1,
         );
-        noteLoad();
+        const before1 = loadAverage();
         const load = await runStrategy(strategy, users, (i) => codes[kind === "hot" ? 0 : i]!);
         if (load.successes !== IN_PROCESS_REQUESTS)
           failures.push(`${strategy.name} in process, ${kind}: ${load.successes}/${IN_PROCESS_REQUESTS} redeemed`);
-        return load.successes / load.seconds;
+        return { perSecond: load.successes / load.seconds, loadAverage: before1 };
       };
       const [warm] = await benchCoupons(db, 1, null);
       await runStrategy(strategy, await benchUsers(db, 200), () => warm!); // opens the pool, compiles the queries
-      rates[strategy.name] = { hot: await rate("hot"), many: await rate("many") };
-      inProcessRows.push({ durability, strategy: strategy.name, ...rates[strategy.name]! });
+      const measured = { hot: await rate("hot"), many: await rate("many") };
+      rates[strategy.name] = measured;
+      inProcessRows.push({ durability, strategy: strategy.name, ...measured });
       console.log(
-        `${durability} in process  ${strategy.name.padEnd(28)} hot ${rates[strategy.name]!.hot.toFixed(0)}/s  many ${rates[strategy.name]!.many.toFixed(0)}/s`,
+        `${durability} in process  ${strategy.name.padEnd(28)} hot ${rateText(measured.hot)}  many ${rateText(measured.many)}`,
       );
     }
     failures.push(...(await violations(db)).map((p) => `${durability}, in process: ${p}`));
-    return rates["raw SQL baseline (pg)"]!;
+    const baseline = rates["raw SQL baseline (pg)"]!;
+    return { hot: baseline.hot.perSecond, many: baseline.many.perSecond };
   } finally {
     await engineDb.$disconnect();
     await pool.end();
@@ -532,9 +549,9 @@ async function ordersInProcess(db: Db, url: string, durability: Durability, admi
   try {
     const customers = await benchUsers(db, 200);
     await fundCustomers(db, adminId, customers, ORDER_CREDIT_CENTS);
-    const rate = async (stock: number | null) => {
+    const rate = async (stock: number | null): Promise<Rate> => {
       const sku = await benchProduct(db, adminId, stock);
-      noteLoad();
+      const before1 = loadAverage();
       const load = await runLoad(IN_PROCESS_REQUESTS, 64, async (i) => {
         const placed = await placeOrder(engineDb, {
           userId: customers[i % customers.length]!,
@@ -547,13 +564,13 @@ async function ordersInProcess(db: Db, url: string, durability: Durability, admi
         failures.push(
           `orders in process: ${load.successes}/${IN_PROCESS_REQUESTS} placed (${JSON.stringify(load.errors)})`,
         );
-      return load.successes / load.seconds;
+      return { perSecond: load.successes / load.seconds, loadAverage: before1 };
     };
     await rate(null); // warm-up: opens the pool, caches the query plans
     const row = { durability, stocked: await rate(UNREACHABLE_LIMIT), untracked: await rate(null) };
     orderRows.push(row);
     console.log(
-      `${durability} in process  Once: place order             one stocked product ${row.stocked.toFixed(0)}/s  stock not tracked ${row.untracked.toFixed(0)}/s`,
+      `${durability} in process  Once: place order             one stocked product ${rateText(row.stocked)}  stock not tracked ${rateText(row.untracked)}`,
     );
     failures.push(...(await violations(db)).map((p) => `${durability}, orders in process: ${p}`));
   } finally {
@@ -580,11 +597,17 @@ async function strategies(db: Db, base: URL): Promise<void> {
   ) => {
     const codes =
       scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, counter) : await benchCoupons(db, REQUESTS, 1, counter);
-    noteLoad();
+    const before1 = loadAverage();
     const load = await runLoad(REQUESTS, CONCURRENCY, (i) =>
       redeemOverHttp(base, route, jars[i]!, scenario === "hot" ? codes[0]! : codes[i]!),
     );
-    strategyRows.push({ scenario, strategy, limit: scenario === "hot" ? HOT_LIMIT : REQUESTS, load });
+    strategyRows.push({
+      scenario,
+      strategy,
+      limit: scenario === "hot" ? HOT_LIMIT : REQUESTS,
+      load,
+      loadAverage: before1,
+    });
     console.log(
       `closed loop ${scenario.padEnd(5)} ${strategy.padEnd(28)} ${load.successes}/${scenario === "hot" ? HOT_LIMIT : REQUESTS} ok in ${load.seconds.toFixed(1)} s`,
     );
@@ -728,52 +751,55 @@ function renderReport(): string {
     Object.entries(e)
       .map(([k, v]) => `${v} ${k}`)
       .join(", ") || "0";
+  const load = (x: number) => x.toFixed(2);
+  const rateCell = (r: Rate) => `${fmt(r.perSecond)} | ${load(r.loadAverage)}`;
   const inProcessTable = [
-    "| database | strategy | one hot coupon, redemptions/s | many coupons, redemptions/s |",
-    "| --- | --- | ---: | ---: |",
-    ...inProcessRows.map((r) => `| ${r.durability} | ${r.strategy} | ${fmt(r.hot)} | ${fmt(r.many)} |`),
+    "| database | strategy | one hot coupon, redemptions/s | load average | many coupons, redemptions/s | load average |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+    ...inProcessRows.map((r) => `| ${r.durability} | ${r.strategy} | ${rateCell(r.hot)} | ${rateCell(r.many)} |`),
   ].join("\n");
   const orderTable = [
-    "| database | one line, one stock-tracked product, orders/s | one line, stock not tracked, orders/s |",
-    "| --- | ---: | ---: |",
-    ...orderRows.map((r) => `| ${r.durability} | ${fmt(r.stocked)} | ${fmt(r.untracked)} |`),
+    "| database | one line, one stock-tracked product, orders/s | load average | one line, stock not tracked, orders/s | load average |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...orderRows.map((r) => `| ${r.durability} | ${rateCell(r.stocked)} | ${rateCell(r.untracked)} |`),
   ].join("\n");
   const sustainedTable = [
-    "| database | `npm start` workers | scenario | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | vs in-process raw SQL | app CPU ms/request | PostgreSQL CPU ms/request | load generator, other work (cores) |",
-    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+    "| database | `npm start` workers | scenario | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | vs in-process raw SQL | app CPU ms/request | PostgreSQL CPU ms/request | load generator, other work (cores) | load average |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |",
     ...sustainedRows.map((r) => {
       const perRequest = (seconds: number) => ((1000 * seconds) / Math.max(1, r.served)).toFixed(2);
-      return `| ${r.durability} | ${r.workers} | ${r.scenario} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${errors(r.errors)} | ${r.denominator ? (r.rate / r.denominator).toFixed(2) : ""} | ${perRequest(r.cpu.apps)} | ${perRequest(r.cpu.postgres)} | ${(r.cpu.generator / r.seconds).toFixed(2)}, ${(r.cpu.others / r.seconds).toFixed(2)} |`;
+      return `| ${r.durability} | ${r.workers} | ${r.scenario} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${errors(r.errors)} | ${r.denominator ? (r.rate / r.denominator).toFixed(2) : ""} | ${perRequest(r.cpu.apps)} | ${perRequest(r.cpu.postgres)} | ${(r.cpu.generator / r.seconds).toFixed(2)}, ${(r.cpu.others / r.seconds).toFixed(2)} | ${load(r.loadAverage)} |`;
     }),
   ].join("\n");
   const crowdTable = [
-    "| database | `npm start` workers | counted | redeemed / uses | answers | time to the last answer, s | p50 ms | p99 ms |",
-    "| --- | ---: | --- | --- | --- | ---: | ---: | ---: |",
+    "| database | `npm start` workers | counted | redeemed / uses | answers | time to the last answer, s | p50 ms | p99 ms | load average |",
+    "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |",
     ...crowdRows.map(
       (r) =>
         `| ${r.durability} | ${r.workers} | ${r.counter} | ${r.redeemed} / ${CROWD_USES} | ${Object.entries(r.statuses)
           .map(([status, n]) => `${n}× ${status}`)
-          .join(", ")} | ${(r.lastAnswerMs / 1000).toFixed(2)} | ${fmt(r.p50)} | ${fmt(r.p99)} |`,
+          .join(", ")} | ${(r.lastAnswerMs / 1000).toFixed(2)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${load(r.loadAverage)} |`,
     ),
   ].join("\n");
   const rate = (load: Load) => load.successes / load.seconds;
   const requestRate = (load: Load) => load.requests / load.seconds;
   const many = strategyRows.find((r) => r.scenario === "many" && r.strategy === "Once: guarded updateMany");
   const strategyTable = [
-    "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons | load average |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...strategyRows.map((r) => {
       const errorCount = Object.values(r.load.errors).reduce((a, b) => a + b, 0);
       const over = r.load.successes > r.limit ? ` (**${r.load.successes - r.limit} over**)` : "";
-      return `| ${r.scenario === "hot" ? "one hot coupon" : "many coupons"} | ${r.strategy} | ${r.load.successes} / ${r.limit}${over} | ${fmt(rate(r.load))} | ${fmt(requestRate(r.load))} | ${percentile(r.load.latencies, 50).toFixed(1)} | ${percentile(r.load.latencies, 99).toFixed(1)} | ${errorCount} | ${many ? (requestRate(r.load) / requestRate(many.load)).toFixed(2) : ""} |`;
+      return `| ${r.scenario === "hot" ? "one hot coupon" : "many coupons"} | ${r.strategy} | ${r.load.successes} / ${r.limit}${over} | ${fmt(rate(r.load))} | ${fmt(requestRate(r.load))} | ${percentile(r.load.latencies, 50).toFixed(1)} | ${percentile(r.load.latencies, 99).toFixed(1)} | ${errorCount} | ${many ? (requestRate(r.load) / requestRate(many.load)).toFixed(2) : ""} | ${load(r.loadAverage)} |`;
     }),
   ].join("\n");
   const settings = [...settingsByDurability].map(([d, s]) => `- ${d}: ${s}`).join("\n");
   return `# Benchmarks over HTTP
 
 Generated by \`npm run bench:http -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}),
-Node.js ${process.version}; the load generator, the app and PostgreSQL share this machine. One-minute load
-average seen before each run: ${loadAverages.join(", ")}. Embedded PostgreSQL, as the server reported it:
+Node.js ${process.version}; the load generator, the app and PostgreSQL share this machine. Beside every
+figure, the one-minute load average seen just before its run (on two cores, above 2 means other work
+shared the machine). Embedded PostgreSQL, as the server reported it:
 
 ${settings}
 
