@@ -48,6 +48,7 @@ async function statementsOf<Input, Result extends { ok: boolean }>(
   userId: string,
   command: Command<Input, Result>,
   input: object,
+  answer: { ok: boolean; reason?: string } = { ok: true },
 ) {
   const session = await database.db.session.create({ data: { userId, expiresAt: new Date(Date.now() + 3_600_000) } });
   sent.length = 0;
@@ -59,7 +60,7 @@ async function statementsOf<Input, Result extends { ok: boolean }>(
     input,
     rateLimitSettings(),
   );
-  expect(result).toMatchObject({ ok: true });
+  expect(result).toMatchObject(answer);
   return [...sent];
 }
 
@@ -76,6 +77,44 @@ describe("statements per request", () => {
       const statements = await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
       expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 12 : 11);
     }
+  });
+
+  // Session 1, rate limits 2, BEGIN + claim, coupon snapshot with the usage row (the coupon is used up:
+  // refused there) + ROLLBACK, then the refusal's key with its attempt row and the coupon's window.
+  it("a refused redemption (the coupon used up): 8", async () => {
+    const [first, second] = await makeUsers(database.db, 2);
+    const coupon = await makeCoupon(database.db, { valueCents: 100, maxRedemptions: 1 });
+    await statementsOf(first!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
+    const key = randomUUID();
+    const statements = await statementsOf(
+      second!,
+      redeem,
+      { code: coupon.code, idempotencyKey: key },
+      { ok: false, reason: "exhausted" },
+    );
+    expect(statements.length, statements.join("\n---\n")).toBe(8);
+    // What the folded statement leaves behind: the refusal as the key's answer, and its attempt row.
+    expect(
+      await database.db.idempotencyKey.findUniqueOrThrow({
+        where: { userId_scope_key: { userId: second!, scope: "redeem", key } },
+        select: { outcome: true, reason: true },
+      }),
+    ).toEqual({ outcome: "REFUSED", reason: "exhausted" });
+    expect(
+      await database.db.redemptionAttempt.findMany({
+        where: { userId: second! },
+        select: { couponId: true, outcome: true, reason: true, replayed: true, idempotencyKey: true, ip: true },
+      }),
+    ).toEqual([
+      {
+        couponId: coupon.id,
+        outcome: "REFUSED",
+        reason: "exhausted",
+        replayed: false,
+        idempotencyKey: key,
+        ip: "198.51.100.7",
+      },
+    ]);
   });
 
   // Session 1, rate limits 2, BEGIN + 18 + COMMIT (lib/checkout/place-order.ts).
