@@ -41,7 +41,7 @@ export async function takeCouponUse<T>(
   record: (coupon: Coupon, now: Date) => Promise<T>,
 ): Promise<CouponUse<T>> {
   // A snapshot may refuse early (nothing is consumed by refusing); it never grants anything.
-  const terms = await tx.coupon.findUnique({ where: { code } });
+  const terms = await snapshotWithUsageRow(tx, code, userId);
   const early = couponRefusal(terms, pinnedNow ?? new Date());
   if (early || !terms) return { ok: false, reason: early ?? "unknown_code" };
   const counter = await counterFor(terms.counterMode).prepare(tx, terms);
@@ -64,20 +64,39 @@ export async function takeCouponUse<T>(
 }
 
 /**
+ * The coupon's terms as they are now, and the user's usage row for it created if missing, in one
+ * statement: the row guards nothing (the guarded updateMany in takeUserUse takes the use) and a refusal
+ * rolls it back with the rest of the caller's transaction. Raw SQL, so each column is named for the
+ * Coupon it becomes (test/statements.test.ts compares it with Prisma's own read of the row).
+ */
+export async function snapshotWithUsageRow(tx: Tx, code: string, userId: string): Promise<Coupon | null> {
+  const [terms] = await tx.$queryRaw<Coupon[]>`
+    WITH "terms" AS (SELECT * FROM "coupons" WHERE "code" = ${code}),
+    "usage" AS (
+      INSERT INTO "coupon_usages" ("coupon_id", "user_id", "used", "per_user_limit")
+      SELECT "id", ${userId}::uuid, 0, "per_user_limit" FROM "terms" ON CONFLICT DO NOTHING)
+    SELECT "id"::text AS "id", "code", "description", "kind"::text AS "kind", "value_cents" AS "valueCents",
+      "percent_off" AS "percentOff", "max_discount_cents" AS "maxDiscountCents",
+      "min_subtotal_cents" AS "minSubtotalCents", "max_redemptions" AS "maxRedemptions",
+      "redeemed_count" AS "redeemedCount", "counter_mode"::text AS "counterMode", "terms_version" AS "termsVersion",
+      "per_user_limit" AS "perUserLimit", "starts_at" AS "startsAt", "expires_at" AS "expiresAt",
+      "status"::text AS "status", "created_at" AS "createdAt", "updated_at" AS "updatedAt",
+      "batch_id"::text AS "batchId", "no_redeem_after_revoke" AS "noRedeemAfterRevoke",
+      "first_order_only" AS "firstOrderOnly", "archived_at" AS "archivedAt"
+    FROM "terms"`;
+  return terms ?? null;
+}
+
+/**
  * The per-user limit is copied onto the usage row, so its CHECK enforces any limit, not only 1. The
  * option read from the snapshot is fenced like every term: an admin changing it bumps the terms
- * version, and the coupon's counter then sends this transaction back to start over. The row is created
- * by raw SQL because Prisma never plan-caches `createMany` (it compiled one on every call); creating it
- * guards nothing: the guarded updateMany below is what takes the use.
+ * version, and the coupon's counter then sends this transaction back to start over.
  */
 async function takeUserUse(
   tx: Tx,
   terms: Coupon,
   userId: string,
 ): Promise<{ ok: true } | { ok: false; reason: "per_user_limit" | "revoked_before" }> {
-  await tx.$executeRaw`
-    INSERT INTO "coupon_usages" ("coupon_id", "user_id", "used", "per_user_limit")
-    VALUES (${terms.id}::uuid, ${userId}::uuid, 0, ${terms.perUserLimit}) ON CONFLICT DO NOTHING`;
   const usage = await tx.couponUsage.updateMany({
     where: {
       couponId: terms.id,

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "./db/client";
 import { type RefusalDetail, runTransaction, type Tx } from "./db/transaction";
 
@@ -69,16 +69,28 @@ export async function storeRefusal(
  */
 async function insertKey(
   db: Db | Tx,
-  { userId, scope, key, fingerprint }: KeyedRequest,
+  request: KeyedRequest,
   outcome: "SUCCEEDED" | "REFUSED",
   answer: { resultId?: string; reason?: string; detail?: RefusalDetail },
 ): Promise<number> {
+  return db.$executeRaw(keyInsert(request, outcome, answer));
+}
+
+/**
+ * The INSERT of a key's row unless the key exists, returning one row when it inserted: a statement of its
+ * own (insertKey), or the first part of a caller's statement that writes more beside a stored refusal.
+ */
+export function keyInsert(
+  { userId, scope, key, fingerprint }: KeyedRequest,
+  outcome: "SUCCEEDED" | "REFUSED",
+  answer: { resultId?: string; reason?: string; detail?: RefusalDetail },
+): Prisma.Sql {
   const detail = answer.detail === undefined ? null : JSON.stringify(answer.detail);
-  return db.$executeRaw`
+  return Prisma.sql`
     INSERT INTO "idempotency_keys" ("user_id", "scope", "idempotency_key", "fingerprint", "outcome", "reason", "detail", "result_id")
     VALUES (${userId}::uuid, ${scope}, ${key}, ${fingerprint}, ${outcome}::"IdempotencyOutcome",
             ${answer.reason ?? null}, ${detail}::jsonb, ${answer.resultId ?? null}::uuid)
-    ON CONFLICT DO NOTHING`;
+    ON CONFLICT DO NOTHING RETURNING 1`;
 }
 
 export type StoredAnswer<Reason extends string> =
@@ -111,15 +123,20 @@ export type Once<T, Reason extends string> =
   /** The database was unreachable or overloaded; nothing happened, retry with the same key. */
   | { kind: "busy" };
 
+/** Stores a refusal as the key's answer after the rollback: storeRefusal, or a caller's statement that also writes more. */
+export type RefusalStore = (db: Db, request: KeyedRequest, reason: string, detail?: RefusalDetail) => Promise<boolean>;
+
 /**
  * Runs `work` exactly once per key: claim, then the work, in one transaction (runTransaction: retried on
  * conflicts, `busy` when the database cannot answer). The work creates its result with the id it is
- * given and throws Rollback to refuse; the refusal is stored, so every later call with the key gets it.
+ * given and throws Rollback to refuse; the refusal is stored (by `store`), so every later call with the
+ * key gets it.
  */
 export async function runOnce<T, Reason extends string>(
   db: Db,
   request: KeyedRequest,
   work: (tx: Tx, resultId: string) => Promise<T>,
+  store: RefusalStore = storeRefusal,
 ): Promise<Once<T, Reason>> {
   const resultId = randomUUID();
   const outcome = await runTransaction<{ claimed: true; value: T } | { claimed: false }, Reason>(db, async (tx) =>
@@ -131,7 +148,7 @@ export async function runOnce<T, Reason extends string>(
     case "committed":
       return outcome.value.claimed ? { kind: "done", value: outcome.value.value } : replay(db, request);
     case "rolled_back":
-      if (await storeRefusal(db, request, outcome.reason, outcome.detail)) {
+      if (await store(db, request, outcome.reason, outcome.detail)) {
         return { kind: "refused", reason: outcome.reason, detail: outcome.detail ?? null, replayed: false };
       }
       return replay(db, request);

@@ -6,8 +6,8 @@ import { giveBackCouponUse, takeCouponUse, type CouponUseRefusal } from "./coupo
 import { creditValue } from "./coupon-value";
 import type { Db } from "./db/client";
 import { isForeignKeyViolation } from "./db/errors";
-import { Rollback, runTransaction, type Tx } from "./db/transaction";
-import { fingerprint, type KeyedRequest, type Once, runOnce } from "./idempotency";
+import { type RefusalDetail, Rollback, runTransaction, type Tx } from "./db/transaction";
+import { fingerprint, type KeyedRequest, keyInsert, type Once, runOnce } from "./idempotency";
 import { addCredit, debit } from "./ledger";
 
 /**
@@ -124,9 +124,18 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
   const keyed = redeemKey(request.userId, request.idempotencyKey, request.code);
 
   let once: Once<Redeemed, RedeemRefusal>;
+  /** Set when this call stored its refusal: the coupon as the same statement read it (null: no such code). */
+  let refusedCoupon: RefusedCoupon | null | undefined;
   try {
-    once = await runOnce<Redeemed, RedeemRefusal>(db, keyed, (tx, redemptionId) =>
-      redeemInTransaction(tx, request, redemptionId),
+    once = await runOnce<Redeemed, RedeemRefusal>(
+      db,
+      keyed,
+      (tx, redemptionId) => redeemInTransaction(tx, request, redemptionId),
+      async (_, refused, reason, detail) => {
+        const stored = await storeRefusalWithAttempt(db, request, refused, reason, detail);
+        if (stored.stored) refusedCoupon = stored.coupon;
+        return stored.stored;
+      },
     );
   } catch (error) {
     if (isForeignKeyViolation(error))
@@ -145,6 +154,16 @@ async function decideRedemption(db: Db, input: RedeemInput): Promise<Decision> {
     case "replayed":
       return replayRedemption(db, once.resultId);
     case "refused":
+      if (refusedCoupon !== undefined) {
+        const window = refusedCoupon
+          ? { startsAt: refusedCoupon.startsAt, expiresAt: refusedCoupon.expiresAt }
+          : undefined;
+        return {
+          result: { ok: false, reason: once.reason, replayed: false, window },
+          couponId: refusedCoupon?.id ?? null,
+          attemptRecorded: true,
+        };
+      }
       return refusalWithWindow(db, request.code, once.reason, once.replayed);
     case "key_reused":
       return { result: { ok: false, reason: "idempotency_key_reused", replayed: true }, couponId: null };
@@ -218,6 +237,52 @@ async function bookRedemption(
       ("user_id", "coupon_id", "code_typed", "outcome", "replayed", "idempotency_key", "redemption_id", "ip", "user_agent")
     VALUES (${userId}::uuid, ${couponId}::uuid, ${attempt.codeTyped}, 'REDEEMED', false, ${attempt.idempotencyKey},
             ${redemptionId}::uuid, ${attempt.ip}, ${attempt.userAgent})`;
+}
+
+interface RefusedCoupon {
+  id: string;
+  startsAt: Date | null;
+  expiresAt: Date | null;
+}
+
+/**
+ * A refusal this call decided, after its transaction rolled back: the key's answer, the attempt row and
+ * the read of the coupon's window in one statement (and one commit) instead of three statements and two
+ * commits. The attempt row is written only with the key: a duplicate that decided first is replayed and
+ * logged as a replay (redeemCoupon). Neither write guards anything; both are what a refusal leaves behind.
+ */
+async function storeRefusalWithAttempt(
+  db: Db,
+  { userId, code, codeTyped, idempotencyKey, meta }: Request,
+  keyed: KeyedRequest,
+  reason: string,
+  detail: RefusalDetail | undefined,
+): Promise<{ stored: boolean; coupon: RefusedCoupon | null }> {
+  const attempt = auditedAttempt({
+    userId,
+    couponId: null,
+    codeTyped,
+    outcome: "REFUSED",
+    reason,
+    replayed: false,
+    idempotencyKey,
+    redemptionId: null,
+    meta,
+  });
+  const [row] = await db.$queryRaw<({ stored: boolean } & Partial<RefusedCoupon>)[]>`
+    WITH "key" AS (${keyInsert(keyed, "REFUSED", { reason, detail })}),
+    "coupon" AS (SELECT "id", "starts_at", "expires_at" FROM "coupons" WHERE "code" = ${code}),
+    "attempt" AS (
+      INSERT INTO "redemption_attempts"
+        ("user_id", "coupon_id", "code_typed", "outcome", "reason", "replayed", "idempotency_key", "ip", "user_agent")
+      SELECT ${userId}::uuid, (SELECT "id" FROM "coupon"), ${attempt.codeTyped}, 'REFUSED', ${attempt.reason}, false,
+             ${attempt.idempotencyKey}, ${attempt.ip}, ${attempt.userAgent}
+      FROM "key")
+    SELECT EXISTS (SELECT 1 FROM "key") AS "stored", "coupon"."id"::text AS "id",
+           "coupon"."starts_at" AS "startsAt", "coupon"."expires_at" AS "expiresAt"
+    FROM (SELECT 1) AS "one" LEFT JOIN "coupon" ON true`;
+  const coupon = row?.id ? { id: row.id, startsAt: row.startsAt ?? null, expiresAt: row.expiresAt ?? null } : null;
+  return { stored: row?.stored === true, coupon };
 }
 
 /** A refusal, with the coupon's window so the message can say "expired on …" or "valid from …". */

@@ -1,6 +1,6 @@
 /**
- * `npm run bench:http [-- --seconds 10 --connections 50,100 --instances 1,2 --db durable,fast --trials 3
- *                      --only redeem,session --skip-strategies --profile DIR]`
+ * `npm run bench:http [-- --seconds 10 --connections 50,100 --workers 2,1 --db durable,fast --trials 3
+ *                      --only redeem,session --skip-strategies --skip-crowd --profile DIR]`
  *
  * Once over HTTP: production builds of the app (`next start`, started here by scripts/start.ts, with
  * the test-only control routes compiled in by ONCE_NAIVE_CONTROL=1) on a fresh embedded PostgreSQL.
@@ -12,8 +12,11 @@
  *    the session check (the framework's own cost), then POST /api/redemptions on one hot coupon (row
  *    and slots) and on many coupons. Requests/s, p50/p95/p99 and errors per scenario, medians over
  *    `--trials`; after every run the database is checked (invariants, and as many redemptions as
- *    requests answered 201). `--instances 1,2` repeats the table on two `next start` processes behind
- *    a round-robin TCP balancer.
+ *    requests answered 201). `--workers 2,1` repeats the table with `npm start --workers 2`, then 1
+ *    (default: `npm start`'s own default, one per core, then 1).
+ * 2b. The flash crowd: 1,000 requests from 200 signed-in customers, released together (last-byte sync,
+ *    scripts/race/http.ts), on one coupon with 500 uses, counted on the row, in slots and as Automatic
+ *    chooses: exactly 500 redeemed, no 5xx, every request answered, the time to the last answer, p50/p99.
  * 3. The strategies the app serves, closed loop with a new connection per request (`--requests`,
  *    `--concurrency`): Once on the coupon row, in hot-coupon mode, and the naive control.
  *
@@ -30,6 +33,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { redeemedTotals } from "../lib/counters";
+import type { CounterChoice } from "../lib/coupon-terms";
 import { createDb, type Db } from "../lib/db/client";
 import { env } from "../lib/env";
 import { freePort } from "../lib/db/embedded";
@@ -50,16 +54,17 @@ import {
 } from "./bench/harness";
 import { guarded, rawSql, type Strategy } from "./bench/strategies";
 import { cpuBetween, cpuSnapshot, type CpuUse } from "./bench/cpu";
-import { roundRobinProxy, type SustainedResult, type SustainedScenario, sustain } from "./bench/sustained";
+import { type SustainedResult, type SustainedScenario, sustain } from "./bench/sustained";
 import { RELAXED_LIMITS } from "../e2e/relaxed-limits";
-import { cookieHeader, send } from "./race/http";
+import { burst, cookieHeader, send, serialise } from "./race/http";
 import { type Jar, signIn } from "./race/session";
 
 const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "50,100" },
-    instances: { type: "string", default: "1" },
+    // `npm start`'s own default (one worker per core), then one worker for comparison.
+    workers: { type: "string", default: [...new Set([os.availableParallelism(), 1])].join(",") },
     db: { type: "string", default: "durable" },
     trials: { type: "string", default: "1" },
     "in-process-requests": { type: "string", default: "2000" },
@@ -67,12 +72,13 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "64" },
     only: { type: "string" },
     "skip-strategies": { type: "boolean", default: false },
+    "skip-crowd": { type: "boolean", default: false },
     profile: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = values.connections.split(",").map(Number);
-const INSTANCES = values.instances.split(",").map(Number);
+const WORKERS = values.workers.split(",").map(Number);
 /** "durable" is what `npm start` runs; "fast" is a throwaway database without fsync, shown beside it. */
 type Durability = "durable" | "fast";
 const DURABILITIES = values.db.split(",") as Durability[];
@@ -85,8 +91,15 @@ const CONCURRENCY = Number(values.concurrency);
 const HOT_LIMIT = Math.floor(REQUESTS / 2);
 /** Enough that no hot-coupon run can exhaust it: the hot scenarios measure taking uses, not refusing. */
 const UNREACHABLE_LIMIT = 100_000_000;
-/** Customers taken in turn by the sustained load: twice the connections, so one rarely has two requests in flight. */
-const LOAD_USERS = 2 * Math.max(...CONNECTIONS);
+/** The flash crowd (crowds()): requests, from how many customers, on a coupon with how many uses. */
+const CROWD_REQUESTS = 1_000;
+const CROWD_CUSTOMERS = 200;
+const CROWD_USES = 500;
+/**
+ * Customers taken in turn by the sustained load: twice the connections, so one rarely has two requests in
+ * flight; the crowd's customers are among them.
+ */
+const LOAD_USERS = Math.max(CROWD_CUSTOMERS, 2 * Math.max(...CONNECTIONS));
 const PASSWORD = "bench-http-password";
 /** Credit per ordering customer: 100,000 orders of 1.00, more than any run places. */
 const ORDER_CREDIT_CENTS = 10_000_000;
@@ -98,110 +111,131 @@ if (DURABILITIES.some((d) => d !== "durable" && d !== "fast")) throw new Error("
 interface App {
   child: ChildProcess;
   base: URL;
+  workers: number;
 }
 interface Measured extends SustainedResult {
   cpu: CpuUse;
+  /** The one-minute load average just before the run: how busy the machine already was. */
+  loadAverage: number;
+}
+/** A rate measured in process, with the load average just before its run. */
+interface Rate {
+  perSecond: number;
+  loadAverage: number;
 }
 interface SustainedRow extends Measured {
   durability: Durability;
-  instances: number;
+  workers: number;
   trials: number;
   denominator: number | null;
 }
 interface OrderRow {
   durability: Durability;
-  stocked: number;
-  untracked: number;
+  stocked: Rate;
+  untracked: Rate;
 }
 interface InProcessRow {
   durability: Durability;
   strategy: string;
-  hot: number;
-  many: number;
+  hot: Rate;
+  many: Rate;
+}
+interface CrowdRow {
+  durability: Durability;
+  workers: number;
+  counter: CounterChoice;
+  redeemed: number;
+  statuses: Record<string, number>;
+  unanswered: number;
+  lastAnswerMs: number;
+  p50: number;
+  p99: number;
+  loadAverage: number;
 }
 interface StrategyRow {
   scenario: "hot" | "many";
   strategy: string;
   limit: number;
   load: Load;
+  loadAverage: number;
 }
 
-const loadAverages: string[] = [];
-const noteLoad = () => loadAverages.push(os.loadavg()[0]!.toFixed(2));
+/** The machine is shared: every figure carries the one-minute load average seen just before its run. */
+const loadAverage = () => os.loadavg()[0]!;
 const failures: string[] = [];
 const inProcessRows: InProcessRow[] = [];
 const orderRows: OrderRow[] = [];
 const sustainedRows: SustainedRow[] = [];
 const strategyRows: StrategyRow[] = [];
+const crowdRows: CrowdRow[] = [];
 const settingsByDurability = new Map<Durability, string>();
 const windows: object[] = [];
 
 for (const [index, durability] of DURABILITIES.entries()) {
   const database = await benchDatabase(`bench-http-${durability}`, { unsafeFast: durability === "fast" });
   const db = createDb(database.url, { max: 4 });
-  const apps: App[] = [];
+  let app: App | null = null;
   try {
     settingsByDurability.set(durability, await durabilityOf(db));
     console.log(`\n== ${durability} database: ${settingsByDurability.get(durability)}`);
-    apps.push(await startApp(database.url, 0, durability));
+    app = await startApp(database.url, WORKERS[0]!, durability);
     const adminId = await benchAdmin(db);
-    const load = await signedInUsers(db, apps[0]!.base, LOAD_USERS);
+    const load = await signedInUsers(db, app.base, LOAD_USERS);
     await fundCustomers(db, adminId, load.userIds, ORDER_CREDIT_CENTS);
     const loadJars = load.jars;
 
     const denominators = await inProcess(db, database.url, durability);
     await ordersInProcess(db, database.url, durability, adminId);
-    for (const instances of INSTANCES) {
-      while (apps.length < instances) apps.push(await startApp(database.url, apps.length, durability));
-      const balancer = instances > 1 ? await roundRobinProxy(apps.slice(0, instances).map((a) => a.base)) : null;
-      try {
-        const base = balancer?.url ?? apps[0]!.base;
-        const chosen = sustainedScenarios(db, loadJars, adminId).filter(
-          (s) => !ONLY || ONLY.some((o) => s.name.includes(o)),
-        );
-        for (const scenario of chosen) {
-          const { name } = scenario;
-          await sustain(base, await scenario.prepare(), 10, 2); // warm-up: routes, plan cache, pools
-          for (const connections of CONNECTIONS) {
-            const trials: Measured[] = [];
-            for (let trial = 0; trial < TRIALS; trial++) {
-              const result = await measureRun(db, apps, base, scenario, connections);
-              windows.push({
-                durability,
-                instances,
-                scenario: name,
-                connections,
-                trial,
-                served: result.served,
-                ...result.window,
-              });
-              failures.push(
-                ...result.problems.map(
-                  (p) => `${durability}, ${instances} instance(s), ${name}, ${connections} connections: ${p}`,
-                ),
-              );
-              trials.push(result);
-              console.log(
-                `${durability} x${instances} ${name.padEnd(36)} ${String(connections).padStart(3)} conns  ${result.rate.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(0)} p95 ${result.p95.toFixed(0)} p99 ${result.p99.toFixed(0)} ms  errors ${JSON.stringify(result.errors)}  ${cpuText(result)}${result.problems.length ? `  PROBLEMS (${result.problems.length}): ${result.problems.slice(0, 3).join("; ")}` : ""}`,
-              );
-            }
-            sustainedRows.push({
-              ...median(trials),
-              durability,
-              instances,
-              trials: TRIALS,
-              denominator: scenario.denominator(denominators),
-            });
-          }
-        }
-      } finally {
-        await balancer?.close();
+    for (const workers of WORKERS) {
+      if (app.workers !== workers) {
+        await stopApp(app.child);
+        app = await startApp(database.url, workers, durability);
       }
+      const { base } = app;
+      const chosen = sustainedScenarios(db, loadJars, adminId).filter(
+        (s) => !ONLY || ONLY.some((o) => s.name.includes(o)),
+      );
+      for (const scenario of chosen) {
+        const { name } = scenario;
+        await sustain(base, await scenario.prepare(), 10, 2); // warm-up: routes, plan cache, pools
+        for (const connections of CONNECTIONS) {
+          const trials: Measured[] = [];
+          for (let trial = 0; trial < TRIALS; trial++) {
+            const result = await measureRun(db, app, scenario, connections);
+            windows.push({
+              durability,
+              workers,
+              scenario: name,
+              connections,
+              trial,
+              served: result.served,
+              ...result.window,
+            });
+            failures.push(
+              ...result.problems.map(
+                (p) => `${durability}, ${workers} worker(s), ${name}, ${connections} connections: ${p}`,
+              ),
+            );
+            trials.push(result);
+            console.log(
+              `${durability} x${workers} ${name.padEnd(36)} ${String(connections).padStart(3)} conns  ${result.rate.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(0)} p95 ${result.p95.toFixed(0)} p99 ${result.p99.toFixed(0)} ms  errors ${JSON.stringify(result.errors)}  ${cpuText(result)}${result.problems.length ? `  PROBLEMS (${result.problems.length}): ${result.problems.slice(0, 3).join("; ")}` : ""}`,
+            );
+          }
+          sustainedRows.push({
+            ...median(trials),
+            durability,
+            workers,
+            trials: TRIALS,
+            denominator: scenario.denominator(denominators),
+          });
+        }
+      }
+      if (!values["skip-crowd"]) await crowds(db, app, loadJars, durability);
     }
     // Last: the naive control leaves violations behind by design, which later invariant checks would report.
-    if (index === 0 && !values["skip-strategies"]) await strategies(db, apps[0]!.base);
+    if (index === 0 && !values["skip-strategies"]) await strategies(db, app.base);
   } finally {
-    for (const app of apps.reverse()) await stopApp(app.child);
+    if (app) await stopApp(app.child);
     await db.$disconnect();
     await database.embedded?.stop();
   }
@@ -327,25 +361,20 @@ function sustainedScenarios(db: Db, jars: Jar[], adminId: string): ScenarioDefin
  */
 async function measureRun(
   db: Db,
-  apps: App[],
-  base: URL,
+  app: App,
   scenario: ScenarioDefinition,
   connections: number,
 ): Promise<Measured & { problems: string[]; window: { from: string; to: string } }> {
-  noteLoad();
+  const before1 = loadAverage();
   const prepared = await scenario.prepare();
   const from = String(process.hrtime.bigint() / 1000n);
   const before = cpuSnapshot();
-  const load = await sustain(base, prepared, connections, SECONDS);
-  const cpu = cpuBetween(
-    before,
-    cpuSnapshot(),
-    apps.map((a) => a.child.pid!),
-  );
+  const load = await sustain(app.base, prepared, connections, SECONDS);
+  const cpu = cpuBetween(before, cpuSnapshot(), [app.child.pid!]);
   const to = String(process.hrtime.bigint() / 1000n);
   await settle(db);
   const problems = [...((await prepared.verify?.(load.served)) ?? []), ...(await violations(db))];
-  return { ...load, cpu, problems, window: { from, to } };
+  return { ...load, cpu, loadAverage: before1, problems, window: { from, to } };
 }
 
 async function verifyRedemptions(db: Db, codes: string[], served: number): Promise<string[]> {
@@ -390,7 +419,11 @@ async function settle(db: Db): Promise<void> {
 /** CPU per served request of the app and of PostgreSQL, and the cores the load generator and others used. */
 function cpuText(r: Measured): string {
   const perRequest = (seconds: number) => ((1000 * seconds) / Math.max(1, r.served)).toFixed(2);
-  return `app ${perRequest(r.cpu.apps)} ms/req, PostgreSQL ${perRequest(r.cpu.postgres)} ms/req, generator ${(r.cpu.generator / r.seconds).toFixed(2)} cores, others ${(r.cpu.others / r.seconds).toFixed(2)} cores`;
+  return `app ${perRequest(r.cpu.apps)} ms/req, PostgreSQL ${perRequest(r.cpu.postgres)} ms/req, generator ${(r.cpu.generator / r.seconds).toFixed(2)} cores, others ${(r.cpu.others / r.seconds).toFixed(2)} cores, load ${r.loadAverage.toFixed(2)}`;
+}
+
+function rateText(r: Rate): string {
+  return `${r.perSecond.toFixed(0)}/s (load ${r.loadAverage.toFixed(2)})`;
 }
 
 function median(trials: Measured[]): Measured {
@@ -405,6 +438,66 @@ function median(trials: Measured[]): Measured {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The flash crowd
+
+/**
+ * A code posted to a crowd that presses Redeem in the same second: CROWD_REQUESTS requests from
+ * CROWD_CUSTOMERS signed-in customers (each may use the code CROWD_REQUESTS / CROWD_CUSTOMERS times, so
+ * only the coupon's CROWD_USES limit refuses), every connection open and every request sent but its last
+ * byte, then all released together. Exact: CROWD_USES answered 201 and committed, the rest refused
+ * without a 5xx, every request answered.
+ */
+async function crowds(db: Db, app: App, jars: Jar[], durability: Durability): Promise<void> {
+  const customers = jars.slice(0, CROWD_CUSTOMERS);
+  for (const counter of ["SINGLE_ROW", "SLOTS", "AUTO"] as const) {
+    const [code] = await benchCoupons(db, 1, CROWD_USES, counter, CROWD_REQUESTS / CROWD_CUSTOMERS);
+    const requests = Array.from({ length: CROWD_REQUESTS }, (_, i) =>
+      serialise(app.base, {
+        method: "POST",
+        path: "/api/redemptions",
+        headers: {
+          "Content-Type": "application/json",
+          "Idempotency-Key": randomUUID(),
+          Cookie: cookieHeader(customers[i % customers.length]!),
+        },
+        body: Buffer.from(JSON.stringify({ code })),
+      }),
+    );
+    const before1 = loadAverage();
+    const result = await burst(app.base, requests);
+    const statuses: Record<string, number> = {};
+    for (const response of result.responses) {
+      const status = response.status === "fulfilled" ? String(response.value.status) : "no answer";
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+    const answered = result.answeredMs.filter((ms): ms is number => ms !== undefined);
+    const redeemed = await db.redemption.count({ where: { coupon: { code } } });
+    const row: CrowdRow = {
+      durability,
+      workers: app.workers,
+      counter,
+      redeemed,
+      statuses,
+      unanswered: CROWD_REQUESTS - answered.length,
+      lastAnswerMs: Math.max(...answered),
+      p50: percentile(answered, 50),
+      p99: percentile(answered, 99),
+      loadAverage: before1,
+    };
+    crowdRows.push(row);
+    const where = `${durability}, ${app.workers} worker(s), crowd on ${counter}`;
+    if (redeemed !== CROWD_USES || statuses["201"] !== CROWD_USES)
+      failures.push(`${where}: ${statuses["201"] ?? 0} answered 201, ${redeemed} redeemed, limit ${CROWD_USES}`);
+    if (row.unanswered > 0 || Object.keys(statuses).some((s) => s.startsWith("5")))
+      failures.push(`${where}: ${JSON.stringify(statuses)}`);
+    failures.push(...(await violations(db)).map((p) => `${where}: ${p}`));
+    console.log(
+      `${durability} x${app.workers} crowd ${counter.padEnd(10)} ${redeemed}/${CROWD_USES} redeemed  last answer ${(row.lastAnswerMs / 1000).toFixed(2)} s  p50 ${row.p50.toFixed(0)} p99 ${row.p99.toFixed(0)} ms  ${JSON.stringify(statuses)}  load ${before1.toFixed(2)}`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // In process: the denominator
 
 async function inProcess(db: Db, url: string, durability: Durability): Promise<{ hot: number; many: number }> {
@@ -413,31 +506,33 @@ async function inProcess(db: Db, url: string, durability: Durability): Promise<{
   pool.on("error", () => undefined);
   const engineDb = createDb(url, { max: 24 });
   try {
-    const rates: Record<string, { hot: number; many: number }> = {};
+    const rates: Record<string, { hot: Rate; many: Rate }> = {};
     for (const strategy of [rawSql(pool), guarded(engineDb)]) {
-      const rate = async (kind: "hot" | "many") => {
+      const rate = async (kind: "hot" | "many"): Promise<Rate> => {
         const users = await benchUsers(db, IN_PROCESS_REQUESTS);
         const codes = await benchCoupons(
           db,
           kind === "hot" ? 1 : IN_PROCESS_REQUESTS,
           kind === "hot" ? IN_PROCESS_REQUESTS : 1,
         );
-        noteLoad();
+        const before1 = loadAverage();
         const load = await runStrategy(strategy, users, (i) => codes[kind === "hot" ? 0 : i]!);
         if (load.successes !== IN_PROCESS_REQUESTS)
           failures.push(`${strategy.name} in process, ${kind}: ${load.successes}/${IN_PROCESS_REQUESTS} redeemed`);
-        return load.successes / load.seconds;
+        return { perSecond: load.successes / load.seconds, loadAverage: before1 };
       };
       const [warm] = await benchCoupons(db, 1, null);
       await runStrategy(strategy, await benchUsers(db, 200), () => warm!); // opens the pool, compiles the queries
-      rates[strategy.name] = { hot: await rate("hot"), many: await rate("many") };
-      inProcessRows.push({ durability, strategy: strategy.name, ...rates[strategy.name]! });
+      const measured = { hot: await rate("hot"), many: await rate("many") };
+      rates[strategy.name] = measured;
+      inProcessRows.push({ durability, strategy: strategy.name, ...measured });
       console.log(
-        `${durability} in process  ${strategy.name.padEnd(28)} hot ${rates[strategy.name]!.hot.toFixed(0)}/s  many ${rates[strategy.name]!.many.toFixed(0)}/s`,
+        `${durability} in process  ${strategy.name.padEnd(28)} hot ${rateText(measured.hot)}  many ${rateText(measured.many)}`,
       );
     }
     failures.push(...(await violations(db)).map((p) => `${durability}, in process: ${p}`));
-    return rates["raw SQL baseline (pg)"]!;
+    const baseline = rates["raw SQL baseline (pg)"]!;
+    return { hot: baseline.hot.perSecond, many: baseline.many.perSecond };
   } finally {
     await engineDb.$disconnect();
     await pool.end();
@@ -454,9 +549,9 @@ async function ordersInProcess(db: Db, url: string, durability: Durability, admi
   try {
     const customers = await benchUsers(db, 200);
     await fundCustomers(db, adminId, customers, ORDER_CREDIT_CENTS);
-    const rate = async (stock: number | null) => {
+    const rate = async (stock: number | null): Promise<Rate> => {
       const sku = await benchProduct(db, adminId, stock);
-      noteLoad();
+      const before1 = loadAverage();
       const load = await runLoad(IN_PROCESS_REQUESTS, 64, async (i) => {
         const placed = await placeOrder(engineDb, {
           userId: customers[i % customers.length]!,
@@ -469,13 +564,13 @@ async function ordersInProcess(db: Db, url: string, durability: Durability, admi
         failures.push(
           `orders in process: ${load.successes}/${IN_PROCESS_REQUESTS} placed (${JSON.stringify(load.errors)})`,
         );
-      return load.successes / load.seconds;
+      return { perSecond: load.successes / load.seconds, loadAverage: before1 };
     };
     await rate(null); // warm-up: opens the pool, caches the query plans
     const row = { durability, stocked: await rate(UNREACHABLE_LIMIT), untracked: await rate(null) };
     orderRows.push(row);
     console.log(
-      `${durability} in process  Once: place order             one stocked product ${row.stocked.toFixed(0)}/s  stock not tracked ${row.untracked.toFixed(0)}/s`,
+      `${durability} in process  Once: place order             one stocked product ${rateText(row.stocked)}  stock not tracked ${rateText(row.untracked)}`,
     );
     failures.push(...(await violations(db)).map((p) => `${durability}, orders in process: ${p}`));
   } finally {
@@ -502,11 +597,17 @@ async function strategies(db: Db, base: URL): Promise<void> {
   ) => {
     const codes =
       scenario === "hot" ? await benchCoupons(db, 1, HOT_LIMIT, counter) : await benchCoupons(db, REQUESTS, 1, counter);
-    noteLoad();
+    const before1 = loadAverage();
     const load = await runLoad(REQUESTS, CONCURRENCY, (i) =>
       redeemOverHttp(base, route, jars[i]!, scenario === "hot" ? codes[0]! : codes[i]!),
     );
-    strategyRows.push({ scenario, strategy, limit: scenario === "hot" ? HOT_LIMIT : REQUESTS, load });
+    strategyRows.push({
+      scenario,
+      strategy,
+      limit: scenario === "hot" ? HOT_LIMIT : REQUESTS,
+      load,
+      loadAverage: before1,
+    });
     console.log(
       `closed loop ${scenario.padEnd(5)} ${strategy.padEnd(28)} ${load.successes}/${scenario === "hot" ? HOT_LIMIT : REQUESTS} ok in ${load.seconds.toFixed(1)} s`,
     );
@@ -546,14 +647,21 @@ async function redeemOverHttp(
 // ---------------------------------------------------------------------------------------------
 // The apps
 
-async function startApp(databaseUrl: string, index: number, durability: Durability): Promise<App> {
+/** `npm start --workers N` on the bench database; the app's processes are everything under the child. */
+async function startApp(databaseUrl: string, workers: number, durability: Durability): Promise<App> {
   const port = await freePort();
   const base = new URL(`http://127.0.0.1:${port}`);
-  const profile = profileDir ? path.join(profileDir, `${durability}-app${index}`) : null;
+  const profile = profileDir ? path.join(profileDir, `${durability}-workers${workers}`) : null;
   if (profile) await mkdir(profile, { recursive: true });
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "--conditions=react-server", path.join(root, "scripts", "start.ts"), "--port", String(port)],
+    [
+      "--import",
+      "tsx",
+      "--conditions=react-server",
+      path.join(root, "scripts", "start.ts"),
+      ...["--port", String(port), "--workers", String(workers)],
+    ],
     {
       cwd: root,
       env: {
@@ -583,7 +691,7 @@ async function startApp(databaseUrl: string, index: number, durability: Durabili
     const ok = await fetch(new URL("/api/health", base), { signal: AbortSignal.timeout(2_000) })
       .then((r) => r.ok)
       .catch(() => false);
-    if (ok) return { child, base };
+    if (ok) return { child, base, workers };
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error("the app did not become healthy");
@@ -643,42 +751,55 @@ function renderReport(): string {
     Object.entries(e)
       .map(([k, v]) => `${v} ${k}`)
       .join(", ") || "0";
+  const load = (x: number) => x.toFixed(2);
+  const rateCell = (r: Rate) => `${fmt(r.perSecond)} | ${load(r.loadAverage)}`;
   const inProcessTable = [
-    "| database | strategy | one hot coupon, redemptions/s | many coupons, redemptions/s |",
-    "| --- | --- | ---: | ---: |",
-    ...inProcessRows.map((r) => `| ${r.durability} | ${r.strategy} | ${fmt(r.hot)} | ${fmt(r.many)} |`),
+    "| database | strategy | one hot coupon, redemptions/s | load average | many coupons, redemptions/s | load average |",
+    "| --- | --- | ---: | ---: | ---: | ---: |",
+    ...inProcessRows.map((r) => `| ${r.durability} | ${r.strategy} | ${rateCell(r.hot)} | ${rateCell(r.many)} |`),
   ].join("\n");
   const orderTable = [
-    "| database | one line, one stock-tracked product, orders/s | one line, stock not tracked, orders/s |",
-    "| --- | ---: | ---: |",
-    ...orderRows.map((r) => `| ${r.durability} | ${fmt(r.stocked)} | ${fmt(r.untracked)} |`),
+    "| database | one line, one stock-tracked product, orders/s | load average | one line, stock not tracked, orders/s | load average |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...orderRows.map((r) => `| ${r.durability} | ${rateCell(r.stocked)} | ${rateCell(r.untracked)} |`),
   ].join("\n");
   const sustainedTable = [
-    "| database | `next start` processes | scenario | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | vs in-process raw SQL | app CPU ms/request | PostgreSQL CPU ms/request | load generator, other work (cores) |",
-    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |",
+    "| database | `npm start` workers | scenario | connections | requests/s | p50 ms | p95 ms | p99 ms | errors | vs in-process raw SQL | app CPU ms/request | PostgreSQL CPU ms/request | load generator, other work (cores) | load average |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |",
     ...sustainedRows.map((r) => {
       const perRequest = (seconds: number) => ((1000 * seconds) / Math.max(1, r.served)).toFixed(2);
-      return `| ${r.durability} | ${r.instances} | ${r.scenario} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${errors(r.errors)} | ${r.denominator ? (r.rate / r.denominator).toFixed(2) : ""} | ${perRequest(r.cpu.apps)} | ${perRequest(r.cpu.postgres)} | ${(r.cpu.generator / r.seconds).toFixed(2)}, ${(r.cpu.others / r.seconds).toFixed(2)} |`;
+      return `| ${r.durability} | ${r.workers} | ${r.scenario} | ${r.connections} | ${fmt(r.rate)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${errors(r.errors)} | ${r.denominator ? (r.rate / r.denominator).toFixed(2) : ""} | ${perRequest(r.cpu.apps)} | ${perRequest(r.cpu.postgres)} | ${(r.cpu.generator / r.seconds).toFixed(2)}, ${(r.cpu.others / r.seconds).toFixed(2)} | ${load(r.loadAverage)} |`;
     }),
+  ].join("\n");
+  const crowdTable = [
+    "| database | `npm start` workers | counted | redeemed / uses | answers | time to the last answer, s | p50 ms | p99 ms | load average |",
+    "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ...crowdRows.map(
+      (r) =>
+        `| ${r.durability} | ${r.workers} | ${r.counter} | ${r.redeemed} / ${CROWD_USES} | ${Object.entries(r.statuses)
+          .map(([status, n]) => `${n}× ${status}`)
+          .join(", ")} | ${(r.lastAnswerMs / 1000).toFixed(2)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${load(r.loadAverage)} |`,
+    ),
   ].join("\n");
   const rate = (load: Load) => load.successes / load.seconds;
   const requestRate = (load: Load) => load.requests / load.seconds;
   const many = strategyRows.find((r) => r.scenario === "many" && r.strategy === "Once: guarded updateMany");
   const strategyTable = [
-    "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons |",
-    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | strategy | successes / limit | redemptions/s | requests/s | p50 ms | p99 ms | errors | requests/s vs Once, many coupons | load average |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...strategyRows.map((r) => {
       const errorCount = Object.values(r.load.errors).reduce((a, b) => a + b, 0);
       const over = r.load.successes > r.limit ? ` (**${r.load.successes - r.limit} over**)` : "";
-      return `| ${r.scenario === "hot" ? "one hot coupon" : "many coupons"} | ${r.strategy} | ${r.load.successes} / ${r.limit}${over} | ${fmt(rate(r.load))} | ${fmt(requestRate(r.load))} | ${percentile(r.load.latencies, 50).toFixed(1)} | ${percentile(r.load.latencies, 99).toFixed(1)} | ${errorCount} | ${many ? (requestRate(r.load) / requestRate(many.load)).toFixed(2) : ""} |`;
+      return `| ${r.scenario === "hot" ? "one hot coupon" : "many coupons"} | ${r.strategy} | ${r.load.successes} / ${r.limit}${over} | ${fmt(rate(r.load))} | ${fmt(requestRate(r.load))} | ${percentile(r.load.latencies, 50).toFixed(1)} | ${percentile(r.load.latencies, 99).toFixed(1)} | ${errorCount} | ${many ? (requestRate(r.load) / requestRate(many.load)).toFixed(2) : ""} | ${load(r.loadAverage)} |`;
     }),
   ].join("\n");
   const settings = [...settingsByDurability].map(([d, s]) => `- ${d}: ${s}`).join("\n");
   return `# Benchmarks over HTTP
 
 Generated by \`npm run bench:http -- ${process.argv.slice(2).join(" ")}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}),
-Node.js ${process.version}; the load generator, the app and PostgreSQL share this machine. One-minute load
-average seen before each run: ${loadAverages.join(", ")}. Embedded PostgreSQL, as the server reported it:
+Node.js ${process.version}; the load generator, the app and PostgreSQL share this machine. Beside every
+figure, the one-minute load average seen just before its run (on two cores, above 2 means other work
+shared the machine). Embedded PostgreSQL, as the server reported it:
 
 ${settings}
 
@@ -698,17 +819,26 @@ ${orderTable}
 
 ## Sustained load (autocannon)
 
-Production build, \`next start\` with a pool of ${APP_POOL} connections per process; keep-alive connections, ${SECONDS} s per
+Production build, \`npm start --workers N\` (Node cluster, one port) with a pool of ${APP_POOL} connections per process; keep-alive connections, ${SECONDS} s per
 run after a 2 s warm-up, median of ${TRIALS} run(s); every request carries its own Idempotency-Key and the
 cookie of one of ${LOAD_USERS} signed-in customers, taken in turn. Hot coupons have room for every request
-(per-customer limit 1,000); "many coupons" spreads the requests over 500. With two processes, a
-round-robin TCP balancer in the load generator hands each connection to the next process. The
+(per-customer limit 1,000); "many coupons" spreads the requests over 500. With several workers, the
+cluster's primary hands each new connection to the next worker. The
 session checks are a test-build-only route (app/api/control/session) that does what every signed-in
 request does first: decode the session cookie, then re-read the user. After every run the database
 passed the invariant checker and held one redemption or order per 201. Checkout orders are one line of
 a 1.00 product, paid with store credit the customers were given before the runs.${failures.length ? ` **Exactness failures: ${failures.length}.**` : ""}
 
 ${sustainedTable}
+
+## The flash crowd
+
+${CROWD_REQUESTS} requests from ${CROWD_CUSTOMERS} of the signed-in customers (each allowed ${CROWD_REQUESTS / CROWD_CUSTOMERS} uses), one coupon with
+${CROWD_USES} uses: every connection opened and every request sent but its last byte, then all released together.
+Times are from the release to each whole answer, in the same run as the rows above (\`GET /api/health\`
+is the framework's floor). AUTO is the counter an admin's "Automatic" picks for this limit.
+
+${crowdTable}
 
 ## Closed loop, a new connection per request
 

@@ -6,12 +6,21 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addToCart, getCart } from "@/lib/checkout/cart";
-import { applyCode, order, orderCart } from "@/lib/commands/customer";
+import { applyCode, order, orderCart, redeem } from "@/lib/commands/customer";
 import type { Db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { findViolations } from "@/lib/invariants";
 import { orderMessage } from "@/lib/messages";
 import { rateLimitSettings } from "@/lib/rate-limits";
-import { actingAs, freshDatabase, makeCoupon, makeCustomersWithCredit, newKey, type TestDatabase } from "./helpers";
+import {
+  actingAs,
+  freshDatabase,
+  makeCoupon,
+  makeCustomersWithCredit,
+  makeUsers,
+  newKey,
+  type TestDatabase,
+} from "./helpers";
 
 let test: TestDatabase;
 let db: Db;
@@ -133,6 +142,37 @@ describe("placing an order from the cart goes through the order's limits", () =>
       ok: false,
       reason: "invalid_input",
     });
+  });
+});
+
+describe("the rate limit is settled after the command decided", () => {
+  it("a database too busy to take the settlement leaves the decided answer as it was, charged its up-front cost", async () => {
+    const [customer] = await makeUsers(db, 1);
+    const coupon = await makeCoupon(db, { valueCents: 100 });
+    // The second rate-limit statement (the settlement) finds no free connection in time, as under a crowd.
+    let rateLimitStatements = 0;
+    const busyAfterCommit = new Proxy(db, {
+      get(target, property, receiver) {
+        if (property !== "$queryRaw") return Reflect.get(target, property, receiver);
+        return (sql: TemplateStringsArray, ...values: unknown[]) => {
+          if (Prisma.sql(sql, ...values).sql.includes("rate_limits") && ++rateLimitStatements === 2)
+            return Promise.reject(new Error("timeout exceeded when trying to connect"));
+          return target.$queryRaw(sql, ...values);
+        };
+      },
+    });
+    const result = await actingAs(
+      busyAfterCommit,
+      customer!,
+      limits,
+    )(redeem, { code: coupon.code, idempotencyKey: newKey() });
+    expect(result).toMatchObject({ ok: true, replayed: false });
+    expect(rateLimitStatements).toBe(2);
+    // Charged the unknown-code cost up front and never refunded: 5 of the customer's 25 points.
+    const [row] = await db.$queryRaw<{ points: number }[]>`
+      SELECT "points" FROM "rate_limits" WHERE "key" = ${`redeem-customer:${customer}`}`;
+    expect(row?.points).toBe(5);
+    expect(await findViolations(db)).toEqual([]);
   });
 });
 

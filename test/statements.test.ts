@@ -4,6 +4,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { order, redeem } from "@/lib/commands/customer";
 import { type Command, runCommand } from "@/lib/commands/edge";
+import { snapshotWithUsageRow } from "@/lib/coupon-use";
 import type { Db } from "@/lib/db/client";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { rateLimitSettings } from "@/lib/rate-limits";
@@ -46,7 +47,8 @@ afterAll(async () => {
 async function statementsOf<Input, Result extends { ok: boolean }>(
   userId: string,
   command: Command<Input, Result>,
-  input: Input,
+  input: object,
+  answer: { ok: boolean; reason?: string } = { ok: true },
 ) {
   const session = await database.db.session.create({ data: { userId, expiresAt: new Date(Date.now() + 3_600_000) } });
   sent.length = 0;
@@ -58,27 +60,65 @@ async function statementsOf<Input, Result extends { ok: boolean }>(
     input,
     rateLimitSettings(),
   );
-  expect(result).toMatchObject({ ok: true });
+  expect(result).toMatchObject(answer);
   return [...sent];
 }
 
 describe("statements per request", () => {
-  // Session 2 (the session row, then its user: Prisma's nested select), rate limits 2 (both budgets charged
-  // in one, settled in one), BEGIN + claim, coupon snapshot, usage row, per-user guard, credit guard,
-  // bookkeeping, coupon guard + COMMIT; with slots one more (the open slots).
-  it("a redemption: 13 on the coupon row, 14 in slots", async () => {
+  // Session 1 (the session joined to its user), rate limits 2 (both budgets charged in one, settled in
+  // one), BEGIN + claim, coupon snapshot with the usage row, per-user guard, credit guard, bookkeeping,
+  // coupon guard + COMMIT; with slots one more (the open slots).
+  it("a redemption: 11 on the coupon row, 12 in slots", async () => {
     const [customer] = await makeUsers(database.db, 1);
     for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
       const coupon = await makeCoupon(database.db, { valueCents: 100, maxRedemptions: 100, perUserLimit: 10, counter });
       // Warm: the first call of a shape may open a connection; counted is the steady state.
       await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
       const statements = await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
-      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 14 : 13);
+      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 12 : 11);
     }
   });
 
-  // Session 2, rate limits 2, BEGIN + 19 + COMMIT (lib/checkout/place-order.ts).
-  it("an order of one line with a discount code: 24", async () => {
+  // Session 1, rate limits 2, BEGIN + claim, coupon snapshot with the usage row (the coupon is used up:
+  // refused there) + ROLLBACK, then the refusal's key with its attempt row and the coupon's window.
+  it("a refused redemption (the coupon used up): 8", async () => {
+    const [first, second] = await makeUsers(database.db, 2);
+    const coupon = await makeCoupon(database.db, { valueCents: 100, maxRedemptions: 1 });
+    await statementsOf(first!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
+    const key = randomUUID();
+    const statements = await statementsOf(
+      second!,
+      redeem,
+      { code: coupon.code, idempotencyKey: key },
+      { ok: false, reason: "exhausted" },
+    );
+    expect(statements.length, statements.join("\n---\n")).toBe(8);
+    // What the folded statement leaves behind: the refusal as the key's answer, and its attempt row.
+    expect(
+      await database.db.idempotencyKey.findUniqueOrThrow({
+        where: { userId_scope_key: { userId: second!, scope: "redeem", key } },
+        select: { outcome: true, reason: true },
+      }),
+    ).toEqual({ outcome: "REFUSED", reason: "exhausted" });
+    expect(
+      await database.db.redemptionAttempt.findMany({
+        where: { userId: second! },
+        select: { couponId: true, outcome: true, reason: true, replayed: true, idempotencyKey: true, ip: true },
+      }),
+    ).toEqual([
+      {
+        couponId: coupon.id,
+        outcome: "REFUSED",
+        reason: "exhausted",
+        replayed: false,
+        idempotencyKey: key,
+        ip: "198.51.100.7",
+      },
+    ]);
+  });
+
+  // Session 1, rate limits 2, BEGIN + 18 + COMMIT (lib/checkout/place-order.ts).
+  it("an order of one line with a discount code: 22", async () => {
     const [customer] = await makeCustomersWithCredit(database.db, 1, 100_000);
     const sku = `P-${randomUUID().slice(0, 8).toUpperCase()}`;
     await database.db.product.create({ data: { sku, name: sku, priceCents: 100, stock: null } });
@@ -92,6 +132,28 @@ describe("statements per request", () => {
     const input = () => ({ lines: [{ sku, quantity: 1 }], discountCode: coupon.code, idempotencyKey: randomUUID() });
     await statementsOf(customer!, order, input());
     const statements = await statementsOf(customer!, order, input());
-    expect(statements.length, statements.join("\n---\n")).toBe(24);
+    expect(statements.length, statements.join("\n---\n")).toBe(22);
+  });
+
+  it("the folded coupon snapshot reads every field as Prisma's own read of the row does", async () => {
+    const [customer] = await makeUsers(database.db, 1);
+    const coupon = await makeCoupon(database.db, {
+      kind: "PERCENT_OFF",
+      percentOff: 15,
+      valueCents: 0,
+      maxDiscountCents: 500,
+      minSubtotalCents: 1_000,
+      maxRedemptions: 7,
+      perUserLimit: 2,
+      startsAt: new Date("2026-01-01T00:00:00.123Z"),
+      expiresAt: new Date("2036-01-01T00:00:00.456Z"),
+      noRedeemAfterRevoke: true,
+    });
+    const [folded, prisma] = await database.db.$transaction(async (tx) => [
+      await snapshotWithUsageRow(tx, coupon.code, customer!),
+      await tx.coupon.findUnique({ where: { code: coupon.code } }),
+    ]);
+    expect(folded).toEqual(prisma);
+    expect(await snapshotWithUsageRow(database.db, "NO-SUCH-CODE", customer!)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { RequestMeta } from "@/lib/attempts";
 import type { Db } from "@/lib/db/client";
+import { isDatabaseUnavailable } from "@/lib/db/errors";
 import { admitRedeemAttempt, type RateLimited, type RateLimitSettings, rateLimitSettings } from "@/lib/rate-limits";
 
 /**
@@ -98,7 +99,14 @@ export async function runCommand<Input, Result extends { ok: boolean }>(
   const admission = await admitRedeemAttempt(db, { userId: actor.userId, address }, settings);
   if (!admission.ok) return { ...admission, replayed: false };
   const result = await work(db, actor, input, then);
-  await admission.settle(command.limit.guessed(result) ? "unknown_code" : "known_code");
+  try {
+    await admission.settle(command.limit.guessed(result) ? "unknown_code" : "known_code");
+  } catch (error) {
+    // The command has decided (perhaps committed): a database too busy to take the settlement must not
+    // turn that answer into a 503. The attempt then stays charged its up-front cost, the stricter one.
+    if (!isDatabaseUnavailable(error)) throw error;
+    console.warn("[once] a rate limit was left charged its up-front cost: the database did not answer in time");
+  }
   return result;
 }
 

@@ -3,7 +3,6 @@
  * request built fresh (its own Idempotency-Key), every answer's status and latency recorded. A
  * scenario says what one request is and which status counts as served; anything else is an error.
  */
-import net from "node:net";
 import autocannon from "autocannon";
 import { percentile } from "./harness";
 
@@ -85,36 +84,5 @@ export async function sustain(
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     errors,
-  };
-}
-
-/**
- * The simplest local balancer: each incoming connection is piped to the next backend in turn. With
- * keep-alive, a client connection stays on the backend it was given, as behind any L4 balancer.
- */
-export async function roundRobinProxy(backends: URL[]): Promise<{ url: URL; close(): Promise<void> }> {
-  let next = 0;
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const target = backends[next++ % backends.length]!;
-    const upstream = net.connect({ host: target.hostname, port: Number(target.port) });
-    for (const socket of [client, upstream]) {
-      socket.setNoDelay(true);
-      sockets.add(socket);
-      socket.once("close", () => sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-    client.on("error", () => upstream.destroy());
-    upstream.on("error", () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: new URL(`http://127.0.0.1:${port}`),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
   };
 }

@@ -110,6 +110,8 @@ export interface BurstResult {
   releaseSpreadMs: number;
   /** Spread of the first response bytes, in ms: an upper bound on how spread the server's work was. */
   responseSpreadMs: number;
+  /** For each request, ms from the release to its whole answer (undefined: no answer). */
+  answeredMs: (number | undefined)[];
 }
 
 /**
@@ -125,16 +127,20 @@ export async function burst(
   const connections = await Promise.all(requests.map(() => connect(url)));
   connections.forEach((c, i) => c.socket.write(requests[i]!.subarray(0, -1)));
   await new Promise((resolve) => setTimeout(resolve, settleMs));
+  const answeredMs: (number | undefined)[] = connections.map(() => undefined);
   const releaseStart = performance.now();
   connections.forEach((c, i) => c.socket.write(requests[i]!.subarray(-1)));
   const releaseSpreadMs = performance.now() - releaseStart;
   onRelease?.();
-  const responses = await Promise.allSettled(connections.map((c) => c.response));
+  const responses = await Promise.allSettled(
+    connections.map((c, i) => c.response.then((r) => ((answeredMs[i] = performance.now() - releaseStart), r))),
+  );
   const firstBytes = connections.map((c) => c.firstByteAt()).filter((t): t is number => t !== undefined);
   return {
     responses,
     releaseSpreadMs,
     responseSpreadMs: firstBytes.length ? Math.max(...firstBytes) - Math.min(...firstBytes) : 0,
+    answeredMs,
   };
 }
 
