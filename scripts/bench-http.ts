@@ -778,7 +778,9 @@ function renderReport(): string {
       (r) =>
         `| ${r.durability} | ${r.workers} | ${r.counter} | ${r.redeemed} / ${CROWD_USES} | ${Object.entries(r.statuses)
           .map(([status, n]) => `${n}× ${status}`)
-          .join(", ")} | ${(r.lastAnswerMs / 1000).toFixed(2)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${load(r.loadAverage)} |`,
+          .join(
+            ", ",
+          )} | ${(r.lastAnswerMs / 1000).toFixed(2)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${load(r.loadAverage)} |`,
     ),
   ].join("\n");
   const rate = (load: Load) => load.successes / load.seconds;

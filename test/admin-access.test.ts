@@ -194,7 +194,13 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     level: "admin",
     args: () => [
       null,
-      form({ orderId: refundableOrderId, by: "amount", amount: "0.10", reason: "Access test", idempotencyKey: newKey() }),
+      form({
+        orderId: refundableOrderId,
+        by: "amount",
+        amount: "0.10",
+        reason: "Access test",
+        idempotencyKey: newKey(),
+      }),
     ],
   },
   // A real change, so the admin's call leaves its audit entry.
