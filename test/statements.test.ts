@@ -65,20 +65,21 @@ async function statementsOf<Input, Result extends { ok: boolean }>(
 describe("statements per request", () => {
   // Session 2 (the session row, then its user: Prisma's nested select), rate limits 2 (both budgets charged
   // in one, settled in one), BEGIN + claim, coupon snapshot, usage row, per-user guard, credit guard,
-  // bookkeeping, coupon guard + COMMIT; with slots one more (the open slots).
-  it("a redemption: 13 on the coupon row, 14 in slots", async () => {
+  // bookkeeping, its webhook event (lib/webhooks/outbox.ts: event, deliveries and jobs in one statement),
+  // coupon guard + COMMIT; with slots one more (the open slots).
+  it("a redemption: 14 on the coupon row, 15 in slots", async () => {
     const [customer] = await makeUsers(database.db, 1);
     for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
       const coupon = await makeCoupon(database.db, { valueCents: 100, maxRedemptions: 100, perUserLimit: 10, counter });
       // Warm: the first call of a shape may open a connection; counted is the steady state.
       await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
       const statements = await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
-      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 14 : 13);
+      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 15 : 14);
     }
   });
 
-  // Session 2, rate limits 2, BEGIN + 19 + COMMIT (lib/checkout/place-order.ts).
-  it("an order of one line with a discount code: 24", async () => {
+  // Session 2, rate limits 2, BEGIN + 20 + COMMIT (lib/checkout/place-order.ts; one is its webhook event).
+  it("an order of one line with a discount code: 25", async () => {
     const [customer] = await makeCustomersWithCredit(database.db, 1, 100_000);
     const sku = `P-${randomUUID().slice(0, 8).toUpperCase()}`;
     await database.db.product.create({ data: { sku, name: sku, priceCents: 100, stock: null } });
@@ -92,6 +93,6 @@ describe("statements per request", () => {
     const input = () => ({ lines: [{ sku, quantity: 1 }], discountCode: coupon.code, idempotencyKey: randomUUID() });
     await statementsOf(customer!, order, input());
     const statements = await statementsOf(customer!, order, input());
-    expect(statements.length, statements.join("\n---\n")).toBe(24);
+    expect(statements.length, statements.join("\n---\n")).toBe(25);
   });
 });
