@@ -119,14 +119,15 @@ async function takeFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date): 
 /**
  * Whether every slot is full, asked by a use that filled its slot. Uses filling the last slots at once
  * each hold their own slot's lock, so they queue on one advisory lock per coupon instead: each reads
- * the slots (READ COMMITTED, a fresh snapshot per statement) after the ones before it committed, so
+ * the slots (READ COMMITTED: the next statement's snapshot) after the ones before it committed, so
  * exactly one of them (the last to commit that takes the limit) sees every slot full.
  */
 async function allSlotsFull(tx: Tx, terms: Coupon): Promise<boolean> {
   if (terms.maxRedemptions === null) return false;
+  // Two statements: the sum's snapshot must be taken after the lock is granted, not before it waited.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('coupon-exhausted'), hashtext(${terms.id}))::text`;
   const [row] = await tx.$queryRaw<{ used: number }[]>`
-    WITH "lock" AS (SELECT pg_advisory_xact_lock(hashtext('coupon-exhausted'), hashtext(${terms.id})))
-    SELECT COALESCE(sum("used"), 0)::int AS "used" FROM "coupon_counter_slots", "lock" WHERE "coupon_id" = ${terms.id}::uuid`;
+    SELECT COALESCE(sum("used"), 0)::int AS "used" FROM "coupon_counter_slots" WHERE "coupon_id" = ${terms.id}::uuid`;
   return row!.used === terms.maxRedemptions;
 }
 
