@@ -14,12 +14,14 @@ import { EVENT_TYPES, recordEvent } from "./outbox";
  * with its audit entry; the status changes are guarded UPDATEs, count checked.
  */
 
+export const eventTypesSchema = z.array(z.enum(EVENT_TYPES, "Choose event types from the list."));
+
 export const endpointSchema = z.object({
   url: storableText()
     .trim()
     .max(2000, "That URL is too long.")
     .pipe(z.url({ protocol: /^https?$/, error: "Give an http:// or https:// URL." })),
-  eventTypes: z.array(z.enum(EVENT_TYPES, "Choose event types from the list.")).default([]),
+  eventTypes: eventTypesSchema.default([]),
 });
 
 export type EndpointInput = z.input<typeof endpointSchema>;
@@ -147,5 +149,58 @@ export async function replayDelivery(db: Db, actorId: string, deliveryId: string
       after: { deliveryId },
     });
     return { deliveryId };
+  });
+}
+
+/** The admin's list: every endpoint, newest first, with how many of its deliveries wait. */
+export async function listEndpoints(db: Db) {
+  const endpoints = await db.webhookEndpoint.findMany({
+    orderBy: { createdAt: "desc" },
+    select: {
+      id: true,
+      url: true,
+      eventTypes: true,
+      enabled: true,
+      disabledReason: true,
+      consecutiveFailures: true,
+      createdAt: true,
+      _count: { select: { deliveries: { where: { status: "PENDING" } } } },
+    },
+  });
+  return endpoints.map(({ _count, ...endpoint }) => ({ ...endpoint, waiting: _count.deliveries }));
+}
+
+export const DELIVERIES_SHOWN = 100;
+
+/** One endpoint (never its secret) with its latest deliveries and their last answers; null if unknown. */
+export async function endpointDetail(db: Db, endpointId: string) {
+  if (!z.uuid().safeParse(endpointId).success) return null;
+  return db.webhookEndpoint.findUnique({
+    where: { id: endpointId },
+    select: {
+      id: true,
+      url: true,
+      eventTypes: true,
+      enabled: true,
+      disabledReason: true,
+      consecutiveFailures: true,
+      createdAt: true,
+      deliveries: {
+        orderBy: { createdAt: "desc" },
+        take: DELIVERIES_SHOWN,
+        select: {
+          id: true,
+          status: true,
+          attempts: true,
+          nextAttemptAt: true,
+          lastAttemptAt: true,
+          lastResponseStatus: true,
+          lastResponseBody: true,
+          lastError: true,
+          deliveredAt: true,
+          event: { select: { id: true, type: true, createdAt: true } },
+        },
+      },
+    },
   });
 }
