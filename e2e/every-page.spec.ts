@@ -6,6 +6,7 @@ import { adminCancelOrder } from "@/lib/admin/orders";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { CODE_MAX_LENGTH } from "@/lib/codes";
 import { redeemCoupon } from "@/lib/redemptions";
+import { createEndpoint, sendTestEvent } from "@/lib/webhooks/endpoints";
 import {
   ADMIN,
   PASSWORD,
@@ -40,6 +41,7 @@ const ADMIN_PAGES = [
   "/admin/orders",
   "/admin/customers",
   "/admin/settings",
+  "/admin/webhooks",
 ];
 
 /** A signed-in browser state per role, made once: signing in (argon2) is slow, and is not what is tested here. */
@@ -133,7 +135,25 @@ async function adminPageData() {
   });
   const admin = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
   expect((await adminChangeCoupons(e2eDb(), admin.id, [long.id], "disable")).ok).toBe(true);
-  return { long, customerId: customer.id, orderId: await cancelledOrder(admin.id) };
+  return {
+    long,
+    customerId: customer.id,
+    orderId: await cancelledOrder(admin.id),
+    endpointId: await webhook(admin.id),
+  };
+}
+
+/**
+ * A webhook endpoint with a long URL and one delivery (a test event; nothing listens there, so its
+ * attempts fail and their errors fill the table). It takes only coupon.exhausted besides, so the other
+ * specs' events are not sent to it.
+ */
+async function webhook(adminId: string): Promise<string> {
+  const url = `http://127.0.0.1:9/${"hooks/".repeat(30)}${uniqueTag()}`;
+  const created = await createEndpoint(e2eDb(), adminId, { url, eventTypes: ["coupon.exhausted"] });
+  if (!created.ok) throw new Error(`endpoint refused: ${created.reason}`);
+  expect((await sendTestEvent(e2eDb(), adminId, created.value.id)).ok).toBe(true);
+  return created.value.id;
 }
 
 // Every test checks one page on its own browser context: the file's tests share the two workers.
@@ -176,6 +196,7 @@ for (const screen of ["desktop", "phone"] as const) {
       ["/admin/redemptions?code={long code}", ({ long }) => `/admin/redemptions?code=${long.code}`],
       ["/admin/customers/{customer}", ({ customerId }) => `/admin/customers/${customerId}`],
       ["/admin/orders/{cancelled order}", ({ orderId }) => `/admin/orders/${orderId}`],
+      ["/admin/webhooks/{endpoint}", ({ endpointId }) => `/admin/webhooks/${endpointId}`],
     ];
     for (const [name, path] of adminPages) {
       test(`admin: ${name}, with a code of the maximum length`, async ({ browser }) => {
