@@ -102,8 +102,6 @@ async function main(): Promise<void> {
     }
   }
 
-  webhookWorker = await startWebhookWorker({ databaseUrl: database.url });
-
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
@@ -124,6 +122,7 @@ async function main(): Promise<void> {
     await buildIfStale(env);
     serveWithWorkers({ ...env, NODE_ENV: "production" });
   }
+  webhookWorker = await startWebhookWorker({ databaseUrl: database.url });
 
   console.log(
     `\n[once] Once is starting on http://localhost:${args.port}` +

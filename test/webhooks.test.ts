@@ -256,21 +256,17 @@ describe("delivery", () => {
 function startWorkerProcess(url: string): ChildProcess {
   const root = path.resolve(import.meta.dirname, "..");
   // One process (tsx as a loader, not its CLI, which would stand between the signal and the worker).
-  return spawn(
-    process.execPath,
-    ["--conditions=react-server", "--import", "tsx", "scripts/webhook-worker.ts"],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        WEBHOOK_TIMEOUT_MS: "1000",
-        WEBHOOK_RETRY_BASE_MS: "50",
-        WEBHOOK_RETRY_MAX_MS: "500",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/webhook-worker.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      WEBHOOK_TIMEOUT_MS: "1000",
+      WEBHOOK_RETRY_BASE_MS: "50",
+      WEBHOOK_RETRY_MAX_MS: "500",
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
 }
 
 /**

@@ -46,6 +46,8 @@ export async function startWebhookWorker({
 }: WebhookWorkerOptions): Promise<WebhookWorker> {
   // The runner's own pool (its LISTEN connection and job bookkeeping) and the deliveries' one.
   const pgPool = new pg.Pool({ connectionString: databaseUrl, max: concurrency + 2 });
+  // An idle connection the server closes (a restart, a stop) is replaced on next use, not a crash.
+  pgPool.on("error", (error) => log(`[once] webhook worker: idle connection lost: ${error.message}`));
   const db = createDb(databaseUrl, { max: concurrency + 1 });
   const logger = new Logger(() => (level, message) => {
     if (level === "error") log(`[once] webhook worker: ${message}`);
