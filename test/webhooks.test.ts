@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
 import { createHold } from "@/lib/holds/create-hold";
+import { expireHolds } from "@/lib/holds/expiry";
 import { captureHold, releaseHold } from "@/lib/holds/settle-hold";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
@@ -98,6 +99,47 @@ describe("the outbox", () => {
     expect(await events(db, "hold.created")).toBe(2);
     expect(await events(db, "hold.captured")).toBe(1);
     expect(await events(db, "hold.released")).toBe(1);
+  });
+
+  it("gives each hold one ending event when capture, release and expiry race on it", async () => {
+    const { db } = await scenarioDatabase();
+    const customers = await makeCustomersWithCredit(db, 30, 1_000);
+    const now = new Date();
+    const holds = await Promise.all(
+      customers.map(async (userId) => {
+        const made = await createHold(db, {
+          userId,
+          subtotalCents: 500,
+          creditCents: 300,
+          ttlSeconds: 60,
+          idempotencyKey: newKey(),
+          now,
+        });
+        if (!made.ok) throw new Error(made.reason);
+        return { holdId: made.hold.id, userId };
+      }),
+    );
+    // Capture and release at a time the hold is live, the sweep at one it has expired: one of them wins.
+    const live = new Date(now.getTime() + 30_000);
+    await race<unknown>(holds.length * 3, (i) => {
+      const hold = holds[Math.floor(i / 3)]!;
+      if (i % 3 === 0) return captureHold(db, { ...hold, now: live });
+      if (i % 3 === 1) return releaseHold(db, { ...hold, now: live });
+      return expireHolds(db, new Date(now.getTime() + 120_000));
+    });
+    const endings = await db.webhookEvent.groupBy({
+      by: ["orderingKey"],
+      where: { type: { in: ["hold.captured", "hold.released", "hold.expired"] } },
+      _count: true,
+    });
+    const statuses = await db.hold.groupBy({ by: ["status"], _count: true });
+    figures.push(
+      `hold endings: ${holds.length} holds raced three ways: ${statuses.map((s) => `${s._count} ${s.status}`).join(", ")}; ` +
+        `${endings.reduce((sum, e) => sum + e._count, 0)} ending events`,
+    );
+    expect(endings).toHaveLength(holds.length);
+    expect(endings.every((e) => e._count === 1)).toBe(true);
+    expect(await violationsOf(db)).toEqual([]);
   });
 
   it("reports a code exhausted exactly once when racers take its last uses, in both counter modes", async () => {
