@@ -16,6 +16,10 @@ import { DRAIN_TASK } from "./outbox";
  */
 
 const SWEEP_TASK = "webhook_sweep";
+/** How long a dead runner is given to stop before a new one replaces it anyway. */
+const STOP_WAIT_MS = 15_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const drainPayload = z.object({ endpointId: z.uuid(), orderingKey: z.string().min(1) });
 
@@ -52,33 +56,63 @@ export async function startWebhookWorker({
   const logger = new Logger(() => (level, message) => {
     if (level === "error") log(`[once] webhook worker: ${message}`);
   });
-  let runner: Runner;
-  try {
-    await sweepDeliveries(db);
-    runner = await run({
-      pgPool,
-      concurrency,
-      pollInterval: pollIntervalMs,
-      noHandleSignals: true,
-      logger,
-      crontab: `* * * * * ${SWEEP_TASK}`,
-      taskList: {
-        [DRAIN_TASK]: async (payload) => {
-          await drain(db, drainPayload.parse(payload), delivery);
-        },
-        [SWEEP_TASK]: async () => {
-          await sweepDeliveries(db);
-        },
+  const options = {
+    pgPool,
+    concurrency,
+    pollInterval: pollIntervalMs,
+    noHandleSignals: true,
+    logger,
+    crontab: `* * * * * ${SWEEP_TASK}`,
+    taskList: {
+      [DRAIN_TASK]: async (payload: unknown) => {
+        await drain(db, drainPayload.parse(payload), delivery);
       },
-    });
+      [SWEEP_TASK]: async () => {
+        await sweepDeliveries(db);
+      },
+    },
+  };
+  let runner: Runner | null = null;
+  let stopped = false;
+  let restarting: Promise<void> | null = null;
+  const begin = async () => {
+    await sweepDeliveries(db);
+    runner = await run(options);
+    runner.events.on("worker:fatalError", restart);
+  };
+  /**
+   * graphile-worker 0.16 retires a worker that cannot record a job's end (PostgreSQL gone) and does not
+   * replace it; a runner that lost one is replaced, once the database answers, and sweeps on start.
+   */
+  function restart() {
+    if (stopped || restarting) return;
+    log("[once] webhook worker: a job runner stopped (database unreachable?); starting a new one");
+    restarting = (async () => {
+      const old = runner;
+      runner = null;
+      await Promise.race([old?.stop().catch(() => {}), sleep(STOP_WAIT_MS)]);
+      for (let wait = 500; !stopped; wait = Math.min(wait * 2, 30_000)) {
+        try {
+          return await begin();
+        } catch (error) {
+          log(`[once] webhook worker: cannot start yet (${(error as Error).message}); retrying in ${wait} ms`);
+          await sleep(wait);
+        }
+      }
+    })().finally(() => (restarting = null));
+  }
+  try {
+    await begin();
   } catch (error) {
     await Promise.allSettled([pgPool.end(), db.$disconnect()]);
     throw error;
   }
   return {
     async stop() {
+      stopped = true;
       try {
-        await runner.stop();
+        await restarting;
+        await (runner as Runner | null)?.stop();
       } finally {
         await Promise.allSettled([pgPool.end(), db.$disconnect()]);
       }
