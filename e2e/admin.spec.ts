@@ -3,6 +3,7 @@ import path from "node:path";
 import { type Browser, type Page, expect, test } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { placeOrder } from "@/lib/checkout/place-order";
+import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { createCustomer, createTestCoupon, createTestProduct, e2eDb, screenshot, uniqueTag } from "./support";
 
 /**
@@ -176,8 +177,8 @@ test("a customer is refused everywhere in the admin: pages, route handlers, and 
 });
 
 /** Every admin page, read from app/admin, the coupon page with a real coupon. */
-/** Every admin page, its [id] segments filled in: a coupon's id under coupons, a customer's under customers. */
-function adminPages(ids: { coupons: string; customers: string; orders: string }): string[] {
+/** Every admin page, its [id] segments filled in: a coupon's id under coupons, a customer's under customers, … */
+function adminPages(ids: { coupons: string; customers: string; orders: string; webhooks: string }): string[] {
   const app = path.resolve(import.meta.dirname, "..", "app");
   return readdirSync(path.join(app, "admin"), { recursive: true, encoding: "utf8" })
     .filter((file) => path.basename(file) === "page.tsx")
@@ -203,7 +204,18 @@ test("every admin page answers 401 signed out and 403 to a customer, each with a
     idempotencyKey: randomUUID(),
   });
   if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
-  const pages = adminPages({ coupons: coupon.id, customers: alice.id, orders: placed.order.id });
+  const admin0 = await e2eDb().user.findUniqueOrThrow({ where: { email: ADMIN.email } });
+  const endpoint = await createEndpoint(e2eDb(), admin0.id, {
+    url: `http://127.0.0.1:9/admin-pages-${uniqueTag()}`,
+    eventTypes: ["coupon.exhausted"],
+  });
+  if (!endpoint.ok) throw new Error(`setup endpoint refused: ${endpoint.reason}`);
+  const pages = adminPages({
+    coupons: coupon.id,
+    customers: alice.id,
+    orders: placed.order.id,
+    webhooks: endpoint.value.id,
+  });
   expect(pages).toEqual(
     expect.arrayContaining([
       "/admin",

@@ -6,6 +6,7 @@ import { placeOrder } from "@/lib/checkout/place-order";
 import { redeemCoupon } from "@/lib/redemptions";
 import { snapshot } from "@/lib/db/snapshot";
 import { createCustomer, createTestCoupon, e2eDb, signInApi, uniqueTag } from "./support";
+import { createEndpoint } from "@/lib/webhooks/endpoints";
 
 /**
  * The authorization matrix of issue 13, over HTTP against the production build: every page
@@ -38,6 +39,8 @@ interface Fixture {
   customerId: string;
   /** That customer's order: its admin page, and on the customer's order page someone else's order. */
   orderId: string;
+  /** A webhook endpoint (nothing listens there; it takes coupon.exhausted only). */
+  endpointId: string;
   /** Strings only an admin may see: a coupon's code and description, another customer's email, a batch prefix. */
   secrets: string[];
 }
@@ -71,6 +74,8 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/orders/[id]/page.tsx": { url: (f) => `/admin/orders/${f.orderId}`, expect: ADMIN },
   "admin/customers/page.tsx": { url: () => "/admin/customers", expect: ADMIN },
   "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
+  "admin/webhooks/page.tsx": { url: () => "/admin/webhooks", expect: ADMIN },
+  "admin/webhooks/[id]/page.tsx": { url: (f) => `/admin/webhooks/${f.endpointId}`, expect: ADMIN },
 };
 
 type Call = (api: APIRequestContext, f: Fixture) => Promise<APIResponse>;
@@ -270,6 +275,27 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     keyedState: true,
     fields: (f) => ({ batchId: f.batchId, status: "ACTIVE" }),
   },
+  // Refused by its own validation (not http), so the shared database gets no endpoint that events go to.
+  "app/admin/webhooks/actions.ts#createEndpointAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ url: "ftp://store.example/hooks" }),
+  },
+  "app/admin/webhooks/actions.ts#setEndpointEnabledAction": {
+    level: "admin",
+    keyedState: true,
+    fields: (f) => ({ endpointId: f.endpointId, enabled: "true" }),
+  },
+  "app/admin/webhooks/actions.ts#sendTestEventAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ endpointId: crypto.randomUUID() }),
+  },
+  "app/admin/webhooks/actions.ts#replayDeliveryAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ deliveryId: crypto.randomUUID() }),
+  },
 };
 
 const TERMS = { description: "", value: "5.00", maxRedemptions: "20", perUserLimit: "1", startsAt: "", expiresAt: "" };
@@ -322,6 +348,7 @@ function pageUrl(worker: string, f: Fixture): string {
     .replace(/^\/orders\/\[id\]$/, "/orders")
     .replace("customers/[id]", `customers/${f.customerId}`)
     .replace("orders/[id]", `orders/${f.orderId}`)
+    .replace("webhooks/[id]", `webhooks/${f.endpointId}`)
     .replace("[id]", f.couponId);
   return url || "/";
 }
@@ -406,6 +433,11 @@ test.describe("authorization matrix", () => {
       idempotencyKey: crypto.randomUUID(),
     });
     if (!order.ok) throw new Error(`setup order refused: ${order.reason}`);
+    const endpoint = await createEndpoint(db, admin.id, {
+      url: `http://127.0.0.1:9/matrix-${tag}`,
+      eventTypes: ["coupon.exhausted"],
+    });
+    if (!endpoint.ok) throw new Error(`setup endpoint refused: ${endpoint.reason}`);
     fixture = {
       couponId: coupon.id,
       batchId: batch.batch.id,
@@ -414,6 +446,7 @@ test.describe("authorization matrix", () => {
       redemptionId: redeemed.redemption.id,
       customerId: victim.id,
       orderId: order.order.id,
+      endpointId: endpoint.value.id,
       secrets: [coupon.code, `matrix-secret-${tag}`, victim.email, prefix],
     };
     emails = { customer: customer.email, admin: admin.email };

@@ -9,6 +9,7 @@ import { adminCancelOrder } from "@/lib/admin/orders";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { CODE_MAX_LENGTH } from "@/lib/codes";
 import { redeemCoupon } from "@/lib/redemptions";
+import { createEndpoint, sendTestEvent } from "@/lib/webhooks/endpoints";
 import {
   ADMIN,
   PASSWORD,
@@ -43,6 +44,7 @@ const ADMIN_PAGES = [
   "/admin/orders",
   "/admin/customers",
   "/admin/settings",
+  "/admin/webhooks",
 ];
 
 /** A signed-in browser state per role, made once: signing in (argon2) is slow, and is not what is tested here. */
@@ -158,6 +160,7 @@ async function adminPageData() {
     orderId: await cancelledOrder(admin.id),
     refundedOrderId: await refundedOrder(admin.id),
     batchId: batch.batch.id,
+    endpointId: await webhook(admin.id),
   };
 }
 
@@ -183,6 +186,19 @@ async function refundedOrder(adminId: string): Promise<string> {
   });
   expect(refunded.ok).toBe(true);
   return placed.order.id;
+}
+
+/**
+ * A webhook endpoint with a long URL and one delivery (a test event; nothing listens there, so its
+ * attempts fail and their errors fill the table). It takes only coupon.exhausted besides, so the other
+ * specs' events are not sent to it.
+ */
+async function webhook(adminId: string): Promise<string> {
+  const url = `http://127.0.0.1:9/${"hooks/".repeat(30)}${uniqueTag()}`;
+  const created = await createEndpoint(e2eDb(), adminId, { url, eventTypes: ["coupon.exhausted"] });
+  if (!created.ok) throw new Error(`endpoint refused: ${created.reason}`);
+  expect((await sendTestEvent(e2eDb(), adminId, created.value.id)).ok).toBe(true);
+  return created.value.id;
 }
 
 // Every test checks one page on its own browser context: the file's tests share the two workers.
@@ -227,6 +243,7 @@ for (const screen of ["desktop", "phone"] as const) {
       ["/admin/orders/{cancelled order}", ({ orderId }) => `/admin/orders/${orderId}`],
       ["/admin/orders/{refunded order}", ({ refundedOrderId }) => `/admin/orders/${refundedOrderId}`],
       ["/admin/coupons?batch={batch}", ({ batchId }) => `/admin/coupons?batch=${batchId}`],
+      ["/admin/webhooks/{endpoint}", ({ endpointId }) => `/admin/webhooks/${endpointId}`],
     ];
     for (const [name, path] of adminPages) {
       test(`admin: ${name}, with a code of the maximum length`, async ({ browser }) => {

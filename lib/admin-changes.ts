@@ -10,7 +10,17 @@ import type { Tx } from "./db/transaction";
 
 export interface AdminChange {
   action: AdminAction;
-  targetType: "coupon" | "batch" | "redemption" | "user" | "rate_limit" | "product" | "order" | "settings" | "api_key";
+  targetType:
+    | "coupon"
+    | "batch"
+    | "redemption"
+    | "user"
+    | "rate_limit"
+    | "product"
+    | "order"
+    | "settings"
+    | "api_key"
+    | "webhook_endpoint";
   targetId: string;
   summary: string;
   before?: unknown;

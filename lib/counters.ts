@@ -20,7 +20,8 @@ import type { Tx } from "./db/transaction";
  * queue on a single row.
  */
 
-export type TakeUse = { ok: true } | { ok: false; reason: CouponRefusal | "terms_changed" };
+/** `last`: this use was the coupon's last one (its limit is reached once this transaction commits). */
+export type TakeUse = { ok: true; last: boolean } | { ok: false; reason: CouponRefusal | "terms_changed" };
 
 export type PreparedUse =
   | { ok: false; reason: "exhausted" }
@@ -79,11 +80,12 @@ const couponRowCounter: UseCounter = {
 
 /** One guarded UPDATE of the coupon row; when it matches nothing, the row as it is now says why. */
 async function takeFromCouponRow(tx: Tx, terms: Coupon, now: Date): Promise<TakeUse> {
-  const consumed = await tx.coupon.updateMany({
+  const [consumed] = await tx.coupon.updateManyAndReturn({
     where: usableCouponWhere(tx, terms, now),
     data: { redeemedCount: { increment: 1 } },
+    select: { redeemedCount: true, maxRedemptions: true },
   });
-  if (consumed.count === 1) return { ok: true };
+  if (consumed) return { ok: true, last: consumed.redeemedCount === consumed.maxRedemptions };
   const refusal = couponRefusal(await tx.coupon.findUnique({ where: { id: terms.id } }), now);
   // Still usable means its terms changed since they were read (an admin edit).
   return { ok: false, reason: refusal ?? "terms_changed" };
@@ -109,7 +111,24 @@ async function takeFromSlots(tx: Tx, terms: Coupon, open: number[], now: Date): 
   const refusal = couponRefusal(terms, now);
   if (refusal) return { ok: false, reason: refusal };
   const taken = await takeSlotUse(tx, terms, open);
-  return taken === "taken" ? { ok: true } : { ok: false, reason: taken };
+  if (taken === "taken" || taken === "filled")
+    return { ok: true, last: taken === "filled" && (await allSlotsFull(tx, terms)) };
+  return { ok: false, reason: taken };
+}
+
+/**
+ * Whether every slot is full, asked by a use that filled its slot. Uses filling the last slots at once
+ * each hold their own slot's lock, so they queue on one advisory lock per coupon instead: each reads
+ * the slots (READ COMMITTED: the next statement's snapshot) after the ones before it committed, so
+ * exactly one of them (the last to commit that takes the limit) sees every slot full.
+ */
+async function allSlotsFull(tx: Tx, terms: Coupon): Promise<boolean> {
+  if (terms.maxRedemptions === null) return false;
+  // Two statements: the sum's snapshot must be taken after the lock is granted, not before it waited.
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('coupon-exhausted'), hashtext(${terms.id}))::text`;
+  const [row] = await tx.$queryRaw<{ used: number }[]>`
+    SELECT COALESCE(sum("used"), 0)::int AS "used" FROM "coupon_counter_slots" WHERE "coupon_id" = ${terms.id}::uuid`;
+  return row!.used === terms.maxRedemptions;
 }
 
 type Terms = Pick<Coupon, "id" | "termsVersion">;
@@ -122,7 +141,8 @@ async function openSlots(tx: Tx, couponId: string): Promise<number[]> {
   return rows.map((row) => row.slot);
 }
 
-type SlotUse = "taken" | "exhausted" | "terms_changed";
+/** "filled": taken, and the slot it came from is full now. */
+type SlotUse = "taken" | "filled" | "exhausted" | "terms_changed";
 
 // A slot emptied under us is retried from a fresh read; others taking uses is progress, so this is a backstop.
 const MAX_SLOT_ROUNDS = 20;
@@ -137,11 +157,12 @@ async function takeSlotUse(tx: Tx, terms: Terms, open: number[]): Promise<SlotUs
   let candidates = shuffle(open);
   for (let round = 0; round < MAX_SLOT_ROUNDS; round++) {
     for (const slot of candidates) {
-      const taken = await tx.couponCounterSlot.updateMany({
+      const [taken] = await tx.couponCounterSlot.updateManyAndReturn({
         where: { couponId: terms.id, slot, termsVersion: terms.termsVersion, ...withRoom(tx) },
         data: { used: { increment: 1 } },
+        select: { used: true, capacity: true },
       });
-      if (taken.count === 1) return "taken";
+      if (taken) return taken.used === taken.capacity ? "filled" : "taken";
     }
     const slots = await tx.couponCounterSlot.findMany({ where: { couponId: terms.id } });
     if (slots.length === 0 || slots.some((s) => s.termsVersion !== terms.termsVersion)) return "terms_changed";

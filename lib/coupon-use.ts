@@ -3,6 +3,7 @@ import type { Coupon } from "@/lib/generated/prisma/client";
 import { type CouponRefusal, couponRefusal } from "./coupon-terms";
 import { counterFor } from "./counters";
 import { RetryTransaction, type Tx } from "./db/transaction";
+import { recordEvent } from "./webhooks/outbox";
 
 /**
  * THE exactly-once primitive: take one use of a coupon for a user, or give one back, inside the caller's
@@ -57,7 +58,13 @@ export async function takeCouponUse<T>(
   // The coupon's use is taken last, so the row it is counted on (the one every user of this code
   // contends for) stays locked only from this statement to COMMIT.
   const taken = await counter.take(now);
-  if (taken.ok) return { ok: true, coupon: terms, value };
+  if (taken.ok) {
+    if (taken.last) {
+      const data = { couponId: terms.id, code: terms.code, maxRedemptions: terms.maxRedemptions! };
+      await recordEvent(tx, { type: "coupon.exhausted", data });
+    }
+    return { ok: true, coupon: terms, value };
+  }
   // Still usable means its terms changed since we read them (an admin edit): start over.
   if (taken.reason === "terms_changed") throw new RetryTransaction();
   return { ok: false, reason: taken.reason };

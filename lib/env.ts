@@ -147,6 +147,26 @@ export const ENVIRONMENT = {
   ...rateLimitVariable("RATE_LIMIT_SIGN_IN_ADDRESS", "100/1h", "Failed sign-ins per client address."),
   ...rateLimitVariable("RATE_LIMIT_SIGN_UP_ADDRESS", "10/1h", "Accounts created per client address."),
   ...rateLimitVariable("RATE_LIMIT_API_KEY", "600/1m", "Requests per API key (/api/v1)."),
+  WEBHOOK_TIMEOUT_MS: {
+    schema: positiveInteger(10_000),
+    default: "10000",
+    meaning: "How long a webhook POST may take before it counts as a failed attempt.",
+  },
+  WEBHOOK_RETRY_BASE_MS: {
+    schema: positiveInteger(5_000),
+    default: "5000",
+    meaning: "Delay before a failed delivery's first retry; it doubles with each attempt, with jitter.",
+  },
+  WEBHOOK_RETRY_MAX_MS: {
+    schema: positiveInteger(3_600_000),
+    default: "3600000",
+    meaning: "Longest delay between two attempts of one delivery.",
+  },
+  WEBHOOK_DISABLE_AFTER: {
+    schema: positiveInteger(20),
+    default: "20",
+    meaning: "Consecutive failed attempts after which an endpoint is disabled (an admin enables it again).",
+  },
 } as const;
 
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;

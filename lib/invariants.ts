@@ -263,6 +263,23 @@ const CHECKS: { invariant: string; sql: string }[] = [
             SELECT 1 FROM admin_audit_log a
             WHERE a.target_type = 'redemption' AND a.target_id = r.id::text AND a.action = 'REDEMPTION_REVOKED')`,
   },
+  {
+    // The outbox (lib/webhooks/outbox.ts) fans an event out in its own transaction.
+    invariant: "every webhook event has a delivery for every enabled endpoint that takes it",
+    sql: `SELECT 'event ' || e.id || ' (' || e.type || ') has no delivery to ' || w.url AS detail
+          FROM webhook_events e JOIN webhook_endpoints w
+            ON w.enabled AND w.enabled_at < e.created_at AND e.endpoint_id IS NULL
+               AND (cardinality(w.event_types) = 0 OR e.type = ANY(w.event_types))
+          WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.endpoint_id = w.id)`,
+  },
+  {
+    invariant: "every webhook delivery is of its event, to an endpoint that event goes to",
+    sql: `SELECT 'delivery ' || d.id || ' of event ' || e.id || ' (' || e.type || ') to ' || w.url AS detail
+          FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+          WHERE d.ordering_key <> e.ordering_key OR d.event_seq <> e.seq
+             OR CASE WHEN e.endpoint_id IS NOT NULL THEN e.endpoint_id <> w.id
+                     ELSE NOT (cardinality(w.event_types) = 0 OR e.type = ANY(w.event_types)) END`,
+  },
 ];
 
 export async function findViolations(db: Db): Promise<Violation[]> {

@@ -9,6 +9,7 @@ import { isForeignKeyViolation } from "./db/errors";
 import { type RefusalDetail, Rollback, runTransaction, type Tx } from "./db/transaction";
 import { fingerprint, type KeyedRequest, keyInsert, type Once, runOnce } from "./idempotency";
 import { addCredit, debit } from "./ledger";
+import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
  * Redeeming a coupon into store credit, and reversing it: two callers of the exactly-once primitive.
@@ -192,6 +193,10 @@ async function redeemInTransaction(tx: Tx, request: Request, redemptionId: strin
     const credited = await addCredit(tx, userId, amountCents);
     if (!credited.ok) throw new Rollback<RedeemRefusal>(credited.reason);
     await bookRedemption(tx, request, { redemptionId, couponId: coupon.id, amountCents, createdAt: at }, credited);
+    await recordEvent(tx, {
+      type: "redemption.created",
+      data: { customerId: userId, redemptionId, couponId: coupon.id, code: coupon.code, amountCents },
+    });
     return {
       redemption: { id: redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at },
       balanceCents: credited.balanceCents,
@@ -374,6 +379,15 @@ async function revokeInTransaction(
     // An active redemption always holds one use of each; anything else is corruption, not a user error.
     throw new Error(`Redemption ${redemptionId} is active but its coupon or usage counter holds no use.`);
   }
+  await recordEvent(tx, {
+    type: "redemption.revoked",
+    data: {
+      customerId: redemption.userId,
+      redemptionId,
+      amountCents: redemption.amountCents,
+      balanceCents: givenBack.value,
+    },
+  });
   return { redemptionId, balanceCents: givenBack.value, alreadyRevoked: false };
 }
 

@@ -3,7 +3,8 @@
  * (data in .data/, durable settings), applies migrations, seeds the demo data (outside production),
  * builds the app when its sources changed, and serves it from one app process per core (Node's
  * cluster: the workers, scripts/start-worker.mjs, share the port). PostgreSQL, the migrations and the
- * build happen once, here in the primary. A worker that dies is replaced, after a pause that grows while
+ * build happen once, here in the primary, and so does the webhook worker (lib/webhooks/worker.ts: one
+ * per app, not one per process). A worker that dies is replaced, after a pause that grows while
  * it keeps dying. Ctrl-C / SIGTERM stop every worker, then PostgreSQL.
  *
  *   npm start -- [--port 3000] [--data-dir .data] [--workers N] [--dev] [--reset]
@@ -24,6 +25,7 @@ import { createDb } from "../lib/db/client";
 import { embeddedMaxConnections, poolPerProcess } from "../lib/db/pool-size";
 import { env as environment, sessionSecret } from "../lib/env";
 import { DEMO_USERS, demoSeedWanted, seedDemoData } from "../lib/seed";
+import { type WebhookWorker, startWebhookWorker } from "../lib/webhooks/worker";
 
 const root = path.resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -44,6 +46,7 @@ if (!Number.isInteger(workerCount) || workerCount < 1) {
 
 let database: Database | null = null;
 let devServer: ChildProcess | null = null;
+let webhookWorker: WebhookWorker | null = null;
 let stopping = false;
 
 /** Stops the app processes first (they hold the connections), then PostgreSQL, then exits. */
@@ -61,6 +64,8 @@ async function stop(code: number): Promise<void> {
     worker.process.kill("SIGTERM");
   }
   await Promise.all(exits);
+  // Before PostgreSQL: a delivery in flight finishes and records its answer.
+  await webhookWorker?.stop();
   await database?.embedded?.stop();
   process.exit(code);
 }
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
     await buildIfStale(env);
     serveWithWorkers({ ...env, NODE_ENV: "production" });
   }
+  webhookWorker = await startWebhookWorker({ databaseUrl: database.url });
 
   console.log(
     `\n[once] Once is starting on http://localhost:${args.port}` +

@@ -14,6 +14,7 @@ import { placeOrder } from "@/lib/checkout/place-order";
 import { generateBatch } from "@/lib/admin/bulk";
 import { fulfilOrder } from "@/lib/admin/fulfil-order";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
+import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
 
@@ -49,6 +50,9 @@ let orderId: string;
 let fulfilledOrderId: string;
 let refundableOrderId: string;
 let customerOrderId: string;
+let webhookEndpointId: string;
+let toggledEndpointId: string;
+let webhookDeliveryId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -100,6 +104,18 @@ beforeAll(async () => {
   });
   if (!ownOrder.ok) throw new Error(`setup own order refused: ${ownOrder.reason}`);
   customerOrderId = ownOrder.order.id;
+  // Webhook endpoints (nothing listens at port 9; no worker runs here), and a delivery to replay.
+  const endpoint = async () => {
+    const created = await createEndpoint(db, adminId, { url: "http://127.0.0.1:9/hooks", eventTypes: [] });
+    if (!created.ok) throw new Error("setup endpoint refused");
+    return created.value.id;
+  };
+  webhookEndpointId = await endpoint();
+  toggledEndpointId = await endpoint();
+  const hooked = await makeCoupon(db, { valueCents: 100 });
+  if (!(await redeemCoupon(db, { userId: customerId, code: hooked.code, idempotencyKey: newKey() })).ok)
+    throw new Error("setup webhook event refused");
+  webhookDeliveryId = (await db.webhookDelivery.findFirstOrThrow({ where: { endpointId: webhookEndpointId } })).id;
   trackedProductId = (
     await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
   ).id;
@@ -207,6 +223,22 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
   "app/admin/settings/actions.ts#setTimeZoneAction": {
     level: "admin",
     args: () => [null, form({ timeZone: "Europe/Berlin" })],
+  },
+  "app/admin/webhooks/actions.ts#createEndpointAction": {
+    level: "admin",
+    args: () => [null, form({ url: "https://store.example/hooks", eventTypes: "order.placed,hold.created" })],
+  },
+  "app/admin/webhooks/actions.ts#setEndpointEnabledAction": {
+    level: "admin",
+    args: () => [null, form({ endpointId: toggledEndpointId, enabled: "false" })],
+  },
+  "app/admin/webhooks/actions.ts#sendTestEventAction": {
+    level: "admin",
+    args: () => [null, form({ endpointId: webhookEndpointId })],
+  },
+  "app/admin/webhooks/actions.ts#replayDeliveryAction": {
+    level: "admin",
+    args: () => [null, form({ deliveryId: webhookDeliveryId })],
   },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",

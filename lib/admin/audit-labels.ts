@@ -27,6 +27,11 @@ export const AUDIT_ACTION_LABELS: Record<AdminAction, string> = {
   SETTINGS_CHANGED: "Settings changed",
   API_KEY_CREATED: "API key created",
   API_KEY_REVOKED: "API key revoked",
+  WEBHOOK_ENDPOINT_CREATED: "Webhook endpoint added",
+  WEBHOOK_ENDPOINT_ENABLED: "Webhook endpoint enabled",
+  WEBHOOK_ENDPOINT_DISABLED: "Webhook endpoint disabled",
+  WEBHOOK_DELIVERY_REPLAYED: "Webhook delivery replayed",
+  WEBHOOK_TEST_SENT: "Webhook test sent",
 };
 
 export const LEDGER_KIND_LABELS: Record<LedgerKind, string> = {

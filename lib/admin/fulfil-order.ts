@@ -4,6 +4,7 @@ import { recordAdminChange } from "@/lib/admin-changes";
 import type { Db } from "@/lib/db/client";
 import { Rollback, runTransaction } from "@/lib/db/transaction";
 import { formatCents, formatOrderNumber } from "@/lib/format";
+import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
  * Fulfilling an order (it has shipped): the guarded status change PLACED → FULFILLED, count checked, and
@@ -25,7 +26,7 @@ export async function fulfilOrder(db: Db, adminId: string, orderId: string, now 
     const [order] = await tx.order.updateManyAndReturn({
       where: { id: orderId, status: "PLACED" },
       data: { status: "FULFILLED", fulfilledAt: now, fulfilledById: adminId },
-      select: { id: true, number: true, totalCents: true, user: { select: { email: true } } },
+      select: { id: true, number: true, totalCents: true, userId: true, user: { select: { email: true } } },
     });
     if (!order) {
       // Matched no placed order: unknown, cancelled, or fulfilled already (a repeat changes nothing).
@@ -34,6 +35,7 @@ export async function fulfilOrder(db: Db, adminId: string, orderId: string, now 
       if (current.status === "CANCELLED") throw new Rollback<FulfilRefusal>("cancelled");
       return { number: current.number, alreadyFulfilled: true };
     }
+    await recordEvent(tx, { type: "order.fulfilled", data: { customerId: order.userId, orderId } });
     await recordAdminChange(tx, adminId, {
       action: "ORDER_FULFILLED",
       targetType: "order",

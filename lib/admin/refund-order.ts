@@ -6,6 +6,7 @@ import { Rollback, type Tx } from "@/lib/db/transaction";
 import { formatCents, formatOrderNumber } from "@/lib/format";
 import { fingerprint, runOnce } from "@/lib/idempotency";
 import { credit } from "@/lib/ledger";
+import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
  * A partial refund of a fulfilled order to the customer's store credit: an amount, or units of its lines
@@ -158,6 +159,10 @@ async function refundInTransaction(tx: Tx, actorId: string, refundId: string, in
   }
   const credited = await credit(tx, order.userId, amountCents, { kind: "ORDER_PARTIAL_REFUND", refundId });
   if (!credited.ok) throw new Rollback<RefundRefusal>("balance_limit");
+  await recordEvent(tx, {
+    type: "order.refunded",
+    data: { customerId: order.userId, orderId, refundId, amountCents, refundedCents: order.refundedCents },
+  });
 
   const number = formatOrderNumber(order.number);
   const what = lines.map((l) => `${l.quantity} × ${l.name}`).join(", ");

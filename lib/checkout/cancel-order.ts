@@ -6,6 +6,7 @@ import { Rollback, runTransaction, type Tx } from "@/lib/db/transaction";
 import { credit } from "@/lib/ledger";
 import { type OrderView, orderViewSelect, toOrderView } from "./order-view";
 import { returnStock } from "./stock";
+import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
  * Cancelling an order reverses it once: the guarded status change (PLACED → CANCELLED, count checked)
@@ -74,6 +75,10 @@ async function cancelInTransaction(tx: Tx, { orderId, by, now = new Date(), reco
   });
   if (!order) return previousCancellation(tx, orderId, owner);
   const reversed = await reverseOrder(tx, order);
+  await recordEvent(tx, {
+    type: "order.cancelled",
+    data: { customerId: order.userId, orderId, refundedCents: order.totalCents },
+  });
   await record?.(tx, order);
   return { orderId, balanceCents: reversed, alreadyCancelled: false };
 }

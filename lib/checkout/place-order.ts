@@ -14,6 +14,7 @@ import { MAX_BALANCE_CENTS } from "@/lib/balance-limit";
 import { countLiveOrder } from "./live-orders";
 import { type OrderView, orderViewSelect, toOrderView } from "./order-view";
 import { recordSales, takeLine, type TakenProduct } from "./stock";
+import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
  * Placing an order: one interactive transaction, all or nothing (README "Checkout"). In order: the idempotency key is claimed (lib/idempotency.ts, scope "order"); a cart order
@@ -298,6 +299,10 @@ async function writeOrder(
   });
   await recordSales(tx, orderId, lines);
   const balanceCents = await pay(tx, userId, orderId, totalCents);
+  await recordEvent(tx, {
+    type: "order.placed",
+    data: { customerId: userId, orderId, totalCents, discountCents, couponId: coupon?.id ?? null },
+  });
   const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: orderViewSelect });
   return { order: toOrderView(order), balanceCents };
 }

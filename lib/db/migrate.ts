@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { Logger, runMigrations } from "graphile-worker";
 import pg from "pg";
 
 /**
@@ -25,6 +26,11 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
     "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
 )`;
+
+/** graphile-worker reports each step it takes; only its errors are worth a line. */
+const QUIET = new Logger(() => (level, message) => {
+  if (level === "error") console.error(`[graphile-worker] ${message}`);
+});
 
 export interface LocalMigration {
   name: string;
@@ -73,7 +79,11 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
   try {
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK_ID]);
     try {
-      return await applyPending(client, local);
+      const result = await applyPending(client, local);
+      // The job queue's own schema (graphile_worker) comes with the app's: the outbox enqueues delivery
+      // jobs inside the change's transaction (lib/webhooks/outbox.ts), so it must exist before any write.
+      if (result.ok) await runMigrations({ connectionString: databaseUrl, logger: QUIET });
+      return result;
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK_ID]);
     }

@@ -12,6 +12,7 @@ import type { Coupon } from "@/lib/generated/prisma/client";
 import { fingerprint, type Once, runOnce } from "@/lib/idempotency";
 import { storableText } from "@/lib/input-rules";
 import { debit } from "@/lib/ledger";
+import { recordEvent } from "@/lib/webhooks/outbox";
 import { type HoldView, holdViewSelect, toHoldView } from "./hold-view";
 
 /**
@@ -215,6 +216,17 @@ async function writeHold(
   if (creditCents > 0 && !(await debit(tx, userId, creditCents, { kind: "HOLD", holdId })).ok) {
     throw refuse("insufficient_credit");
   }
+  await recordEvent(tx, {
+    type: "hold.created",
+    data: {
+      customerId: userId,
+      holdId,
+      couponId: coupon?.id ?? null,
+      discountCents,
+      creditCents,
+      expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+    },
+  });
   return toHoldView(await tx.hold.findUniqueOrThrow({ where: { id: holdId }, select: holdViewSelect }));
 }
 

@@ -8,6 +8,7 @@ import { MAX_BALANCE_CENTS } from "@/lib/balance-limit";
 import { idempotencyKeySchema } from "@/lib/codes";
 import { fingerprint, type Once, runOnce } from "@/lib/idempotency";
 import { credit } from "@/lib/ledger";
+import { recordEvent } from "@/lib/webhooks/outbox";
 import { type HeldHold, heldHoldSelect, type HoldView, holdViewSelect, toHoldView } from "./hold-view";
 
 /**
@@ -76,7 +77,10 @@ export function captureHold(db: Db, { holdId, userId, now = new Date() }: Settle
       where: { id: holdId, userId, status: "HELD", expiresAt: { gt: now } },
       data: { status: "CAPTURED", capturedAt: now },
     });
-    if (captured.count === 1) return { ok: true, changed: true };
+    if (captured.count === 1) {
+      await recordEvent(tx, { type: "hold.captured", data: { customerId: userId, holdId } });
+      return { ok: true, changed: true };
+    }
     // Past its time but not yet swept: it expires now, as the worker would have, and answers so.
     if (await expireHold(tx, { holdId, userId }, now)) return { ok: false, reason: "expired" };
     const status = await statusOf(tx, holdId, userId);
@@ -97,6 +101,7 @@ export function releaseHold(db: Db, { holdId, userId, now = new Date() }: Settle
     });
     if (released) {
       await giveBack(tx, released, "HOLD_RETURN");
+      await recordEvent(tx, { type: "hold.released", data: { customerId: userId, holdId } });
       return { ok: true, changed: true };
     }
     // Past its time: it expired rather than being released, with the same effect for the store.
@@ -173,6 +178,7 @@ async function refundPart(tx: Tx, holdId: string, userId: string, amountCents: n
     RETURNING "id"`;
   if (!refunded) return refuseRefund(tx, holdId, userId);
   await returnCredit(tx, userId, holdId, amountCents, "HOLD_REFUND");
+  await recordEvent(tx, { type: "hold.refunded", data: { customerId: userId, holdId, amountCents, whole: false } });
 }
 
 /**
@@ -191,6 +197,10 @@ async function refundWhole(tx: Tx, holdId: string, userId: string, now: Date): P
     return refuseRefund(tx, holdId, userId);
   }
   await giveBack(tx, { id: holdId, userId, couponId: whole.coupon_id, creditCents: whole.rest }, "HOLD_REFUND");
+  await recordEvent(tx, {
+    type: "hold.refunded",
+    data: { customerId: userId, holdId, amountCents: whole.rest, whole: true },
+  });
 }
 
 /** Why a refund matched nothing; read only to explain, after the guarded UPDATE refused. */
@@ -216,6 +226,7 @@ export async function expireHold(tx: Tx, { holdId, userId }: { holdId: string; u
   });
   if (!expired) return false;
   await giveBack(tx, expired, "HOLD_RETURN");
+  await recordEvent(tx, { type: "hold.expired", data: { customerId: expired.userId, holdId } });
   return true;
 }
 

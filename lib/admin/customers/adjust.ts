@@ -6,6 +6,7 @@ import { formatCents } from "@/lib/format";
 import { fingerprint, runOnce } from "@/lib/idempotency";
 import { credit, debit } from "@/lib/ledger";
 import { recordAdminChange } from "@/lib/admin-changes";
+import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
  * An admin's manual adjustment of a customer's store credit, as Stripe's customer balance allows: a
@@ -66,6 +67,10 @@ export async function adjustCredit(db: Db, actorId: string, input: AdjustmentInp
           ? await credit(tx, customerId, amountCents, link)
           : await debit(tx, customerId, -amountCents, link);
       if (!moved.ok) throw new Rollback(moved.reason);
+      await recordEvent(tx, {
+        type: "credit.adjusted",
+        data: { customerId, adjustmentId, amountCents, balanceCents: moved.balanceCents },
+      });
       await recordAdminChange(tx, actorId, {
         action: "CREDIT_ADJUSTED",
         targetType: "user",

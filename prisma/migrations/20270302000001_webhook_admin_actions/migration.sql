@@ -1,0 +1,6 @@
+-- An admin's webhook changes (/admin/webhooks) are audited like every other admin change.
+ALTER TYPE "AdminAction" ADD VALUE 'WEBHOOK_ENDPOINT_CREATED';
+ALTER TYPE "AdminAction" ADD VALUE 'WEBHOOK_ENDPOINT_ENABLED';
+ALTER TYPE "AdminAction" ADD VALUE 'WEBHOOK_ENDPOINT_DISABLED';
+ALTER TYPE "AdminAction" ADD VALUE 'WEBHOOK_DELIVERY_REPLAYED';
+ALTER TYPE "AdminAction" ADD VALUE 'WEBHOOK_TEST_SENT';
