@@ -39,6 +39,7 @@ const ADMIN_PAGES = [
   "/admin/products",
   "/admin/orders",
   "/admin/customers",
+  "/admin/api-keys",
   "/admin/settings",
 ];
 

@@ -12,6 +12,7 @@ import { createDb, type Db } from "@/lib/db/client";
 import { redeemCoupon } from "@/lib/redemptions";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { generateBatch } from "@/lib/admin/bulk";
+import { createApiKey } from "@/lib/api-keys";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
 import { makeAdminAndCustomer, snapshot } from "./admin-helpers";
@@ -47,6 +48,7 @@ let trackedProductId: string;
 let orderId: string;
 let fulfilledOrderId: string;
 let customerOrderId: string;
+let apiKeyId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -95,6 +97,9 @@ beforeAll(async () => {
   });
   if (!ownOrder.ok) throw new Error(`setup own order refused: ${ownOrder.reason}`);
   customerOrderId = ownOrder.order.id;
+  const apiKey = await createApiKey(db, { name: "Access key", scopes: ["read"] }, null);
+  if (!apiKey.ok) throw new Error("setup API key refused");
+  apiKeyId = apiKey.key.id;
   trackedProductId = (
     await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
   ).id;
@@ -190,6 +195,11 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     level: "admin",
     args: () => [null, form({ timeZone: "Europe/Berlin" })],
   },
+  "app/admin/api-keys/actions.ts#createApiKeyAction": {
+    level: "admin",
+    args: () => [null, form({ name: "Access test key", scopes: "redeem,read" })],
+  },
+  "app/admin/api-keys/actions.ts#revokeApiKeyAction": { level: "admin", args: () => [null, form({ keyId: apiKeyId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],
