@@ -14,19 +14,22 @@ import { defineCommand, guessedCode } from "./edge";
 const cents = z.number("Send an amount in cents.");
 const holdId = z.string("Send the hold's id.");
 
+/** The hold's input: the shape /api/v1/holds documents too (lib/web/api-v1.ts). */
+export const holdInput = z.object({
+  code: typedCode.nullish(),
+  subtotalCents: cents,
+  lines: z
+    .array(z.object({ sku: z.string(), quantity: z.number(), unitPriceCents: cents }), "Send the cart's lines.")
+    .optional(),
+  creditCents: cents.optional(),
+  ttlSeconds: z.number("Send ttlSeconds as a number of seconds.").optional(),
+  idempotencyKey: clientKey,
+});
+
 /** A hold with a code is a guess at the code, charged like a redeem or an order with one. */
 export const hold = defineCommand({
   name: "hold",
-  input: z.object({
-    code: typedCode.nullish(),
-    subtotalCents: cents,
-    lines: z
-      .array(z.object({ sku: z.string(), quantity: z.number(), unitPriceCents: cents }), "Send the cart's lines.")
-      .optional(),
-    creditCents: cents.optional(),
-    ttlSeconds: z.number("Send ttlSeconds as a number of seconds.").optional(),
-    idempotencyKey: clientKey,
-  }),
+  input: holdInput,
   limit: { charges: (input) => !!input.code, guessed: guessedCode },
   idempotency: { key: "required", scope: HOLD_SCOPE },
   run: (db, actor, input) => createHold(db, { userId: actor.userId, ...input }),
@@ -50,10 +53,12 @@ export const releaseHeld = defineCommand({
   run: (db, actor, input) => releaseHold(db, { holdId: input.holdId, userId: actor.userId }),
 });
 
+export const refundInput = z.object({ holdId, amountCents: cents.optional(), idempotencyKey: clientKey });
+
 /** A refund, whole (no amount) or partial; each one made once by its key. */
 export const refundHeld = defineCommand({
   name: "refund-hold",
-  input: z.object({ holdId, amountCents: cents.optional(), idempotencyKey: clientKey }),
+  input: refundInput,
   limit: null,
   idempotency: { key: "required", scope: HOLD_REFUND_SCOPE },
   run: (db, actor, input) => refundHold(db, { ...input, userId: actor.userId }),
