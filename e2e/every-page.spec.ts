@@ -26,7 +26,7 @@ import {
  * a redemption, a refused attempt.
  */
 
-const ANONYMOUS = ["/", "/sign-in", "/sign-up"];
+const ANONYMOUS = ["/", "/sign-in", "/sign-up", "/docs/api"];
 const CUSTOMER = ["/redeem", "/shop", "/wallet", "/cart", "/orders"];
 const ADMIN_PAGES = [
   "/admin",

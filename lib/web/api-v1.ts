@@ -25,6 +25,8 @@ export interface V1Operation<Input, Result extends { ok: boolean; replayed?: boo
   extends ApiKeyRouteSpec<Result> {
   command: Command<Input, Result>;
   method: "get" | "post";
+  /** The status of a success (its body is `response`). */
+  successStatus: 200 | 201;
   /** The OpenAPI path, `{id}` for the route's [id] folder. */
   path: string;
   summary: string;
@@ -102,6 +104,7 @@ export const API_V1 = {
     command: validate,
     scope: "checkout",
     method: "post",
+    successStatus: 200,
     path: "/api/v1/codes/validate",
     summary: "What a code would do to a cart",
     description:
@@ -144,6 +147,7 @@ export const API_V1 = {
     command: hold,
     scope: "checkout",
     method: "post",
+    successStatus: 201,
     path: "/api/v1/holds",
     summary: "Hold a code's use and some credit for a cart",
     description:
@@ -193,6 +197,7 @@ export const API_V1 = {
     command: viewHeld,
     scope: "read",
     method: "get",
+    successStatus: 200,
     path: "/api/v1/holds/{id}",
     summary: "A hold",
     description: "The hold as it is now: its status, what it takes off the cart and the credit it holds.",
@@ -208,6 +213,7 @@ export const API_V1 = {
     command: captureHeld,
     scope: "checkout",
     method: "post",
+    successStatus: 200,
     path: "/api/v1/holds/{id}/capture",
     summary: "Capture a hold",
     description:
@@ -224,6 +230,7 @@ export const API_V1 = {
     command: releaseHeld,
     scope: "checkout",
     method: "post",
+    successStatus: 200,
     path: "/api/v1/holds/{id}/release",
     summary: "Release a hold",
     description:
@@ -240,6 +247,7 @@ export const API_V1 = {
     command: refundHeld,
     scope: "checkout",
     method: "post",
+    successStatus: 200,
     path: "/api/v1/holds/{id}/refund",
     summary: "Refund a captured hold, whole or in part",
     description:
@@ -267,6 +275,7 @@ export const API_V1 = {
     command: redeem,
     scope: "redeem",
     method: "post",
+    successStatus: 201,
     path: "/api/v1/redemptions",
     summary: "Redeem a store-credit code for a customer",
     description:
@@ -313,6 +322,7 @@ export const API_V1 = {
     command: viewCustomer,
     scope: "read",
     method: "get",
+    successStatus: 200,
     path: "/api/v1/customers/{id}",
     summary: "A customer's balance and ledger",
     description:
