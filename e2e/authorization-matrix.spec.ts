@@ -237,6 +237,11 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     keyedState: true,
     fields: (f) => ({ productId: f.productId, change: "1" }),
   },
+  "app/admin/orders/actions.ts#fulfilOrderAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ orderId: crypto.randomUUID() }),
+  },
   "app/admin/orders/actions.ts#cancelOrderAction": {
     level: "admin",
     keyedState: true,
