@@ -170,6 +170,10 @@ const ROUTES: Record<string, { call: Call; expect: Record<Role, Expected> }> = {
     call: storeCall("get", (f) => `/api/v1/customers/${f.customerId}`),
     expect: STORE_KEY_ONLY,
   },
+  "api/v1/customers/[id]/credit/route.ts POST": {
+    call: storeCall("post", (f) => `/api/v1/customers/${f.customerId}/credit`, { amountCents: 100, reason: "Matrix" }),
+    expect: STORE_KEY_ONLY,
+  },
   "api/auth/[...nextauth]/route.ts GET": { call: (api) => api.get("/api/auth/session"), expect: PUBLIC },
   "api/auth/[...nextauth]/route.ts POST": {
     // A wrong password for an account that does not exist: refused alike for everyone.

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as validateRoute } from "@/app/api/v1/codes/validate/route";
+import { POST as creditRoute } from "@/app/api/v1/customers/[id]/credit/route";
 import { GET as customerRoute } from "@/app/api/v1/customers/[id]/route";
 import { POST as captureRoute } from "@/app/api/v1/holds/[id]/capture/route";
 import { POST as refundRoute } from "@/app/api/v1/holds/[id]/refund/route";
@@ -201,6 +202,40 @@ describe("a store's checkout through /api/v1", () => {
   });
 });
 
+describe("a customer's credit through /api/v1", () => {
+  it("credits and debits once per key, never below zero, recorded as the key's adjustment", async () => {
+    const who = await customerWithCredit(1_000);
+    const key = newKey();
+    const body = { amountCents: 500, reason: "Goodwill for a late delivery" };
+    const credited = await call(creditRoute, "POST", { params: { id: who.id }, body, idempotencyKey: key });
+    expect(credited).toMatchObject({ status: 201, body: { status: "adjusted", balanceCents: 1_500 } });
+    const again = await call(creditRoute, "POST", { params: { id: who.id }, body, idempotencyKey: key });
+    expect(again).toMatchObject({ status: 201, body: { balanceCents: 1_500 }, replayed: "true" });
+    expect(
+      await call(creditRoute, "POST", {
+        params: { id: who.id },
+        body: { ...body, amountCents: 7 },
+        idempotencyKey: key,
+      }),
+    ).toMatchObject({ status: 422, body: { reason: "idempotency_key_reused" } });
+    const tooMuch = await call(creditRoute, "POST", {
+      params: { id: who.id },
+      body: { amountCents: -1_501, reason: "Correction" },
+    });
+    expect(tooMuch).toMatchObject({ status: 409, body: { reason: "insufficient_credit" } });
+    expect(
+      await call(creditRoute, "POST", { params: { id: who.id }, body: { amountCents: -1_500, reason: "Correction" } }),
+    ).toMatchObject({ status: 201, body: { balanceCents: 0 } });
+    expect(
+      await call(creditRoute, "POST", { params: { id: who.id }, body, idempotencyKey: "not-a-uuid-but-long" }),
+    ).toMatchObject({ status: 400 });
+    const made = await db.creditAdjustment.findUniqueOrThrow({ where: { id: credited.body.adjustmentId } });
+    expect(made).toMatchObject({ actorId: null, amountCents: 500 });
+    expect(made.apiKeyId).not.toBeNull();
+    expect(await violations()).toEqual([]);
+  });
+});
+
 describe("races through the API", () => {
   it("300 holds at once on a single-use code: exactly 1 is granted, 299 refused as exhausted", async () => {
     const code = await makeCoupon(db, { kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1, perUserLimit: 1 });
@@ -317,6 +352,13 @@ describe("the API's keys", () => {
       { scope: "checkout", handler: refundRoute, method: "POST", params: { id: holdId }, body: {} },
       { scope: "redeem", handler: redemptionsRoute, method: "POST", body: { customer: who, code: code.code } },
       { scope: "read", handler: customerRoute, method: "GET", params: { id: who.id } },
+      {
+        scope: "checkout",
+        handler: creditRoute,
+        method: "POST",
+        params: { id: who.id },
+        body: { amountCents: 100, reason: "Matrix" },
+      },
     ] as const;
   }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { ADJUSTMENT_SCOPE, adjustCredit, adjustmentSchema } from "@/lib/admin/customers/adjust";
 import { customerAccount, LEDGER_PAGE, validateCode, viewHold } from "@/lib/store-api";
 import { holdInput } from "./holds";
 import { typedCode } from "./customer";
@@ -50,4 +51,22 @@ export const viewCustomer = defineCommand({
   limit: null,
   idempotency: { key: "none", by: "nothing_to_repeat" },
   run: (db, actor, input) => customerAccount(db, actor.userId, input),
+});
+
+/** A store's adjustment of its customer's credit: body fields; the customer is the path's, the key the header's. */
+export const creditInput = adjustmentSchema.omit({ customerId: true });
+
+/** Credit (positive) or debit (negative), guarded by the ledger's updates, once per Idempotency-Key (a UUID). */
+export const adjustCustomerCredit = defineCommand({
+  name: "adjust-customer-credit",
+  input: creditInput,
+  limit: null,
+  idempotency: { key: "required", scope: ADJUSTMENT_SCOPE },
+  run: async (db, actor, input) => {
+    // Only an API key's route runs this command (lib/web/api-v1.ts), and it always names the key.
+    const result = await adjustCredit(db, { apiKeyId: actor.apiKeyId! }, { ...input, customerId: actor.userId });
+    if (result.ok) return result;
+    const reason = result.reason === "key_reused" ? "idempotency_key_reused" : result.reason;
+    return { ok: false as const, reason, replayed: false };
+  },
 });

@@ -4,7 +4,15 @@ import type { ApiScope } from "@/lib/api-keys";
 import type { Command } from "@/lib/commands/edge";
 import { redeem } from "@/lib/commands/customer";
 import { captureHeld, hold, holdInput, refundHeld, refundInput, releaseHeld } from "@/lib/commands/holds";
-import { accountQuery, validate, validateInput, viewCustomer, viewHeld } from "@/lib/commands/store";
+import {
+  accountQuery,
+  adjustCustomerCredit,
+  creditInput,
+  validate,
+  validateInput,
+  viewCustomer,
+  viewHeld,
+} from "@/lib/commands/store";
 import { getDb } from "@/lib/db/client";
 import { formatCents } from "@/lib/format";
 import type { HoldView } from "@/lib/holds/hold-view";
@@ -21,8 +29,10 @@ import type { ApiKeyRouteSpec } from "./api-key-route";
  * entry here; test/unit/openapi.test.ts checks the files and the document name the same operations.
  */
 
-export interface V1Operation<Input, Result extends { ok: boolean; replayed?: boolean; reason?: string }>
-  extends ApiKeyRouteSpec<Result> {
+export interface V1Operation<
+  Input,
+  Result extends { ok: boolean; replayed?: boolean; reason?: string },
+> extends ApiKeyRouteSpec<Result> {
   command: Command<Input, Result>;
   method: "get" | "post";
   /** The status of a success (its body is `response`). */
@@ -124,7 +134,9 @@ export const API_V1 = {
     placed: ({ ok: _ok, ...preview }) => ({ status: 200, body: { status: "applies", ...preview }, replayed: false }),
     refusalFields: ({ minSubtotalCents, appliesTo }) => ({ minSubtotalCents, appliesTo }),
     message: (result) =>
-      result.ok ? `${result.code} takes ${formatCents(result.discountCents)} off this cart.` : refused(result, "checkout"),
+      result.ok
+        ? `${result.code} takes ${formatCents(result.discountCents)} off this cart.`
+        : refused(result, "checkout"),
     refusals: [
       "invalid_hold",
       "invalid_code",
@@ -294,7 +306,11 @@ export const API_V1 = {
       const { id, code, amountCents, createdAt } = result.redemption;
       return {
         status: 201,
-        body: { status: "redeemed", redemption: { id, code, amountCents, createdAt }, balanceCents: result.balanceCents },
+        body: {
+          status: "redeemed",
+          redemption: { id, code, amountCents, createdAt },
+          balanceCents: result.balanceCents,
+        },
         replayed: result.replayed,
       };
     },
@@ -347,12 +363,47 @@ export const API_V1 = {
     }),
     placed: ({ account }) => ({
       status: 200,
-      body: { status: "found", balanceCents: account.balanceCents, ledger: account.entries, nextBefore: account.nextBefore },
+      body: {
+        status: "found",
+        balanceCents: account.balanceCents,
+        ledger: account.entries,
+        nextBefore: account.nextBefore,
+      },
       replayed: false,
     }),
     message: (result) =>
       result.ok ? `The balance is ${formatCents(result.account.balanceCents)}.` : refused(result, "checkout"),
     refusals: ["unknown_customer"],
+  }),
+
+  adjustCredit: operation({
+    command: adjustCustomerCredit,
+    scope: "checkout",
+    method: "post",
+    successStatus: 201,
+    path: "/api/v1/customers/{id}/credit",
+    summary: "Adjust a customer's credit",
+    description:
+      "Credits (amountCents > 0) or debits (amountCents < 0) the customer's balance with a reason they see, once per Idempotency-Key, which must be a UUID here. A debit never takes the balance below zero, a credit never past the wallet's limit: both are checked in the write that moves it.",
+    bodyExample: '{"amountCents": 500, "reason": "Goodwill for a late delivery"}',
+    body: creditInput.omit({ idempotencyKey: true }),
+    customer: { existing: ({ params }) => params.id },
+    input: ({ body, key }) => ({ amountCents: body.amountCents, reason: body.reason, idempotencyKey: key }),
+    response: z.object({
+      status: z.literal("adjusted"),
+      adjustmentId: z.uuid(),
+      amountCents: cents,
+      balanceCents: cents,
+      message,
+    }),
+    placed: ({ adjustmentId, amountCents, balanceCents, replayed }) => ({
+      status: 201,
+      body: { status: "adjusted", adjustmentId, amountCents, balanceCents },
+      replayed,
+    }),
+    message: (result) =>
+      result.ok ? `The balance is now ${formatCents(result.balanceCents)}.` : refused(result, "checkout"),
+    refusals: ["unknown_customer", "insufficient_credit", "balance_limit", "idempotency_key_reused", "busy"],
   }),
 } satisfies Record<string, { scope: ApiScope; method: string; path: string }>;
 
