@@ -76,7 +76,19 @@ const PAGES: Record<string, { url: (f: Fixture) => string; expect: Record<Role, 
   "admin/customers/[id]/page.tsx": { url: (f) => `/admin/customers/${f.customerId}`, expect: ADMIN },
   "admin/webhooks/page.tsx": { url: () => "/admin/webhooks", expect: ADMIN },
   "admin/webhooks/[id]/page.tsx": { url: (f) => `/admin/webhooks/${f.endpointId}`, expect: ADMIN },
+  "admin/api-keys/page.tsx": { url: () => "/admin/api-keys", expect: ADMIN },
+  "docs/api/page.tsx": { url: () => "/docs/api", expect: PUBLIC },
 };
+
+/** A store's route: a session cookie is no key, so every role is refused alike (test/api-v1.test.ts tries keys). */
+const STORE_KEY_ONLY: Record<Role, Expected> = { anonymous: 401, customer: 401, admin: 401 };
+const storeCall =
+  (method: "get" | "post", url: (f: Fixture) => string, data?: object): Call =>
+  (api, f) =>
+    method === "get"
+      ? api.get(url(f))
+      : api.post(url(f), { headers: { "Idempotency-Key": crypto.randomUUID() }, data: data ?? {} });
+const customerBody = { customer: { id: "matrix", email: "matrix@store.test" }, subtotalCents: 100 };
 
 type Call = (api: APIRequestContext, f: Fixture) => Promise<APIResponse>;
 
@@ -129,6 +141,43 @@ const ROUTES: Record<string, { call: Call; expect: Record<Role, Expected> }> = {
         data: { prefix: `MX${uniqueTag().slice(0, 6).toUpperCase()}`, quantity: "1", value: "1.00", expiresAt: "" },
       }),
     expect: ADMIN,
+  },
+  "api/v1/openapi.json/route.ts GET": { call: (api) => api.get("/api/v1/openapi.json"), expect: PUBLIC },
+  "api/v1/codes/validate/route.ts POST": {
+    call: storeCall("post", () => "/api/v1/codes/validate", { ...customerBody, code: "WELCOME10" }),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/holds/route.ts POST": {
+    call: storeCall("post", () => "/api/v1/holds", { ...customerBody, creditCents: 100 }),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/holds/[id]/route.ts GET": {
+    call: storeCall("get", () => `/api/v1/holds/${crypto.randomUUID()}`),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/holds/[id]/capture/route.ts POST": {
+    call: storeCall("post", () => `/api/v1/holds/${crypto.randomUUID()}/capture`),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/holds/[id]/release/route.ts POST": {
+    call: storeCall("post", () => `/api/v1/holds/${crypto.randomUUID()}/release`),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/holds/[id]/refund/route.ts POST": {
+    call: storeCall("post", () => `/api/v1/holds/${crypto.randomUUID()}/refund`),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/redemptions/route.ts POST": {
+    call: storeCall("post", () => "/api/v1/redemptions", { ...customerBody, code: "WELCOME10" }),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/customers/[id]/route.ts GET": {
+    call: storeCall("get", (f) => `/api/v1/customers/${f.customerId}`),
+    expect: STORE_KEY_ONLY,
+  },
+  "api/v1/customers/[id]/credit/route.ts POST": {
+    call: storeCall("post", (f) => `/api/v1/customers/${f.customerId}/credit`, { amountCents: 100, reason: "Matrix" }),
+    expect: STORE_KEY_ONLY,
   },
   "api/auth/[...nextauth]/route.ts GET": { call: (api) => api.get("/api/auth/session"), expect: PUBLIC },
   "api/auth/[...nextauth]/route.ts POST": {
@@ -269,6 +318,16 @@ const ACTIONS: Record<string, { level: Level; keyedState: boolean; fields: (f: F
     level: "admin",
     keyedState: true,
     fields: (f) => ({ redemptionId: f.redemptionId }),
+  },
+  "app/admin/api-keys/actions.ts#createApiKeyAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ name: "Matrix key", scopes: "read" }),
+  },
+  "app/admin/api-keys/actions.ts#revokeApiKeyAction": {
+    level: "admin",
+    keyedState: true,
+    fields: () => ({ keyId: crypto.randomUUID() }),
   },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",

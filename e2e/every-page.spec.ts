@@ -30,7 +30,7 @@ import {
  * a redemption, a refused attempt.
  */
 
-const ANONYMOUS = ["/", "/sign-in", "/sign-up"];
+const ANONYMOUS = ["/", "/sign-in", "/sign-up", "/docs/api"];
 const CUSTOMER = ["/redeem", "/shop", "/wallet", "/cart", "/orders"];
 const ADMIN_PAGES = [
   "/admin",
@@ -43,6 +43,7 @@ const ADMIN_PAGES = [
   "/admin/products",
   "/admin/orders",
   "/admin/customers",
+  "/admin/api-keys",
   "/admin/settings",
   "/admin/webhooks",
 ];

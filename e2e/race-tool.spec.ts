@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test } from "@playwright/test";
+import { createApiKey } from "@/lib/api-keys";
 import { sized } from "./size";
 import { createTestCoupon, createTestProduct, e2eDb, expectInvariantsHold, uniqueTag } from "./support";
 
@@ -154,6 +155,26 @@ test.describe(`${REQUESTS} synchronized orders (POST /api/orders, the cart's pla
     expect(await db.orderLine.count({ where: { productId: product.id } })).toBe(10);
     await expectInvariantsHold();
   });
+});
+
+test("aimed at POST /api/v1/holds with a store's key: one hold of a single-use code, no 5xx", async ({ baseURL }) => {
+  const key = await createApiKey(e2eDb(), { name: `race ${uniqueTag()}`, scopes: ["checkout"] }, null);
+  if (!key.ok) throw new Error("could not create the key");
+  const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
+  const { exitCode, summary } = await race(baseURL!, [
+    ...["--target", "api-holds", "--api-key", key.secret, "--code", code.code],
+    ...["--requests", String(REQUESTS), "--limit", "1"],
+  ]);
+  expect(summary.problems).toEqual([]);
+  expect(exitCode).toBe(0);
+  expect({ successes: summary.successes, distinct: summary.distinctRedemptions }).toEqual({
+    successes: 1,
+    distinct: 1,
+  });
+  // The winner's customer sent four more: refused by the per-customer limit or as exhausted, never 5xx.
+  expect(Object.keys(summary.statuses).sort()).toEqual(["201", "409"]);
+  expect(await e2eDb().hold.count({ where: { couponId: code.id } })).toBe(1);
+  await expectInvariantsHold();
 });
 
 test("the same tool catches the naive check-then-act control oversell a limit of 25", async ({ baseURL }) => {

@@ -40,6 +40,11 @@ function tools(appUrl: string): [string, string[], RegExp][] {
     ["scripts/seed-load.ts", ["--redemptions", "500", "--data-dir", dataDir], /invariant checker: all hold/],
     ["scripts/bench-audit.ts", ["--redemptions", "1000", "--data-dir", dataDir], /CSV export of every redemption/],
     [
+      "scripts/api-keys.ts",
+      ["create", "--name", "tools", "--scopes", "redeem,checkout"],
+      /\nonce_live_\w{12}_[\w-]{43}\n$/,
+    ],
+    [
       "scripts/race.ts",
       ["--url", appUrl, "--code", "WELCOME10", "--requests", "20", "--users", "5", "--limit", "1"],
       /successes 1 \(limit 1\)/,

@@ -59,7 +59,7 @@ export function hashApiKey(secret: string): string {
 
 export type CreateApiKeyResult =
   | { ok: true; key: ApiKeySummary; secret: string }
-  | { ok: false; reason: "invalid"; message: string }
+  | { ok: false; reason: "invalid"; message: string; field: "name" | "scopes" }
   | { ok: false; reason: "busy" };
 
 /**
@@ -73,7 +73,15 @@ export async function createApiKey(
   createdById: string | null,
 ): Promise<CreateApiKeyResult> {
   const parsed = apiKeyInputSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, reason: "invalid", message: parsed.error.issues[0]!.message };
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return {
+      ok: false,
+      reason: "invalid",
+      message: issue.message,
+      field: issue.path[0] === "name" ? "name" : "scopes",
+    };
+  }
   const prefix = `${KEY_PREFIX}${randomBytes(6).toString("hex")}`;
   const secret = `${prefix}_${randomBytes(32).toString("base64url")}`;
   const outcome = await runTransaction<ApiKeySummary, never>(db, async (tx) => {
@@ -197,13 +205,14 @@ export async function recordApiKeyUse(db: Db, keyId: string, command: string, st
   }
 }
 
-/** A key's requests over the last `days` days, by command and status, for its admin row. */
-export async function apiKeyUsage(db: Db, keyId: string, days = 7) {
-  const since = new Date(Date.now() - days * 86_400_000);
-  return db.apiKeyUsage.groupBy({
-    by: ["command", "status"],
-    where: { keyId, hour: { gte: since } },
-    _sum: { requests: true },
-    orderBy: [{ command: "asc" }, { status: "asc" }],
-  });
+/** Each key's requests over the last `days` days, and how many were refused (4xx/5xx), for the admin's list. */
+export async function apiKeyRequestCounts(
+  db: Db,
+  days = 7,
+): Promise<Map<string, { requests: number; refused: number }>> {
+  const rows = await db.$queryRaw<{ key_id: string; requests: bigint; refused: bigint }[]>`
+    SELECT key_id, sum(requests) AS requests, coalesce(sum(requests) FILTER (WHERE status >= 400), 0) AS refused
+    FROM api_key_usage WHERE hour >= date_trunc('hour', now()) - make_interval(days => ${days}::int)
+    GROUP BY key_id`;
+  return new Map(rows.map((r) => [r.key_id, { requests: Number(r.requests), refused: Number(r.refused) }]));
 }

@@ -52,3 +52,16 @@ export async function findStoreCustomer(db: Db, storeCustomerId: string): Promis
     ? { ok: true, userId: user.id, created: false }
     : { ok: false, reason: "unknown_customer" };
 }
+
+/**
+ * The customer a hold was made for: settling a hold by its id acts for them. Read once, before the
+ * settling's guarded write, which checks the status itself; a hold's customer never changes.
+ */
+export async function findHoldCustomer(
+  db: Db,
+  holdId: string,
+): Promise<{ ok: true; userId: string } | { ok: false; reason: "not_found" }> {
+  if (!z.uuid().safeParse(holdId).success) return { ok: false, reason: "not_found" };
+  const hold = await db.hold.findUnique({ where: { id: holdId }, select: { userId: true } });
+  return hold ? { ok: true, userId: hold.userId } : { ok: false, reason: "not_found" };
+}

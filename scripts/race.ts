@@ -4,6 +4,8 @@
  * `npm run race -- --target orders --sku SKU [--quantity N] [--code DISCOUNT] --fund-code CREDIT_CODE
  *                  [--data-dir DIR] ...`
  * `npm run race -- --target checkout-action --sku SKU [--quantity N] --fund-code CREDIT_CODE ...`
+ * `npm run race -- --target api-holds --api-key KEY --code CODE [--data-dir DIR] ...`: POST /api/v1/holds
+ *                  with a store's key, one store customer per user, invariants checked after
  * `--path` aims api or orders at another JSON endpoint than POST /api/redemptions or POST /api/orders:
  * the test build's naive controls (/api/control/naive-redemptions, /api/control/naive-orders), which the
  * tool must catch.
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     retry: { type: "string", default: "0" },
     path: { type: "string" },
     "settle-ms": { type: "string", default: "300" },
+    "api-key": { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -63,12 +66,20 @@ const requests = Number(values.requests);
 const users = Number(values.users ?? values.requests);
 if (!(requests > 0 && users > 0)) usage("--requests and --users must be positive numbers");
 const target = values.target;
-if (target !== "api" && target !== "action" && target !== "orders" && target !== "checkout-action")
-  usage("--target is api, action, orders or checkout-action");
-const ordering = target === "orders" || target === "checkout-action";
-if (ordering && !values.sku) usage(`--target ${target} needs --sku (what every order buys)`);
+if (
+  target !== "api" &&
+  target !== "action" &&
+  target !== "orders" &&
+  target !== "checkout-action" &&
+  target !== "api-holds"
+)
+  usage("--target is api, action, orders, checkout-action or api-holds");
+if (target === "api-holds" && !values["api-key"]) usage("--target api-holds needs --api-key (a key with checkout)");
+// Orders and holds move uses, stock and credit at once: the invariants are checked after the burst.
+const ordering = target === "orders" || target === "checkout-action" || target === "api-holds";
+if (ordering && target !== "api-holds" && !values.sku) usage(`--target ${target} needs --sku (what every order buys)`);
 if (target === "checkout-action" && values.code) usage("--target checkout-action orders without a code");
-if (!ordering && !values.code) usage("--code is required");
+if ((!ordering || target === "api-holds") && !values.code) usage("--code is required");
 
 const urls = values.url!.split(",").map((u) => new URL(u.trim()));
 // The tool attacks an app that runs; without one there is nothing to measure.
@@ -93,6 +104,7 @@ const summary = await runRace({
   path: values.path,
   settleMs: Number(values["settle-ms"]),
   retryRounds: Number(values.retry),
+  apiKey: values["api-key"],
 });
 const limit = values.limit === undefined ? undefined : Number(values.limit);
 const problems = [

@@ -13,6 +13,7 @@ import { redeemCoupon } from "@/lib/redemptions";
 import { placeOrder } from "@/lib/checkout/place-order";
 import { generateBatch } from "@/lib/admin/bulk";
 import { fulfilOrder } from "@/lib/admin/fulfil-order";
+import { createApiKey } from "@/lib/api-keys";
 import { ADMIN_ROUTES, runAdminRoute } from "@/lib/web/admin-routes";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { freshDatabase, makeCoupon, makeUsers, newKey, type TestDatabase } from "./helpers";
@@ -53,6 +54,7 @@ let customerOrderId: string;
 let webhookEndpointId: string;
 let toggledEndpointId: string;
 let webhookDeliveryId: string;
+let apiKeyId: string;
 
 beforeAll(async () => {
   test = await freshDatabase(4);
@@ -116,6 +118,9 @@ beforeAll(async () => {
   if (!(await redeemCoupon(db, { userId: customerId, code: hooked.code, idempotencyKey: newKey() })).ok)
     throw new Error("setup webhook event refused");
   webhookDeliveryId = (await db.webhookDelivery.findFirstOrThrow({ where: { endpointId: webhookEndpointId } })).id;
+  const apiKey = await createApiKey(db, { name: "Access key", scopes: ["read"] }, null);
+  if (!apiKey.ok) throw new Error("setup API key refused");
+  apiKeyId = apiKey.key.id;
   trackedProductId = (
     await db.product.create({ data: { sku: `ACCESS-${newKey()}`, name: "Access tee", priceCents: 100, stock: 10 } })
   ).id;
@@ -240,6 +245,11 @@ const ACTIONS: Record<string, { level: Level; args: () => unknown[] }> = {
     level: "admin",
     args: () => [null, form({ deliveryId: webhookDeliveryId })],
   },
+  "app/admin/api-keys/actions.ts#createApiKeyAction": {
+    level: "admin",
+    args: () => [null, form({ name: "Access test key", scopes: "redeem,read" })],
+  },
+  "app/admin/api-keys/actions.ts#revokeApiKeyAction": { level: "admin", args: () => [null, form({ keyId: apiKeyId })] },
   "app/admin/actions.ts#setBatchStatusAction": {
     level: "admin",
     args: () => [null, form({ batchId, status: "DISABLED" })],

@@ -148,6 +148,8 @@ const LEVEL: Record<string, "anonymous" | "customer" | "admin"> = {
   "../app/admin/orders/actions.ts": "admin",
   "../app/admin/products/actions.ts": "admin",
   "../app/admin/settings/actions.ts": "admin",
+  "../app/admin/api-keys/actions.ts": "admin",
+  "../app/admin/webhooks/actions.ts": "admin",
 };
 
 /** The answer inside whichever state a form keeps. */

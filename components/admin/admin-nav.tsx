@@ -13,6 +13,7 @@ const LINKS = [
   { href: "/admin/redemptions", label: "Redemptions" },
   { href: "/admin/attempts", label: "Attempts" },
   { href: "/admin/activity", label: "Admin log" },
+  { href: "/admin/api-keys", label: "API keys" },
   { href: "/admin/webhooks", label: "Webhooks" },
   { href: "/admin/settings", label: "Settings" },
 ];

@@ -4,7 +4,7 @@ import { type RequestMeta, recordAttempt } from "@/lib/attempts";
 import { couponCodeSchema } from "@/lib/codes";
 import { couponRefusal } from "@/lib/coupon-terms";
 import type { CouponUseRefusal } from "@/lib/coupon-use";
-import { type DiscountRefusal, discountFor } from "@/lib/coupon-value";
+import { type DiscountRefusal, discountFor, type PricedLine } from "@/lib/coupon-value";
 import type { Db } from "@/lib/db/client";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { orderViewSelect, toOrderView } from "./order-view";
@@ -148,14 +148,23 @@ export async function getCart(db: Db, userId: string, now = new Date()): Promise
   return { lines, subtotalCents, preview, totalCents: subtotalCents - discountCents };
 }
 
-interface Judged {
+export interface Judged {
   preview: CodePreview;
   /** The coupon the code names, when it exists (for the attempts log). */
   couponId: string | null;
 }
 
-/** Reads only: the coupon, its product list and the customer's uses, judged as placeOrder would. */
-async function judgeCode(db: Db, userId: string, code: string, lines: CartLine[], now: Date): Promise<Judged> {
+/**
+ * Reads only: the coupon, its product list and the customer's uses, judged as placeOrder would. The cart's
+ * preview and the store API's validate (lib/store-api.ts) both judge with it.
+ */
+export async function judgeCode(
+  db: Db,
+  userId: string,
+  code: string,
+  lines: readonly PricedLine[],
+  now: Date,
+): Promise<Judged> {
   const coupon = await db.coupon.findUnique({
     where: { code },
     include: { products: { select: { productId: true, product: { select: { name: true } } } } },

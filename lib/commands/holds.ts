@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { createHold, HOLD_SCOPE } from "@/lib/holds/create-hold";
+import { createHold, HOLD_SCOPE, HOLD_TTL_SECONDS } from "@/lib/holds/create-hold";
 import { captureHold, HOLD_REFUND_SCOPE, refundHold, releaseHold } from "@/lib/holds/settle-hold";
 import { clientKey, typedCode } from "./customer";
 import { defineCommand, guessedCode } from "./edge";
@@ -14,19 +14,32 @@ import { defineCommand, guessedCode } from "./edge";
 const cents = z.number("Send an amount in cents.");
 const holdId = z.string("Send the hold's id.");
 
+/** The hold's input: the shape /api/v1/holds documents too (lib/web/api-v1.ts). */
+export const holdInput = z.object({
+  code: typedCode
+    .nullish()
+    .meta({ description: "The discount code to hold a use of; none for a hold of credit alone." }),
+  subtotalCents: cents.meta({ description: "The cart's subtotal; with lines, their sum." }),
+  lines: z
+    .array(z.object({ sku: z.string(), quantity: z.number(), unitPriceCents: cents }), "Send the cart's lines.")
+    .optional()
+    .meta({ description: "The cart's lines: a code for some products applies to the lines whose sku is one of them." }),
+  creditCents: cents
+    .optional()
+    .meta({ description: "Store credit to hold towards the total after the discount (default 0)." }),
+  ttlSeconds: z
+    .number("Send ttlSeconds as a number of seconds.")
+    .optional()
+    .meta({
+      description: `How long the hold lives unless captured or released: default ${HOLD_TTL_SECONDS.default}, ${HOLD_TTL_SECONDS.min} to ${HOLD_TTL_SECONDS.max}.`,
+    }),
+  idempotencyKey: clientKey,
+});
+
 /** A hold with a code is a guess at the code, charged like a redeem or an order with one. */
 export const hold = defineCommand({
   name: "hold",
-  input: z.object({
-    code: typedCode.nullish(),
-    subtotalCents: cents,
-    lines: z
-      .array(z.object({ sku: z.string(), quantity: z.number(), unitPriceCents: cents }), "Send the cart's lines.")
-      .optional(),
-    creditCents: cents.optional(),
-    ttlSeconds: z.number("Send ttlSeconds as a number of seconds.").optional(),
-    idempotencyKey: clientKey,
-  }),
+  input: holdInput,
   limit: { charges: (input) => !!input.code, guessed: guessedCode },
   idempotency: { key: "required", scope: HOLD_SCOPE },
   run: (db, actor, input) => createHold(db, { userId: actor.userId, ...input }),
@@ -50,10 +63,18 @@ export const releaseHeld = defineCommand({
   run: (db, actor, input) => releaseHold(db, { holdId: input.holdId, userId: actor.userId }),
 });
 
+export const refundInput = z.object({
+  holdId,
+  amountCents: cents
+    .optional()
+    .meta({ description: "Cents of the captured credit to give back; absent: the whole hold, its code's use too." }),
+  idempotencyKey: clientKey,
+});
+
 /** A refund, whole (no amount) or partial; each one made once by its key. */
 export const refundHeld = defineCommand({
   name: "refund-hold",
-  input: z.object({ holdId, amountCents: cents.optional(), idempotencyKey: clientKey }),
+  input: refundInput,
   limit: null,
   idempotency: { key: "required", scope: HOLD_REFUND_SCOPE },
   run: (db, actor, input) => refundHold(db, { ...input, userId: actor.userId }),

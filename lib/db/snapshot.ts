@@ -22,6 +22,7 @@ export async function snapshot(db: Db): Promise<string> {
            (SELECT count(*) FROM users)::int AS users,
            (SELECT count(*) FROM users WHERE disabled)::int AS disabled_users,
            (SELECT sum(balance_cents) FROM users)::bigint::text AS balances,
-           (SELECT count(*) FROM credit_adjustments)::int AS adjustments`;
+           (SELECT count(*) FROM credit_adjustments)::int AS adjustments,
+           (SELECT string_agg(id::text || ':' || status || ':' || refunded_cents, ',' ORDER BY id) FROM holds) AS holds`;
   return JSON.stringify(row);
 }

@@ -84,7 +84,8 @@ const cents = (what: string) =>
     .min(0, `${what} cannot be negative.`)
     .max(MAX_ORDER_CENTS, `${what} is above the most store credit can pay.`);
 
-const holdRequestSchema = z
+/** The store's cart and the hold's terms; the API's validate judges a cart by it too (lib/store-api.ts). */
+export const holdRequestSchema = z
   .object({
     subtotalCents: cents("The subtotal"),
     lines: z

@@ -4,6 +4,7 @@ import type { Actor, Command } from "@/lib/commands/edge";
 import { admitApiKeyRequest } from "@/lib/rate-limits";
 import { REFUSALS } from "@/lib/refusals";
 import {
+  findHoldCustomer,
   findOrCreateStoreCustomer,
   findStoreCustomer,
   storeCustomerIdSchema,
@@ -34,6 +35,8 @@ export type CustomerOf =
   | { create: (parts: RequestParts) => unknown }
   /** A store id (the path's, say): the customer must exist (404 otherwise). */
   | { existing: (parts: RequestParts) => unknown }
+  /** A hold's id (the path's): the customer it was made for (404 when there is no such hold). */
+  | { holdOwner: (parts: RequestParts) => string | undefined }
   /** No customer: the command acts for the key itself (`userId` is the key's id, not a user's). */
   | "none";
 
@@ -76,13 +79,16 @@ export function apiKeyRoute<Input, Result extends { ok: boolean; replayed?: bool
           ? await customerNamed(storeCustomerSchema, spec.customer.create(parts), (c) =>
               findOrCreateStoreCustomer(db, c),
             )
-          : await customerNamed(storeCustomerIdSchema, spec.customer.existing(parts), (id) =>
-              findStoreCustomer(db, id),
-            );
+          : "existing" in spec.customer
+            ? await customerNamed(storeCustomerIdSchema, spec.customer.existing(parts), (id) =>
+                findStoreCustomer(db, id),
+              )
+            : await findHoldCustomer(db, spec.customer.holdOwner(parts) ?? "");
       if (found instanceof Response) return found;
       if (!found.ok) {
         const row = REFUSALS[found.reason];
-        return jsonResponse(row.status, { status: "refused", reason: found.reason, message: row.message({}) });
+        const message = row.message({ context: "hold" });
+        return jsonResponse(row.status, { status: "refused", reason: found.reason, message });
       }
       return actor(found.userId);
     },

@@ -24,6 +24,8 @@ export interface RequestParts {
   body: Record<string, unknown>;
   key: string | null;
   params: Record<string, string>;
+  /** The URL's query parameters (a GET's page cursor), each name's first value. */
+  query: Record<string, string>;
 }
 
 type Decided<Result> = Exclude<Result, EdgeRefusal>;
@@ -91,7 +93,8 @@ export function commandRoute<Caller, Input, Result extends { ok: boolean; replay
       if (!read.ok) return problem(read.status, read.reason, read.message);
       body = read.value;
     }
-    const parts = { body: fields(body), key, params: await context.params };
+    const query = Object.fromEntries(new URL(request.url).searchParams);
+    const parts = { body: fields(body), key, params: await context.params, query };
     const actor = await caller.actor(db, who, parts, request);
     if (actor instanceof Response) return actor;
     return respond(await runCommand(db, command, actor, spec.input(parts)), spec);

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { type RawRequest, type RawResponse, burst, connect, cookieHeader, send, serialise } from "./http";
 import { ensureSignedIn, formRequest, type Jar, readForm } from "./session";
 
-export type RaceTarget = "api" | "action" | "orders" | "checkout-action";
+export type RaceTarget = "api" | "action" | "orders" | "checkout-action" | "api-holds";
 
 export interface RaceOptions {
   urls: URL[];
@@ -28,6 +28,8 @@ export interface RaceOptions {
   settleMs?: number;
   /** Rounds of re-sending requests whose answer was lost (5xx or a failed connection), same key each time. */
   retryRounds?: number;
+  /** api-holds: the store's API key (Authorization: Bearer); its users are store customers, nobody signs in. */
+  apiKey?: string;
   /** Called right after the final bytes are released (fault injection). */
   onRelease?: () => void;
 }
@@ -88,9 +90,10 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
   const started = performance.now();
   const emails = Array.from({ length: users }, (_, i) => `${options.userPrefix ?? "race"}-${i}@race.once`);
   // Sessions are signed JWTs, valid on every instance: signing in once, anywhere, is enough.
-  const jars = await pooled(emails, 8, (email) =>
-    ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"),
-  );
+  const jars =
+    target === "api-holds"
+      ? []
+      : await pooled(emails, 8, (email) => ensureSignedIn(urls[0]!, email, options.password ?? "race-password-123"));
   if (options.fundCode) await pooled(jars, 8, (jar) => fund(urls[0]!, jar, options.fundCode!));
   if (target === "checkout-action") {
     if (!options.order) throw new Error("--target checkout-action needs the product to put in the carts");
@@ -103,6 +106,14 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
       const instance = i % urls.length;
       const url = urls[instance]!;
       const jar: Jar = jars[i % users]!;
+      if (target === "api-holds") {
+        const email = emails[i % users]!;
+        const body = { customer: { id: email.split("@")[0], email }, code, subtotalCents: 10_000 };
+        return {
+          bytes: serialise(url, storePost(options.path ?? "/api/v1/holds", options.apiKey ?? "", body)),
+          instance,
+        };
+      }
       if (target === "api" || target === "orders") {
         const body = target === "api" ? { code } : { lines: [options.order], discountCode: code };
         const request = jsonPost(options.path ?? ENDPOINT[target], jar, body);
@@ -173,9 +184,14 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     }
     const { status, body, headers } = response.value;
     if (status === 503 && !headers["retry-after"]) busyWithoutRetryAfter++;
-    if (target === "api" || target === "orders") {
-      const parsed = safeJson(body) as { reason?: string; redemption?: { id?: string }; order?: { id?: string } };
-      const id = parsed.redemption?.id ?? parsed.order?.id;
+    if (target === "api" || target === "orders" || target === "api-holds") {
+      const parsed = safeJson(body) as {
+        reason?: string;
+        redemption?: { id?: string };
+        order?: { id?: string };
+        hold?: { id?: string };
+      };
+      const id = parsed.redemption?.id ?? parsed.order?.id ?? parsed.hold?.id;
       if (status === 201 && id) createdIds.add(id);
       outcomes.push(status === 201 ? SUCCESS[target] : (parsed.reason ?? `http_${status}`));
     } else if (target === "action") {
@@ -204,7 +220,7 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
     users,
     instances: urls.length,
     successes: outcomeCounts[SUCCESS[target]] ?? 0,
-    distinctRedemptions: target === "api" || target === "orders" ? createdIds.size : null,
+    distinctRedemptions: target === "api" || target === "orders" || target === "api-holds" ? createdIds.size : null,
     statuses: histogram(responses.map(statusKey)),
     outcomes: outcomeCounts,
     burstStatuses,
@@ -238,6 +254,7 @@ const SUCCESS: Record<RaceTarget, string> = {
   action: "redeemed",
   orders: "placed",
   "checkout-action": "placed",
+  "api-holds": "held",
 };
 
 /** Where each JSON target posts unless --path aims it elsewhere (the naive control routes). */
@@ -248,6 +265,16 @@ function jsonPost(path: string, jar: Jar, body: unknown): RawRequest {
     method: "POST",
     path,
     headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Cookie: cookieHeader(jar) },
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
+
+/** A store's request: its API key instead of a session, a fresh Idempotency-Key. */
+function storePost(path: string, apiKey: string, body: unknown): RawRequest {
+  return {
+    method: "POST",
+    path,
+    headers: { "Content-Type": "application/json", "Idempotency-Key": randomUUID(), Authorization: `Bearer ${apiKey}` },
     body: Buffer.from(JSON.stringify(body)),
   };
 }

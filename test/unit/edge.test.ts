@@ -92,7 +92,12 @@ describe("the edge", () => {
   });
 
   it("every /api/v1 route is built by apiKeyRoute (a store's key, never a cookie)", () => {
-    const storeRoutes = entryFiles.filter((file) => file.startsWith(path.join("app", "api", "v1") + path.sep));
+    // The OpenAPI document is public and runs no command: it is generated from the operations' schemas.
+    const storeRoutes = entryFiles.filter(
+      (file) =>
+        file.startsWith(path.join("app", "api", "v1") + path.sep) &&
+        file !== path.join("app", "api", "v1", "openapi.json", "route.ts"),
+    );
     const handmade = storeRoutes.filter((file) => {
       const text = source(file);
       const handlers = [...text.matchAll(/export (?:const|async function|function) (GET|POST|PUT|PATCH|DELETE)\b/g)];
@@ -124,6 +129,24 @@ describe("the edge", () => {
     }
     // orderCart runs the order command itself, through runCommand; the order command's own entry is the API.
     expect(commands.filter((c) => !run.has(`${c.module}:${c.name}`)).map((c) => c.name)).toEqual([]);
+  });
+
+  it("every store command is an /api/v1 operation's, and every operation is a route built by apiKeyRoute", () => {
+    const contract = source("lib/web/api-v1.ts");
+    const storeCommands = [...commandNames("lib/commands/holds.ts"), ...commandNames("lib/commands/store.ts")];
+    expect(storeCommands.length).toBeGreaterThanOrEqual(7);
+    expect(storeCommands.filter((name) => !new RegExp(`command: ${name},`).test(contract))).toEqual([]);
+    const operations = [...contract.matchAll(/^ {2}(\w+): operation\(/gm)].map((match) => match[1]!);
+    const routed = entryFiles
+      .filter((file) => file.startsWith(path.join("app", "api", "v1") + path.sep))
+      .map(
+        (file) =>
+          /const operation = API_V1\.(\w+);\nexport const (?:GET|POST) = apiKeyRoute\(operation\.command, operation\);/.exec(
+            source(file),
+          )?.[1],
+      )
+      .filter(Boolean);
+    expect(routed.sort()).toEqual(operations.sort());
   });
 
   it("a command's work cannot be called past runCommand", () => {

@@ -43,12 +43,16 @@ export type AdjustResult =
   | { ok: true; adjustmentId: string; amountCents: number; balanceCents: number; replayed: boolean }
   | { ok: false; reason: AdjustmentRefusal | "key_reused" | "busy" };
 
-export async function adjustCredit(db: Db, actorId: string, input: AdjustmentInput): Promise<AdjustResult> {
+/** Who adjusts: an admin (by id, audited in the admin log), or a store's API key (counted in its usage). */
+export type Adjuster = string | { apiKeyId: string };
+
+export async function adjustCredit(db: Db, adjuster: Adjuster, input: AdjustmentInput): Promise<AdjustResult> {
   const { customerId, amountCents, reason, idempotencyKey } = input;
+  const actorId = typeof adjuster === "string" ? adjuster : null;
   const request = {
     scope: ADJUSTMENT_SCOPE,
-    // The key is the admin's: one admin's form, however often it is sent.
-    userId: actorId,
+    // The key is the admin's (one admin's form, however often it is sent), or, for a store, the customer's.
+    userId: actorId ?? customerId,
     key: idempotencyKey,
     fingerprint: fingerprint({ customerId, amountCents, reason }),
   };
@@ -59,7 +63,14 @@ export async function adjustCredit(db: Db, actorId: string, input: AdjustmentInp
       const customer = await tx.user.findUnique({ where: { id: customerId }, select: { email: true, role: true } });
       if (!customer || customer.role !== "CUSTOMER") throw new Rollback("unknown_customer");
       await tx.creditAdjustment.create({
-        data: { id: adjustmentId, userId: customerId, actorId, amountCents, reason },
+        data: {
+          id: adjustmentId,
+          userId: customerId,
+          actorId,
+          apiKeyId: typeof adjuster === "string" ? null : adjuster.apiKeyId,
+          amountCents,
+          reason,
+        },
       });
       const link = { kind: "ADJUSTMENT", adjustmentId } as const;
       const moved =
@@ -71,6 +82,7 @@ export async function adjustCredit(db: Db, actorId: string, input: AdjustmentInp
         type: "credit.adjusted",
         data: { customerId, adjustmentId, amountCents, balanceCents: moved.balanceCents },
       });
+      if (actorId === null) return { adjustmentId, balanceCents: moved.balanceCents };
       await recordAdminChange(tx, actorId, {
         action: "CREDIT_ADJUSTED",
         targetType: "user",

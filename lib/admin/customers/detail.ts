@@ -50,7 +50,14 @@ export async function getCustomerDetail(db: Db, userId: string): Promise<Custome
       where: { userId },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: SHOWN,
-      select: { id: true, amountCents: true, reason: true, createdAt: true, actor: { select: { email: true } } },
+      select: {
+        id: true,
+        amountCents: true,
+        reason: true,
+        createdAt: true,
+        actor: { select: { email: true } },
+        apiKey: { select: { name: true } },
+      },
     }),
   ]);
   if (!wallet) return null;
@@ -63,6 +70,10 @@ export async function getCustomerDetail(db: Db, userId: string): Promise<Custome
       products: lines.map((line) => (line.quantity > 1 ? `${line.quantity} × ${line.name}` : line.name)).join(", "),
     })),
     attempts: attempts.rows,
-    adjustments: adjustments.map(({ actor, ...adjustment }) => ({ ...adjustment, actorEmail: actor.email })),
+    adjustments: adjustments.map(({ actor, apiKey, ...adjustment }) => ({
+      ...adjustment,
+      // An admin, or a store's key (by its name).
+      actorEmail: actor?.email ?? `API key "${apiKey?.name}"`,
+    })),
   };
 }

@@ -1,0 +1,9 @@
+import { API_V1 } from "@/lib/web/api-v1";
+import { apiKeyRoute } from "@/lib/web/api-key-route";
+
+/** GET /api/v1/holds/{id}: lib/web/api-v1.ts describes it (and /api/v1/openapi.json). */
+
+export const dynamic = "force-dynamic";
+
+const operation = API_V1.viewHold;
+export const GET = apiKeyRoute(operation.command, operation);
