@@ -38,7 +38,13 @@ type Answer = { ok: true } | { ok: false; reason: string };
 function tally(results: PromiseSettledResult<Answer>[]) {
   const reasons: Record<string, number> = {};
   for (const result of results) {
-    const reason = result.status === "rejected" ? "thrown" : result.value.ok ? "ok" : result.value.reason;
+    // A throw is named with its message: a race that throws is a bug to be read, not a count.
+    const reason =
+      result.status === "rejected"
+        ? `thrown: ${String(result.reason).slice(0, 300)}`
+        : result.value.ok
+          ? "ok"
+          : result.value.reason;
     reasons[reason] = (reasons[reason] ?? 0) + 1;
   }
   return reasons;
