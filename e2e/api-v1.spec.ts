@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { createApiKey, revokeApiKey } from "@/lib/api-keys";
 import { createEndpoint, setEndpointEnabled } from "@/lib/webhooks/endpoints";
-import { startReceiver } from "@/test/webhook-receiver";
+import { startReceiver } from "@/lib/webhooks/test-receiver";
 import { ADMIN, createTestCoupon, e2eDb, expectInvariantsHold, uniqueTag } from "./support";
 
 /**

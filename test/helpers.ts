@@ -144,3 +144,12 @@ export function fulfilled<T>(results: PromiseSettledResult<T>[]): T[] {
   if (rejected.length > 0) throw new Error(`${rejected.length} calls threw; first: ${String(rejected[0]!.reason)}`);
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
+
+/** Polls `check` until it holds; fails with `what` after `timeoutMs` (generous: it waits for real retries). */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

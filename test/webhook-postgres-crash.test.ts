@@ -14,8 +14,8 @@ import { migrate } from "@/lib/db/migrate";
 import { redeemCoupon } from "@/lib/redemptions";
 import { createEndpoint } from "@/lib/webhooks/endpoints";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
-import { makeCoupon, makeUsers, newKey } from "./helpers";
-import { eventually, type Receiver, startReceiver } from "./webhook-receiver";
+import { eventually, makeCoupon, makeUsers, newKey } from "./helpers";
+import { type Receiver, startReceiver } from "@/lib/webhooks/test-receiver";
 
 const dataDir = path.resolve(import.meta.dirname, `../.data/test-webhook-crash-${process.pid}/pg`);
 

@@ -18,8 +18,8 @@ import type { DeliveryOptions } from "@/lib/webhooks/deliver";
 import { createEndpoint, replayDelivery, sendTestEvent, setEndpointEnabled } from "@/lib/webhooks/endpoints";
 import { recordEvent } from "@/lib/webhooks/outbox";
 import { startWebhookWorker, type WebhookWorker } from "@/lib/webhooks/worker";
-import { makeCoupon, makeCustomersWithCredit, makeUsers, newKey, race, scenarioDatabase } from "./helpers";
-import { type Behaviour, eventually, type Receiver, startReceiver } from "./webhook-receiver";
+import { eventually, makeCoupon, makeCustomersWithCredit, makeUsers, newKey, race, scenarioDatabase } from "./helpers";
+import { type Behaviour, type Receiver, startReceiver } from "@/lib/webhooks/test-receiver";
 
 const FAST: DeliveryOptions = { timeoutMs: 500, retryBaseMs: 20, retryMaxMs: 200, disableAfter: 1_000 };
 

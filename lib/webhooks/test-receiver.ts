@@ -4,7 +4,8 @@ import { Webhook } from "standardwebhooks";
 
 /**
  * A store's webhook receiver on a local port, as the README tells stores to write one: it verifies
- * every signature (standardwebhooks) and applies each event once, by webhook-id. `answer` decides each
+ * every signature (standardwebhooks) and applies each event once, by webhook-id. The tests' and the
+ * e2e suite's stand-in for a store; nothing in the app imports it. `answer` decides each
  * attempt: "ok", "fail" (500) or "hang" (no answer at all, until the receiver closes).
  */
 export type Behaviour = (attempt: { id: string; type: string; attemptOfThisId: number }) => "ok" | "fail" | "hang";
@@ -81,13 +82,4 @@ export async function startReceiver(secret: string, answer: Behaviour = () => "o
       server.close(() => resolve());
     });
   return receiver;
-}
-
-/** Polls `check` until it holds; fails with `what` after `timeoutMs` (generous: it waits for real retries). */
-export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
