@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "./db/client";
+import { isDatabaseUnavailable } from "./db/errors";
 import { type RefusalDetail, runTransaction, type Tx } from "./db/transaction";
 
 /**
@@ -142,16 +143,19 @@ export async function runOnce<T, Reason extends string>(
   const outcome = await runTransaction<{ claimed: true; value: T } | { claimed: false }, Reason>(db, async (tx) =>
     (await claimKey(tx, request, resultId)) ? { claimed: true, value: await work(tx, resultId) } : { claimed: false },
   );
-  switch (outcome.kind) {
-    case "busy":
-      return { kind: "busy" };
-    case "committed":
-      return outcome.value.claimed ? { kind: "done", value: outcome.value.value } : replay(db, request);
-    case "rolled_back":
-      if (await store(db, request, outcome.reason, outcome.detail)) {
-        return { kind: "refused", reason: outcome.reason, detail: outcome.detail ?? null, replayed: false };
-      }
-      return replay(db, request);
+  if (outcome.kind === "busy") return { kind: "busy" };
+  if (outcome.kind === "committed" && outcome.value.claimed) return { kind: "done", value: outcome.value.value };
+  // Storing a refusal and reading an earlier answer are statements of their own, after the transaction: a
+  // database that stops answering there leaves this call's key undecided, which is busy (retry with the
+  // same key), as it is inside the transaction.
+  try {
+    if (outcome.kind === "rolled_back" && (await store(db, request, outcome.reason, outcome.detail))) {
+      return { kind: "refused", reason: outcome.reason, detail: outcome.detail ?? null, replayed: false };
+    }
+    return await replay(db, request);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return { kind: "busy" };
+    throw error;
   }
 }
 

@@ -88,6 +88,28 @@ describe("runOnce", () => {
     });
   });
 
+  it("a database that stops answering while the refusal is stored leaves the key undecided: busy, not a throw", async () => {
+    await withDatabase(async ({ db }) => {
+      const [user] = await makeUsers(db, 1);
+      const request = orderKey(user!, newKey(), [{ sku: "TEE", quantity: 3 }]);
+      const refuse = async (): Promise<never> => {
+        throw new Rollback("out_of_stock");
+      };
+      const hangUp = async (): Promise<boolean> => {
+        throw new Error("Connection terminated unexpectedly");
+      };
+      expect(await runOnce(db, request, refuse, hangUp)).toEqual({ kind: "busy" });
+      expect(await db.idempotencyKey.count({ where: { userId: user! } })).toBe(0);
+      // Anything else is a bug, and stays one.
+      const bug = async (): Promise<boolean> => {
+        throw new TypeError("not a database failure");
+      };
+      await expect(runOnce(db, request, refuse, bug)).rejects.toThrow(TypeError);
+      // The key is still free: the next call decides it.
+      expect(await runOnce(db, request, refuse)).toMatchObject({ kind: "refused", replayed: false });
+    });
+  });
+
   it("200 concurrent calls with one key: one does the work, every other waits for it and gets its result", async () => {
     await withDatabase(
       async ({ db }) => {
