@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_PATH } from "./e2e/chromium";
 import { RELAXED_LIMITS } from "./e2e/relaxed-limits";
 
 /**
@@ -38,13 +38,6 @@ const EXCLUSIVE = [
   "authorization-matrix.spec.ts",
 ].map((file) => `**/${file}`);
 
-/**
- * Chromium: PLAYWRIGHT_CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own browser
- * (`npx playwright install chromium` where that can download).
- */
-const executablePath =
-  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-
 export default defineConfig({
   testDir: "e2e",
   // The helpers import domain modules marked `server-only`; this config resolves that to its empty module.
@@ -66,7 +59,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath,
+      executablePath: CHROMIUM_PATH,
       args: [
         "--no-sandbox",
         "--disable-gpu",

@@ -8,11 +8,11 @@
  *   npm run screenshots -- [--port 3000] [--data-dir .data/screenshots]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { type Browser, chromium, type Page } from "@playwright/test";
+import { CHROMIUM_PATH } from "../e2e/chromium";
 import { DEMO_USERS } from "../lib/seed";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -135,9 +135,7 @@ async function customerPageOfAlice(page: Page): Promise<string> {
 async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const app = await startApp();
-  const executablePath =
-    process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--no-sandbox", "--disable-gpu"] });
   try {
     await aliceRedeems(browser);
     await aliceShops(browser);
