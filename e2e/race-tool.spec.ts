@@ -163,9 +163,9 @@ test("aimed at POST /api/v1/holds with a store's key: one hold of a single-use c
   const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
   const { exitCode, summary } = await race(baseURL!, [
     ...["--target", "api-holds", "--api-key", key.secret, "--code", code.code],
-    ...["--requests", String(REQUESTS), "--limit", "1"],
+    ...["--requests", String(REQUESTS), "--limit", "1", "--expect", "1"],
   ]);
-  expect(summary.problems).toEqual([]);
+  expect(summary.problems, JSON.stringify(summary)).toEqual([]);
   expect(exitCode).toBe(0);
   expect({ successes: summary.successes, distinct: summary.distinctRedemptions }).toEqual({
     successes: 1,

@@ -88,7 +88,10 @@ export async function runRace(options: RaceOptions): Promise<RaceSummary> {
       throw new Error(`${url.origin}: the race tool only targets this machine`);
   }
   const started = performance.now();
-  const emails = Array.from({ length: users }, (_, i) => `${options.userPrefix ?? "race"}-${i}@race.once`);
+  // A store's customers are named apart from the accounts the other targets sign in: the API refuses a
+  // store customer whose email already belongs to an account (customer_email_taken).
+  const prefix = `${options.userPrefix ?? "race"}${target === "api-holds" ? "-store" : ""}`;
+  const emails = Array.from({ length: users }, (_, i) => `${prefix}-${i}@race.once`);
   // Sessions are signed JWTs, valid on every instance: signing in once, anywhere, is enough.
   const jars =
     target === "api-holds"
