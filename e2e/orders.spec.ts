@@ -142,6 +142,13 @@ test("the admin fulfils an order, then refunds units (restocked) and an amount; 
   const admin = await adminPage(browser, `/admin/orders/${order.id}`);
   // A placed order offers no refund: it is cancelled to refund it whole.
   await expect(admin.getByTestId("refund-form")).toHaveCount(0);
+  // Cancel asks first, and its two choices cannot be mistaken for each other ("Cancel" beside "Cancel order").
+  await admin.getByTestId(`cancel-${order.id}`).click();
+  const dialog = admin.getByRole("dialog", { name: `Cancel order ${number} of ${customer.email} ($34.00)?` });
+  await expect(dialog.getByRole("button")).toHaveText(["Keep order", "Cancel order"]);
+  await dialog.getByRole("button", { name: "Keep order" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(admin.getByTestId("order-status")).toHaveText("Placed");
   await admin.getByTestId(`fulfil-${order.id}`).click();
   await expect(admin.getByTestId("order-status")).toHaveText("Fulfilled");
   await expect(admin.getByTestId("order-history")).toContainText("Fulfilled");

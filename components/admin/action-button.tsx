@@ -17,8 +17,11 @@ interface ActionButtonProps<Answer extends StatusAnswer<string>> {
   fields: Record<string, string>;
   label: string;
   pendingLabel: string;
-  /** Asked in a dialog before anything is sent. */
-  confirm?: { title: string; body: string; confirmLabel: string };
+  /**
+   * Asked in a dialog before anything is sent. `keepLabel` names the way back where "Cancel" would read as
+   * the change itself (cancelling an order).
+   */
+  confirm?: { title: string; body: string; confirmLabel: string; keepLabel?: string };
   tone?: "danger" | "neutral";
   testId?: string;
   /** Nothing left to do (e.g. the redemption is revoked): the button goes. */
@@ -113,7 +116,7 @@ export function ActionButton<Answer extends StatusAnswer<string>>({
                 onClick={() => dialog.current?.close()}
                 className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50"
               >
-                Cancel
+                {confirm.keepLabel ?? "Cancel"}
               </button>
               <button
                 type="button"

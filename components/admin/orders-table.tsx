@@ -142,6 +142,7 @@ export function OrderStatusButtons<Answer extends StatusAnswer<string>, FulfilAn
             "The stock goes back, the discount code's use is given back and the total is refunded to the " +
             "customer's store credit, once. Once fulfilled, an order is refunded instead.",
           confirmLabel: "Cancel order",
+          keepLabel: "Keep order",
         }}
       />
     </>
