@@ -45,6 +45,12 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
   const blockers = cart.lines.map(lineBlocker).filter((blocker) => blocker !== null);
   const quantityShown = useClearOnInput(quantityAnswer);
   const codeShown = useClearOnInput(codeAnswer);
+  // An order's refusal is about the cart it was placed with: any edit of the cart makes it stale.
+  const orderShown = useClearOnInput(order.result);
+  const editingCart = (own: () => void) => () => {
+    own();
+    orderShown.onInput();
+  };
 
   if (cart.lines.length === 0) {
     return (
@@ -88,7 +94,11 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
                 {!line.active && " · no longer on sale"}
               </p>
             </div>
-            <form action={quantityAction} onInput={quantityShown.onInput} className="flex items-center gap-2">
+            <form
+              action={quantityAction}
+              onInput={editingCart(quantityShown.onInput)}
+              className="flex items-center gap-2"
+            >
               <input type="hidden" name="productId" value={line.productId} />
               <label className="text-sm text-slate-700" htmlFor={`quantity-${line.productId}`}>
                 Quantity
@@ -111,7 +121,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
                 Update
               </button>
             </form>
-            <form action={quantityAction}>
+            <form action={quantityAction} onSubmit={orderShown.onInput}>
               <input type="hidden" name="productId" value={line.productId} />
               <input type="hidden" name="quantity" value="0" />
               <button
@@ -134,7 +144,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
         )}
       </div>
 
-      <form action={codeAction} onInput={codeShown.onInput} className="flex flex-wrap items-end gap-2">
+      <form action={codeAction} onInput={editingCart(codeShown.onInput)} className="flex flex-wrap items-end gap-2">
         <div>
           <label htmlFor="discount-code" className="block text-sm font-medium text-slate-800">
             Discount code
@@ -162,7 +172,7 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
           <Callout tone="info" testId="code-preview">
             <p data-reason={cart.preview.ok ? undefined : cart.preview.reason}>{codePreviewMessage(cart.preview)}</p>
             {!cart.preview.ok && (
-              <form action={codeAction} className="mt-1">
+              <form action={codeAction} onSubmit={orderShown.onInput} className="mt-1">
                 <input type="hidden" name="code" value="" />
                 <button type="submit" disabled={codePending} className="font-medium underline underline-offset-2">
                   Remove {cart.preview.code}
@@ -209,9 +219,9 @@ export function CartView({ cart, balanceCents, setQuantity, setCode, placeOrder,
           Place order for {formatCents(cart.totalCents)}
         </SubmitButton>
         <AnswerRegion answer={order.result} aria-atomic="true" data-answer={order.answer} className="w-full">
-          {order.result && (
-            <Callout key={order.answer} tone={order.result.ok ? "success" : "error"} testId="order-result">
-              <p data-reason={order.result.ok ? undefined : order.result.reason}>{order.result.message}</p>
+          {orderShown.shown && (
+            <Callout key={order.answer} tone={orderShown.shown.ok ? "success" : "error"} testId="order-result">
+              <p data-reason={orderShown.shown.ok ? undefined : orderShown.shown.reason}>{orderShown.shown.message}</p>
             </Callout>
           )}
         </AnswerRegion>

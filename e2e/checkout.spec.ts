@@ -255,6 +255,10 @@ test("a cart that guides: a code that does not apply is left out, quantities sto
   await expect(page.getByTestId("code-preview")).toContainText(
     `${mugOnly.code} is not applied: This code applies only to Guide mug.`,
   );
+  // Remove drops it without clearing the field by hand.
+  await page.getByRole("button", { name: `Remove ${mugOnly.code}` }).click();
+  await expect(page.getByTestId("code-preview")).toHaveCount(0);
+  await expect(page.getByLabel("Discount code")).toHaveValue("");
   await applyCode(page, fiveOff.code);
   await expect(page.getByTestId("code-preview")).toContainText(
     "is not applied: This code needs an order of at least $20.00",

@@ -98,6 +98,15 @@ test("a refusal clears when the next value is typed: redeem, the cart's code and
   await quantity.pressSequentially("2");
   await expect(page.getByTestId("quantity-result")).toHaveCount(0);
 
+  // An order's refusal is about the cart as it was: editing the cart clears it.
+  await page.getByRole("button", { name: /Place order/ }).click();
+  await expect(page.getByTestId("order-result").locator("[data-reason]")).toHaveAttribute(
+    "data-reason",
+    "insufficient_credit",
+  );
+  await quantity.fill("1");
+  await expect(page.getByTestId("order-result")).toHaveCount(0);
+
   const admin = await adminPage(browser, `/admin/customers/${customer.id}`, "phone");
   const form = admin.getByTestId("credit-adjustment");
   await form.getByLabel("Debit (take from the balance)").check();
