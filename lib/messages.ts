@@ -47,11 +47,12 @@ function orderDetail(result: OrderRefused): RefusalDetail {
   if (result.reason === "empty_cart") return {};
   if (result.reason === "rate_limited") return { retryAfterSeconds: result.retryAfterSeconds };
   if (result.reason === "invalid_input") return { message: result.message };
-  const { message, sku, productName, totalCents, balanceCents, minSubtotalCents, maxTotalCents } = result;
+  const { message, sku, productName, stockLeft, totalCents, balanceCents, minSubtotalCents, maxTotalCents } = result;
   return {
     context: "checkout",
     message,
     product: productName ?? sku,
+    stockLeft,
     totalCents,
     balanceCents,
     minSubtotalCents,

@@ -42,6 +42,8 @@ export interface RefusalDetail {
   zone?: string;
   /** The product a refusal is about, by name when known (else its sku). */
   product?: string;
+  /** How many of it were left (out_of_stock): none is sold out, some is a quantity to lower. */
+  stockLeft?: number;
   totalCents?: number;
   balanceCents?: number;
   minSubtotalCents?: number;
@@ -155,7 +157,10 @@ export const REFUSALS: { readonly [Reason in CustomerRefusal]: RefusalRow } = {
   out_of_stock: {
     status: 409,
     label: "Out of stock",
-    message: (d) => `Sorry, ${about(d)} sold out before your order went through. Lower its quantity or remove it.`,
+    message: (d) =>
+      d.stockLeft
+        ? `Only ${d.stockLeft} of ${about(d)} left when your order was placed: lower its quantity to ${d.stockLeft}, or remove it.`
+        : `Sorry, ${about(d)} sold out before your order went through. Remove it to order the rest.`,
   },
   unknown_product: {
     status: 422,

@@ -95,15 +95,26 @@ describe("quantities and stock", () => {
     expect((await getCart(db, userId!)).lines).toMatchObject([{ quantity: 10 }]);
   });
 
-  it("an order refused for stock names the product by name", async () => {
+  it("an order refused for stock names the product by name, and says how many are left when some are", async () => {
     const [userId] = await makeCustomersWithCredit(db, 1, 10_000);
     const tee = await product("Limited tee", 2_000, 1);
     const refused = await actingAs(db, userId!)(order, {
       lines: [{ sku: tee.sku, quantity: 2 }],
       idempotencyKey: newKey(),
     });
-    expect(refused).toMatchObject({ ok: false, reason: "out_of_stock", productName: "Limited tee" });
+    expect(refused).toMatchObject({ ok: false, reason: "out_of_stock", productName: "Limited tee", stockLeft: 1 });
     if (refused.ok) throw new Error("placed");
-    expect(orderMessage(refused)).toMatch(/^Sorry, Limited tee sold out/);
+    expect(orderMessage(refused)).toBe(
+      "Only 1 of Limited tee left when your order was placed: lower its quantity to 1, or remove it. Nothing was charged.",
+    );
+
+    const mug = await product("Last mug", 1_000, 0);
+    const soldOut = await actingAs(db, userId!)(order, {
+      lines: [{ sku: mug.sku, quantity: 1 }],
+      idempotencyKey: newKey(),
+    });
+    expect(soldOut).toMatchObject({ ok: false, reason: "out_of_stock", productName: "Last mug", stockLeft: 0 });
+    if (soldOut.ok) throw new Error("placed");
+    expect(orderMessage(soldOut)).toMatch(/^Sorry, Last mug sold out before your order went through/);
   });
 });

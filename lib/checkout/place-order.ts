@@ -71,6 +71,8 @@ export type PlaceOrderResult =
       /** The product a refusal is about (unknown_product, unavailable, out_of_stock), and its name when it exists. */
       sku?: string;
       productName?: string;
+      /** For out_of_stock: how many there were when the order was refused (0: sold out). */
+      stockLeft?: number;
       /** For insufficient_credit: the order's total, and the balance read after the refusal. */
       totalCents?: number;
       balanceCents?: number;
@@ -229,8 +231,13 @@ async function takeLines(tx: Tx, requested: readonly OrderLineRequest[]): Promis
   const taken = new Map<string, TakenProduct>();
   for (const line of lockOrder) {
     const result = await takeLine(tx, idOf.get(line.sku)!, line.quantity);
-    if (!result.ok)
-      throw refuse(result.reason, { sku: line.sku, ...("name" in result ? { productName: result.name } : {}) });
+    if (!result.ok) {
+      throw refuse(result.reason, {
+        sku: line.sku,
+        ...("name" in result ? { productName: result.name } : {}),
+        ...("left" in result ? { stockLeft: result.left } : {}),
+      });
+    }
     taken.set(line.sku, result.product);
   }
   return requested.map((line, index) => ({
@@ -349,7 +356,7 @@ async function explainRefusal(
 ): Promise<Refused> {
   const stored = (detail ?? {}) as Pick<
     Refused,
-    "sku" | "productName" | "totalCents" | "minSubtotalCents" | "maxTotalCents"
+    "sku" | "productName" | "stockLeft" | "totalCents" | "minSubtotalCents" | "maxTotalCents"
   >;
   const refused: Refused = { ok: false, reason, replayed, ...stored };
   if (reason === "insufficient_credit") {

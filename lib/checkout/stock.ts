@@ -20,8 +20,9 @@ export interface TakenProduct {
 export type TakeLine =
   | { ok: true; product: TakenProduct }
   | { ok: false; reason: "unknown_product" }
-  /** `name`: the product's, so a refusal can name it to the customer. */
-  | { ok: false; reason: "unavailable" | "out_of_stock"; name: string };
+  /** `name`: the product's, so a refusal can name it to the customer; `left`: what stock there was. */
+  | { ok: false; reason: "unavailable"; name: string }
+  | { ok: false; reason: "out_of_stock"; name: string; left: number };
 
 const productFields = { id: true, sku: true, name: true, priceCents: true } as const;
 
@@ -51,7 +52,7 @@ export async function takeLine(tx: Tx, productId: string, quantity: number): Pro
     };
   // Restocked since the decrement was refused (an admin's change committed in between): take it afresh.
   if (row.stock >= quantity) throw new RetryTransaction();
-  return { ok: false, reason: "out_of_stock", name: row.name };
+  return { ok: false, reason: "out_of_stock", name: row.name, left: row.stock };
 }
 
 /** The SALE movement of each line whose stock takeLine took, once the order row exists. */

@@ -23,9 +23,10 @@ export const POST = customerRoute(order, {
     body: { status: "placed", order: orderJson(result.order), balanceCents: result.balanceCents },
     replayed: result.replayed,
   }),
-  refusalFields: ({ sku, productName, totalCents, balanceCents, minSubtotalCents, maxTotalCents }) => ({
+  refusalFields: ({ sku, productName, stockLeft, totalCents, balanceCents, minSubtotalCents, maxTotalCents }) => ({
     sku,
     productName,
+    stockLeft,
     totalCents,
     balanceCents,
     minSubtotalCents,
