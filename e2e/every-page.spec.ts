@@ -89,14 +89,10 @@ async function checkPage(page: Page, path: string) {
   expect.soft(serious, `${path}: serious or critical axe violations`).toEqual([]);
 }
 
-/** A customer's order of a stock-tracked product with a long name, placed and then cancelled by the admin. */
-async function cancelledOrder(adminId: string): Promise<string> {
+/** A customer's order of two of a stock-tracked product with a long name, placed. */
+async function placedOrder(name: string, priceCents: number): Promise<string> {
   const buyer = await createCustomer({ creditCents: 10_000 });
-  const product = await createTestProduct({
-    priceCents: 2_500,
-    stock: 5,
-    name: "A limited tee whose name is long enough to wrap on a phone",
-  });
+  const product = await createTestProduct({ priceCents, stock: 5, name });
   const placed = await placeOrder(e2eDb(), {
     userId: buyer.id,
     lines: [{ sku: product.sku, quantity: 2 }],
@@ -104,8 +100,14 @@ async function cancelledOrder(adminId: string): Promise<string> {
     idempotencyKey: randomUUID(),
   });
   if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
-  expect((await adminCancelOrder(e2eDb(), adminId, placed.order.id)).ok).toBe(true);
   return placed.order.id;
+}
+
+/** An order placed and then cancelled by the admin. */
+async function cancelledOrder(adminId: string): Promise<string> {
+  const orderId = await placedOrder("A limited tee whose name is long enough to wrap on a phone", 2_500);
+  expect((await adminCancelOrder(e2eDb(), adminId, orderId)).ok).toBe(true);
+  return orderId;
 }
 
 let customerEmail: Promise<string> | undefined;
@@ -135,8 +137,8 @@ let adminData: Promise<AdminPageData> | undefined;
 
 /**
  * Rows that broke admin layouts before: a code as long as codes may be, redeemed once and refused once
- * (every admin table has a row with it), an admin-log entry that names it, and an order an admin
- * cancelled (its page has every section filled: lines, credit both ways, stock, log).
+ * (every admin table has a row with it), an admin-log entry that names it, and orders: one waiting (Fulfil
+ * and Cancel), one an admin cancelled (every section filled: lines, credit both ways, stock, log), one refunded.
  */
 async function adminPageData() {
   const long = await createTestCoupon({ code: `LONG${uniqueTag().toUpperCase()}`.padEnd(CODE_MAX_LENGTH, "X") });
@@ -159,6 +161,7 @@ async function adminPageData() {
     long,
     customerId: customer.id,
     orderId: await cancelledOrder(admin.id),
+    placedOrderId: await placedOrder("A tee waiting to be fulfilled, with a name long enough to wrap", 2_000),
     refundedOrderId: await refundedOrder(admin.id),
     batchId: batch.batch.id,
     endpointId: await webhook(admin.id),
@@ -167,18 +170,10 @@ async function adminPageData() {
 
 /** An order fulfilled and then refunded in part (units, restocked): its page shows the refund form and table. */
 async function refundedOrder(adminId: string): Promise<string> {
-  const buyer = await createCustomer({ creditCents: 10_000 });
-  const product = await createTestProduct({ priceCents: 1_500, stock: 5, name: "A refundable tee with a long name" });
-  const placed = await placeOrder(e2eDb(), {
-    userId: buyer.id,
-    lines: [{ sku: product.sku, quantity: 2 }],
-    discountCode: null,
-    idempotencyKey: randomUUID(),
-  });
-  if (!placed.ok) throw new Error(`setup order refused: ${placed.reason}`);
-  expect((await fulfilOrder(e2eDb(), adminId, placed.order.id)).ok).toBe(true);
+  const orderId = await placedOrder("A refundable tee with a long name", 1_500);
+  expect((await fulfilOrder(e2eDb(), adminId, orderId)).ok).toBe(true);
   const refunded = await refundOrder(e2eDb(), adminId, {
-    orderId: placed.order.id,
+    orderId,
     by: "lines",
     lines: [{ lineNo: 1, quantity: 1 }],
     restock: true,
@@ -186,7 +181,7 @@ async function refundedOrder(adminId: string): Promise<string> {
     idempotencyKey: randomUUID(),
   });
   expect(refunded.ok).toBe(true);
-  return placed.order.id;
+  return orderId;
 }
 
 /**
@@ -241,6 +236,7 @@ for (const screen of ["desktop", "phone"] as const) {
       ["/admin/coupons/{long code}", ({ long }) => `/admin/coupons/${long.id}`],
       ["/admin/redemptions?code={long code}", ({ long }) => `/admin/redemptions?code=${long.code}`],
       ["/admin/customers/{customer}", ({ customerId }) => `/admin/customers/${customerId}`],
+      ["/admin/orders/{placed order}", ({ placedOrderId }) => `/admin/orders/${placedOrderId}`],
       ["/admin/orders/{cancelled order}", ({ orderId }) => `/admin/orders/${orderId}`],
       ["/admin/orders/{refunded order}", ({ refundedOrderId }) => `/admin/orders/${refundedOrderId}`],
       ["/admin/coupons?batch={batch}", ({ batchId }) => `/admin/coupons?batch=${batchId}`],

@@ -11,6 +11,7 @@ export function CustomersTable({ rows, zone }: { rows: CustomerRow[]; zone: stri
     <DataTable
       label="Customers"
       testId="customers-table"
+      stacked
       empty={rows.length === 0 && "No customers match."}
       head={
         <>
@@ -25,22 +26,26 @@ export function CustomersTable({ rows, zone }: { rows: CustomerRow[]; zone: stri
     >
       {rows.map((c) => (
         <tr key={c.id} data-customer-id={c.id}>
-          <td className={`${td} whitespace-normal`}>
+          <td className={`${td} whitespace-normal`} data-label="Email">
             <span className="flex flex-wrap items-center gap-2">
               <CustomerLink userId={c.id} email={c.email} />
               {c.disabled && <Badge tone="grey">Disabled</Badge>}
             </span>
           </td>
-          <td className={td}>{c.name}</td>
-          <td className={`${td} tabular-nums`}>{formatCents(c.balanceCents)}</td>
-          <td className={`${td} tabular-nums`}>
+          <td className={td} data-label="Name">
+            {c.name}
+          </td>
+          <td className={`${td} tabular-nums`} data-label="Balance" data-key>
+            {formatCents(c.balanceCents)}
+          </td>
+          <td className={`${td} tabular-nums`} data-label="Orders" data-key>
             {formatCount(c.orders)}
             {c.orders > 0 && <span className="text-slate-500"> ({formatCount(c.liveOrders)} live)</span>}
           </td>
-          <td className={`${td} text-xs text-slate-600`}>
+          <td className={`${td} text-xs text-slate-600`} data-label="Last activity">
             <StoreTime date={c.lastActivityAt} zone={zone} />
           </td>
-          <td className={`${td} text-xs text-slate-600`}>
+          <td className={`${td} text-xs text-slate-600`} data-label="Joined">
             <StoreTime date={c.createdAt} zone={zone} />
           </td>
         </tr>

@@ -109,6 +109,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <DataTable
           label="Lines"
           testId="order-lines"
+          stacked
           head={
             <>
               <th className={th}>Product</th>
@@ -121,15 +122,19 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         >
           {order.lines.map((line) => (
             <tr key={line.lineNo}>
-              <td className={`${td} whitespace-normal`}>
+              <td className={`${td} whitespace-normal`} data-label="Product">
                 {line.name} <span className="font-mono text-xs text-slate-500">{line.sku}</span>
               </td>
-              <td className={`${td} tabular-nums`}>{formatCents(line.unitPriceCents)}</td>
-              <td className={`${td} tabular-nums`}>{formatCount(line.quantity)}</td>
-              <td className={`${td} tabular-nums`}>
+              <td className={`${td} tabular-nums`} data-label="Unit price">
+                {formatCents(line.unitPriceCents)}
+              </td>
+              <td className={`${td} tabular-nums`} data-label="Quantity" data-key>
+                {formatCount(line.quantity)}
+              </td>
+              <td className={`${td} tabular-nums`} data-label="Discount">
                 {line.discountCents > 0 ? `−${formatCents(line.discountCents)}` : "—"}
               </td>
-              <td className={`${td} tabular-nums`}>
+              <td className={`${td} tabular-nums`} data-label="Amount" data-key>
                 {formatCents(line.unitPriceCents * line.quantity - line.discountCents)}
               </td>
             </tr>
@@ -170,6 +175,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           <DataTable
             label="Refunds"
             testId="order-refunds"
+            stacked
             empty={order.refunds.length === 0 && "Nothing refunded yet."}
             head={
               <>
@@ -183,16 +189,20 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
           >
             {order.refunds.map((r) => (
               <tr key={r.id}>
-                <td className={`${td} text-xs text-slate-600`}>
+                <td className={`${td} text-xs text-slate-600`} data-label="At">
                   <StoreTime date={r.createdAt} zone={zone} />
                 </td>
-                <td className={`${td} tabular-nums`}>{formatCents(r.amountCents)}</td>
-                <td className={`${td} whitespace-normal`}>
+                <td className={`${td} tabular-nums`} data-label="Amount" data-key>
+                  {formatCents(r.amountCents)}
+                </td>
+                <td className={`${td} whitespace-normal`} data-label="What">
                   {r.lines.length === 0 ? "An amount" : r.lines.map((l) => `${l.quantity} × ${l.name}`).join(", ")}
                   {r.restocked && ", restocked"}
                 </td>
-                <td className={`${td} whitespace-normal`}>{r.reason}</td>
-                <td className={td}>
+                <td className={`${td} whitespace-normal`} data-label="Reason">
+                  {r.reason}
+                </td>
+                <td className={td} data-label="By">
                   <CustomerLink userId={r.actor.id} email={r.actor.email} />
                 </td>
               </tr>
@@ -222,6 +232,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <DataTable
           label="Store credit"
           testId="order-credit"
+          stacked
           empty={order.credit.length === 0 && "No store credit moved (a total of $0.00)."}
           head={
             <>
@@ -234,12 +245,18 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         >
           {order.credit.map((e) => (
             <tr key={e.id}>
-              <td className={`${td} text-xs text-slate-600`}>
+              <td className={`${td} text-xs text-slate-600`} data-label="At">
                 <StoreTime date={e.createdAt} zone={zone} />
               </td>
-              <td className={td}>{LEDGER_KIND_LABELS[e.kind]}</td>
-              <td className={`${td} tabular-nums`}>{signed(e.amountCents)}</td>
-              <td className={`${td} tabular-nums`}>{formatCents(e.balanceAfterCents)}</td>
+              <td className={td} data-label="Entry">
+                {LEDGER_KIND_LABELS[e.kind]}
+              </td>
+              <td className={`${td} tabular-nums`} data-label="Amount" data-key>
+                {signed(e.amountCents)}
+              </td>
+              <td className={`${td} tabular-nums`} data-label="Balance after">
+                {formatCents(e.balanceAfterCents)}
+              </td>
             </tr>
           ))}
         </DataTable>
@@ -249,6 +266,7 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         <DataTable
           label="Stock movements"
           testId="order-stock"
+          stacked
           empty={stock.length === 0 && "No stock-tracked products in this order."}
           head={
             <>
@@ -261,14 +279,18 @@ export default async function AdminOrderPage({ params }: { params: Promise<{ id:
         >
           {stock.map((m) => (
             <tr key={m.id}>
-              <td className={`${td} text-xs text-slate-600`}>
+              <td className={`${td} text-xs text-slate-600`} data-label="At">
                 <StoreTime date={m.createdAt} zone={zone} />
               </td>
-              <td className={`${td} whitespace-normal`}>
+              <td className={`${td} whitespace-normal`} data-label="Product">
                 {m.name} <span className="font-mono text-xs text-slate-500">{m.sku}</span>
               </td>
-              <td className={td}>{STOCK_MOVEMENT_LABELS[m.kind]}</td>
-              <td className={`${td} tabular-nums`}>{m.quantity > 0 ? `+${m.quantity}` : `−${Math.abs(m.quantity)}`}</td>
+              <td className={td} data-label="Movement">
+                {STOCK_MOVEMENT_LABELS[m.kind]}
+              </td>
+              <td className={`${td} tabular-nums`} data-label="Quantity" data-key>
+                {m.quantity > 0 ? `+${m.quantity}` : `−${Math.abs(m.quantity)}`}
+              </td>
             </tr>
           ))}
         </DataTable>
