@@ -57,7 +57,6 @@ export function apiKeyRoute<Input, Result extends { ok: boolean; replayed?: bool
   spec: ApiKeyRouteSpec<Result>,
 ) {
   const storeKey: RouteCaller<AuthenticatedKey> = {
-    kind: "api-key-route",
     async identify(db, request) {
       const header = request.headers.get("authorization");
       if (!header) return unauthorized("Send your API key as `Authorization: Bearer once_live_…`.");

@@ -4,7 +4,6 @@ import { idempotencyKeySchema } from "@/lib/codes";
 import { type Db, getDb } from "@/lib/db/client";
 import type { RateLimited } from "@/lib/rate-limits";
 import { REFUSALS } from "@/lib/refusals";
-import { type EntryKind, type EntryPoint, markEntryPoint } from "./entry-points";
 import { answerBusyWhenDatabaseUnavailable, jsonResponse, problem, readJsonBody } from "./http";
 
 /**
@@ -45,7 +44,6 @@ export interface RouteSpec<Result extends { ok: boolean; replayed?: boolean }> {
 
 /** Who calls a kind of route: checked before anything is read, and turned into the command's actor after. */
 export interface RouteCaller<Caller> {
-  kind: EntryKind;
   /** The caller, or the refusal to answer at once (401, 403). */
   identify(db: Db, request: Request): Promise<Caller | Response>;
   /** The actor the command runs for, once the request's parts are read; or a refusal (429, 404, …). */
@@ -58,8 +56,8 @@ export function commandRoute<Caller, Input, Result extends { ok: boolean; replay
   command: Command<Input, Result>,
   spec: RouteSpec<Result>,
   caller: RouteCaller<Caller>,
-): EntryPoint<(request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>> {
-  const handler = answerBusyWhenDatabaseUnavailable(
+): (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> {
+  return answerBusyWhenDatabaseUnavailable(
     async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
       const db = getDb();
       const who = await caller.identify(db, request);
@@ -99,8 +97,6 @@ export function commandRoute<Caller, Input, Result extends { ok: boolean; replay
     if (actor instanceof Response) return actor;
     return respond(await runCommand(db, command, actor, spec.input(parts)), spec);
   }
-
-  return markEntryPoint(handler, { kind: caller.kind, command: command.name });
 }
 
 /** A JSON object's fields; anything else has none, and the command's input rules refuse what is missing. */

@@ -14,7 +14,6 @@ import { getCurrentUser } from "./session";
 export type CustomerRouteSpec<Result extends { ok: boolean; replayed?: boolean }> = RouteSpec<Result>;
 
 const signedInCustomer: RouteCaller<{ id: string }> = {
-  kind: "customer-route",
   async identify() {
     const user = await getCurrentUser();
     return user ?? problem(401, "unauthenticated", "Sign in first; this endpoint uses the session cookie.");
