@@ -2,8 +2,8 @@
  * `npm run screenshots`: the README's admin screenshots, from a production build on a fresh embedded
  * database with the demo data. Starts the app (scripts/start.ts), lets Alice redeem two demo codes, place an
  * order with a discount code and fill her cart again, and the demo admin generate a batch; then writes
- * docs/screenshots/{coupons,batch,customer,overview,admin-orders,cart,orders}-{desktop,phone}.png at 1280×800
- * and 390×844 (the viewport only, so the files stay small), and stops the app.
+ * docs/screenshots/{coupons,batch,customer,customers,overview,admin-orders,admin-order,cart,orders,order}-
+ * {desktop,phone}.png at 1280×800 and 390×844 (the viewport only, so the files stay small), and stops the app.
  *
  *   npm run screenshots -- [--port 3000] [--data-dir .data/screenshots]
  */
@@ -94,17 +94,24 @@ async function applyCode(page: Page, code: string): Promise<void> {
   await page.getByTestId("code-preview").filter({ hasText: code }).waitFor();
 }
 
-/** Alice buys the limited tee at half price, then puts it in her cart again with the 5.00-off code applied. */
-async function aliceShops(browser: Browser): Promise<void> {
+/**
+ * Alice buys the limited tee at half price, then puts it in her cart again with the 5.00-off code applied.
+ * Returns her order's page (/orders/{id}; the admin's is under /admin).
+ */
+async function aliceShops(browser: Browser): Promise<string> {
   const page = await signedIn(browser, alice, "desktop");
   await addToCart(page, "LIMITED-TEE");
   await applyCode(page, "HALFOFF");
   await page.getByRole("button", { name: /Place order for/ }).click();
   await page.getByTestId("order-result").waitFor();
+  await page.goto("/orders");
+  const orderHref = await page.locator('a[href^="/orders/"]').first().getAttribute("href");
+  if (!orderHref) throw new Error("Alice's order has no page to link to");
   await addToCart(page, "LIMITED-TEE");
   await addToCart(page, "MUG");
   await applyCode(page, "FIVEOFF");
   await page.context().close();
+  return orderHref;
 }
 
 /** The demo admin generates a batch of 250 codes; returns the link to its codes. */
@@ -138,7 +145,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ["--no-sandbox", "--disable-gpu"] });
   try {
     await aliceRedeems(browser);
-    await aliceShops(browser);
+    const orderHref = await aliceShops(browser);
     const setup = await signedIn(browser, admin, "desktop");
     const batchHref = await generateBatch(setup);
     const customerHref = await customerPageOfAlice(setup);
@@ -152,9 +159,11 @@ async function main(): Promise<void> {
           customer: customerHref,
           overview: "/admin",
           "admin-orders": "/admin/orders",
+          "admin-order": `/admin${orderHref}`,
+          customers: "/admin/customers",
         },
       },
-      { user: alice, pages: { cart: "/cart", orders: "/orders" } },
+      { user: alice, pages: { cart: "/cart", orders: "/orders", order: orderHref } },
     ];
     for (const screen of Object.keys(SCREENS) as (keyof typeof SCREENS)[]) {
       for (const { user, pages } of shots) {
