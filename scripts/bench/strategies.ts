@@ -192,6 +192,26 @@ export function rawSql(pool: pg.Pool): Strategy {
           `INSERT INTO ledger_entries (user_id, amount_cents, kind, balance_after_cents, redemption_id) VALUES ($1, $2, 'COUPON_CREDIT', $3, $4)`,
           [a.userId, coupon.value_cents, user.rows[0]!.balance_cents, redemption.rows[0]!.id],
         );
+        // What a redemption leaves besides the money, as the engine writes it: its attempt row and its webhook
+        // event (the outbox's row; no endpoint is configured here, as in the engine's runs).
+        await client.query(
+          `INSERT INTO redemption_attempts (user_id, coupon_id, code_typed, outcome, replayed, idempotency_key, redemption_id)
+             VALUES ($1, $2, $3, 'REDEEMED', false, $4, $5)`,
+          [a.userId, coupon.id, a.code, a.idempotencyKey, redemptionId],
+        );
+        await client.query(
+          `INSERT INTO webhook_events (type, ordering_key, payload) VALUES ('redemption.created', $1, $2::jsonb)`,
+          [
+            `customer:${a.userId}`,
+            JSON.stringify({
+              customerId: a.userId,
+              redemptionId,
+              couponId: coupon.id,
+              code: a.code,
+              amountCents: coupon.value_cents,
+            }),
+          ],
+        );
         const consumed = await client.query(
           `UPDATE coupons SET redeemed_count = redeemed_count + 1 WHERE id = $1 AND status = 'ACTIVE'
              AND (max_redemptions IS NULL OR redeemed_count < max_redemptions)`,
