@@ -12,7 +12,7 @@ import { storableText } from "@/lib/input-rules";
 import { debit } from "@/lib/ledger";
 import { MAX_BALANCE_CENTS } from "@/lib/balance-limit";
 import { countLiveOrder } from "./live-orders";
-import { type OrderView, orderViewSelect, toOrderView } from "./order-view";
+import { type OrderLineView, type OrderView, orderViewSelect, toOrderView } from "./order-view";
 import { recordSales, takeLine, type TakenProduct } from "./stock";
 import { recordEvent } from "@/lib/webhooks/outbox";
 
@@ -282,7 +282,7 @@ async function writeOrder(
   // Unguarded, nothing counted means an unknown user, whom the order's foreign key refuses next; guarded,
   // the user is known (the code's usage row has the same foreign key), so it is the guard's refusal.
   if (!(await countLiveOrder(tx, userId, { firstOrder })) && firstOrder) throw refuse("not_first_order");
-  await tx.order.create({
+  const placed = await tx.order.create({
     data: {
       id: orderId,
       userId,
@@ -291,27 +291,50 @@ async function writeOrder(
       discountCents,
       totalCents,
       couponId: coupon?.id ?? null,
-      lines: {
-        create: lines.map(({ lineNo, product, quantity }, index) => ({
-          lineNo,
-          productId: product.id,
-          sku: product.sku,
-          name: product.name,
-          unitPriceCents: product.priceCents,
-          quantity,
-          discountCents: allocation[index]!,
-        })),
-      },
     },
+    select: { number: true, status: true, createdAt: true, cancelledAt: true, fulfilledAt: true, refundedCents: true },
   });
+  const orderLines = lines.map(({ lineNo, product, quantity }, index) => ({
+    lineNo,
+    sku: product.sku,
+    name: product.name,
+    unitPriceCents: product.priceCents,
+    quantity,
+    discountCents: allocation[index]!,
+  }));
+  await insertLines(
+    tx,
+    orderId,
+    orderLines.map((line, index) => ({ ...line, productId: lines[index]!.product.id })),
+  );
   await recordSales(tx, orderId, lines);
   const balanceCents = await pay(tx, userId, orderId, totalCents);
   await recordEvent(tx, {
     type: "order.placed",
     data: { customerId: userId, orderId, totalCents, discountCents, couponId: coupon?.id ?? null },
   });
-  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: orderViewSelect });
-  return { order: toOrderView(order), balanceCents };
+  // The answer is built from what this transaction wrote: reading the order back would cost three queries.
+  const order: OrderView = {
+    id: orderId,
+    ...placed,
+    lines: orderLines,
+    subtotalCents,
+    discountCents,
+    totalCents,
+    code: coupon?.code ?? null,
+  };
+  return { order, balanceCents };
+}
+
+/** Every line in one statement, whatever their number (Prisma's nested create sends one per line, then reads the order back). */
+async function insertLines(tx: Tx, orderId: string, lines: (OrderLineView & { productId: string })[]): Promise<void> {
+  const column = <K extends keyof (typeof lines)[number]>(key: K) => lines.map((line) => line[key]);
+  await tx.$executeRaw`
+    INSERT INTO "order_lines"
+      ("order_id", "line_no", "product_id", "sku", "name", "unit_price_cents", "quantity", "discount_cents")
+    SELECT ${orderId}::uuid, * FROM unnest(${column("lineNo")}::int[], ${column("productId")}::uuid[],
+      ${column("sku")}::text[], ${column("name")}::text[], ${column("unitPriceCents")}::int[],
+      ${column("quantity")}::int[], ${column("discountCents")}::int[])`;
 }
 
 /** The guarded debit of the total; a zero total writes no ledger entry. */
