@@ -11,7 +11,7 @@ import { sessionSecret } from "@/lib/env";
 import { SESSION_COOKIE_MAX_AGE_SECONDS, endSession, isSessionActive } from "@/lib/sessions";
 import { signInLimitedError } from "@/lib/sign-in-errors";
 import { problem } from "./http";
-import { decodeSessionToken } from "./session-token";
+import { decodeSessionToken, encodeSessionToken } from "./session-token";
 
 /**
  * next-auth, credentials only. The session cookie is a JWT naming a server-side session (lib/sessions.ts);
@@ -29,7 +29,7 @@ const shared: Omit<NextAuthOptions, "secret" | "callbacks"> = {
   // The cookie may live as long as the longest session; the session row decides (lib/sessions.ts).
   // Cookies are `Secure` (and `__Secure-`/`__Host-` prefixed) exactly when NEXTAUTH_URL is https://.
   session: { strategy: "jwt", maxAge: SESSION_COOKIE_MAX_AGE_SECONDS },
-  jwt: { decode: decodeSessionToken },
+  jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
   pages: { signIn: "/sign-in" },
   providers: [
     CredentialsProvider({

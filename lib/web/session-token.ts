@@ -1,13 +1,14 @@
 import "server-only";
-import { hkdfSync } from "node:crypto";
-import { jwtDecrypt } from "jose";
-import type { JWT, JWTDecodeParams } from "next-auth/jwt";
+import { hkdfSync, randomUUID } from "node:crypto";
+import { EncryptJWT, jwtDecrypt } from "jose";
+import type { JWT, JWTDecodeParams, JWTEncodeParams } from "next-auth/jwt";
 
 /**
- * Reads the session cookie exactly as next-auth's own `decode` does (the same HKDF-derived key, the same
- * JWE check and clock tolerance), except that the key is derived once per secret and kept: next-auth
- * derives it again on every request, which a redemption's profile showed as HKDF work per request
- * (docs/performance-notes.md §6). Tokens are still written by next-auth's `encode`.
+ * The session cookie, written and read exactly as next-auth's own `encode` and `decode` do (the same
+ * HKDF-derived key, JWE header, claims and clock tolerance), except that the key is derived once per
+ * secret and kept. next-auth derives it again on every call, and reading a session calls both (it
+ * decodes the cookie and encodes its renewal), which a redemption's profile showed as HKDF work per
+ * request (docs/performance-notes.md §6).
  */
 
 const keys = new Map<string, Uint8Array>();
@@ -21,6 +22,23 @@ function encryptionKey(secret: JWTDecodeParams["secret"], salt: string): Uint8Ar
     keys.set(id, key);
   }
   return key;
+}
+
+const DEFAULT_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+export async function encodeSessionToken({
+  token = {},
+  secret,
+  maxAge = DEFAULT_MAX_AGE_SECONDS,
+  salt = "",
+}: JWTEncodeParams): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new EncryptJWT(token)
+    .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+    .setIssuedAt(now)
+    .setExpirationTime(now + maxAge)
+    .setJti(randomUUID())
+    .encrypt(encryptionKey(secret, salt));
 }
 
 export async function decodeSessionToken({ token, secret, salt = "" }: JWTDecodeParams): Promise<JWT | null> {
