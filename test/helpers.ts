@@ -130,6 +130,21 @@ export function meetingPoint(parties: number): () => Promise<void> {
   };
 }
 
+/**
+ * A place where the first `parties` callers wait until the clock has passed `instant`; later callers pass
+ * straight through. Put between a naive control's check and its write, it makes a check made before the
+ * instant write after it, on any machine (a gap alone spans the instant only if the timing happens to).
+ */
+export function heldPast(instant: Date, parties: number): () => Promise<void> {
+  let arrived = 0;
+  return async () => {
+    if (++arrived > parties) return;
+    while (Date.now() <= instant.getTime()) {
+      await new Promise((resolve) => setTimeout(resolve, instant.getTime() - Date.now() + 1));
+    }
+  };
+}
+
 /** Starts `count` calls in the same tick and waits for all of them, failures included. */
 export async function race<T>(count: number, call: (index: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
   let release!: () => void;

@@ -11,7 +11,7 @@ import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
-import { makeCoupon, makeUsers, meetingPoint, newKey, race, scenarioClient, scenarioDatabase } from "./helpers";
+import { heldPast, makeCoupon, makeUsers, meetingPoint, newKey, race, scenarioClient, scenarioDatabase } from "./helpers";
 import { naiveRedeem, naiveRevoke } from "@/lib/controls/naive";
 
 const CONCURRENCY = 200;
@@ -29,7 +29,7 @@ interface Implementation {
   name: "engine" | "naive";
   /** Where the scenario's coupons count their uses; unlimited coupons always use slots. */
   counter: CounterMode;
-  /** `meet`: for the naive control, awaited between its check and its write (meetingPoint). */
+  /** `meet`: for the naive control, awaited between its check and its write (meetingPoint, heldPast). */
   redeem(
     db: Db,
     input: { userId: string; code: string; idempotencyKey: string },
@@ -243,10 +243,12 @@ async function redeemRacingExpiry(impl: Implementation) {
   const expiresAt = new Date(Date.now() + 1_000);
   const coupon = await makeCoupon(db, { expiresAt, counter: impl.counter });
   const sentAt: number[] = [];
+  // The naive control's first checkers write only once the instant has passed, however the timers land.
+  const meet = heldPast(expiresAt, NAIVE_OVERLAP);
   const results = await race(CONCURRENCY, async (i) => {
     await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() + offsets[i]! - Date.now()));
     sentAt[i] = Date.now();
-    return impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() });
+    return impl.redeem(db, { userId: users[i]!, code: coupon.code, idempotencyKey: newKey() }, meet);
   });
   const report = await observe(db, results);
   const [late] = await db.$queryRaw<{ n: number }[]>`
