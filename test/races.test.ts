@@ -11,7 +11,16 @@ import type { Db } from "@/lib/db/client";
 import type { Tx } from "@/lib/db/transaction";
 import { findViolations } from "@/lib/invariants";
 import { redeemCoupon, revokeRedemption } from "@/lib/redemptions";
-import { heldPast, makeCoupon, makeUsers, meetingPoint, newKey, race, scenarioClient, scenarioDatabase } from "./helpers";
+import {
+  heldPast,
+  makeCoupon,
+  makeUsers,
+  meetingPoint,
+  newKey,
+  race,
+  scenarioClient,
+  scenarioDatabase,
+} from "./helpers";
 import { naiveRedeem, naiveRevoke } from "@/lib/controls/naive";
 
 const CONCURRENCY = 200;
