@@ -6,7 +6,6 @@ import { openApiDocument } from "@/lib/web/openapi";
  * itself and needs no script from elsewhere. Public, like the document.
  */
 
-export const dynamic = "force-static";
 export const metadata = { title: "API reference" };
 
 interface Schema {
