@@ -3,6 +3,7 @@ import { GeistMono } from "geist/font/mono";
 import { GeistSans } from "geist/font/sans";
 import { connection } from "next/server";
 import { BrowserZoneCookie } from "@/components/browser-zone";
+import { HydrationMarker } from "@/components/hydration-marker";
 import { Toaster } from "@/components/toaster";
 import "./globals.css";
 
@@ -28,6 +29,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         {children}
         <Toaster />
         <BrowserZoneCookie />
+        <HydrationMarker />
       </body>
     </html>
   );
