@@ -32,7 +32,17 @@ function refusalSchema(reasons: readonly CustomerRefusal[]) {
   });
 }
 
+let built: ReturnType<typeof buildOpenApiDocument> | undefined;
+
+/**
+ * The document, built once per process: it derives from code only, and /docs/api renders it per request
+ * (every page does, for the CSP nonce on its scripts).
+ */
 export function openApiDocument() {
+  return (built ??= buildOpenApiDocument());
+}
+
+function buildOpenApiDocument() {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
