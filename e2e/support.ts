@@ -160,13 +160,13 @@ export async function adminPage(browser: Browser, goTo = "/admin", screen: Scree
   return page;
 }
 
-/** How far the page scrolls sideways (0 when it fits its viewport). */
 /** Opens `path` and waits until React has hydrated it (components/hydration-marker.tsx). */
 export async function gotoHydrated(page: Page, path: string): Promise<void> {
   await page.goto(path);
   await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
 }
 
+/** How far the page scrolls sideways (0 when it fits its viewport). */
 export async function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
