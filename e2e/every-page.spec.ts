@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
-import { type Browser, type BrowserContext, type Page, expect, test } from "@playwright/test";
+import { type Browser, type BrowserContext, type Page, test as base, expect } from "@playwright/test";
 import { generateBatch } from "@/lib/admin/bulk";
 import { adminChangeCoupons } from "@/lib/admin/coupons/status";
 import { fulfilOrder } from "@/lib/admin/fulfil-order";
@@ -14,6 +14,7 @@ import {
   ADMIN,
   PASSWORD,
   SCREENS,
+  type ScreenName,
   createCustomer,
   createTestCoupon,
   createTestProduct,
@@ -49,24 +50,57 @@ const ADMIN_PAGES = [
   "/admin/webhooks",
 ];
 
-/** A signed-in browser state per role, made once: signing in (argon2) is slow, and is not what is tested here. */
-const signedIn = new Map<string, Promise<Awaited<ReturnType<BrowserContext["storageState"]>>>>();
-function storageFor(browser: Browser, email: string, password: string, goTo: string) {
-  if (!signedIn.has(email)) {
-    signedIn.set(
-      email,
-      (async () => {
-        const context = await browser.newContext();
-        try {
-          await signInWithUi(await context.newPage(), email, password, goTo);
-          return await context.storageState();
-        } finally {
-          await context.close();
+type Role = "anonymous" | "customer" | "admin";
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+let customerEmail: Promise<string> | undefined;
+const theCustomer = () => (customerEmail ??= createCustomer({ creditCents: 1_250 }).then((customer) => customer.email));
+
+/**
+ * One page per screen and role for each worker, reused from page to page: a browser context per page
+ * cost more than the check (closing one took about 0.3 s, and each new one fetched and compiled the app's
+ * scripts again). Every check starts with a full navigation, so no page's state carries over. Each role
+ * signs in once per worker (argon2 is slow, and signing in is not what is tested here).
+ */
+const test = base.extend<object, { pageFor: (screen: ScreenName, role: Role) => Promise<Page> }>({
+  pageFor: [
+    async ({ browser }, use) => {
+      const signedIn = new Map<Role, Promise<StorageState | undefined>>();
+      const storageFor = (role: Role) => {
+        if (!signedIn.has(role)) signedIn.set(role, signIn(browser, role));
+        return signedIn.get(role)!;
+      };
+      const pages = new Map<string, Promise<Page>>();
+      await use((screen, role) => {
+        const key = `${screen} ${role}`;
+        if (!pages.has(key)) {
+          pages.set(
+            key,
+            storageFor(role).then(async (storageState) =>
+              (await browser.newContext({ ...SCREENS[screen], storageState })).newPage(),
+            ),
+          );
         }
-      })(),
-    );
+        return pages.get(key)!;
+      });
+      await Promise.all([...pages.values()].map(async (page) => (await page).context().close()));
+    },
+    { scope: "worker" },
+  ],
+});
+
+/** A role's signed-in browser state (none for anonymous). */
+async function signIn(browser: Browser, role: Role): Promise<StorageState | undefined> {
+  if (role === "anonymous") return undefined;
+  const [email, password, goTo] =
+    role === "admin" ? [ADMIN.email, ADMIN.password, "/admin"] : [await theCustomer(), PASSWORD, "/redeem"];
+  const context = await browser.newContext();
+  try {
+    await signInWithUi(await context.newPage(), email, password, goTo);
+    return await context.storageState();
+  } finally {
+    await context.close();
   }
-  return signedIn.get(email)!;
 }
 
 /** Overflow and accessibility problems of the page now shown, each named with the page, for one report. */
@@ -131,7 +165,6 @@ async function cancelledOrder(adminId: string): Promise<string> {
   return orderId;
 }
 
-let customerEmail: Promise<string> | undefined;
 let customerOrderId: Promise<string> | undefined;
 
 /** An order of that customer's, with an amount-off code on a product with a long name. */
@@ -218,37 +251,26 @@ async function webhook(adminId: string): Promise<string> {
   return created.value.id;
 }
 
-// Every test checks one page on its own browser context: the file's tests share the two workers.
+// Every test checks one page: the file's tests share the two workers.
 test.describe.configure({ mode: "parallel" });
 
 for (const screen of ["desktop", "phone"] as const) {
   test.describe(`every page on a ${screen}`, () => {
     for (const path of ANONYMOUS) {
-      test(`signed out: ${path}`, async ({ browser }) => {
-        const context = await browser.newContext({ ...SCREENS[screen] });
-        await checkPage(await context.newPage(), path);
-        await context.close();
+      test(`signed out: ${path}`, async ({ pageFor }) => {
+        await checkPage(await pageFor(screen, "anonymous"), path);
       });
     }
 
     for (const path of CUSTOMER) {
-      test(`customer: ${path}`, async ({ browser }) => {
-        customerEmail ??= createCustomer({ creditCents: 1_250 }).then((customer) => customer.email);
-        const storageState = await storageFor(browser, await customerEmail, PASSWORD, "/redeem");
-        const context = await browser.newContext({ ...SCREENS[screen], storageState });
-        await checkPage(await context.newPage(), path);
-        await context.close();
+      test(`customer: ${path}`, async ({ pageFor }) => {
+        await checkPage(await pageFor(screen, "customer"), path);
       });
     }
 
-    test("customer: /orders/{id}, an order with a discount and a long product name", async ({ browser }) => {
-      customerEmail ??= createCustomer({ creditCents: 1_250 }).then((customer) => customer.email);
-      const email = await customerEmail;
-      customerOrderId ??= orderOf(email);
-      const storageState = await storageFor(browser, email, PASSWORD, "/redeem");
-      const context = await browser.newContext({ ...SCREENS[screen], storageState });
-      await checkPage(await context.newPage(), `/orders/${await customerOrderId}`);
-      await context.close();
+    test("customer: /orders/{id}, an order with a discount and a long product name", async ({ pageFor }) => {
+      customerOrderId ??= theCustomer().then(orderOf);
+      await checkPage(await pageFor(screen, "customer"), `/orders/${await customerOrderId}`);
     });
 
     // Each admin page is a test of its own, so the two workers share them; the data is made once per worker.
@@ -264,13 +286,9 @@ for (const screen of ["desktop", "phone"] as const) {
       ["/admin/webhooks/{endpoint}", ({ endpointId }) => `/admin/webhooks/${endpointId}`],
     ];
     for (const [name, path] of adminPages) {
-      test(`admin: ${name}, with a code of the maximum length`, async ({ browser }) => {
+      test(`admin: ${name}, with a code of the maximum length`, async ({ pageFor }) => {
         adminData ??= adminPageData();
-        const data = await adminData;
-        const storageState = await storageFor(browser, ADMIN.email, ADMIN.password, "/admin");
-        const context = await browser.newContext({ ...SCREENS[screen], storageState });
-        await checkPage(await context.newPage(), path(data));
-        await context.close();
+        await checkPage(await pageFor(screen, "admin"), path(await adminData));
       });
     }
   });
