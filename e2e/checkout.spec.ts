@@ -10,7 +10,7 @@ import {
   e2eDb,
   expectInvariantsHold,
   sidewaysOverflow,
-  signInWithUi,
+  signInByRequest,
 } from "./support";
 import { placeOrder } from "@/lib/checkout/place-order";
 
@@ -56,7 +56,7 @@ for (const screen of ["desktop", "phone"] as const) {
     const tee = await createTestProduct({ priceCents: 2_000, stock: 5, name: "Checkout tee" });
     const mug = await createTestProduct({ priceCents: 1_000, stock: null, name: "Checkout mug" });
     const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 500, maxRedemptions: 1 });
-    await signInWithUi(page, customer.email, undefined, "/shop");
+    await signInByRequest(page, customer.email, undefined, "/shop");
 
     await addToCart(page, tee.sku);
     await addToCart(page, mug.sku);
@@ -126,7 +126,7 @@ test("keyboard only: add to cart, apply a code, place the order", async ({ page 
   const customer = await createCustomer({ creditCents: 5_000 });
   const tee = await createTestProduct({ priceCents: 2_000, stock: 3, name: "Keyboard tee" });
   const code = await createTestCoupon({ kind: "PERCENT_OFF", valueCents: 0, percentOff: 50, maxRedemptions: 1 });
-  await signInWithUi(page, customer.email, undefined, "/shop");
+  await signInByRequest(page, customer.email, undefined, "/shop");
 
   await tabTo(page, card(page, tee.sku).getByRole("button", { name: /Add to cart/ }));
   await page.keyboard.press("Enter");
@@ -152,7 +152,7 @@ test.describe("refusals say why and charge nothing", () => {
     const rival = await createCustomer({ creditCents: 5_000 });
     const mug = await createTestProduct({ priceCents: 1_000, stock: null });
     const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 300, maxRedemptions: 1 });
-    await signInWithUi(page, customer.email, undefined, "/shop");
+    await signInByRequest(page, customer.email, undefined, "/shop");
     await addToCart(page, mug.sku);
     await page.goto("/cart");
     await applyCode(page, code.code);
@@ -177,7 +177,7 @@ test.describe("refusals say why and charge nothing", () => {
   test("the product sold out", async ({ page }) => {
     const customer = await createCustomer({ creditCents: 5_000 });
     const tee = await createTestProduct({ priceCents: 2_000, stock: 1 });
-    await signInWithUi(page, customer.email, undefined, "/shop");
+    await signInByRequest(page, customer.email, undefined, "/shop");
     await addToCart(page, tee.sku);
     await page.goto("/cart");
     // The last unit goes elsewhere before the order (as an admin's stock change would).
@@ -195,7 +195,7 @@ test.describe("refusals say why and charge nothing", () => {
   test("not enough credit", async ({ page }) => {
     const customer = await createCustomer({ creditCents: 1_500 });
     const tee = await createTestProduct({ priceCents: 2_000, stock: 4 });
-    await signInWithUi(page, customer.email, undefined, "/shop");
+    await signInByRequest(page, customer.email, undefined, "/shop");
     await addToCart(page, tee.sku);
     await page.goto("/cart");
 
@@ -235,7 +235,7 @@ test("an admin sets a product's stock after counting the shelf (=N), and the sho
 
   const customer = await createCustomer();
   const page = await (await browser.newContext()).newPage();
-  await signInWithUi(page, customer.email, undefined, "/shop");
+  await signInByRequest(page, customer.email, undefined, "/shop");
   await expect(card(page, tee.sku).getByTestId("stock")).toHaveText("Only 2 left");
   await expectInvariantsHold();
 });
@@ -246,7 +246,7 @@ test("a cart that guides: a code that does not apply is left out, quantities sto
   const mug = await createTestProduct({ priceCents: 1_200, stock: 3, name: "Guide mug" });
   const fiveOff = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 500, minSubtotalCents: 2_000 });
   const mugOnly = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 300, productIds: [mug.id] });
-  await signInWithUi(page, customer.email, undefined, "/shop");
+  await signInByRequest(page, customer.email, undefined, "/shop");
   await addToCart(page, notebook.sku);
   await page.goto("/cart");
 

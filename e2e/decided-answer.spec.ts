@@ -8,7 +8,7 @@ import {
   createTestCoupon,
   e2eDatabaseUrl,
   expectInvariantsHold,
-  signInWithUi,
+  signInByRequest,
 } from "./support";
 
 /**
@@ -47,7 +47,7 @@ test("a redemption from the browser shows its answer when the database stops ans
 }) => {
   const customer = await createCustomer();
   const coupon = await createTestCoupon({ valueCents: 700, maxRedemptions: 1 });
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   await page.getByLabel("Coupon code").fill(coupon.code);
 
   await withDatabaseGoneAfterCommit(coupon.id, () => page.getByRole("button", { name: "Redeem" }).click());

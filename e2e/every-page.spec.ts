@@ -21,7 +21,7 @@ import {
   e2eDb,
   gotoHydrated,
   sidewaysOverflow,
-  signInWithUi,
+  signInByRequest,
   uniqueTag,
 } from "./support";
 
@@ -96,7 +96,7 @@ async function signIn(browser: Browser, role: Role): Promise<StorageState | unde
     role === "admin" ? [ADMIN.email, ADMIN.password, "/admin"] : [await theCustomer(), PASSWORD, "/redeem"];
   const context = await browser.newContext();
   try {
-    await signInWithUi(await context.newPage(), email, password, goTo);
+    await signInByRequest(await context.newPage(), email, password, goTo);
     return await context.storageState();
   } finally {
     await context.close();

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, createCustomer, e2eDb, signInWithUi } from "./support";
+import { PASSWORD, createCustomer, e2eDb, signInByRequest } from "./support";
 
 test("the home page tells anonymous visitors only that the service is up", async ({ page }) => {
   await page.goto("/");
@@ -19,7 +19,7 @@ test("GET /api/health answers up or not, with no details", async ({ request }) =
 test("admins still see what the service runs on, on the admin overview", async ({ page }) => {
   const admin = await createCustomer();
   await e2eDb().user.update({ where: { id: admin.id }, data: { role: "ADMIN" } });
-  await signInWithUi(page, admin.email, PASSWORD, "/admin");
+  await signInByRequest(page, admin.email, PASSWORD, "/admin");
   await expect(page.getByTestId("system-details")).toContainText(
     /PostgreSQL 18\.\d+ · \d+ migrations applied · [\d,]+ coupons/,
   );

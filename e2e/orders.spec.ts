@@ -9,7 +9,7 @@ import {
   e2eDb,
   expectInvariantsHold,
   signInApi,
-  signInWithUi,
+  signInByRequest,
 } from "./support";
 
 /**
@@ -26,7 +26,7 @@ test("an order's number on /orders and its page; cancel asks first; the admin fi
   const page = await (await browser.newContext(SCREENS.desktop)).newPage();
   const customer = await createCustomer({ creditCents: 10_000 });
   const tee = await createTestProduct({ priceCents: 2_000, stock: 5, name: "Numbered tee" });
-  await signInWithUi(page, customer.email, undefined, "/orders");
+  await signInByRequest(page, customer.email, undefined, "/orders");
 
   // Placed through the JSON API, which answers with the number.
   const response = await page.request.post("/api/orders", {
@@ -124,7 +124,7 @@ test("the admin fulfils an order, then refunds units (restocked) and an amount; 
   const tee = await createTestProduct({ priceCents: 1_000, stock: 5, name: `Refund tee ${customer.id.slice(0, 6)}` });
   const mug = await createTestProduct({ priceCents: 400, stock: null, name: `Refund mug ${customer.id.slice(0, 6)}` });
   const shopper = await (await browser.newContext(SCREENS.desktop)).newPage();
-  await signInWithUi(shopper, customer.email, undefined, "/orders");
+  await signInByRequest(shopper, customer.email, undefined, "/orders");
   const response = await shopper.request.post("/api/orders", {
     headers: { "Idempotency-Key": randomUUID() },
     data: {

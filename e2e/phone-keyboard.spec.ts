@@ -8,7 +8,7 @@ import {
   createTestCoupon,
   createTestProduct,
   e2eDb,
-  signInWithUi,
+  signInByRequest,
 } from "./support";
 
 /**
@@ -31,7 +31,7 @@ test("focus moves to the answer after Add to cart, Apply code, Place order and C
   const product = await createTestProduct({ priceCents: 1_000, stock: null });
   const code = await createTestCoupon({ kind: "AMOUNT_OFF", valueCents: 200 });
   const page = await (await browser.newContext(SCREENS.phone)).newPage();
-  await signInWithUi(page, customer.email, undefined, "/shop");
+  await signInByRequest(page, customer.email, undefined, "/shop");
 
   const card = page.locator(`[data-testid="product-card"][data-sku="${product.sku}"]`);
   await card.getByRole("button", { name: /Add to cart/ }).click();
@@ -68,7 +68,7 @@ test("a refusal clears when the next value is typed: redeem, the cart's code and
   const customer = await createCustomer({ creditCents: 500 });
   const product = await createTestProduct({ priceCents: 1_000, stock: null });
   const page = await (await browser.newContext(SCREENS.phone)).newPage();
-  await signInWithUi(page, customer.email, undefined, "/redeem");
+  await signInByRequest(page, customer.email, undefined, "/redeem");
 
   await page.getByLabel("Coupon code").fill("NO-SUCH-CODE");
   await page.getByRole("button", { name: "Redeem" }).click();
@@ -166,7 +166,7 @@ test("the navigation stays put whatever the balance's width", async ({ browser }
     // The same name: only the balance's width differs between the two.
     const customer = await createCustomer({ creditCents, name: "Pat Same" });
     const page = await (await browser.newContext(SCREENS.desktop)).newPage();
-    await signInWithUi(page, customer.email, undefined, "/shop");
+    await signInByRequest(page, customer.email, undefined, "/shop");
     positions.push((await page.getByRole("navigation", { name: "Main" }).boundingBox())!.x);
     await page.context().close();
   }
@@ -181,7 +181,7 @@ test("a customer's dates are rendered in their browser's zone by the server, so 
   const context = await browser.newContext({ timezoneId: "Asia/Tokyo" });
   try {
     const page = await context.newPage();
-    await signInWithUi(page, customer.email, undefined, "/wallet");
+    await signInByRequest(page, customer.email, undefined, "/wallet");
     await expect(page.locator(`time[datetime="${entry.createdAt.toISOString()}"]`)).toHaveText(/ Asia\/Tokyo$/);
     // The HTML as the server sends it, before any script runs: already in Tokyo time.
     const html = await (await page.request.get("/wallet")).text();

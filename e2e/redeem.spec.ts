@@ -6,7 +6,7 @@ import {
   e2eDb,
   expectInvariantsHold,
   screenshot,
-  signInWithUi,
+  signInByRequest,
   signedInPage,
 } from "./support";
 
@@ -23,7 +23,7 @@ async function redeem(page: import("@playwright/test").Page, code: string) {
 test("redeeming a valid code adds its value, shows the new balance and updates the header", async ({ page }) => {
   const customer = await createCustomer();
   const coupon = await createTestCoupon({ valueCents: 1_250 });
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   await expect(page.getByTestId("header-balance")).toHaveText("$0.00");
   await screenshot(page, "redeem");
 
@@ -52,11 +52,11 @@ test("every refusal reason has its own message, and nothing is credited", async 
   const disabled = await createTestCoupon({ status: "DISABLED" });
   const once = await createTestCoupon({ valueCents: 100 });
   const other = await createCustomer();
-  await signInWithUi(page, other.email);
+  await signInByRequest(page, other.email);
   await expect(await redeem(page, usedUp.code)).toContainText("redeemed");
   await page.context().clearCookies();
 
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   await expect(await redeem(page, once.code)).toContainText("redeemed");
   const cases: [string, string, string][] = [
     ["NO-SUCH-CODE-123", "unknown_code", "We don't recognise that code."],
@@ -83,7 +83,7 @@ test("every refusal reason has its own message, and nothing is credited", async 
 
 test("absurd input (megabytes) gets a validation message, never an error page", async ({ page }) => {
   const customer = await createCustomer();
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   const megabytes = "A".repeat(3 * 1024 * 1024);
   await page.getByLabel("Coupon code").evaluate((input, value) => {
     (input as HTMLInputElement).value = value;
@@ -105,7 +105,7 @@ test("absurd input (megabytes) gets a validation message, never an error page", 
 test("a double click on Redeem credits once and shows one result", async ({ page }) => {
   const customer = await createCustomer();
   const coupon = await createTestCoupon({ valueCents: 700, perUserLimit: 5 });
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   await page.getByLabel("Coupon code").fill(coupon.code);
   await page.getByRole("button", { name: "Redeem" }).dblclick();
   await expect(page.getByTestId("redeem-result")).toContainText(`${coupon.code} redeemed`);
@@ -125,7 +125,7 @@ test("a double click on Redeem credits once and shows one result", async ({ page
 test("a resubmitted form (same key, new request) is answered with the original result", async ({ page }) => {
   const customer = await createCustomer();
   const coupon = await createTestCoupon({ valueCents: 300, perUserLimit: 3 });
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   const key = await page.locator('input[name="idempotencyKey"]').inputValue();
   await expect(await redeem(page, coupon.code)).toContainText("redeemed");
   // Put the used key back, as a back-button resubmit or a retried POST would send it.
@@ -168,7 +168,7 @@ test("on a phone-sized screen, with the keyboard only: focus the code, type, pre
   const coupon = await createTestCoupon({ valueCents: 450 });
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   await page.getByLabel("Coupon code").focus();
   await page.keyboard.type(coupon.code.toLowerCase());
   await page.keyboard.press("Enter");

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type APIRequestContext, type Page, expect, request as playwrightRequest, test } from "@playwright/test";
 import { send } from "../scripts/race/http";
 import { formRequest, signIn as rawSignIn, readForm } from "../scripts/race/session";
-import { PASSWORD, createCustomer, createTestCoupon, e2eDb, signInWithUi } from "./support";
+import { PASSWORD, createCustomer, createTestCoupon, e2eDb, signInByRequest } from "./support";
 
 /**
  * Security headers on pages, API answers and error pages, with a per-request CSP nonce that leaves
@@ -79,7 +79,7 @@ test("under the CSP pages hydrate and work: sign in, redeem, wallet, a 404 page,
   const customer = await createCustomer();
   const coupon = await createTestCoupon({ valueCents: 700 });
   await page.goto("/");
-  await signInWithUi(page, customer.email);
+  await signInByRequest(page, customer.email);
   await page.getByLabel("Coupon code").fill(coupon.code);
   await page.getByRole("button", { name: "Redeem" }).click();
   await expect(page.getByTestId("header-balance")).toHaveText("$7.00");
@@ -126,7 +126,7 @@ for (const role of ["CUSTOMER", "ADMIN"] as const) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const home = role === "ADMIN" ? "/admin" : "/wallet";
-    await signInWithUi(page, user.email, PASSWORD, home);
+    await signInByRequest(page, user.email, PASSWORD, home);
     const oldCookies = await context.cookies();
     const session = oldCookies.find((c) => c.name.endsWith("next-auth.session-token"))!;
 

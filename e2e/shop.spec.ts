@@ -5,7 +5,7 @@ import {
   e2eDb,
   expectInvariantsHold,
   screenshot,
-  signInWithUi,
+  signInByRequest,
   signedInPage,
 } from "./support";
 
@@ -20,7 +20,7 @@ async function priceOf(sku: string) {
 test("buying with store credit takes the price once and shows up in the wallet", async ({ page }) => {
   const notebook = await priceOf("NOTEBOOK");
   const customer = await createCustomer({ creditCents: 2_000 });
-  await signInWithUi(page, customer.email, undefined, "/shop");
+  await signInByRequest(page, customer.email, undefined, "/shop");
   await expect(page.getByRole("heading", { level: 1, name: "Spend your credit" })).toBeVisible();
   await screenshot(page, "shop");
 
@@ -50,7 +50,7 @@ test("buying with store credit takes the price once and shows up in the wallet",
 
 test("a purchase the balance cannot pay is refused with a clear message", async ({ page }) => {
   const customer = await createCustomer({ creditCents: 500 });
-  await signInWithUi(page, customer.email, undefined, "/shop");
+  await signInByRequest(page, customer.email, undefined, "/shop");
   await expect(card(page, "MUG")).toContainText("You need $17.00 more credit.");
   await card(page, "MUG")
     .getByRole("button", { name: /Buy for/ })
@@ -93,7 +93,7 @@ test("two browsers spending the last credit at once: exactly one purchase goes t
 
 test("a new customer's wallet says what to do", async ({ page }) => {
   const customer = await createCustomer();
-  await signInWithUi(page, customer.email, undefined, "/wallet");
+  await signInByRequest(page, customer.email, undefined, "/wallet");
   await expect(page.getByText("No activity yet")).toBeVisible();
   await expect(page.getByText("No codes redeemed yet")).toBeVisible();
   await expect(page.getByTestId("balance")).toHaveText("$0.00");

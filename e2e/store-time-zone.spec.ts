@@ -8,7 +8,7 @@ import {
   createCustomer,
   createTestCoupon,
   e2eDb,
-  signInWithUi,
+  signInByRequest,
   uniqueTag,
 } from "./support";
 
@@ -76,7 +76,7 @@ test("a customer sees dates in their own browser's zone, whatever the store's", 
   const context = await browser.newContext({ timezoneId: "Asia/Tokyo" });
   try {
     const page = await context.newPage();
-    await signInWithUi(page, customer.email, PASSWORD, "/wallet");
+    await signInByRequest(page, customer.email, PASSWORD, "/wallet");
     const shown = page.locator(`time[datetime="${entry.createdAt.toISOString()}"]`);
     await expect(shown).toHaveText(/ Asia\/Tokyo$/);
     const tokyoDay = entry.createdAt.toLocaleDateString("en-GB", { day: "numeric", timeZone: "Asia/Tokyo" });
@@ -173,7 +173,7 @@ test("a batch's expiry is typed in the store's zone, and a customer is told a co
     ]);
 
     const page = await context.newPage();
-    await signInWithUi(page, customer.email, PASSWORD, "/redeem");
+    await signInByRequest(page, customer.email, PASSWORD, "/redeem");
     await page.getByLabel("Coupon code").fill(future.code);
     await page.getByRole("button", { name: "Redeem" }).click();
     await expect(page.getByTestId("redeem-result")).toContainText(
