@@ -21,7 +21,7 @@ import {
   e2eDb,
   gotoHydrated,
   sidewaysOverflow,
-  signInByRequest,
+  signInApi,
   uniqueTag,
 } from "./support";
 
@@ -92,11 +92,10 @@ const test = base.extend<object, { pageFor: (screen: ScreenName, role: Role) => 
 /** A role's signed-in browser state (none for anonymous). */
 async function signIn(browser: Browser, role: Role): Promise<StorageState | undefined> {
   if (role === "anonymous") return undefined;
-  const [email, password, goTo] =
-    role === "admin" ? [ADMIN.email, ADMIN.password, "/admin"] : [await theCustomer(), PASSWORD, "/redeem"];
+  const [email, password] = role === "admin" ? [ADMIN.email, ADMIN.password] : [await theCustomer(), PASSWORD];
   const context = await browser.newContext();
   try {
-    await signInByRequest(await context.newPage(), email, password, goTo);
+    await signInApi(context.request, email, password);
     return await context.storageState();
   } finally {
     await context.close();
