@@ -25,23 +25,18 @@ const DATA_DIR = (process.env.E2E_DATA_DIR ??= portGiven ? `.data/e2e-${PORT}` :
 // The multi-instance suite starts more servers from the same build.
 const DIST_DIR = (process.env.E2E_DIST_DIR ??= process.env.ONCE_DIST_DIR ?? ".next-e2e");
 
-const files = (names: string[]) => names.map((name) => `**/${name}`);
-// Files that must have the shared server's database to themselves (see the projects below).
-const EXCLUSIVE = files([
+const EXCLUSIVE = [
   "race-tool.spec.ts",
-  "decided-answer.spec.ts",
-  "store-time-zone.spec.ts",
-  "api-redemptions.spec.ts",
-  "authorization-matrix.spec.ts",
-]);
-// Files that start servers and databases of their own and fire bursts that take both cores.
-const OWN_SERVERS = files([
   "multi-instance.spec.ts",
   "durability.spec.ts",
   "rate-limits.spec.ts",
   "tools.spec.ts",
   "start-workers.spec.ts",
-]);
+  "decided-answer.spec.ts",
+  "store-time-zone.spec.ts",
+  "api-redemptions.spec.ts",
+  "authorization-matrix.spec.ts",
+].map((file) => `**/${file}`);
 
 export default defineConfig({
   testDir: "e2e",
@@ -82,28 +77,18 @@ export default defineConfig({
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"] },
-      testIgnore: [...EXCLUSIVE, ...OWN_SERVERS],
+      testIgnore: EXCLUSIVE,
     },
-    // Then two streams side by side, each one file at a time, after the shared files and not beside them
-    // (as a dependency, the shared files run whenever these do; `--no-deps` runs one of these alone, and a
-    // failure among the shared files skips these).
-    // The files that must have the shared database to themselves: they fire bursts at it, corrupt data on
-    // purpose (the naive controls, repaired before the next file), hold the sessions table, change the
-    // store's time zone, or compare the whole database before and after a refused action.
+    // Then, one file at a time, the files that must have the machine or the database to themselves: they
+    // start servers of their own and fire bursts that take both cores, corrupt data on purpose (the naive
+    // controls, repaired before the next file), hold the sessions table, change the store's time zone, or
+    // compare the whole database before and after a refused action.
+    // After the shared files, not beside them: as a dependency, the shared files run whenever these do
+    // (`--no-deps` runs one of these alone), and a failure among them skips these.
     {
       name: "exclusive",
       use: { ...devices["Desktop Chrome"] },
       testMatch: EXCLUSIVE,
-      dependencies: ["chromium"],
-      workers: 1,
-    },
-    // Beside them, the files with servers of their own: on their own they left a quarter of the two cores
-    // idle (servers starting and stopping, faults healing). They share the clusters' template folder
-    // (e2e/cluster.ts), so they run one at a time too.
-    {
-      name: "own-servers",
-      use: { ...devices["Desktop Chrome"] },
-      testMatch: OWN_SERVERS,
       dependencies: ["chromium"],
       workers: 1,
     },
