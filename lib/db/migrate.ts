@@ -82,13 +82,29 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
       const result = await applyPending(client, local);
       // The job queue's own schema (graphile_worker) comes with the app's: the outbox enqueues delivery
       // jobs inside the change's transaction (lib/webhooks/outbox.ts), so it must exist before any write.
-      if (result.ok) await runMigrations({ connectionString: databaseUrl, logger: QUIET });
+      if (result.ok) await migrateJobQueue(databaseUrl);
       return result;
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK_ID]);
     }
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * graphile-worker's own pool, when it makes one, is ended without waiting and loses its error listener
+ * first: a server stopping in that moment (a test stopping its database right after migrating) sends
+ * its connection a FATAL that nothing catches, and the process dies. So it gets a pool we own and end.
+ */
+async function migrateJobQueue(databaseUrl: string): Promise<void> {
+  const pgPool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  // graphile-worker logs a connection's error itself (QUIET); without a listener the pool would throw it.
+  pgPool.on("error", () => {});
+  try {
+    await runMigrations({ pgPool, logger: QUIET });
+  } finally {
+    await pgPool.end();
   }
 }
 
