@@ -25,18 +25,20 @@ const DATA_DIR = (process.env.E2E_DATA_DIR ??= portGiven ? `.data/e2e-${PORT}` :
 // The multi-instance suite starts more servers from the same build.
 const DIST_DIR = (process.env.E2E_DIST_DIR ??= process.env.ONCE_DIST_DIR ?? ".next-e2e");
 
-const EXCLUSIVE = [
+const files = (names: string[]) => names.map((name) => `**/${name}`);
+// Files that must have the shared server's database to themselves, or start servers of their own
+// (see the projects below).
+const EXCLUSIVE = files([
   "race-tool.spec.ts",
-  "multi-instance.spec.ts",
-  "durability.spec.ts",
-  "rate-limits.spec.ts",
-  "tools.spec.ts",
-  "start-workers.spec.ts",
   "decided-answer.spec.ts",
   "store-time-zone.spec.ts",
   "api-redemptions.spec.ts",
   "authorization-matrix.spec.ts",
-].map((file) => `**/${file}`);
+  "tools.spec.ts",
+  "start-workers.spec.ts",
+]);
+// Files that start clusters of their own (e2e/cluster.ts) and fire bursts that take both cores.
+const CLUSTERS = files(["multi-instance.spec.ts", "durability.spec.ts", "rate-limits.spec.ts"]);
 
 export default defineConfig({
   testDir: "e2e",
@@ -77,18 +79,29 @@ export default defineConfig({
     {
       name: "chromium",
       use: { ...devices["Desktop Chrome"] },
-      testIgnore: EXCLUSIVE,
+      testIgnore: [...EXCLUSIVE, ...CLUSTERS],
     },
-    // Then, one file at a time, the files that must have the machine or the database to themselves: they
-    // start servers of their own and fire bursts that take both cores, corrupt data on purpose (the naive
-    // controls, repaired before the next file), hold the sessions table, change the store's time zone, or
-    // compare the whole database before and after a refused action.
-    // After the shared files, not beside them: as a dependency, the shared files run whenever these do
-    // (`--no-deps` runs one of these alone), and a failure among them skips these.
+    // Then two streams side by side, each one file at a time, after the shared files and not beside them
+    // (as a dependency, the shared files run whenever these do; `--no-deps` runs one of these alone, and a
+    // failure among the shared files skips these).
+    // The files that must have the shared database to themselves (they fire bursts at it, corrupt data on
+    // purpose: the naive controls, repaired before the next file; hold the sessions table, change the
+    // store's time zone, or compare the whole database before and after a refused action), and the tools
+    // and `npm start` on servers of their own.
     {
       name: "exclusive",
       use: { ...devices["Desktop Chrome"] },
       testMatch: EXCLUSIVE,
+      dependencies: ["chromium"],
+      workers: 1,
+    },
+    // Beside them, the files with clusters of their own: run after the exclusive files instead, they left
+    // a quarter of the two cores idle (servers starting and stopping, faults healing). They share the
+    // clusters' template folder (e2e/cluster.ts), so they run one at a time too.
+    {
+      name: "clusters",
+      use: { ...devices["Desktop Chrome"] },
+      testMatch: CLUSTERS,
       dependencies: ["chromium"],
       workers: 1,
     },
