@@ -9,6 +9,7 @@ import { isForeignKeyViolation } from "./db/errors";
 import { type RefusalDetail, Rollback, runTransaction, type Tx } from "./db/transaction";
 import { fingerprint, type KeyedRequest, keyInsert, type Once, runOnce } from "./idempotency";
 import { addCredit, debit } from "./ledger";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
@@ -192,11 +193,8 @@ async function redeemInTransaction(tx: Tx, request: Request, redemptionId: strin
     // The balance bound is a guard: its own guarded update, count checked, before anything is booked.
     const credited = await addCredit(tx, userId, amountCents);
     if (!credited.ok) throw new Rollback<RedeemRefusal>(credited.reason);
-    await bookRedemption(tx, request, { redemptionId, couponId: coupon.id, amountCents, createdAt: at }, credited);
-    await recordEvent(tx, {
-      type: "redemption.created",
-      data: { customerId: userId, redemptionId, couponId: coupon.id, code: coupon.code, amountCents },
-    });
+    const booked = { redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at };
+    await bookRedemption(tx, request, booked, credited);
     return {
       redemption: { id: redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at },
       balanceCents: credited.balanceCents,
@@ -208,17 +206,18 @@ async function redeemInTransaction(tx: Tx, request: Request, redemptionId: strin
 
 /**
  * Writes what a redemption leaves behind, none of which guards anything: the redemption row, its ledger
- * entry (with the running balance the guarded credit returned) and its attempt row, as one statement, so
- * a redemption costs one round trip and one commit for its bookkeeping instead of four statements and a
- * second commit. The ledger entry's foreign key to the redemption is checked at the end of the statement.
+ * entry (with the running balance the guarded credit returned), its attempt row and its webhook event
+ * (lib/webhooks/outbox.ts), as one statement, so a redemption costs one round trip and one commit for
+ * its bookkeeping instead of five statements and a second commit. The ledger entry's foreign key to the
+ * redemption is checked at the end of the statement.
  */
 async function bookRedemption(
   tx: Tx,
   { userId, codeTyped, idempotencyKey, meta }: Request,
-  redemption: { redemptionId: string; couponId: string; amountCents: number; createdAt: Date },
+  redemption: { redemptionId: string; couponId: string; code: string; amountCents: number; createdAt: Date },
   { balanceCents }: { balanceCents: number },
 ): Promise<void> {
-  const { redemptionId, couponId, amountCents, createdAt } = redemption;
+  const { redemptionId, couponId, code, amountCents, createdAt } = redemption;
   const attempt = auditedAttempt({
     userId,
     couponId,
@@ -230,18 +229,24 @@ async function bookRedemption(
     redemptionId,
     meta,
   });
-  await tx.$executeRaw`
-    WITH "redemption" AS (
+  const event = { customerId: userId, redemptionId, couponId, code, amountCents };
+  await recordEvent(
+    tx,
+    { type: "redemption.created", data: event },
+    Prisma.sql`
+    "redemption" AS (
       INSERT INTO "redemptions" ("id", "coupon_id", "user_id", "amount_cents", "idempotency_key", "created_at")
       VALUES (${redemptionId}::uuid, ${couponId}::uuid, ${userId}::uuid, ${amountCents}, ${idempotencyKey}, ${createdAt}::timestamptz)
     ), "entry" AS (
       INSERT INTO "ledger_entries" ("user_id", "amount_cents", "kind", "balance_after_cents", "redemption_id")
       VALUES (${userId}::uuid, ${amountCents}, 'COUPON_CREDIT', ${balanceCents}, ${redemptionId}::uuid)
-    )
-    INSERT INTO "redemption_attempts"
-      ("user_id", "coupon_id", "code_typed", "outcome", "replayed", "idempotency_key", "redemption_id", "ip", "user_agent")
-    VALUES (${userId}::uuid, ${couponId}::uuid, ${attempt.codeTyped}, 'REDEEMED', false, ${attempt.idempotencyKey},
-            ${redemptionId}::uuid, ${attempt.ip}, ${attempt.userAgent})`;
+    ), "attempt" AS (
+      INSERT INTO "redemption_attempts"
+        ("user_id", "coupon_id", "code_typed", "outcome", "replayed", "idempotency_key", "redemption_id", "ip", "user_agent")
+      VALUES (${userId}::uuid, ${couponId}::uuid, ${attempt.codeTyped}, 'REDEEMED', false, ${attempt.idempotencyKey},
+              ${redemptionId}::uuid, ${attempt.ip}, ${attempt.userAgent})
+    )`,
+  );
 }
 
 interface RefusedCoupon {

@@ -66,17 +66,17 @@ async function statementsOf<Input, Result extends { ok: boolean }>(
 
 describe("statements per request", () => {
   // Session 1 (the session joined to its user), rate limits 2 (both budgets charged in one, settled in
-  // one), BEGIN + claim, coupon snapshot with the usage row, per-user guard, credit guard, bookkeeping,
-  // its webhook event (lib/webhooks/outbox.ts: event, deliveries and jobs in one statement), coupon
-  // guard + COMMIT; with slots one more (the open slots).
-  it("a redemption: 12 on the coupon row, 13 in slots", async () => {
+  // one), BEGIN + claim, coupon snapshot with the usage row, per-user guard, credit guard, bookkeeping
+  // with its webhook event (lib/webhooks/outbox.ts: redemption, ledger entry, attempt row, event,
+  // deliveries and jobs in one statement), coupon guard + COMMIT; with slots one more (the open slots).
+  it("a redemption: 11 on the coupon row, 12 in slots", async () => {
     const [customer] = await makeUsers(database.db, 1);
     for (const counter of ["SINGLE_ROW", "SLOTS"] as const) {
       const coupon = await makeCoupon(database.db, { valueCents: 100, maxRedemptions: 100, perUserLimit: 10, counter });
       // Warm: the first call of a shape may open a connection; counted is the steady state.
       await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
       const statements = await statementsOf(customer!, redeem, { code: coupon.code, idempotencyKey: randomUUID() });
-      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 13 : 12);
+      expect(statements.length, statements.join("\n---\n")).toBe(counter === "SLOTS" ? 12 : 11);
     }
   });
 
@@ -118,9 +118,9 @@ describe("statements per request", () => {
     ]);
   });
 
-  // Session 1, rate limits 2, BEGIN + 15 + COMMIT (lib/checkout/place-order.ts; one is its webhook event, one
-  // all its lines; the answer is built from what was written, not read back).
-  it("an order of one line with a discount code: 19", async () => {
+  // Session 1, rate limits 2, BEGIN + 14 + COMMIT (lib/checkout/place-order.ts; one writes all its lines,
+  // their stock movements and its webhook event; the answer is built from what was written, not read back).
+  it("an order of one line with a discount code: 18", async () => {
     const [customer] = await makeCustomersWithCredit(database.db, 1, 100_000);
     const sku = `P-${randomUUID().slice(0, 8).toUpperCase()}`;
     await database.db.product.create({ data: { sku, name: sku, priceCents: 100, stock: null } });
@@ -134,7 +134,7 @@ describe("statements per request", () => {
     const input = () => ({ lines: [{ sku, quantity: 1 }], discountCode: coupon.code, idempotencyKey: randomUUID() });
     await statementsOf(customer!, order, input());
     const statements = await statementsOf(customer!, order, input());
-    expect(statements.length, statements.join("\n---\n")).toBe(19);
+    expect(statements.length, statements.join("\n---\n")).toBe(18);
   });
 
   it("the folded coupon snapshot reads every field as Prisma's own read of the row does", async () => {

@@ -6,14 +6,14 @@ import { type DiscountRefusal, discountFor } from "@/lib/coupon-value";
 import type { Db } from "@/lib/db/client";
 import { isForeignKeyViolation } from "@/lib/db/errors";
 import { Rollback, type Tx } from "@/lib/db/transaction";
-import type { Coupon } from "@/lib/generated/prisma/client";
+import { type Coupon, Prisma } from "@/lib/generated/prisma/client";
 import { fingerprint, type KeyedRequest, type Once, runOnce } from "@/lib/idempotency";
 import { storableText } from "@/lib/input-rules";
 import { debit } from "@/lib/ledger";
 import { MAX_BALANCE_CENTS } from "@/lib/balance-limit";
 import { countLiveOrder } from "./live-orders";
 import { type OrderLineView, type OrderView, orderViewSelect, toOrderView } from "./order-view";
-import { recordSales, takeLine, type TakenProduct } from "./stock";
+import { saleMovements, takeLine, type TakenProduct } from "./stock";
 import { recordEvent } from "@/lib/webhooks/outbox";
 
 /**
@@ -302,17 +302,19 @@ async function writeOrder(
     quantity,
     discountCents: allocation[index]!,
   }));
-  await insertLines(
-    tx,
-    orderId,
-    orderLines.map((line, index) => ({ ...line, productId: lines[index]!.product.id })),
-  );
-  await recordSales(tx, orderId, lines);
   const balanceCents = await pay(tx, userId, orderId, totalCents);
-  await recordEvent(tx, {
-    type: "order.placed",
-    data: { customerId: userId, orderId, totalCents, discountCents, couponId: coupon?.id ?? null },
-  });
+  // What the order leaves behind besides its guards (its lines, their stock movements, its event), in one
+  // statement: none of it guards anything, and a refusal above rolls it all back.
+  const linesWithProducts = orderLines.map((line, index) => ({ ...line, productId: lines[index]!.product.id }));
+  const sales = saleMovements(orderId, lines);
+  await recordEvent(
+    tx,
+    {
+      type: "order.placed",
+      data: { customerId: userId, orderId, totalCents, discountCents, couponId: coupon?.id ?? null },
+    },
+    sales ? Prisma.sql`${linesInsert(orderId, linesWithProducts)}, ${sales}` : linesInsert(orderId, linesWithProducts),
+  );
   // The answer is built from what this transaction wrote: reading the order back would cost three queries.
   const order: OrderView = {
     id: orderId,
@@ -326,15 +328,18 @@ async function writeOrder(
   return { order, balanceCents };
 }
 
-/** Every line in one statement, whatever their number (Prisma's nested create sends one per line, then reads the order back). */
-async function insertLines(tx: Tx, orderId: string, lines: (OrderLineView & { productId: string })[]): Promise<void> {
+/**
+ * Every line, whatever their number, as a data-modifying CTE named "lines" (Prisma's nested create sends
+ * one statement per line, then reads the order back).
+ */
+function linesInsert(orderId: string, lines: (OrderLineView & { productId: string })[]): Prisma.Sql {
   const column = <K extends keyof (typeof lines)[number]>(key: K) => lines.map((line) => line[key]);
-  await tx.$executeRaw`
+  return Prisma.sql`"lines" AS (
     INSERT INTO "order_lines"
       ("order_id", "line_no", "product_id", "sku", "name", "unit_price_cents", "quantity", "discount_cents")
     SELECT ${orderId}::uuid, * FROM unnest(${column("lineNo")}::int[], ${column("productId")}::uuid[],
       ${column("sku")}::text[], ${column("name")}::text[], ${column("unitPriceCents")}::int[],
-      ${column("quantity")}::int[], ${column("discountCents")}::int[])`;
+      ${column("quantity")}::int[], ${column("discountCents")}::int[]))`;
 }
 
 /** The guarded debit of the total; a zero total writes no ledger entry. */

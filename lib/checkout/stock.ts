@@ -1,5 +1,6 @@
 import "server-only";
 import { RetryTransaction, type Tx } from "@/lib/db/transaction";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * Stock moves only with a stock_movements row, in the same transaction (products.stock = the sum of
@@ -13,7 +14,7 @@ export interface TakenProduct {
   sku: string;
   name: string;
   priceCents: number;
-  /** Whether stock was taken (and a SALE movement is owed by recordSales). */
+  /** Whether stock was taken (and a SALE movement is owed: saleMovements). */
   tracked: boolean;
 }
 
@@ -55,22 +56,21 @@ export async function takeLine(tx: Tx, productId: string, quantity: number): Pro
   return { ok: false, reason: "out_of_stock", name: row.name, left: row.stock };
 }
 
-/** The SALE movement of each line whose stock takeLine took, once the order row exists. */
-export async function recordSales(
-  tx: Tx,
+/**
+ * The SALE movement of each line whose stock takeLine took, as a data-modifying CTE named "sales" for the
+ * statement that writes the order's lines (lib/checkout/place-order.ts); null when no line's stock is tracked.
+ */
+export function saleMovements(
   orderId: string,
   lines: readonly { product: TakenProduct; quantity: number }[],
-): Promise<void> {
+): Prisma.Sql | null {
   const sales = lines.filter((line) => line.product.tracked);
-  if (sales.length === 0) return;
-  await tx.stockMovement.createMany({
-    data: sales.map(({ product, quantity }) => ({
-      productId: product.id,
-      kind: "SALE" as const,
-      quantity: -quantity,
-      orderId,
-    })),
-  });
+  if (sales.length === 0) return null;
+  return Prisma.sql`"sales" AS (
+    INSERT INTO "stock_movements" ("product_id", "kind", "quantity", "order_id")
+    SELECT "product_id", 'SALE', "quantity", ${orderId}::uuid
+    FROM unnest(${sales.map((line) => line.product.id)}::uuid[], ${sales.map((line) => -line.quantity)}::int[])
+      AS "sale" ("product_id", "quantity"))`;
 }
 
 /**

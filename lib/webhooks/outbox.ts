@@ -1,5 +1,6 @@
 import "server-only";
 import type { Tx } from "@/lib/db/transaction";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * The transactional outbox (README "Webhooks"). A domain function that changes something calls
@@ -93,11 +94,15 @@ export function orderingKeyOf(event: WebhookEvent): string {
 /**
  * Writes `event` with its deliveries and their jobs, in the caller's transaction, as one statement.
  * A test event goes to its endpoint alone; every other to each enabled endpoint whose filter takes it.
+ *
+ * `alongside`: the caller's own writes, as data-modifying CTEs (`"name" AS (INSERT …)`, comma-separated,
+ * none named "event", "delivery" or "job"), sent in the same statement, so what a change leaves behind
+ * and its event cost one round trip. PostgreSQL runs every data-modifying CTE whether or not it is read.
  */
-export async function recordEvent(tx: Tx, event: WebhookEvent): Promise<string> {
+export async function recordEvent(tx: Tx, event: WebhookEvent, alongside?: Prisma.Sql): Promise<string> {
   const testEndpoint = event.type === "webhook.test" ? event.data.endpointId : null;
   const [row] = await tx.$queryRaw<{ id: string }[]>`
-    WITH "event" AS (
+    WITH ${alongside ? Prisma.sql`${alongside},` : Prisma.empty} "event" AS (
       INSERT INTO "webhook_events" ("type", "ordering_key", "payload", "endpoint_id")
       VALUES (${event.type}, ${orderingKeyOf(event)}, ${JSON.stringify(event.data)}::jsonb, ${testEndpoint}::uuid)
       RETURNING "id", "seq", "type", "ordering_key", "endpoint_id"
