@@ -11,6 +11,8 @@ export interface PoolOptions {
   max?: number;
   /** How long a query may wait for a free connection before failing (ms). */
   connectionTimeoutMillis?: number;
+  /** How long a connection may sit idle before it is closed (ms; 0: never). pg's default is 10 s. */
+  idleTimeoutMillis?: number;
 }
 
 export function databaseUrlFromEnv(): string {
@@ -29,6 +31,7 @@ export function createDb(url: string, pool: PoolOptions = {}): Db {
     connectionString: url,
     max: pool.max ?? DATABASE_POOL_MAX,
     connectionTimeoutMillis: pool.connectionTimeoutMillis ?? DATABASE_POOL_TIMEOUT_MS,
+    ...(pool.idleTimeoutMillis === undefined ? {} : { idleTimeoutMillis: pool.idleTimeoutMillis }),
     ...(DATABASE_PREPARED_STATEMENTS ? { statementNameGenerator: statementNames() } : {}),
   });
   // "minimal": Prisma otherwise captures a call site (`new Error()`) on every query to pretty-print

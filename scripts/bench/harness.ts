@@ -139,6 +139,42 @@ export async function runLoad(
   return load;
 }
 
+/**
+ * One load run in slices (`rounds`) taken in turn with other loads' slices: `run(start, count)` runs the
+ * calls numbered start..start+count-1. Each load's calls and the state they leave are those of one run;
+ * only the time is shared out, so loads compared by their ratio meet the same machine speed even when
+ * the machine's speed drifts during the benchmark (a shared two-core machine's does, by a quarter).
+ */
+export async function interleaved<Key>(
+  keys: readonly Key[],
+  total: number,
+  rounds: number,
+  run: (key: Key, start: number, count: number) => Promise<Load>,
+): Promise<Map<Key, Load>> {
+  const merged = new Map<Key, Load>();
+  for (let round = 0; round < rounds; round++) {
+    const start = Math.floor((round * total) / rounds);
+    const count = Math.floor(((round + 1) * total) / rounds) - start;
+    // Each round starts one load further on, so no load always runs right after the same other one.
+    const turn = round % keys.length;
+    for (const key of [...keys.slice(turn), ...keys.slice(0, turn)]) {
+      const slice = await run(key, start, count);
+      const sum = merged.get(key);
+      if (!sum) {
+        merged.set(key, slice);
+        continue;
+      }
+      sum.seconds += slice.seconds;
+      sum.requests += slice.requests;
+      sum.successes += slice.successes;
+      sum.retries += slice.retries;
+      sum.latencies.push(...slice.latencies);
+      for (const [error, n] of Object.entries(slice.errors)) sum.errors[error] = (sum.errors[error] ?? 0) + n;
+    }
+  }
+  return merged;
+}
+
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
