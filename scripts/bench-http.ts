@@ -195,12 +195,15 @@ for (const [index, durability] of DURABILITIES.entries()) {
       const chosen = sustainedScenarios(db, loadJars, adminId).filter(
         (s) => !ONLY || ONLY.some((o) => s.name.includes(o)),
       );
-      for (const scenario of chosen) {
-        const { name } = scenario;
-        await sustain(base, await scenario.prepare(), 10, 2); // warm-up: routes, plan cache, pools
-        for (const connections of CONNECTIONS) {
-          const trials: Measured[] = [];
-          for (let trial = 0; trial < TRIALS; trial++) {
+      for (const scenario of chosen) await sustain(base, await scenario.prepare(), 10, 2); // warm-up: routes, plan cache, pools
+      // Trials are taken in turn over the whole table (every row's first, then every row's second, …), so
+      // the medians of rows compared with each other (a redemption against /api/health) span the same
+      // stretch of time while the machine's own speed drifts.
+      const trialsOf = new Map<string, Measured[]>();
+      for (let trial = 0; trial < TRIALS; trial++) {
+        for (const scenario of chosen) {
+          const { name } = scenario;
+          for (const connections of CONNECTIONS) {
             const result = await measureRun(db, app, scenario, connections);
             windows.push({
               durability,
@@ -216,13 +219,17 @@ for (const [index, durability] of DURABILITIES.entries()) {
                 (p) => `${durability}, ${workers} worker(s), ${name}, ${connections} connections: ${p}`,
               ),
             );
-            trials.push(result);
+            trialsOf.set(`${name}|${connections}`, [...(trialsOf.get(`${name}|${connections}`) ?? []), result]);
             console.log(
               `${durability} x${workers} ${name.padEnd(36)} ${String(connections).padStart(3)} conns  ${result.rate.toFixed(0).padStart(5)}/s  p50 ${result.p50.toFixed(0)} p95 ${result.p95.toFixed(0)} p99 ${result.p99.toFixed(0)} ms  errors ${JSON.stringify(result.errors)}  ${cpuText(result)}${result.problems.length ? `  PROBLEMS (${result.problems.length}): ${result.problems.slice(0, 3).join("; ")}` : ""}`,
             );
           }
+        }
+      }
+      for (const scenario of chosen) {
+        for (const connections of CONNECTIONS) {
           sustainedRows.push({
-            ...median(trials),
+            ...median(trialsOf.get(`${scenario.name}|${connections}`)!),
             durability,
             workers,
             trials: TRIALS,
@@ -822,7 +829,7 @@ ${orderTable}
 ## Sustained load (autocannon)
 
 Production build, \`npm start --workers N\` (Node cluster, one port) with a pool of ${APP_POOL} connections per process; keep-alive connections, ${SECONDS} s per
-run after a 2 s warm-up, median of ${TRIALS} run(s); every request carries its own Idempotency-Key and the
+run after a 2 s warm-up, median of ${TRIALS} run(s) (with several, every row's first run, then every row's second, …); every request carries its own Idempotency-Key and the
 cookie of one of ${LOAD_USERS} signed-in customers, taken in turn. Hot coupons have room for every request
 (per-customer limit 1,000); "many coupons" spreads the requests over 500. With several workers, the
 cluster's primary hands each new connection to the next worker. The
