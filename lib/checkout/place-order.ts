@@ -304,7 +304,7 @@ async function writeOrder(
   }));
   const balanceCents = await pay(tx, userId, orderId, totalCents);
   // What the order leaves behind besides its guards (its lines, their stock movements, its event), in one
-  // statement: none of it guards anything, and a refusal above rolls it all back.
+  // statement: none of it guards anything, and any refusal of this transaction rolls it all back.
   const linesWithProducts = orderLines.map((line, index) => ({ ...line, productId: lines[index]!.product.id }));
   const sales = saleMovements(orderId, lines);
   await recordEvent(
