@@ -193,12 +193,9 @@ async function redeemInTransaction(tx: Tx, request: Request, redemptionId: strin
     // The balance bound is a guard: its own guarded update, count checked, before anything is booked.
     const credited = await addCredit(tx, userId, amountCents);
     if (!credited.ok) throw new Rollback<RedeemRefusal>(credited.reason);
-    const booked = { redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at };
-    await bookRedemption(tx, request, booked, credited);
-    return {
-      redemption: { id: redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at },
-      balanceCents: credited.balanceCents,
-    };
+    const redemption = { id: redemptionId, couponId: coupon.id, code: coupon.code, amountCents, createdAt: at };
+    await bookRedemption(tx, request, redemption, credited);
+    return { redemption, balanceCents: credited.balanceCents };
   });
   if (!use.ok) throw new Rollback<RedeemRefusal>(use.reason);
   return use.value;
@@ -214,10 +211,9 @@ async function redeemInTransaction(tx: Tx, request: Request, redemptionId: strin
 async function bookRedemption(
   tx: Tx,
   { userId, codeTyped, idempotencyKey, meta }: Request,
-  redemption: { redemptionId: string; couponId: string; code: string; amountCents: number; createdAt: Date },
+  { id: redemptionId, couponId, code, amountCents, createdAt }: RedemptionSummary,
   { balanceCents }: { balanceCents: number },
 ): Promise<void> {
-  const { redemptionId, couponId, code, amountCents, createdAt } = redemption;
   const attempt = auditedAttempt({
     userId,
     couponId,

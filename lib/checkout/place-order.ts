@@ -306,14 +306,14 @@ async function writeOrder(
   // What the order leaves behind besides its guards (its lines, their stock movements, its event), in one
   // statement: none of it guards anything, and any refusal of this transaction rolls it all back.
   const linesWithProducts = orderLines.map((line, index) => ({ ...line, productId: lines[index]!.product.id }));
-  const sales = saleMovements(orderId, lines);
+  const writes = [linesInsert(orderId, linesWithProducts), saleMovements(orderId, lines)].filter((sql) => sql !== null);
   await recordEvent(
     tx,
     {
       type: "order.placed",
       data: { customerId: userId, orderId, totalCents, discountCents, couponId: coupon?.id ?? null },
     },
-    sales ? Prisma.sql`${linesInsert(orderId, linesWithProducts)}, ${sales}` : linesInsert(orderId, linesWithProducts),
+    Prisma.join(writes, ", "),
   );
   // The answer is built from what this transaction wrote: reading the order back would cost three queries.
   const order: OrderView = {
